@@ -1,0 +1,86 @@
+# kelias developer entry points. Debian 12 is the reference system.
+#
+#   make deps       install missing Debian packages and Python test modules
+#   make build      configure + build the release preset (build/release)
+#   make test       deps, build, ctest (release), then the asan suite
+#   make test-asan  configure + build + ctest the asan preset (build/asan)
+#   make demo       deps, build, then examples/demo.sh
+#   make bench      deps, build, kelias_bench and the pandas comparison
+#   make clean      remove build/
+#
+# JOBS defaults to the number of cores: `make build JOBS=1` on a small machine.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTHON ?= python3
+RELEASE_DIR := build/release
+ASAN_DIR := build/asan
+
+APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
+	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev \
+	nlohmann-json3-dev libfast-float-dev python3-dev
+# Used instead of pip when python3 is Debian's own, externally managed interpreter (PEP 668).
+APT_PYTHON_PACKAGES := python3-pytest python3-pandas python3-numpy python3-yaml
+PY_MODULES := pytest, pandas, numpy, yaml
+
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: help deps build test test-asan demo bench clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
+
+# Idempotent: asks dpkg what is missing and installs only that; silent apart
+# from one line when everything is present.
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "deps: installing Debian packages:$$missing"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	if ! $(PYTHON) -c 'import $(PY_MODULES)' >/dev/null 2>&1; then \
+	    if $(PYTHON) -c 'import os, sys, sysconfig; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then \
+	        echo "deps: installing Python modules with apt ($(PYTHON) is externally managed)"; \
+	        $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	        $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PYTHON_PACKAGES); \
+	    else \
+	        echo "deps: installing Python modules from requirements-dev.txt"; \
+	        PIP_ROOT_USER_ACTION=ignore $(PYTHON) -m pip install -q -r requirements-dev.txt; \
+	    fi; \
+	    $(PYTHON) -c 'import $(PY_MODULES)'; \
+	fi; \
+	echo "deps: all present"
+
+build: deps
+	cmake --preset release
+	cmake --build --preset release -j $(JOBS)
+
+test: build
+	ctest --preset release -j $(JOBS)
+	$(MAKE) test-asan
+
+test-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+demo: build
+	KELIAS=$(RELEASE_DIR)/bin/kelias bash examples/demo.sh
+
+bench: build
+	@[ -x $(RELEASE_DIR)/bin/kelias_bench ] || { echo "bench: $(RELEASE_DIR)/bin/kelias_bench was not built (no benchmarks/bench_*.cpp or no Google Benchmark)" >&2; exit 1; }
+	$(RELEASE_DIR)/bin/kelias_bench
+	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
+
+clean:
+	rm -rf build

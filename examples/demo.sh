@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A short walk through the reference CLI with the shipped START:AV definition
+# and the synthetic example ratings. Run it with `make demo`, or directly after
+# a build:  KELIAS=build/release/bin/kelias bash examples/demo.sh
+#
+# The example data are invented; no real person is in them.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+KELIAS="${KELIAS:-build/release/bin/kelias}"
+if [[ ! -x "$KELIAS" ]]; then
+    echo "demo: '$KELIAS' not found; run 'make build' first or set KELIAS" >&2
+    exit 1
+fi
+
+# Output files go to a private scratch folder that is removed at the end.
+work="$(mktemp -d "${TMPDIR:-/tmp}/kelias-demo.XXXXXX")"
+trap 'rm -rf -- "$work"' EXIT
+
+step=0
+heading() {
+    step=$((step + 1))
+    printf '\n== %d. %s\n' "$step" "$1"
+    shift
+    printf '   $ kelias'
+    printf ' %s' "$@"
+    printf '\n\n'
+}
+
+# Runs kelias; exit 3 (done, some rows rejected) is reported, not fatal.
+run() {
+    local rc=0
+    "$KELIAS" "$@" || rc=$?
+    if [[ $rc -eq 3 ]]; then
+        echo "(exit 3: done, but some rows were rejected; see the messages above)"
+    elif [[ $rc -ne 0 ]]; then
+        echo "demo: 'kelias $*' failed with exit code $rc" >&2
+        exit "$rc"
+    fi
+}
+
+shopt -s nullglob
+definitions=(instruments/*.yaml examples/instruments/*.yaml)
+if [[ ${#definitions[@]} -eq 0 ]]; then
+    echo "demo: no instrument files in instruments/ or examples/instruments/" >&2
+    exit 1
+fi
+
+heading "Check every definition file" instrument validate "${definitions[@]}"
+run instrument validate "${definitions[@]}"
+
+heading "Run the test cases embedded in each definition" instrument test "${definitions[@]}"
+run instrument test "${definitions[@]}"
+
+heading "Score the example START:AV assessments (CSV to stdout)" \
+    score --instrument start_av examples/data/start_av_ratings.csv
+run score --instrument start_av examples/data/start_av_ratings.csv
+
+heading "Explain how one assessment's scores were reached" \
+    score --instrument start_av examples/data/start_av_ratings.csv --explain Y0003 -o "$work/scores.csv"
+run score --instrument start_av examples/data/start_av_ratings.csv --explain Y0003 -o "$work/scores.csv"
+
+if [[ -f "$work/scores.csv" ]]; then
+    printf '\nPermissions of the written scores file:\n'
+    ls -l "$work/scores.csv" | sed "s|$work/||"
+fi
+
+printf '\nDemo finished.\n'

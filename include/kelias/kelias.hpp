@@ -1,0 +1,10 @@
+#pragma once
+/// \file kelias.hpp
+/// Everything in the public API.
+#include <kelias/date.hpp>
+#include <kelias/diagnostic.hpp>
+#include <kelias/instrument.hpp>
+#include <kelias/instrument_test.hpp>
+#include <kelias/ratings.hpp>
+#include <kelias/scoring.hpp>
+#include <kelias/version.hpp>

@@ -1,0 +1,385 @@
+// Columnar evaluation: every node computes a whole block of rows at once.
+#include "evaluator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <kelias/date.hpp>
+
+namespace kelias::detail {
+namespace {
+
+using Eigen::Index;
+
+Column constant(double v, Index n) {
+    return {Eigen::ArrayXd::Constant(n, v), StateArray::Zero(n)};
+}
+
+Column unknown_column(Index n) {
+    return {Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)};
+}
+
+// Any state but "known" becomes unknown: na and omitted both stop arithmetic.
+StateArray merge_states(const StateArray& a, const StateArray& b) {
+    return ((a != 0) || (b != 0)).select(StateArray::Constant(a.size(), unknown_state), StateArray::Zero(a.size()));
+}
+
+StateArray to_unknown(const StateArray& a) {
+    return (a != 0).select(StateArray::Constant(a.size(), unknown_state), StateArray::Zero(a.size()));
+}
+
+template <class F>
+Column map_unary(Column x, F f) {
+    for (Index i = 0; i < x.v.size(); ++i) {
+        if (x.s[i] != 0) {
+            x.s[i] = unknown_state;
+            continue;
+        }
+        double r = f(x.v[i]);
+        if (std::isfinite(r)) {
+            x.v[i] = r;
+        } else {
+            x.s[i] = unknown_state;  // ln(0), overflow: no number to give
+        }
+    }
+    return x;
+}
+
+Column date_shift(const Column& date, const Duration& d, bool forward) {
+    Column out = date;
+    out.s = to_unknown(date.s);
+    for (Index i = 0; i < out.v.size(); ++i)
+        if (out.s[i] == 0) {
+            Date x{static_cast<int>(date.v[i])};
+            out.v[i] = (forward ? add(x, d) : subtract(x, d)).days;
+        }
+    return out;
+}
+
+Column logic_and(const Column& a, const Column& b, bool is_and) {
+    Index n = a.v.size();
+    Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
+    // Kleene logic: a decisive known operand wins over an unknown one.
+    const double decisive = is_and ? 0.0 : 1.0;
+    for (Index i = 0; i < n; ++i) {
+        bool ak = a.s[i] == 0, bk = b.s[i] == 0;
+        if ((ak && a.v[i] == decisive) || (bk && b.v[i] == decisive)) {
+            out.v[i] = decisive;
+        } else if (ak && bk) {
+            out.v[i] = 1.0 - decisive;
+        } else {
+            out.s[i] = unknown_state;
+        }
+    }
+    return out;
+}
+
+Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
+    const Type& lt = e.args[0].type;
+    if (lt.kind == Kind::category && lt.scale >= 0 && e.op != Op::eq && e.op != Op::ne) {
+        for (Index i = 0; i < l.v.size(); ++i) {
+            l.v[i] = category_rank(d, lt.scale, l.v[i]);
+            r.v[i] = category_rank(d, lt.scale, r.v[i]);
+        }
+    }
+    Column out;
+    out.s = merge_states(l.s, r.s);
+    switch (e.op) {
+        case Op::eq: out.v = (l.v == r.v).cast<double>(); break;
+        case Op::ne: out.v = (l.v != r.v).cast<double>(); break;
+        case Op::lt: out.v = (l.v < r.v).cast<double>(); break;
+        case Op::le: out.v = (l.v <= r.v).cast<double>(); break;
+        case Op::gt: out.v = (l.v > r.v).cast<double>(); break;
+        default: out.v = (l.v >= r.v).cast<double>(); break;
+    }
+    return out;
+}
+
+Column aggregate(const Expr& e, const Block& b, const PolicyContext& p) {
+    const Index n = b.n;
+    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(n), known = Eigen::ArrayXd::Zero(n);
+    Eigen::ArrayXd na = Eigen::ArrayXd::Zero(n), omitted = Eigen::ArrayXd::Zero(n);
+    const bool wants_extreme = e.aggregate == AggregateFn::min_of || e.aggregate == AggregateFn::max_of;
+    const bool is_min = e.aggregate == AggregateFn::min_of;
+    Eigen::ArrayXd extreme;
+    if (wants_extreme)
+        extreme = Eigen::ArrayXd::Constant(n, is_min ? std::numeric_limits<double>::infinity()
+                                                     : -std::numeric_limits<double>::infinity());
+    const auto& values = b.batch->values();
+    const auto& states = b.batch->states();
+    for (int c : e.columns) {
+        auto v = values.col(c).segment(b.begin, n).array();
+        auto s = states.col(c).segment(b.begin, n).array();
+        auto is_known = (s == 0).cast<double>();
+        sum += is_known * v;  // unknown cells hold 0 by construction, but never trust that
+        known += is_known;
+        na += (s == na_state).cast<double>();
+        omitted += (s == unknown_state).cast<double>();
+        if (wants_extreme) {
+            for (Index i = 0; i < n; ++i)
+                if (s[i] == 0) extreme[i] = is_min ? std::min(extreme[i], v[i]) : std::max(extreme[i], v[i]);
+        }
+    }
+    Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
+    const double inputs = static_cast<double>(e.columns.size());
+    const double limit = p.max_omitted < 0 ? std::numeric_limits<double>::infinity() : p.max_omitted;
+    for (Index i = 0; i < n; ++i) {
+        bool unknown = false;
+        double v = 0;
+        switch (e.aggregate) {
+            case AggregateFn::n_known: v = known[i]; break;
+            case AggregateFn::n_na: v = na[i]; break;
+            case AggregateFn::n_omitted: v = omitted[i]; break;
+            case AggregateFn::any:
+                // count of known trues is in `sum`
+                if (sum[i] > 0) v = 1;
+                else unknown = omitted[i] > 0;
+                break;
+            case AggregateFn::all:
+                if (known[i] - sum[i] > 0) v = 0;
+                else if (omitted[i] > 0) unknown = true;
+                else v = 1;
+                break;
+            default: {
+                if (p.policy == Policy::strict) unknown = omitted[i] > 0;
+                else unknown = omitted[i] > limit;
+                bool sum_like = e.aggregate == AggregateFn::sum || e.aggregate == AggregateFn::count;
+                if (sum_like) {
+                    v = sum[i];
+                    if (p.policy == Policy::prorate && omitted[i] > 0) {
+                        if (known[i] == 0) unknown = true;
+                        else v = sum[i] * (inputs - na[i]) / known[i];
+                    }
+                } else if (known[i] == 0) {
+                    unknown = true;  // mean or extreme of nothing
+                } else {
+                    v = e.aggregate == AggregateFn::mean ? sum[i] / known[i] : extreme[i];
+                }
+            }
+        }
+        out.v[i] = unknown ? 0 : v;
+        out.s[i] = unknown ? unknown_state : known_state;
+    }
+    return out;
+}
+
+Column lookup(const Table& t, const Column& x) {
+    Index n = x.v.size();
+    Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
+    for (Index i = 0; i < n; ++i) {
+        if (x.s[i] != 0) {
+            out.s[i] = unknown_state;
+            continue;
+        }
+        int row = match_table_row(t, x.v[i]);
+        if (row >= 0) {
+            out.v[i] = t.rows[static_cast<std::size_t>(row)].value;
+        } else if (t.default_value) {
+            out.v[i] = *t.default_value;
+        } else {
+            out.s[i] = unknown_state;
+        }
+    }
+    return out;
+}
+
+Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
+    const Index n = b.n;
+    switch (e.op) {
+        case Op::if_: {
+            Column out = std::move(a[1]);
+            for (Index i = 0; i < n; ++i) {
+                if (a[0].s[i] != 0) {
+                    out.s[i] = unknown_state;
+                    out.v[i] = 0;
+                } else if (a[0].v[i] == 0) {
+                    out.v[i] = a[2].v[i];
+                    out.s[i] = a[2].s[i];
+                }
+            }
+            out.s = to_unknown(out.s);
+            return out;
+        }
+        case Op::coalesce: {
+            Column out = std::move(a[0]);
+            for (std::size_t k = 1; k < a.size(); ++k)
+                for (Index i = 0; i < n; ++i)
+                    if (out.s[i] != 0 && a[k].s[i] == 0) {
+                        out.v[i] = a[k].v[i];
+                        out.s[i] = 0;
+                    }
+            out.s = to_unknown(out.s);
+            return out;
+        }
+        case Op::is_known:
+        case Op::is_na:
+        case Op::is_omitted: {
+            std::uint8_t want = e.op == Op::is_known ? known_state : e.op == Op::is_na ? na_state : unknown_state;
+            return {(a[0].s == want).cast<double>(), StateArray::Zero(n)};
+        }
+        case Op::ln: return map_unary(std::move(a[0]), [](double x) { return x > 0 ? std::log(x) : NAN; });
+        case Op::exp: return map_unary(std::move(a[0]), [](double x) { return std::exp(x); });
+        case Op::logistic: return map_unary(std::move(a[0]), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+        case Op::floor: return map_unary(std::move(a[0]), [](double x) { return std::floor(x); });
+        case Op::ceil: return map_unary(std::move(a[0]), [](double x) { return std::ceil(x); });
+        case Op::abs: return map_unary(std::move(a[0]), [](double x) { return std::abs(x); });
+        case Op::round: {
+            int digits = e.args.size() == 2 ? static_cast<int>(e.args[1].number) : 0;
+            return map_unary(std::move(a[0]), [digits](double x) { return round_decimal(x, digits); });
+        }
+        case Op::min:
+        case Op::max: {
+            Column out = std::move(a[0]);
+            for (std::size_t k = 1; k < a.size(); ++k) {
+                if (e.op == Op::min) out.v = out.v.min(a[k].v);
+                else out.v = out.v.max(a[k].v);
+                out.s = merge_states(out.s, a[k].s);
+            }
+            out.s = to_unknown(out.s);
+            return out;
+        }
+        case Op::clamp: {
+            Column out = std::move(a[0]);
+            out.v = out.v.max(a[1].v).min(a[2].v);
+            out.s = merge_states(merge_states(out.s, a[1].s), a[2].s);
+            return out;
+        }
+        case Op::years_between:
+        case Op::months_between:
+        case Op::days_between: {
+            Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
+            for (Index i = 0; i < n; ++i) {
+                if (out.s[i] != 0) continue;
+                Date from{static_cast<int>(a[0].v[i])}, to{static_cast<int>(a[1].v[i])};
+                out.v[i] = e.op == Op::years_between ? years_between(from, to)
+                         : e.op == Op::months_between ? months_between(from, to)
+                                                      : days_between(from, to);
+            }
+            return out;
+        }
+        default: return unknown_column(n);
+    }
+}
+
+Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t) {
+    const Index n = b.n;
+    switch (e.op) {
+        case Op::constant: return constant(e.number, n);
+        case Op::duration:
+        case Op::list: return unknown_column(n);  // only read through their parent
+        case Op::field:
+            return {b.batch->values().col(e.index).segment(b.begin, n).array(),
+                    b.batch->states().col(e.index).segment(b.begin, n).array()};
+        case Op::as_of: return {b.batch->as_of_days().segment(b.begin, n), b.batch->as_of_states().segment(b.begin, n)};
+        case Op::score: return (*b.scores)[static_cast<std::size_t>(e.index)];
+        case Op::aggregate: return aggregate(e, b, p);
+        case Op::table:
+            return lookup(b.data->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
+        case Op::neg: {
+            Column x = evaluate(e.args[0], b, p, t);
+            x.v = -x.v;
+            x.s = to_unknown(x.s);
+            return x;
+        }
+        case Op::not_: {
+            Column x = evaluate(e.args[0], b, p, t);
+            x.v = 1.0 - x.v;
+            x.s = to_unknown(x.s);
+            return x;
+        }
+        case Op::and_:
+        case Op::or_:
+            return logic_and(evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), e.op == Op::and_);
+        case Op::add:
+        case Op::sub: {
+            Column l = evaluate(e.args[0], b, p, t);
+            if (e.args[1].op == Op::duration) {
+                evaluate(e.args[1], b, p, t);
+                return date_shift(l, e.args[1].duration, e.op == Op::add);
+            }
+            Column r = evaluate(e.args[1], b, p, t);
+            if (e.op == Op::add) l.v += r.v;
+            else l.v -= r.v;
+            l.s = merge_states(l.s, r.s);
+            return l;
+        }
+        case Op::mul:
+        case Op::div: {
+            Column l = evaluate(e.args[0], b, p, t);
+            Column r = evaluate(e.args[1], b, p, t);
+            l.s = merge_states(l.s, r.s);
+            if (e.op == Op::mul) {
+                l.v *= r.v;
+            } else {
+                for (Index i = 0; i < n; ++i) {
+                    if (r.v[i] == 0) l.s[i] = unknown_state;
+                    else l.v[i] /= r.v[i];
+                }
+            }
+            return l;
+        }
+        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
+            return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.data);
+        case Op::in:
+        case Op::not_in: {
+            Column x = evaluate(e.args[0], b, p, t);
+            const auto& list = e.args[1].list;
+            for (Index i = 0; i < n; ++i) {
+                bool found = std::find(list.begin(), list.end(), x.v[i]) != list.end();
+                x.v[i] = (found == (e.op == Op::in)) ? 1.0 : 0.0;
+            }
+            x.s = to_unknown(x.s);
+            return x;
+        }
+        default: {
+            std::vector<Column> args;
+            args.reserve(e.args.size());
+            for (const auto& a : e.args) args.push_back(evaluate(a, b, p, t));
+            return evaluate_function(e, std::move(args), b);
+        }
+    }
+}
+
+}  // namespace
+
+Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, Tracer* tracer) {
+    Column c = evaluate_node(e, block, policy, tracer);
+    if (tracer) tracer->values[&e] = c;
+    return c;
+}
+
+AggregateCounts count_inputs(const Expr& e, const RatingsBatch& batch, std::size_t row) {
+    AggregateCounts c;
+    for (int col : e.columns) {
+        switch (batch.state(row, static_cast<std::size_t>(col))) {
+            case CellState::value: ++c.known; break;
+            case CellState::na: ++c.na; break;
+            case CellState::omitted: ++c.omitted; break;
+        }
+    }
+    return c;
+}
+
+int match_table_row(const Table& t, double x) {
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        const TableRow& row = t.rows[r];
+        if (row.equals && x != *row.equals) continue;
+        if (row.min && x < *row.min) continue;
+        if (row.max && x > *row.max) continue;
+        if (row.above && x <= *row.above) continue;
+        if (row.below && x >= *row.below) continue;
+        return static_cast<int>(r);
+    }
+    return -1;
+}
+
+double round_decimal(double x, int digits) {
+    double scale = std::pow(10.0, digits);
+    double scaled = x * scale;
+    // Nudge by a few ulps so 2.675 (stored as 2.67499999...) rounds like the decimal it was.
+    double nudged = scaled + std::copysign(std::abs(scaled) * 4 * std::numeric_limits<double>::epsilon(), scaled);
+    return std::round(nudged) / scale;
+}
+
+}  // namespace kelias::detail

@@ -1,0 +1,60 @@
+#pragma once
+// Runs compiled expressions over a block of rows at once (columns of Eigen arrays).
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <kelias/ratings.hpp>
+
+#include "model.hpp"
+
+namespace kelias::detail {
+
+using StateArray = Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>;
+
+/// State codes in columns: the CellState values, with `omitted` doubling as "unknown".
+constexpr std::uint8_t known_state = 0, na_state = 1, unknown_state = 2;
+
+/// One value per row of a block, with its state.
+struct Column {
+    Eigen::ArrayXd v;
+    StateArray s;
+};
+
+/// The rows [begin, begin + n) of a batch, and the scores computed so far for them.
+struct Block {
+    const InstrumentData* data = nullptr;
+    const RatingsBatch* batch = nullptr;
+    Eigen::Index begin = 0, n = 0;
+    const std::vector<Column>* scores = nullptr;
+};
+
+/// The omission policy of the score being evaluated (aggregates follow it).
+struct PolicyContext {
+    Policy policy = Policy::strict;
+    int max_omitted = -1;
+};
+
+/// Records every node's column, for explanations.
+struct Tracer {
+    std::unordered_map<const Expr*, Column> values;
+};
+
+Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, Tracer* tracer = nullptr);
+
+/// Counts of an aggregate's inputs for one row (explanations report them).
+struct AggregateCounts {
+    int known = 0, na = 0, omitted = 0;
+};
+AggregateCounts count_inputs(const Expr& aggregate, const RatingsBatch& batch, std::size_t row);
+
+/// The index of the first table row matching `x`, or -1.
+int match_table_row(const Table& t, double x);
+
+/// Rounds half away from zero at `digits` decimals, tolerant of binary representation
+/// (2.675 rounds to 2.68, as a person would expect).
+double round_decimal(double x, int digits);
+
+}  // namespace kelias::detail

@@ -1,0 +1,587 @@
+// Name resolution and type checking: Ast -> Expr.
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <kelias/date.hpp>
+
+#include "expression.hpp"
+
+namespace kelias::detail {
+
+std::string type_name(const Type& t) {
+    switch (t.kind) {
+        case Kind::number: return "number";
+        case Kind::boolean: return "bool";
+        case Kind::category: return "category";
+        case Kind::date: return "date";
+        case Kind::duration: return "duration";
+        case Kind::list: return "list";
+        case Kind::error: return "error";
+    }
+    return "?";
+}
+
+int InstrumentData::intern(const std::string& s) {
+    auto [it, inserted] = string_ids.emplace(s, static_cast<int>(strings.size()));
+    if (inserted) strings.push_back(s);
+    return it->second;
+}
+
+namespace {
+
+const Type number_t{Kind::number}, bool_t{Kind::boolean}, date_t{Kind::date}, duration_t{Kind::duration};
+const Type error_t{Kind::error};
+
+struct FunctionSpec {
+    Op op;
+    int min_args, max_args;
+};
+
+const std::unordered_map<std::string, FunctionSpec>& functions() {
+    static const std::unordered_map<std::string, FunctionSpec> f = {
+        {"if", {Op::if_, 3, 3}},           {"coalesce", {Op::coalesce, 2, 16}},
+        {"is_known", {Op::is_known, 1, 1}}, {"is_na", {Op::is_na, 1, 1}},
+        {"is_omitted", {Op::is_omitted, 1, 1}}, {"ln", {Op::ln, 1, 1}},
+        {"exp", {Op::exp, 1, 1}},           {"logistic", {Op::logistic, 1, 1}},
+        {"round", {Op::round, 1, 2}},       {"floor", {Op::floor, 1, 1}},
+        {"ceil", {Op::ceil, 1, 1}},         {"abs", {Op::abs, 1, 1}},
+        {"min", {Op::min, 2, 16}},          {"max", {Op::max, 2, 16}},
+        {"clamp", {Op::clamp, 3, 3}},       {"years_between", {Op::years_between, 2, 2}},
+        {"months_between", {Op::months_between, 2, 2}}, {"days_between", {Op::days_between, 2, 2}},
+        {"date", {Op::date_fn, 1, 1}},
+    };
+    return f;
+}
+
+const std::unordered_map<std::string, AggregateFn>& aggregates() {
+    static const std::unordered_map<std::string, AggregateFn> a = {
+        {"sum", AggregateFn::sum},         {"count", AggregateFn::count},   {"mean", AggregateFn::mean},
+        {"min_of", AggregateFn::min_of},   {"max_of", AggregateFn::max_of}, {"any", AggregateFn::any},
+        {"all", AggregateFn::all},         {"n_known", AggregateFn::n_known}, {"n_na", AggregateFn::n_na},
+        {"n_omitted", AggregateFn::n_omitted},
+    };
+    return a;
+}
+
+class Compiler {
+public:
+    Compiler(const CompileScope& scope, std::vector<ExprError>& errors) : s_(scope), d_(*scope.data), errors_(errors) {}
+
+    Expr compile(const Ast& a) {
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        switch (a.kind) {
+            case Ast::Kind::number:
+                e.type = number_t;
+                e.number = a.number;
+                return e;
+            case Ast::Kind::boolean:
+                e.type = bool_t;
+                e.number = a.number;
+                return e;
+            case Ast::Kind::string:
+                e.type = Type{Kind::category, -1};
+                e.number = d_.intern(a.text);
+                return e;
+            case Ast::Kind::list: return compile_list(a);
+            case Ast::Kind::name: return compile_name(a);
+            case Ast::Kind::member: return compile_member(a);
+            case Ast::Kind::call: return compile_call(a);
+            case Ast::Kind::unary: return compile_unary(a);
+            case Ast::Kind::binary: return compile_binary(a);
+        }
+        return e;
+    }
+
+private:
+    Expr fail(const Ast& a, std::string code, std::string message, std::string hint = {}) {
+        errors_.push_back({std::move(code), std::move(message), std::move(hint), a.begin});
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.type = error_t;
+        return e;
+    }
+
+    // An expression whose error was reported already.
+    static Expr poisoned(const Ast& a) {
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.type = error_t;
+        return e;
+    }
+
+    bool bad(const Expr& e) const { return e.type.kind == Kind::error; }
+
+    std::vector<std::string> known_names() const {
+        std::vector<std::string> names = {"as_of"};
+        for (const auto& [id, _] : d_.entry_by_id) names.push_back(id);
+        for (const auto& [id, _] : d_.score_by_id) names.push_back(id);
+        for (const auto& [id, _] : d_.table_index) names.push_back(id);
+        return names;
+    }
+
+    bool is_field_name(const std::string& name) const {
+        for (const auto& f : d_.fields)
+            if (f.name == name) return true;
+        return false;
+    }
+
+    Expr field_ref(const Ast& a, int column) {
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::field;
+        e.index = column;
+        e.type = d_.field_models[static_cast<std::size_t>(column)].type;
+        return e;
+    }
+
+    Expr compile_name(const Ast& a) {
+        const std::string& n = a.text;
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        if (n == "as_of") {
+            e.op = Op::as_of;
+            e.type = date_t;
+            return e;
+        }
+        if (s_.current_entry >= 0) {
+            const auto& fields = d_.entry_models[static_cast<std::size_t>(s_.current_entry)].field_column;
+            if (auto it = fields.find(n); it != fields.end()) return field_ref(a, it->second);
+        }
+        if (auto it = d_.score_by_id.find(n); it != d_.score_by_id.end()) {
+            int idx = static_cast<int>(it->second);
+            if (s_.score_refs) s_.score_refs->push_back(idx);
+            e.op = Op::score;
+            e.index = idx;
+            bool ready = s_.score_ready && (*s_.score_ready)[static_cast<std::size_t>(idx)];
+            e.type = ready ? d_.scores[static_cast<std::size_t>(idx)].expr.type : error_t;
+            return e;
+        }
+        if (auto it = d_.entry_by_id.find(n); it != d_.entry_by_id.end()) {
+            const auto& fields = d_.entry_models[it->second].field_column;
+            if (auto f = fields.find("value"); f != fields.end() && fields.size() == 1) return field_ref(a, f->second);
+            std::string example = fields.empty() ? std::string() : n + "." + fields.begin()->first;
+            for (const auto& f : d_.fields)
+                if (f.owner == n) {
+                    example = f.column;
+                    break;
+                }
+            return fail(a, "E303", "'" + n + "' has several fields; name one", "write e.g. " + example);
+        }
+        if (d_.table_index.count(n))
+            return fail(a, "E303", "table '" + n + "' is used like a function", "write " + n + "(x)");
+        if (auto dur = parse_duration(n)) {
+            e.op = Op::duration;
+            e.duration = *dur;
+            e.type = duration_t;
+            return e;
+        }
+        if (is_field_name(n))
+            return fail(a, "E301", "field '" + n + "' needs an item or an aggregate",
+                        "write item." + n + " for one item, or an aggregate such as sum(" + n + ")");
+        return fail(a, "E301", "unknown name '" + n + "'", did_you_mean(n, known_names()));
+    }
+
+    Expr compile_member(const Ast& a) {
+        auto it = d_.entry_by_id.find(a.text);
+        if (it == d_.entry_by_id.end()) {
+            std::vector<std::string> ids;
+            for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
+            return fail(a, "E301", "unknown item or outcome '" + a.text + "'", did_you_mean(a.text, ids));
+        }
+        const auto& fields = d_.entry_models[it->second].field_column;
+        auto f = fields.find(a.member);
+        if (f == fields.end()) {
+            std::vector<std::string> names;
+            for (const auto& [name, _] : fields) names.push_back(name);
+            std::string hint = did_you_mean(a.member, names);
+            if (hint.empty()) {
+                std::sort(names.begin(), names.end());
+                hint = "its fields are:";
+                for (const auto& n : names) hint += " " + n;
+            }
+            return fail(a, "E301", "'" + a.text + "' has no field '" + a.member + "'", hint);
+        }
+        return field_ref(a, f->second);
+    }
+
+    Expr compile_list(const Ast& a) {
+        Expr e;
+        e.op = Op::list;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.type = Type{Kind::list};
+        Kind element = Kind::error;
+        for (const auto& item : a.args) {
+            Expr x = compile(item);
+            if (bad(x)) return x;
+            if (x.op != Op::constant)
+                return fail(item, "E303", "list elements must be literal values", "compute the value in a score first");
+            if (element != Kind::error && x.type.kind != element)
+                return fail(item, "E303", "list mixes " + type_name(Type{element}) + " and " + type_name(x.type));
+            element = x.type.kind;
+            e.list.push_back(x.number);
+        }
+        e.type.element = element;
+        return e;
+    }
+
+    Expr compile_unary(const Ast& a) {
+        Expr x = compile(a.args[0]);
+        if (bad(x)) return x;
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        if (a.op == "not") {
+            if (x.type.kind != Kind::boolean)
+                return fail(a, "E303", "'not' needs a bool, not a " + type_name(x.type));
+            e.op = Op::not_;
+            e.type = bool_t;
+        } else {
+            if (x.type.kind != Kind::number) return fail(a, "E303", "'-' needs a number, not a " + type_name(x.type));
+            e.op = Op::neg;
+            e.type = number_t;
+        }
+        e.args.push_back(std::move(x));
+        return e;
+    }
+
+    // A string literal meeting a category of scale `scale`: the literal must be a code of it.
+    bool check_code(const Expr& literal, int scale, const Ast& where) {
+        if (scale < 0 || literal.op != Op::constant) return true;
+        const Scale& sc = d_.scales[static_cast<std::size_t>(scale)];
+        if (sc.rank.count(static_cast<int>(literal.number))) return true;
+        std::vector<std::string> codes;
+        for (int c : sc.codes) codes.push_back(d_.strings[static_cast<std::size_t>(c)]);
+        std::string hint = did_you_mean(d_.strings[static_cast<std::size_t>(literal.number)], codes);
+        if (hint.empty()) {
+            hint = "the codes of '" + sc.id + "' are:";
+            for (const auto& c : codes) hint += " " + c;
+        }
+        errors_.push_back({"E308", "'" + d_.strings[static_cast<std::size_t>(literal.number)] + "' is not a code of scale '" + sc.id + "'",
+                           hint, where.begin});
+        return false;
+    }
+
+    // Unifies two category types (a free literal takes the other side's scale).
+    std::optional<Type> unify_categories(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw) {
+        if (l.type.scale >= 0 && r.type.scale >= 0 && l.type.scale != r.type.scale) return std::nullopt;
+        if (l.type.scale < 0 && !check_code(l, r.type.scale, lw)) return Type{Kind::error};
+        if (r.type.scale < 0 && !check_code(r, l.type.scale, rw)) return Type{Kind::error};
+        return Type{Kind::category, std::max(l.type.scale, r.type.scale)};
+    }
+
+    Expr compile_binary(const Ast& a) {
+        Expr l = compile(a.args[0]);
+        Expr r = compile(a.args[1]);
+        if (bad(l) || bad(r)) return bad(l) ? l : r;
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        const std::string& op = a.op;
+        auto mismatch = [&](std::string what) {
+            return fail(a, "E303", "'" + op + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
+        };
+        if (op == "and" || op == "or") {
+            if (l.type.kind != Kind::boolean || r.type.kind != Kind::boolean) return mismatch("needs two bools");
+            e.op = op == "and" ? Op::and_ : Op::or_;
+            e.type = bool_t;
+        } else if (op == "+" || op == "-") {
+            if (l.type.kind == Kind::number && r.type.kind == Kind::number) {
+                e.type = number_t;
+            } else if (l.type.kind == Kind::date && r.type.kind == Kind::duration) {
+                e.type = date_t;
+            } else if (op == "+" && l.type.kind == Kind::duration && r.type.kind == Kind::date) {
+                std::swap(l, r);
+                e.type = date_t;
+            } else if (l.type.kind == Kind::date && r.type.kind == Kind::date) {
+                return fail(a, "E303", "dates cannot be subtracted directly", "use days_between(a, b) or months_between(a, b)");
+            } else {
+                return mismatch("needs two numbers, or a date and a duration");
+            }
+            e.op = op == "+" ? Op::add : Op::sub;
+        } else if (op == "*" || op == "/") {
+            if (l.type.kind != Kind::number || r.type.kind != Kind::number) return mismatch("needs two numbers");
+            e.op = op == "*" ? Op::mul : Op::div;
+            e.type = number_t;
+        } else if (op == "in" || op == "not in") {
+            if (r.op != Op::list) return fail(a.args[1], "E303", "'" + op + "' needs a list such as ['a', 'b']");
+            e.op = op == "in" ? Op::in : Op::not_in;
+            e.type = bool_t;
+            if (!r.list.empty() && r.type.element != l.type.kind)
+                return mismatch("compares a value with a list of another type");
+            if (l.type.kind == Kind::category && l.type.scale >= 0) {
+                for (std::size_t i = 0; i < r.list.size(); ++i) {
+                    Expr lit;
+                    lit.number = r.list[i];
+                    if (!check_code(lit, l.type.scale, a.args[1].args[i])) return poisoned(a);
+                }
+            }
+        } else {  // comparisons
+            static const std::unordered_map<std::string, Op> ops = {{"==", Op::eq}, {"!=", Op::ne}, {"<", Op::lt},
+                                                                     {"<=", Op::le}, {">", Op::gt}, {">=", Op::ge}};
+            e.op = ops.at(op);
+            e.type = bool_t;
+            bool ordering = e.op != Op::eq && e.op != Op::ne;
+            if (l.type.kind != r.type.kind) return mismatch("compares values of different types");
+            if (l.type.kind == Kind::category) {
+                auto t = unify_categories(l, r, a.args[0], a.args[1]);
+                if (!t) return mismatch("compares codes of different scales");
+                if (t->kind == Kind::error) return poisoned(a);
+                if (ordering) {
+                    if (t->scale < 0 || !d_.scales[static_cast<std::size_t>(t->scale)].ordered)
+                        return fail(a, "E303", "'" + op + "' needs an ordered scale",
+                                    "mark the scale 'ordered: true' or compare with == / in");
+                }
+                // Both sides carry the scale so the evaluator can compare ranks.
+                l.type.scale = r.type.scale = t->scale;
+            } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date) {
+                return mismatch("orders numbers or dates");
+            } else if (l.type.kind == Kind::list || l.type.kind == Kind::duration) {
+                return mismatch("cannot compare");
+            }
+        }
+        e.args.push_back(std::move(l));
+        e.args.push_back(std::move(r));
+        return e;
+    }
+
+    Expr compile_table(const Ast& a, int index) {
+        const Table& t = d_.tables[static_cast<std::size_t>(index)];
+        if (a.args.size() != 1) return fail(a, "E304", "table '" + t.id + "' takes one argument", "write " + t.id + "(x)");
+        Expr x = compile(a.args[0]);
+        if (bad(x)) return x;
+        if (x.type.kind != t.input.kind)
+            return fail(a.args[0], "E303", "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
+        if (x.type.kind == Kind::category) {
+            for (const auto& row : t.rows)
+                if (row.equals && x.type.scale >= 0) {
+                    Expr lit;
+                    lit.number = *row.equals;
+                    if (!d_.scales[static_cast<std::size_t>(x.type.scale)].rank.count(static_cast<int>(*row.equals))) {
+                        errors_.push_back({"E308", "table '" + t.id + "' matches '" + d_.strings[static_cast<std::size_t>(*row.equals)] +
+                                                       "', which is not a code of scale '" + d_.scales[static_cast<std::size_t>(x.type.scale)].id + "'",
+                                           "", a.begin});
+                        return poisoned(a);
+                    }
+                }
+        }
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::table;
+        e.index = index;
+        e.type = t.output;
+        e.args.push_back(std::move(x));
+        return e;
+    }
+
+    Expr compile_aggregate(const Ast& a, AggregateFn fn) {
+        if (a.args.empty() || a.args.size() > 2)
+            return fail(a, "E304", "'" + a.text + "' takes a field name and an optional scope",
+                        "write " + a.text + "(strength) or " + a.text + "(strength, domain)");
+        const Ast& field = a.args[0];
+        if (field.kind != Ast::Kind::name)
+            return fail(field, "E306", "the first argument of '" + a.text + "' must be a field name",
+                        "aggregates run over a field of many items, e.g. sum(strength)");
+        std::vector<int> entries;  // candidate entries, before the field filter
+        bool explicit_list = false;
+        if (a.args.size() == 2) {
+            const Ast& scope = a.args[1];
+            if (scope.kind == Ast::Kind::name) {
+                auto it = std::find(d_.domains.begin(), d_.domains.end(), scope.text);
+                if (it == d_.domains.end())
+                    return fail(scope, "E306", "unknown domain '" + scope.text + "'", did_you_mean(scope.text, d_.domains));
+                for (std::size_t i = 0; i < d_.entries.size(); ++i)
+                    if (d_.entries[i].domain == scope.text && !d_.entries[i].is_outcome) entries.push_back(static_cast<int>(i));
+            } else if (scope.kind == Ast::Kind::list) {
+                explicit_list = true;
+                for (const auto& item : scope.args) {
+                    auto it = item.kind == Ast::Kind::name ? d_.entry_by_id.find(item.text) : d_.entry_by_id.end();
+                    if (it == d_.entry_by_id.end()) {
+                        std::vector<std::string> ids;
+                        for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
+                        return fail(item, "E306", "a scope list names items: '" + (item.kind == Ast::Kind::name ? item.text : std::string("?")) + "' is not one",
+                                    item.kind == Ast::Kind::name ? did_you_mean(item.text, ids) : std::string());
+                    }
+                    entries.push_back(static_cast<int>(it->second));
+                }
+            } else {
+                return fail(scope, "E306", "the scope of '" + a.text + "' must be a domain or a list of items");
+            }
+        } else {
+            for (std::size_t i = 0; i < d_.entries.size(); ++i) entries.push_back(static_cast<int>(i));
+        }
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::aggregate;
+        e.aggregate = fn;
+        Kind field_kind = Kind::error;
+        for (int i : entries) {
+            const auto& entry = d_.entries[static_cast<std::size_t>(i)];
+            if (!explicit_list && !entry.in_totals) continue;
+            const auto& fields = d_.entry_models[static_cast<std::size_t>(i)].field_column;
+            auto f = fields.find(field.text);
+            if (f == fields.end()) continue;
+            e.columns.push_back(f->second);
+            field_kind = d_.field_models[static_cast<std::size_t>(f->second)].type.kind;
+        }
+        if (e.columns.empty()) {
+            if (!is_field_name(field.text)) {
+                std::vector<std::string> names;
+                for (const auto& f : d_.fields) names.push_back(f.name);
+                return fail(field, "E306", "no item has a field '" + field.text + "'", did_you_mean(field.text, names));
+            }
+            return fail(a, "E306", "no item in this scope has a field '" + field.text + "'");
+        }
+        bool numeric = fn == AggregateFn::sum || fn == AggregateFn::mean || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
+        bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
+        if (numeric && field_kind != Kind::number)
+            return fail(a, "E306", "'" + a.text + "' needs a numeric field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+                        field_kind == Kind::boolean ? "use count(" + field.text + ") to count true values" : "");
+        if (logical && field_kind != Kind::boolean)
+            return fail(a, "E306", "'" + a.text + "' needs a bool field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+                        "use n_known(" + field.text + ") to count rated items");
+        e.type = (fn == AggregateFn::any || fn == AggregateFn::all) ? bool_t : number_t;
+        return e;
+    }
+
+    Expr compile_call(const Ast& a) {
+        if (auto it = d_.table_index.find(a.text); it != d_.table_index.end()) return compile_table(a, it->second);
+        if (auto it = aggregates().find(a.text); it != aggregates().end()) return compile_aggregate(a, it->second);
+        auto it = functions().find(a.text);
+        if (it == functions().end()) {
+            std::vector<std::string> names;
+            for (const auto& [n, _] : functions()) names.push_back(n);
+            for (const auto& [n, _] : aggregates()) names.push_back(n);
+            for (const auto& [n, _] : d_.table_index) names.push_back(n);
+            return fail(a, "E304", "unknown function '" + a.text + "'", did_you_mean(a.text, names));
+        }
+        const FunctionSpec& spec = it->second;
+        int n = static_cast<int>(a.args.size());
+        if (n < spec.min_args || n > spec.max_args) {
+            std::string want = spec.min_args == spec.max_args ? std::to_string(spec.min_args)
+                                                              : std::to_string(spec.min_args) + " to " + std::to_string(spec.max_args);
+            return fail(a, "E304", "'" + a.text + "' takes " + want + " argument" + (want == "1" ? "" : "s") + ", not " + std::to_string(n));
+        }
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = spec.op;
+        if (spec.op == Op::date_fn) {
+            const Ast& arg = a.args[0];
+            auto d = arg.kind == Ast::Kind::string ? parse_date(arg.text) : std::nullopt;
+            if (!d) return fail(arg, "E303", "date() needs a literal 'YYYY-MM-DD'", "write date('2024-01-31')");
+            e.op = Op::constant;
+            e.type = date_t;
+            e.number = d->days;
+            return e;
+        }
+        for (const auto& arg : a.args) {
+            e.args.push_back(compile(arg));
+            if (bad(e.args.back())) return e.args.back();
+        }
+        auto need = [&](std::size_t i, Kind k) -> bool {
+            if (e.args[i].type.kind == k) return true;
+            fail(a.args[i], "E303", "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
+                                        ", not a " + type_name(e.args[i].type));
+            return false;
+        };
+        switch (spec.op) {
+            case Op::if_: {
+                if (!need(0, Kind::boolean)) return poisoned(a);
+                auto t = same_type(e.args[1], e.args[2], a.args[1], a.args[2], a);
+                if (!t) return poisoned(a);
+                e.type = *t;
+                break;
+            }
+            case Op::coalesce: {
+                Type t = e.args[0].type;
+                for (std::size_t i = 1; i < e.args.size(); ++i) {
+                    Expr probe;
+                    probe.type = t;
+                    probe.number = e.args[0].number;
+                    probe.op = e.args[0].op;
+                    auto u = same_type(probe, e.args[i], a.args[0], a.args[i], a);
+                    if (!u) return poisoned(a);
+                    t = *u;
+                }
+                e.type = t;
+                break;
+            }
+            case Op::is_known:
+            case Op::is_na:
+            case Op::is_omitted: e.type = bool_t; break;
+            case Op::years_between:
+            case Op::months_between:
+            case Op::days_between:
+                if (!need(0, Kind::date) || !need(1, Kind::date)) return poisoned(a);
+                e.type = number_t;
+                break;
+            case Op::min:
+            case Op::max: {
+                Kind k = e.args[0].type.kind;
+                if (k != Kind::number && k != Kind::date) {
+                    need(0, Kind::number);
+                    return poisoned(a);
+                }
+                for (std::size_t i = 1; i < e.args.size(); ++i)
+                    if (!need(i, k)) return poisoned(a);
+                e.type = Type{k};
+                break;
+            }
+            case Op::round:
+                if (!need(0, Kind::number)) return poisoned(a);
+                if (e.args.size() == 2 && (e.args[1].op != Op::constant || e.args[1].type.kind != Kind::number ||
+                                           e.args[1].number < 0 || e.args[1].number > 12 || e.args[1].number != std::floor(e.args[1].number)))
+                    return fail(a.args[1], "E303", "the digits of round() must be a whole number from 0 to 12");
+                e.type = number_t;
+                break;
+            default:
+                for (std::size_t i = 0; i < e.args.size(); ++i)
+                    if (!need(i, Kind::number)) return poisoned(a);
+                e.type = number_t;
+        }
+        return e;
+    }
+
+    // The common type of two branches (if, coalesce), or nullopt after reporting.
+    std::optional<Type> same_type(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw, const Ast& where) {
+        if (l.type.kind != r.type.kind) {
+            errors_.push_back({"E303", "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
+                               "every branch must give the same type", rw.begin});
+            return std::nullopt;
+        }
+        if (l.type.kind != Kind::category) return l.type;
+        auto t = unify_categories(l, r, lw, rw);
+        if (!t) {
+            errors_.push_back({"E303", "'" + where.text + "' mixes codes of different scales", "", rw.begin});
+            return std::nullopt;
+        }
+        if (t->kind == Kind::error) return std::nullopt;
+        return t;
+    }
+
+    const CompileScope& s_;
+    InstrumentData& d_;
+    std::vector<ExprError>& errors_;
+};
+
+}  // namespace
+
+Expr compile_expression(const Ast& ast, const CompileScope& scope, std::vector<ExprError>& errors) {
+    std::size_t before = errors.size();
+    Compiler c(scope, errors);
+    Expr e = c.compile(ast);
+    if (errors.size() > before) e.type = Type{Kind::error};
+    return e;
+}
+
+}  // namespace kelias::detail

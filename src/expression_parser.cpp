@@ -1,0 +1,427 @@
+// Lexing and parsing of the expression language (a small Pratt-style recursive descent).
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "expression.hpp"
+
+namespace kelias::detail {
+namespace {
+
+struct Token {
+    enum class Kind { end, number, string, name, punct, error } kind = Kind::end;
+    std::string text;
+    double number = 0;
+    int begin = 0, end = 0;
+};
+
+bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+class Lexer {
+public:
+    explicit Lexer(std::string_view s) : s_(s) {}
+
+    Token next() {
+        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+        Token t;
+        t.begin = static_cast<int>(pos_);
+        if (pos_ >= s_.size()) {
+            t.end = t.begin;
+            return t;
+        }
+        char c = s_[pos_];
+        if (std::isdigit(static_cast<unsigned char>(c)) ||
+            (c == '.' && pos_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_ + 1])))) {
+            std::size_t b = pos_;
+            while (pos_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.')) ++pos_;
+            if (pos_ < s_.size() && (s_[pos_] == 'e' || s_[pos_] == 'E')) {
+                std::size_t save = pos_++;
+                if (pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-')) ++pos_;
+                if (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
+                    while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+                } else {
+                    pos_ = save;
+                }
+            }
+            t.text = std::string(s_.substr(b, pos_ - b));
+            auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);
+            t.kind = (ec == std::errc() && p == t.text.data() + t.text.size()) ? Token::Kind::number : Token::Kind::error;
+        } else if (is_name_start(c)) {
+            std::size_t b = pos_;
+            while (pos_ < s_.size() && is_name_char(s_[pos_])) ++pos_;
+            t.kind = Token::Kind::name;
+            t.text = std::string(s_.substr(b, pos_ - b));
+        } else if (c == '\'' || c == '"') {
+            std::size_t b = ++pos_;
+            while (pos_ < s_.size() && s_[pos_] != c) ++pos_;
+            if (pos_ >= s_.size()) {
+                t.kind = Token::Kind::error;
+                t.text = "unterminated string";
+            } else {
+                t.kind = Token::Kind::string;
+                t.text = std::string(s_.substr(b, pos_ - b));
+                ++pos_;
+            }
+        } else {
+            static constexpr std::string_view two[] = {"==", "!=", "<=", ">="};
+            t.kind = Token::Kind::punct;
+            for (auto op : two)
+                if (s_.substr(pos_, 2) == op) t.text = std::string(op);
+            if (t.text.empty()) {
+                if (std::string_view("+-*/()[],.<>").find(c) == std::string_view::npos) {
+                    t.kind = Token::Kind::error;
+                    t.text = std::string("unexpected character '") + c + "'";
+                    if (c == '=') t.text = "unexpected '='";
+                    ++pos_;
+                    t.end = static_cast<int>(pos_);
+                    return t;
+                }
+                t.text = std::string(1, c);
+            }
+            pos_ += t.text.size();
+        }
+        t.end = static_cast<int>(pos_);
+        return t;
+    }
+
+private:
+    std::string_view s_;
+    std::size_t pos_ = 0;
+};
+
+class Parser {
+public:
+    Parser(std::string_view text, std::vector<ExprError>& errors) : lexer_(text), errors_(errors) { advance(); }
+
+    std::optional<Ast> parse() {
+        auto e = parse_or(0);
+        if (!e) return std::nullopt;
+        if (tok_.kind != Token::Kind::end) {
+            fail(tok_, "unexpected '" + tok_.text + "' after a complete expression",
+                 "join conditions with 'and' / 'or', or check the parentheses");
+            return std::nullopt;
+        }
+        return e;
+    }
+
+private:
+    using P = std::optional<Ast>;
+
+    void advance() {
+        prev_end_ = tok_.end;
+        tok_ = lexer_.next();
+    }
+    bool is_punct(std::string_view p) const { return tok_.kind == Token::Kind::punct && tok_.text == p; }
+    bool is_word(std::string_view w) const { return tok_.kind == Token::Kind::name && tok_.text == w; }
+
+    void fail(const Token& t, std::string message, std::string hint = {}) {
+        if (failed_) return;
+        failed_ = true;
+        if (t.kind == Token::Kind::error && t.text.rfind("unexpected", 0) == 0) message = t.text;
+        if (t.kind == Token::Kind::error && t.text == "unexpected '='") hint = "compare with '=='";
+        errors_.push_back({"E302", std::move(message), std::move(hint), t.begin});
+    }
+
+    bool too_deep(int depth) {
+        if (depth <= max_expression_depth) return false;
+        if (!failed_) {
+            failed_ = true;
+            errors_.push_back({"E305", "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
+                               "split it into intermediate scores", tok_.begin});
+        }
+        return true;
+    }
+
+    static Ast binary(std::string op, Ast l, Ast r) {
+        Ast a;
+        a.kind = Ast::Kind::binary;
+        a.op = std::move(op);
+        a.begin = l.begin;
+        a.end = r.end;
+        a.args.push_back(std::move(l));
+        a.args.push_back(std::move(r));
+        return a;
+    }
+
+    P parse_or(int depth) {
+        if (too_deep(depth)) return std::nullopt;
+        auto l = parse_and(depth + 1);
+        while (l && is_word("or")) {
+            advance();
+            auto r = parse_and(depth + 1);
+            if (!r) return std::nullopt;
+            l = binary("or", std::move(*l), std::move(*r));
+        }
+        return l;
+    }
+
+    P parse_and(int depth) {
+        auto l = parse_not(depth + 1);
+        while (l && is_word("and")) {
+            advance();
+            auto r = parse_not(depth + 1);
+            if (!r) return std::nullopt;
+            l = binary("and", std::move(*l), std::move(*r));
+        }
+        return l;
+    }
+
+    P parse_not(int depth) {
+        if (too_deep(depth)) return std::nullopt;
+        if (is_word("not")) {
+            int b = tok_.begin;
+            advance();
+            auto e = parse_not(depth + 1);
+            if (!e) return std::nullopt;
+            Ast a;
+            a.kind = Ast::Kind::unary;
+            a.op = "not";
+            a.begin = b;
+            a.end = e->end;
+            a.args.push_back(std::move(*e));
+            return a;
+        }
+        return parse_comparison(depth + 1);
+    }
+
+    P parse_comparison(int depth) {
+        auto l = parse_additive(depth + 1);
+        if (!l) return l;
+        static constexpr std::string_view ops[] = {"==", "!=", "<", "<=", ">", ">="};
+        for (auto op : ops) {
+            if (is_punct(op)) {
+                advance();
+                auto r = parse_additive(depth + 1);
+                if (!r) return std::nullopt;
+                return binary(std::string(op), std::move(*l), std::move(*r));
+            }
+        }
+        if (is_word("in") || is_word("not")) {
+            std::string op = tok_.text;
+            Token at = tok_;
+            advance();
+            if (op == "not") {
+                if (!is_word("in")) {
+                    fail(at, "expected 'in' after 'not' here", "write 'x not in [...]' or 'not (...)'");
+                    return std::nullopt;
+                }
+                advance();
+                op = "not in";
+            }
+            auto r = parse_additive(depth + 1);
+            if (!r) return std::nullopt;
+            return binary(op, std::move(*l), std::move(*r));
+        }
+        return l;
+    }
+
+    P parse_additive(int depth) {
+        auto l = parse_multiplicative(depth + 1);
+        while (l && (is_punct("+") || is_punct("-"))) {
+            std::string op = tok_.text;
+            advance();
+            auto r = parse_multiplicative(depth + 1);
+            if (!r) return std::nullopt;
+            l = binary(op, std::move(*l), std::move(*r));
+        }
+        return l;
+    }
+
+    P parse_multiplicative(int depth) {
+        auto l = parse_unary(depth + 1);
+        while (l && (is_punct("*") || is_punct("/"))) {
+            std::string op = tok_.text;
+            advance();
+            auto r = parse_unary(depth + 1);
+            if (!r) return std::nullopt;
+            l = binary(op, std::move(*l), std::move(*r));
+        }
+        return l;
+    }
+
+    P parse_unary(int depth) {
+        if (too_deep(depth)) return std::nullopt;
+        if (is_punct("-")) {
+            int b = tok_.begin;
+            advance();
+            auto e = parse_unary(depth + 1);
+            if (!e) return std::nullopt;
+            Ast a;
+            a.kind = Ast::Kind::unary;
+            a.op = "-";
+            a.begin = b;
+            a.end = e->end;
+            a.args.push_back(std::move(*e));
+            return a;
+        }
+        return parse_primary(depth + 1);
+    }
+
+    bool parse_arguments(std::vector<Ast>& args, std::string_view close, int depth) {
+        advance();  // the opening bracket
+        if (is_punct(close)) {
+            advance();
+            return true;
+        }
+        while (true) {
+            auto e = parse_or(depth + 1);
+            if (!e) return false;
+            args.push_back(std::move(*e));
+            if (is_punct(",")) {
+                advance();
+                continue;
+            }
+            if (is_punct(close)) {
+                advance();
+                return true;
+            }
+            fail(tok_, tok_.kind == Token::Kind::end ? "missing '" + std::string(close) + "'"
+                                                     : "expected ',' or '" + std::string(close) + "' but found '" + tok_.text + "'");
+            return false;
+        }
+    }
+
+    P parse_primary(int depth) {
+        if (too_deep(depth)) return std::nullopt;
+        Ast a;
+        a.begin = tok_.begin;
+        switch (tok_.kind) {
+            case Token::Kind::number:
+                a.kind = Ast::Kind::number;
+                a.number = tok_.number;
+                a.end = tok_.end;
+                advance();
+                return a;
+            case Token::Kind::string:
+                a.kind = Ast::Kind::string;
+                a.text = tok_.text;
+                a.end = tok_.end;
+                advance();
+                return a;
+            case Token::Kind::name: {
+                if (tok_.text == "true" || tok_.text == "false") {
+                    a.kind = Ast::Kind::boolean;
+                    a.number = tok_.text == "true";
+                    a.end = tok_.end;
+                    advance();
+                    return a;
+                }
+                static constexpr std::string_view reserved[] = {"and", "or", "not", "in"};
+                if (std::find(std::begin(reserved), std::end(reserved), tok_.text) != std::end(reserved)) {
+                    fail(tok_, "expected a value but found '" + tok_.text + "'");
+                    return std::nullopt;
+                }
+                a.text = tok_.text;
+                a.end = tok_.end;
+                advance();
+                if (is_punct("(")) {
+                    a.kind = Ast::Kind::call;
+                    if (!parse_arguments(a.args, ")", depth)) return std::nullopt;
+                    a.end = last_end();
+                    return a;
+                }
+                if (is_punct(".")) {
+                    advance();
+                    if (tok_.kind != Token::Kind::name) {
+                        fail(tok_, "expected a field name after '.'", "write item.field, e.g. coping.strength");
+                        return std::nullopt;
+                    }
+                    a.kind = Ast::Kind::member;
+                    a.member = tok_.text;
+                    a.end = tok_.end;
+                    advance();
+                    return a;
+                }
+                a.kind = Ast::Kind::name;
+                return a;
+            }
+            case Token::Kind::punct:
+                if (tok_.text == "(") {
+                    advance();
+                    auto e = parse_or(depth + 1);
+                    if (!e) return std::nullopt;
+                    if (!is_punct(")")) {
+                        fail(tok_, tok_.kind == Token::Kind::end ? "missing ')'" : "expected ')' but found '" + tok_.text + "'");
+                        return std::nullopt;
+                    }
+                    advance();
+                    return e;
+                }
+                if (tok_.text == "[") {
+                    a.kind = Ast::Kind::list;
+                    if (!parse_arguments(a.args, "]", depth)) return std::nullopt;
+                    a.end = last_end();
+                    return a;
+                }
+                fail(tok_, "expected a value but found '" + tok_.text + "'");
+                return std::nullopt;
+            case Token::Kind::end:
+                fail(tok_, "the expression ends too early", "an operand is missing");
+                return std::nullopt;
+            case Token::Kind::error:
+                fail(tok_, tok_.text);
+                return std::nullopt;
+        }
+        return std::nullopt;
+    }
+
+    int last_end() const { return prev_end_; }
+
+    Lexer lexer_;
+    Token tok_;
+    int prev_end_ = 0;
+    std::vector<ExprError>& errors_;
+    bool failed_ = false;
+
+};
+
+}  // namespace
+
+std::optional<Ast> parse_expression(std::string_view text, std::vector<ExprError>& errors) {
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+        errors.push_back({"E302", "empty expression", "write an expression such as sum(strength)", 0});
+        return std::nullopt;
+    }
+    Parser p(text, errors);
+    return p.parse();
+}
+
+void collect_names(const Ast& ast, std::vector<std::string>& names) {
+    if (ast.kind == Ast::Kind::name || ast.kind == Ast::Kind::member) names.push_back(ast.text);
+    for (const auto& a : ast.args) collect_names(a, names);
+}
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+}  // namespace
+
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(word, c);
+        if (d < best_d && c != word) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    auto c = closest(word, candidates);
+    return c ? "did you mean '" + *c + "'?" : std::string();
+}
+
+}  // namespace kelias::detail

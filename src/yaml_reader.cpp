@@ -1,0 +1,206 @@
+#include "yaml_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "expression.hpp"
+
+namespace kelias::detail {
+
+YamlReader::YamlReader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
+    : file_(std::move(file)), text_(text), out_(out) {}
+
+std::optional<YAML::Node> YamlReader::parse() {
+    try {
+        return YAML::Load(std::string(text_));
+    } catch (const YAML::Exception& e) {
+        error(Location{file_, e.mark.line + 1, e.mark.column + 1}, "E001", "YAML syntax error: " + e.msg,
+              "check indentation, colons and quotes near this place");
+        return std::nullopt;
+    }
+}
+
+Location YamlReader::at(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    if (m.line < 0) return Location{file_, 0, 0};
+    return Location{file_, m.line + 1, m.column + 1};
+}
+
+Location YamlReader::at_offset(const YAML::Node& n, int offset) const {
+    const YAML::Mark m = n.Mark();
+    if (m.pos < 0 || !n.IsScalar()) return at(n);
+    // Walk the source from the scalar's start, matching the value's characters; source
+    // characters that are not part of the value (quotes, line breaks, indentation) are skipped.
+    const std::string& value = n.Scalar();
+    std::size_t p = static_cast<std::size_t>(m.pos), i = 0;
+    const std::size_t target = std::min<std::size_t>(static_cast<std::size_t>(std::max(offset, 0)), value.size());
+    while (p < text_.size() && i < target) {
+        if (text_[p] == value[i]) ++i;
+        ++p;
+    }
+    while (p < text_.size() && i < value.size() && text_[p] != value[i] && (text_[p] == '"' || text_[p] == '\'' ||
+                                                                          text_[p] == '|' || text_[p] == '>' || text_[p] == ' ' || text_[p] == '\n'))
+        ++p;  // step over an opening quote or block indicator before the first character
+    int line = 1, col = 1;
+    for (std::size_t k = 0; k < p && k < text_.size(); ++k) {
+        if (text_[k] == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+    }
+    return Location{file_, line, col};
+}
+
+void YamlReader::error(const YAML::Node& n, std::string code, std::string message, std::string hint) {
+    error(at(n), std::move(code), std::move(message), std::move(hint));
+}
+
+void YamlReader::error(Location where, std::string code, std::string message, std::string hint) {
+    out_.push_back({Severity::error, std::move(code), std::move(message), std::move(hint), std::move(where)});
+}
+
+void YamlReader::warning(const YAML::Node& n, std::string code, std::string message, std::string hint) {
+    out_.push_back({Severity::warning, std::move(code), std::move(message), std::move(hint), at(n)});
+}
+
+namespace {
+std::string kind_of(const YAML::Node& n) {
+    if (n.IsMap()) return "a map";
+    if (n.IsSequence()) return "a list";
+    if (n.IsNull()) return "nothing";
+    return "'" + n.Scalar() + "'";
+}
+}  // namespace
+
+bool YamlReader::expect_map(const YAML::Node& n, std::string_view what) {
+    if (n.IsMap()) return true;
+    error(n, "E103", std::string(what) + " must be a map (key: value), not " + kind_of(n));
+    return false;
+}
+
+bool YamlReader::expect_list(const YAML::Node& n, std::string_view what) {
+    if (n.IsSequence()) return true;
+    error(n, "E103", std::string(what) + " must be a list, not " + kind_of(n), "write a YAML list: [a, b] or lines starting with '- '");
+    return false;
+}
+
+bool YamlReader::expect_scalar(const YAML::Node& n, std::string_view what) {
+    if (n.IsScalar()) return true;
+    error(n, "E103", std::string(what) + " must be a single value, not " + kind_of(n));
+    return false;
+}
+
+void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, std::string_view where) {
+    std::vector<std::string> names(allowed.begin(), allowed.end());
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        if (!it->first.IsScalar()) {
+            error(it->first, "E103", "keys must be plain names");
+            continue;
+        }
+        const std::string& key = it->first.Scalar();
+        if (!seen.insert(key).second) {
+            error(it->first, "E105", "'" + key + "' is given twice in " + std::string(where), "keep one of them");
+            continue;
+        }
+        if (std::find(names.begin(), names.end(), key) == names.end()) {
+            std::string hint = did_you_mean(key, names);
+            if (hint.empty()) {
+                hint = "allowed here:";
+                for (const auto& n : names) hint += " " + n;
+            }
+            error(it->first, "E101", "unknown key '" + key + "' in " + std::string(where), hint);
+        }
+    }
+}
+
+YAML::Node YamlReader::key_node(const YAML::Node& map, std::string_view key) const {
+    for (auto it = map.begin(); it != map.end(); ++it)
+        if (it->first.IsScalar() && it->first.Scalar() == key) return it->first;
+    return map;
+}
+
+std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, std::string_view key, std::string_view where) {
+    YAML::Node v = map[std::string(key)];
+    if (v.IsDefined()) return v;
+    error(map, "E102", std::string(where) + " needs '" + std::string(key) + "'");
+    return std::nullopt;
+}
+
+bool is_identifier(std::string_view s) {
+    if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::optional<std::string> YamlReader::id(const YAML::Node& n, std::string_view what) {
+    if (!expect_scalar(n, what)) return std::nullopt;
+    const std::string& s = n.Scalar();
+    if (is_identifier(s)) return s;
+    std::string fixed;
+    for (char c : s) fixed += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+    error(n, "E104", "'" + s + "' is not a valid " + std::string(what),
+          "ids are lower-case letters, digits and '_', starting with a letter" + (is_identifier(fixed) ? ", e.g. '" + fixed + "'" : std::string()));
+    return std::nullopt;
+}
+
+std::optional<double> YamlReader::number(const YAML::Node& n, std::string_view what) {
+    if (!expect_scalar(n, what)) return std::nullopt;
+    const std::string& s = n.Scalar();
+    double v;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size()) return v;
+    error(n, "E104", std::string(what) + " must be a number, not '" + s + "'");
+    return std::nullopt;
+}
+
+std::optional<bool> YamlReader::boolean(const YAML::Node& n, std::string_view what) {
+    if (!expect_scalar(n, what)) return std::nullopt;
+    const std::string& s = n.Scalar();
+    if (s == "true") return true;
+    if (s == "false") return false;
+    error(n, "E104", std::string(what) + " must be true or false, not '" + s + "'");
+    return std::nullopt;
+}
+
+std::optional<std::string> YamlReader::text(const YAML::Node& n, std::string_view what) {
+    if (!expect_scalar(n, what)) return std::nullopt;
+    return n.Scalar();
+}
+
+Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
+    Labels out;
+    if (n.IsScalar()) {
+        out.emplace_back("en", n.Scalar());
+        return out;
+    }
+    if (!n.IsMap()) {
+        error(n, "E103", std::string(what) + " must be text or a map of languages, e.g. {en: ..., lt: ...}");
+        return out;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string lang = it->first.IsScalar() ? it->first.Scalar() : "";
+        bool ok = (lang.size() == 2 || (lang.size() == 5 && lang[2] == '-')) &&
+                  std::all_of(lang.begin(), lang.begin() + 2, [](char c) { return c >= 'a' && c <= 'z'; });
+        if (!ok) {
+            error(it->first, "E104", "'" + lang + "' is not a language code", "use ISO 639-1 codes such as en, lt, nb");
+            continue;
+        }
+        if (!it->second.IsScalar()) {
+            error(it->second, "E103", std::string(what) + " in '" + lang + "' must be text");
+            continue;
+        }
+        out.emplace_back(lang, it->second.Scalar());
+    }
+    return out;
+}
+
+std::string english(const Labels& labels, const std::string& fallback) {
+    for (const auto& [lang, text] : labels)
+        if (lang == "en") return text;
+    return labels.empty() ? fallback : labels.front().second;
+}
+
+}  // namespace kelias::detail

@@ -1,0 +1,65 @@
+#pragma once
+// Reading YAML definitions with positions: every problem becomes a located Diagnostic.
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include <kelias/diagnostic.hpp>
+
+namespace kelias::detail {
+
+/// Labels per language, e.g. {("en", "Coping"), ("lt", "Įveika")}.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class YamlReader {
+public:
+    YamlReader(std::string file, std::string_view text, std::vector<Diagnostic>& out);
+
+    /// Parses the text; nullopt (with E001 reported) on a syntax error.
+    std::optional<YAML::Node> parse();
+
+    Location at(const YAML::Node& n) const;
+    /// The place of byte `offset` inside scalar `n` (for errors inside expressions).
+    Location at_offset(const YAML::Node& n, int offset) const;
+
+    void error(const YAML::Node& n, std::string code, std::string message, std::string hint = {});
+    void error(Location where, std::string code, std::string message, std::string hint = {});
+    void warning(const YAML::Node& n, std::string code, std::string message, std::string hint = {});
+
+    bool expect_map(const YAML::Node& n, std::string_view what);
+    bool expect_list(const YAML::Node& n, std::string_view what);
+    bool expect_scalar(const YAML::Node& n, std::string_view what);
+
+    /// Reports keys outside `allowed` (E101, with a hint) and repeated keys (E105).
+    void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, std::string_view where);
+    /// The key node of `key` in `map` (for its position), or the map itself.
+    YAML::Node key_node(const YAML::Node& map, std::string_view key) const;
+    /// Reports E102 when `key` is missing; returns the value node.
+    std::optional<YAML::Node> required(const YAML::Node& map, std::string_view key, std::string_view where);
+
+    std::optional<std::string> id(const YAML::Node& n, std::string_view what);
+    std::optional<double> number(const YAML::Node& n, std::string_view what);
+    std::optional<bool> boolean(const YAML::Node& n, std::string_view what);
+    std::optional<std::string> text(const YAML::Node& n, std::string_view what);
+    /// A string (taken as `en`) or a map of language codes to strings.
+    Labels labels(const YAML::Node& n, std::string_view what);
+
+    const std::string& file() const { return file_; }
+
+private:
+    std::string file_;
+    std::string_view text_;
+    std::vector<Diagnostic>& out_;
+};
+
+/// The English label, or the first one, or `fallback`.
+std::string english(const Labels& labels, const std::string& fallback);
+
+/// True for `[a-z][a-z0-9_]*`.
+bool is_identifier(std::string_view s);
+
+}  // namespace kelias::detail
