@@ -1,0 +1,227 @@
+// Scoring: START:AV's scores, omission policies, batches, threads and explanations.
+#include "test_support.hpp"
+
+#include <random>
+#include <thread>
+
+using namespace kelias;
+using kelias::testing::shipped;
+
+namespace {
+
+const char* dynamic_items[] = {
+    "school_work", "recreation", "substance_use", "rule_adherence", "conduct", "self_care", "coping", "impulse_control",
+    "mental_cognitive_state", "emotional_state", "attitudes", "social_skills", "relationships_adults",
+    "relationships_peers", "social_support_adults", "social_support_peers", "parenting", "parental_functioning",
+    "home_environment", "neighbourhood", "insight", "plans", "treatability", "medication_adherence"};
+const char* outcomes[] = {"violence", "nonviolent_offending", "substance_abuse", "unauthorized_absence",
+                          "suicide", "self_injury", "victimization", "health_neglect"};
+
+// Every dynamic item rated `s` for strength and `v` for vulnerability, every estimate 'low'.
+Assessment uniform(const char* s, const char* v) {
+    Assessment a;
+    a.id = "t";
+    for (const char* item : dynamic_items) {
+        a.cells[std::string(item) + ".strength"] = s;
+        a.cells[std::string(item) + ".vulnerability"] = v;
+        a.cells[std::string(item) + ".key"] = "false";
+        a.cells[std::string(item) + ".critical"] = "false";
+    }
+    for (const char* o : outcomes) a.cells[std::string(o) + ".estimate"] = "low";
+    return a;
+}
+
+std::string get(const Instrument& inst, const Assessment& a, const char* id) {
+    return kelias::testing::score_text(inst, a, id);
+}
+
+}  // namespace
+
+TEST_CASE("START:AV reports exactly the scores the issue names, in order") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const char* expected[] = {"strength_total", "vulnerability_total", "strength_n", "vulnerability_n",
+                              "individual_strength", "individual_vulnerability", "relationships_environment_strength",
+                              "relationships_environment_vulnerability", "response_to_interventions_strength",
+                              "response_to_interventions_vulnerability", "key_strengths", "critical_vulnerabilities",
+                              "strength_total_prorated", "vulnerability_total_prorated", "complete"};
+    std::vector<std::string> visible;
+    for (const auto& s : sav.scores())
+        if (!s.hidden) visible.push_back(s.id);
+    REQUIRE(visible.size() == std::size(expected));
+    for (std::size_t i = 0; i < visible.size(); ++i) CHECK(visible[i] == expected[i]);
+    CHECK(sav.key() == "start_av@2014");
+    CHECK(sav.hash().rfind("sha256:", 0) == 0);
+    CHECK(sav.hash().size() == 7 + 64);
+    CHECK(sav.fields().size() == 25 * 4 + 8 * 3);
+    CHECK(to_string(*sav.reassess_every()) == "P3M");
+}
+
+TEST_CASE("START:AV totals with na and omitted ratings") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    Assessment a = uniform("2", "1");
+    CHECK(get(sav, a, "strength_total") == "48");
+    CHECK(get(sav, a, "vulnerability_total") == "24");
+    CHECK(get(sav, a, "individual_strength") == "24");
+    CHECK(get(sav, a, "relationships_environment_strength") == "16");
+    CHECK(get(sav, a, "response_to_interventions_vulnerability") == "4");
+    CHECK(get(sav, a, "complete") == "true");
+
+    // na: not applicable, left out of sums and of the prorating base.
+    a.cells["medication_adherence.strength"] = "na";
+    CHECK(get(sav, a, "strength_total") == "46");
+    CHECK(get(sav, a, "strength_n") == "23");
+    CHECK(get(sav, a, "strength_total_prorated") == "46");
+    CHECK(get(sav, a, "complete") == "true");
+
+    // Omitted: unknown, never zero. Two omitted of 23 applicable: 42 * 23 / 21 = 46.
+    a.cells["coping.strength"] = "";
+    a.cells["plans.strength"] = "omitted";
+    CHECK(get(sav, a, "strength_total") == "42");
+    CHECK(get(sav, a, "strength_n") == "21");
+    CHECK(get(sav, a, "strength_total_prorated") == "46");
+    CHECK(get(sav, a, "complete") == "false");
+
+    // Past max_omitted (4) the prorated total is unknown; the raw total goes on.
+    for (const char* item : {"insight", "treatability", "attitudes"}) a.cells[std::string(item) + ".strength"] = "";
+    CHECK(get(sav, a, "strength_total_prorated") == "");
+    CHECK(get(sav, a, "strength_total") == "36");
+}
+
+TEST_CASE("na is refused where the instrument does not allow it") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    Assessment a = uniform("1", "1");
+    a.cells["coping.strength"] = "na";
+    CHECK_FALSE(score(sav, a).ok());
+    a.cells["coping.strength"] = "3";
+    CHECK_FALSE(score(sav, a).ok());
+}
+
+TEST_CASE("the case-specific item stays out of the totals") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    Assessment a = uniform("1", "1");
+    a.cells["case_specific.strength"] = "2";
+    CHECK(get(sav, a, "strength_total") == "24");
+    CHECK(get(sav, a, "strength_n") == "24");
+}
+
+TEST_CASE("key and critical flags are counted, and warnings fire per item") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    Assessment a = uniform("2", "0");
+    a.cells["coping.key"] = "true";
+    a.cells["plans.key"] = "true";
+    a.cells["conduct.critical"] = "true";  // vulnerability 0: a warning
+    auto r = score(sav, a);
+    REQUIRE(r.ok());
+    CHECK(r->find("key_strengths")->to_string() == "2");
+    CHECK(r->find("critical_vulnerabilities")->to_string() == "1");
+    REQUIRE(r->findings.size() == 1);
+    CHECK(r->findings[0].item == "conduct");
+    CHECK(r->findings[0].severity == Severity::warning);
+}
+
+TEST_CASE("a batch gives the same numbers as single assessments, with any thread count") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t rows = 10000;  // several blocks
+    RatingsBatch batch(sav, rows);
+    std::mt19937 rng(7);
+    const char* cells[] = {"0", "1", "2", "", "na"};
+    std::vector<Assessment> singles(rows);
+    int rejected_cells = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        batch.id(r) = "r" + std::to_string(r);
+        for (std::size_t f = 0; f < sav.fields().size(); ++f) {
+            const FieldInfo& field = sav.fields()[f];
+            std::string text;
+            if (field.type == FieldType::boolean) text = rng() % 2 ? "true" : "false";
+            else if (field.is_outcome) text = rng() % 5 == 0 ? "" : "moderate";
+            else text = cells[rng() % (field.allows_na ? 5 : 4)];
+            rejected_cells += batch.set_text(r, f, text) != nullptr;
+            if (r < 50) singles[r].cells[field.column] = text;
+        }
+    }
+    REQUIRE(rejected_cells == 0);
+    ScoreBatch one = score_batch(sav, batch, {1, true});
+    ScoreBatch two = score_batch(sav, batch, {2, true});
+    CHECK(one.values() == two.values());
+    CHECK(one.states() == two.states());
+    CHECK(one.findings().size() == two.findings().size());
+    for (std::size_t r = 0; r < 50; ++r) {
+        auto single = score(sav, singles[r]);
+        REQUIRE(single.ok());
+        for (std::size_t s = 0; s < one.scores(); ++s) CHECK(single->scores[s].second.to_string() == one.text(r, s));
+    }
+    // Spot-check one row by hand: strength_total is the sum of known strengths.
+    double sum = 0;
+    for (const char* item : dynamic_items) {
+        std::size_t f = *sav.find_field(std::string(item) + ".strength");
+        if (batch.state(123, f) == CellState::value) sum += batch.value(123, f);
+    }
+    CHECK(one.raw(123, *sav.find_score("strength_total")) == sum);
+}
+
+TEST_CASE("explanations name inputs, counts, policy and table rows") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    RatingsBatch batch(sav, 1);
+    for (const char* item : dynamic_items) batch.set_text(0, *sav.find_field(std::string(item) + ".strength"), "1");
+    batch.set_text(0, *sav.find_field("medication_adherence.strength"), "na");
+    batch.set_text(0, *sav.find_field("coping.strength"), "");
+    auto e = explain(sav, batch, 0, "strength_total_prorated");
+    REQUIRE(e.ok());
+    std::string text = to_text(*e);
+    INFO(text);
+    CHECK(e->value == "23");  // 22 known * 23 applicable / 22 known
+    CHECK(text.find("prorate") != std::string::npos);
+    CHECK(text.find("22 known, 1 na, 1 omitted") != std::string::npos);
+    CHECK(text.find("coping.strength  ->  omitted") != std::string::npos);
+    CHECK(text.find("medication_adherence.strength  ->  na") != std::string::npos);
+    std::string json = to_json(*e);
+    CHECK(json.rfind("{\"what\":\"strength_total_prorated = ", 0) == 0);
+
+    CHECK_FALSE(explain(sav, batch, 0, "strength_totl").ok());
+    CHECK(explain(sav, batch, 0, "strength_totl").diagnostics()[0].hint == "did you mean 'strength_total'?");
+    CHECK_FALSE(explain(sav, batch, 5, "strength_total").ok());
+}
+
+TEST_CASE("explanations of table-based scores name the row that applied") {
+    Instrument s99 = shipped("examples/instruments/static99r.yaml");
+    RatingsBatch batch(s99, 1);
+    batch.set_text(0, *s99.find_field("prior_sex_charges"), "4");      // charges table: 3-5 -> 2
+    batch.set_text(0, *s99.find_field("prior_sex_convictions"), "1");  // convictions table: 1 -> 1
+    auto e = explain(s99, batch, 0, "item5_prior_sex_offences");
+    REQUIRE(e.ok());
+    std::string text = to_text(*e);
+    INFO(text);
+    CHECK(e->value == "2");  // the higher of the two
+    CHECK(text.find("prior_sex_charges  ->  4") != std::string::npos);
+    CHECK(text.find("table 'charges_points' row") != std::string::npos);
+    CHECK(text.find("table 'convictions_points' row") != std::string::npos);
+}
+
+TEST_CASE("an instrument is shared safely across threads") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    RatingsBatch batch(sav, 2000);
+    for (std::size_t r = 0; r < batch.rows(); ++r)
+        for (const char* item : dynamic_items) batch.set_text(r, *sav.find_field(std::string(item) + ".strength"), r % 2 ? "2" : "1");
+    std::vector<double> totals(4);
+    {
+        std::vector<std::jthread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                Instrument copy = sav;  // copies share the compiled definition
+                ScoreBatch b = score_batch(copy, batch, {1, false});
+                totals[static_cast<std::size_t>(t)] = b.values().col(0).sum();
+            });
+    }
+    for (double t : totals) CHECK(t == 1000 * 24 + 1000 * 48);
+}
+
+TEST_CASE("the content hash changes with the definition") {
+    const std::string a = "kelias: 1\nid: h\nversion: '1'\ntitle: H\nitems:\n  - {id: x, type: number}\nscores:\n  s: {expr: 'x + 1'}\n";
+    std::string b = a;
+    b.replace(b.find("x + 1"), 5, "x + 2");
+    auto ia = load_instrument(a), ib = load_instrument(b), ia2 = load_instrument(a);
+    REQUIRE(ia.ok());
+    REQUIRE(ib.ok());
+    CHECK(ia->hash() != ib->hash());
+    CHECK(ia->hash() == ia2->hash());
+}

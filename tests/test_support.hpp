@@ -1,0 +1,37 @@
+#pragma once
+// Helpers shared by the unit tests: load inline definitions and score single rows.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <kelias/kelias.hpp>
+
+namespace kelias::testing {
+
+/// Loads a definition that must be valid; fails the test with the diagnostics otherwise.
+inline Instrument must_load(const std::string& yaml) {
+    auto r = load_instrument(yaml, "inline.yaml");
+    INFO(format(r.diagnostics()));
+    REQUIRE(r.ok());
+    return *r;
+}
+
+/// Loads a shipped definition from instruments/ or examples/instruments/.
+inline Instrument shipped(const std::string& relative) {
+    auto r = load_instrument_file(std::string(KELIAS_SOURCE_DIR) + "/" + relative);
+    INFO(format(r.diagnostics()));
+    REQUIRE(r.ok());
+    return *r;
+}
+
+/// The text of one score for one assessment ("" when unknown).
+inline std::string score_text(const Instrument& inst, const Assessment& a, const std::string& score_id) {
+    auto r = score(inst, a);
+    INFO(format(r.diagnostics()));
+    REQUIRE(r.ok());
+    const Value* v = r->find(score_id);
+    REQUIRE(v != nullptr);
+    return v->to_string();
+}
+
+}  // namespace kelias::testing
