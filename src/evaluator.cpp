@@ -96,31 +96,57 @@ Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
     return out;
 }
 
-Column aggregate(const Expr& e, const Block& b, const PolicyContext& p) {
+InputStats compute_stats(const std::vector<int>& columns, const Block& b) {
     const Index n = b.n;
-    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(n), known = Eigen::ArrayXd::Zero(n);
-    Eigen::ArrayXd na = Eigen::ArrayXd::Zero(n), omitted = Eigen::ArrayXd::Zero(n);
-    const bool wants_extreme = e.aggregate == AggregateFn::min_of || e.aggregate == AggregateFn::max_of;
-    const bool is_min = e.aggregate == AggregateFn::min_of;
-    Eigen::ArrayXd extreme;
-    if (wants_extreme)
-        extreme = Eigen::ArrayXd::Constant(n, is_min ? std::numeric_limits<double>::infinity()
-                                                     : -std::numeric_limits<double>::infinity());
+    InputStats st{&columns, Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n)};
     const auto& values = b.batch->values();
     const auto& states = b.batch->states();
-    for (int c : e.columns) {
-        auto v = values.col(c).segment(b.begin, n).array();
-        auto s = states.col(c).segment(b.begin, n).array();
-        auto is_known = (s == 0).cast<double>();
-        sum += is_known * v;  // unknown cells hold 0 by construction, but never trust that
-        known += is_known;
-        na += (s == na_state).cast<double>();
-        omitted += (s == unknown_state).cast<double>();
-        if (wants_extreme) {
-            for (Index i = 0; i < n; ++i)
-                if (s[i] == 0) extreme[i] = is_min ? std::min(extreme[i], v[i]) : std::max(extreme[i], v[i]);
+    for (int c : columns) {
+        const double* v = values.col(c).data() + b.begin;
+        const std::uint8_t* s = states.col(c).data() + b.begin;
+        // One branch-free pass per input column; the compiler vectorises it.
+        for (Index i = 0; i < n; ++i) {
+            const double is_known = s[i] == known_state, is_na = s[i] == na_state;
+            st.sum[i] += is_known * v[i];
+            st.known[i] += is_known;
+            st.na[i] += is_na;
+            st.omitted[i] += 1.0 - is_known - is_na;
         }
     }
+    return st;
+}
+
+const InputStats& stats_for(const Expr& e, const Block& b, InputStats& scratch) {
+    if (!b.stats) return scratch = compute_stats(e.columns, b);
+    for (const auto& st : *b.stats)
+        if (st.columns == &e.columns || *st.columns == e.columns) return st;
+    b.stats->push_back(compute_stats(e.columns, b));
+    return b.stats->back();
+}
+
+Eigen::ArrayXd extremes(const Expr& e, const Block& b, bool is_min) {
+    Eigen::ArrayXd out = Eigen::ArrayXd::Constant(b.n, is_min ? std::numeric_limits<double>::infinity()
+                                                             : -std::numeric_limits<double>::infinity());
+    for (int c : e.columns) {
+        const double* v = b.batch->values().col(c).data() + b.begin;
+        const std::uint8_t* s = b.batch->states().col(c).data() + b.begin;
+        for (Index i = 0; i < b.n; ++i)
+            if (s[i] == known_state) out[i] = is_min ? std::min(out[i], v[i]) : std::max(out[i], v[i]);
+    }
+    return out;
+}
+
+Column aggregate(const Expr& e, const Block& b, const PolicyContext& p) {
+    const Index n = b.n;
+    InputStats scratch;
+    const InputStats& st = stats_for(e, b, scratch);
+    const auto& sum = st.sum;
+    const auto& known = st.known;
+    const auto& na = st.na;
+    const auto& omitted = st.omitted;
+    Eigen::ArrayXd extreme;
+    if (e.aggregate == AggregateFn::min_of || e.aggregate == AggregateFn::max_of)
+        extreme = extremes(e, b, e.aggregate == AggregateFn::min_of);
     Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
     const double inputs = static_cast<double>(e.columns.size());
     const double limit = p.max_omitted < 0 ? std::numeric_limits<double>::infinity() : p.max_omitted;

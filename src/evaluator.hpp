@@ -23,12 +23,20 @@ struct Column {
     StateArray s;
 };
 
+/// Per-row counts over one set of aggregate inputs, shared by every aggregate over it
+/// (strength_total, strength_n and strength_total_prorated read the same inputs).
+struct InputStats {
+    const std::vector<int>* columns = nullptr;
+    Eigen::ArrayXd sum, known, na, omitted;
+};
+
 /// The rows [begin, begin + n) of a batch, and the scores computed so far for them.
 struct Block {
     const InstrumentData* data = nullptr;
     const RatingsBatch* batch = nullptr;
     Eigen::Index begin = 0, n = 0;
     const std::vector<Column>* scores = nullptr;
+    std::vector<InputStats>* stats = nullptr;  // cache for this block; may be null
 };
 
 /// The omission policy of the score being evaluated (aggregates follow it).

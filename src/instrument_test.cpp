@@ -45,7 +45,7 @@ TestReport run_embedded_tests(const Instrument& instrument) {
         if (tc.expect_checks) {
             std::vector<std::string> fired;
             for (const auto& f : scored.findings())
-                if (std::find(fired.begin(), fired.end(), f.check) == fired.end()) fired.push_back(f.check);
+                if (std::find(fired.begin(), fired.end(), f.check) == fired.end()) fired.emplace_back(f.check);
             std::vector<std::string> want = *tc.expect_checks;
             std::sort(fired.begin(), fired.end());
             std::sort(want.begin(), want.end());

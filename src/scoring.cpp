@@ -39,7 +39,8 @@ ScoreType type_of(const detail::Type& t) {
 std::vector<Column> score_block(const detail::InstrumentData& d, const RatingsBatch& batch, Index begin, Index n,
                                 detail::Tracer* tracer = nullptr) {
     std::vector<Column> columns(d.scores.size());
-    detail::Block block{&d, &batch, begin, n, &columns};
+    std::vector<detail::InputStats> stats;
+    detail::Block block{&d, &batch, begin, n, &columns, &stats};
     for (int i : d.score_order) {
         const detail::Score& s = d.scores[static_cast<std::size_t>(i)];
         columns[static_cast<std::size_t>(i)] = detail::evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
@@ -49,15 +50,16 @@ std::vector<Column> score_block(const detail::InstrumentData& d, const RatingsBa
 
 void run_checks(const detail::InstrumentData& d, const RatingsBatch& batch, Index begin, Index n,
                 const std::vector<Column>& scores, std::vector<CheckFinding>& out) {
-    detail::Block block{&d, &batch, begin, n, &scores};
+    std::vector<detail::InputStats> stats;
+    detail::Block block{&d, &batch, begin, n, &scores, &stats};
     for (const auto& check : d.checks) {
         for (const auto& [entry, expr] : check.instances) {
             Column c = detail::evaluate(expr, block, {});
             for (Index i = 0; i < n; ++i) {
                 if (c.s[i] != 0 || c.v[i] == 0) continue;
                 out.push_back({static_cast<std::size_t>(begin + i), check.id,
-                               entry >= 0 ? d.entries[static_cast<std::size_t>(entry)].id : std::string(), check.severity,
-                               check.message});
+                               entry >= 0 ? std::string_view(d.entries[static_cast<std::size_t>(entry)].id) : std::string_view(),
+                               check.severity, check.message});
             }
         }
     }
@@ -120,10 +122,11 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
     const Index blocks = (rows + block_rows - 1) / block_rows;
     unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<Index>(threads, std::max<Index>(blocks, 1)));
-    std::vector<std::vector<CheckFinding>> findings(threads);
+    // Findings are kept per block so the result is in row order without a global sort.
+    std::vector<std::vector<CheckFinding>> findings(static_cast<std::size_t>(blocks));
     std::atomic<Index> next{0};
 
-    auto work = [&](unsigned worker) {
+    auto work = [&] {
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
             std::vector<Column> columns = score_block(d, batch, begin, n);
@@ -131,18 +134,23 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
                 out.values_.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].v.matrix();
                 out.states_.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].s.matrix();
             }
-            if (options.run_checks) run_checks(d, batch, begin, n, columns, findings[worker]);
+            if (options.run_checks) {
+                auto& mine = findings[static_cast<std::size_t>(b)];
+                run_checks(d, batch, begin, n, columns, mine);
+                std::stable_sort(mine.begin(), mine.end(), [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
+            }
         }
     };
     if (threads <= 1) {
-        work(0);
+        work();
     } else {
         std::vector<std::jthread> pool;
-        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, t);
+        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
     }
-    for (auto& f : findings) out.findings_.insert(out.findings_.end(), f.begin(), f.end());
-    std::stable_sort(out.findings_.begin(), out.findings_.end(),
-                     [](const CheckFinding& a, const CheckFinding& b) { return a.row < b.row; });
+    std::size_t total = 0;
+    for (const auto& f : findings) total += f.size();
+    out.findings_.reserve(total);
+    for (const auto& f : findings) out.findings_.insert(out.findings_.end(), f.begin(), f.end());
     for (const auto& f : out.findings_)
         if (f.severity == Severity::error) out.rejected_[f.row] = 1;
     return out;

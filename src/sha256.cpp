@@ -46,17 +46,15 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 std::string sha256_hex(std::string_view data) {
     std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    std::size_t full = data.size() / 64 * 64;
+    const std::size_t full = data.size() / 64 * 64;
     for (std::size_t i = 0; i < full; i += 64) compress(h, reinterpret_cast<const unsigned char*>(data.data() + i));
-    unsigned char tail[128] = {};
-    std::size_t rest = data.size() - full;
-    for (std::size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(data[full + i]);
-    tail[rest] = 0x80;
-    std::size_t tail_len = rest + 9 <= 64 ? 64 : 128;
-    std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
-    for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-    compress(h, tail);
-    if (tail_len == 128) compress(h, tail + 64);
+    // Padding: the rest, 0x80, zeros up to 56 mod 64, then the length in bits (big-endian).
+    std::string tail(data.substr(full));
+    tail += static_cast<char>(0x80);
+    while (tail.size() % 64 != 56) tail += '\0';
+    const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+    for (int i = 7; i >= 0; --i) tail += static_cast<char>((bits >> (8 * i)) & 0xff);
+    for (std::size_t i = 0; i < tail.size(); i += 64) compress(h, reinterpret_cast<const unsigned char*>(tail.data() + i));
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     for (auto word : h)

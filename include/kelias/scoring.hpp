@@ -26,13 +26,14 @@ struct Value {
     std::string to_string() const;
 };
 
-/// A check that fired for one assessment.
+/// A check that fired for one assessment. The texts are views into the instrument's
+/// definition: valid while any copy of the instrument lives.
 struct CheckFinding {
     std::size_t row = 0;
-    std::string check;    ///< the check id
-    std::string item;     ///< the item it fired on, for per-item checks
+    std::string_view check;    ///< the check id
+    std::string_view item;     ///< the item it fired on, for per-item checks (else empty)
     Severity severity = Severity::warning;
-    std::string message;  ///< English message from the definition
+    std::string_view message;  ///< English message from the definition
 };
 
 struct ScoreOptions {
