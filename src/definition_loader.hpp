@@ -186,7 +186,7 @@ public:
 
     // ---- fields ------------------------------------------------------------------------
     std::vector<std::string> scale_and_type_names() const {
-        std::vector<std::string> names = {"bool", "integer", "number", "date", "category", "rating"};
+        std::vector<std::string> names = {"bool", "integer", "number", "date", "duration", "category", "rating"};
         for (const auto& s : d_->scales) names.push_back(s.id);
         return names;
     }
@@ -197,6 +197,7 @@ public:
         else if (t == "integer") f.type = FieldType::integer;
         else if (t == "number") f.type = FieldType::number;
         else if (t == "date") f.type = FieldType::date;
+        else if (t == "duration") f.type = FieldType::duration;
         else if (t == "category") f.type = FieldType::category;
         else if (t == "rating") f.type = FieldType::rating;
         else if (auto s = d_->scale_index.find(t); s != d_->scale_index.end()) {
@@ -336,7 +337,9 @@ public:
         return false;
     }
 
-    void add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single, bool outcome) {
+    // The column description of one field; category fields get a scale of their own.
+    std::pair<FieldInfo, FieldModel> build_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f,
+                                                 bool single, bool outcome) {
         FieldInfo info;
         info.owner = owner;
         info.name = name;
@@ -352,6 +355,7 @@ public:
         switch (f.type) {
             case FieldType::boolean: m.type = Type{Kind::boolean}; break;
             case FieldType::date: m.type = Type{Kind::date}; break;
+            case FieldType::duration: m.type = Type{Kind::duration}; break;
             case FieldType::integer:
             case FieldType::number: m.type = Type{Kind::number}; break;
             case FieldType::category: {
@@ -383,6 +387,11 @@ public:
                 break;
             }
         }
+        return {std::move(info), m};
+    }
+
+    void add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single, bool outcome) {
+        auto [info, m] = build_field(entry, owner, name, f, single, outcome);
         int column = static_cast<int>(d_->fields.size());
         d_->entry_models[static_cast<std::size_t>(entry)].field_column[name] = column;
         d_->field_by_column[info.column] = d_->fields.size();
@@ -706,7 +715,7 @@ public:
             if (!pending[idx].ast || in_cycle.count(i)) continue;
             std::vector<ExprError> errors;
             std::vector<int> refs;
-            CompileScope scope{d_.get(), -1, &refs, &ready};
+            CompileScope scope{d_.get(), -1, -1, &refs, &ready};
             Expr e = compile_expression(*pending[idx].ast, scope, errors);
             report(pending[idx].expr_node, errors);
             if (e.type.kind == Kind::error) continue;
@@ -767,7 +776,7 @@ public:
 
     bool compile_check(CheckModel& check, int entry, const Ast& ast, const YAML::Node& when, bool report_errors) {
         std::vector<ExprError> errors;
-        CompileScope scope{d_.get(), entry, nullptr, &all_scores_ready_};
+        CompileScope scope{d_.get(), entry, -1, nullptr, &all_scores_ready_};
         all_scores_ready_.assign(d_->scores.size(), true);
         Expr e = compile_expression(ast, scope, errors);
         if (e.type.kind != Kind::error && e.type.kind != Kind::boolean)

@@ -57,6 +57,84 @@ Column date_shift(const Column& date, const Duration& d, bool forward) {
     return out;
 }
 
+Column date_shift_by_column(const Column& date, const Column& by, bool forward) {
+    Column out = date;
+    out.s = merge_states(date.s, by.s);
+    for (Index i = 0; i < out.v.size(); ++i)
+        if (out.s[i] == 0) {
+            Date x{static_cast<int>(date.v[i])};
+            Duration d = decode_duration(by.v[i]);
+            out.v[i] = (forward ? add(x, d) : subtract(x, d)).days;
+        }
+    return out;
+}
+
+// Reads a row-level column for every record of a record block.
+Column gather(const Column& rows, const Block& b) {
+    const auto& list = (*b.lists)[static_cast<std::size_t>(b.list)];
+    Column out{Eigen::ArrayXd(b.n), StateArray(b.n)};
+    for (Index i = 0; i < b.n; ++i) {
+        Index r = list.record_row[static_cast<std::size_t>(b.begin + i)] - b.parent->begin;
+        out.v[i] = rows.v[r];
+        out.s[i] = rows.s[r];
+    }
+    return out;
+}
+
+bool reads_rows(Op op) {
+    return op == Op::field || op == Op::as_of || op == Op::score || op == Op::aggregate || op == Op::list_aggregate;
+}
+
+Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t) {
+    const ListStore& list = (*b.lists)[static_cast<std::size_t>(e.index)];
+    const Index first = list.offsets[static_cast<std::size_t>(b.begin)];
+    const Index last = list.offsets[static_cast<std::size_t>(b.begin + b.n)];
+    Column body;
+    if (!e.args.empty()) {
+        Block records{b.data, b.batch, first, last - first, b.scores, nullptr, b.lists, &b, e.index};
+        body = evaluate(e.args[0], records, p, t);
+    }
+    Column out{Eigen::ArrayXd::Zero(b.n), StateArray::Zero(b.n)};
+    for (Index i = 0; i < b.n; ++i) {
+        const auto row = static_cast<std::size_t>(b.begin + i);
+        if (list.list_state[row] != known_state) {
+            out.s[i] = unknown_state;
+            continue;
+        }
+        const Index from = list.offsets[row] - first, to = list.offsets[row + 1] - first;
+        if (e.args.empty()) {
+            out.v[i] = static_cast<double>(to - from);
+            continue;
+        }
+        double trues = 0, falses = 0, unknowns = 0, total = 0;
+        double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (Index k = from; k < to; ++k) {
+            if (body.s[k] != 0) {
+                ++unknowns;
+                continue;
+            }
+            const double v = body.v[k];
+            (v != 0 ? trues : falses) += 1;
+            total += v;
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+        bool unknown = false;
+        double v = 0;
+        switch (e.aggregate) {
+            case AggregateFn::count: unknown = unknowns > 0; v = trues; break;
+            case AggregateFn::any: v = trues > 0; unknown = trues == 0 && unknowns > 0; break;
+            case AggregateFn::all: v = falses == 0; unknown = falses == 0 && unknowns > 0; break;
+            case AggregateFn::sum: unknown = unknowns > 0; v = total; break;
+            case AggregateFn::min_of: unknown = unknowns > 0 || to == from; v = lo; break;
+            default: unknown = unknowns > 0 || to == from; v = hi; break;  // max_of
+        }
+        out.v[i] = unknown ? 0 : v;
+        out.s[i] = unknown ? unknown_state : known_state;
+    }
+    return out;
+}
+
 Column logic_and(const Column& a, const Column& b, bool is_and) {
     Index n = a.v.size();
     Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
@@ -284,16 +362,57 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
             }
             return out;
         }
+        case Op::date_at_fraction: {
+            Column out{Eigen::ArrayXd::Zero(n), merge_states(merge_states(a[0].s, a[1].s), a[2].s)};
+            for (Index i = 0; i < n; ++i) {
+                if (out.s[i] != 0) continue;
+                // Rounded up: the share has passed only once the whole day has.
+                const double span = (a[1].v[i] - a[0].v[i]) * a[2].v[i];
+                out.v[i] = a[0].v[i] + std::ceil(span - 1e-9);
+            }
+            return out;
+        }
+        case Op::add_days:
+        case Op::add_months: {
+            Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
+            for (Index i = 0; i < n; ++i) {
+                if (out.s[i] != 0) continue;
+                const int k = static_cast<int>(std::floor(a[1].v[i]));
+                Date d{static_cast<int>(a[0].v[i])};
+                out.v[i] = e.op == Op::add_days ? d.days + k : add(d, Duration{0, k, 0}).days;
+            }
+            return out;
+        }
+        case Op::fresh: {
+            // True when the date is at most `age` before as_of (and not after it); else unknown.
+            const Column as_of = b.parent ? unknown_column(n) : Column{b.batch->as_of_days().segment(b.begin, n), b.batch->as_of_states().segment(b.begin, n)};
+            Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
+            for (Index i = 0; i < n; ++i) {
+                if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;
+                Date now{static_cast<int>(as_of.v[i])};
+                const double oldest = subtract(now, decode_duration(a[1].v[i])).days;
+                if (a[0].v[i] >= oldest && a[0].v[i] <= now.days) out.s[i] = known_state;
+            }
+            return out;
+        }
         default: return unknown_column(n);
     }
 }
 
 Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t) {
     const Index n = b.n;
+    if (b.parent && reads_rows(e.op)) return gather(evaluate(e, *b.parent, p, t), b);
     switch (e.op) {
         case Op::constant: return constant(e.number, n);
-        case Op::duration:
-        case Op::list: return unknown_column(n);  // only read through their parent
+        case Op::duration: return constant(encode_duration(e.duration), n);
+        case Op::list: return unknown_column(n);  // only read through its parent
+        case Op::record_field: {
+            const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
+            const auto f = static_cast<std::size_t>(e.index);
+            return {Eigen::Map<const Eigen::ArrayXd>(list.values[f].data() + b.begin, n),
+                    Eigen::Map<const StateArray>(list.states[f].data() + b.begin, n)};
+        }
+        case Op::list_aggregate: return list_aggregate(e, b, p, t);
         case Op::field:
             return {b.batch->values().col(e.index).segment(b.begin, n).array(),
                     b.batch->states().col(e.index).segment(b.begin, n).array()};
@@ -325,6 +444,7 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
                 return date_shift(l, e.args[1].duration, e.op == Op::add);
             }
             Column r = evaluate(e.args[1], b, p, t);
+            if (e.args[1].type.kind == Kind::duration) return date_shift_by_column(l, r, e.op == Op::add);
             if (e.op == Op::add) l.v += r.v;
             else l.v -= r.v;
             l.s = merge_states(l.s, r.s);

@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 
 #include <kelias/ratings.hpp>
+#include <kelias/scoring.hpp>
 
 #include "model.hpp"
 
@@ -30,13 +31,27 @@ struct InputStats {
     Eigen::ArrayXd sum, known, na, omitted;
 };
 
+/// The records of one list fact for every row of a batch, stored by field.
+struct ListStore {
+    std::vector<Eigen::Index> offsets{0};  // records of row r: [offsets[r], offsets[r + 1])
+    std::vector<std::uint8_t> list_state;  // per row: known_state, or unknown_state when omitted
+    std::vector<std::vector<double>> values;         // per field, per record
+    std::vector<std::vector<std::uint8_t>> states;   // per field, per record
+    std::vector<Eigen::Index> record_row;            // the row each record belongs to
+};
+
 /// The rows [begin, begin + n) of a batch, and the scores computed so far for them.
+/// Inside a list aggregate, a block covers records instead: `parent` is the row block and
+/// `list` the list fact; names from outside the record are read from the parent.
 struct Block {
     const InstrumentData* data = nullptr;
     const RatingsBatch* batch = nullptr;
     Eigen::Index begin = 0, n = 0;
     const std::vector<Column>* scores = nullptr;
     std::vector<InputStats>* stats = nullptr;  // cache for this block; may be null
+    const std::vector<ListStore>* lists = nullptr;
+    const Block* parent = nullptr;
+    int list = -1;
 };
 
 /// The omission policy of the score being evaluated (aggregates follow it).
@@ -51,6 +66,21 @@ struct Tracer {
 };
 
 Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, Tracer* tracer = nullptr);
+
+/// Every score of every row, by column, and the checks that fired.
+struct ScoredColumns {
+    Eigen::MatrixXd values;
+    Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic> states;
+    std::vector<CheckFinding> findings;
+};
+
+/// Scores a batch in blocks spread over `threads` workers (0: one per core).
+ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+                            unsigned threads, bool run_checks);
+
+/// Evaluates every score of rows [begin, begin + n) in dependency order.
+std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+                                Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr);
 
 /// Counts of an aggregate's inputs for one row (explanations report them).
 struct AggregateCounts {

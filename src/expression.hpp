@@ -39,6 +39,7 @@ void collect_names(const Ast& ast, std::vector<std::string>& names);
 struct CompileScope {
     InstrumentData* data = nullptr;
     int current_entry = -1;                // each_item checks: bare field names
+    int current_list = -1;                 // inside a list aggregate: bare names are record fields
     std::vector<int>* score_refs = nullptr;  // receives the scores used
     const std::vector<bool>* score_ready = nullptr;  // scores whose type is known
 };

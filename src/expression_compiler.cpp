@@ -50,6 +50,8 @@ const std::unordered_map<std::string, FunctionSpec>& functions() {
         {"clamp", {Op::clamp, 3, 3}},       {"years_between", {Op::years_between, 2, 2}},
         {"months_between", {Op::months_between, 2, 2}}, {"days_between", {Op::days_between, 2, 2}},
         {"date", {Op::date_fn, 1, 1}},
+        {"date_at_fraction", {Op::date_at_fraction, 3, 3}}, {"add_days", {Op::add_days, 2, 2}},
+        {"add_months", {Op::add_months, 2, 2}}, {"fresh", {Op::fresh, 2, 2}},
     };
     return f;
 }
@@ -154,6 +156,19 @@ private:
             const auto& fields = d_.entry_models[static_cast<std::size_t>(s_.current_entry)].field_column;
             if (auto it = fields.find(n); it != fields.end()) return field_ref(a, it->second);
         }
+        if (s_.current_list >= 0) {
+            const ListModel& list = d_.lists[static_cast<std::size_t>(s_.current_list)];
+            auto f = std::find(list.field_names.begin(), list.field_names.end(), n);
+            if (f != list.field_names.end()) {
+                e.op = Op::record_field;
+                e.index = static_cast<int>(f - list.field_names.begin());
+                e.type = list.field_models[static_cast<std::size_t>(e.index)].type;
+                return e;
+            }
+        }
+        if (d_.list_index.count(n))
+            return fail(a, "E303", "'" + n + "' is a list; read it with an aggregate",
+                        "e.g. count(" + n + ") or count(" + n + ", CONDITION)");
         if (auto it = d_.score_by_id.find(n); it != d_.score_by_id.end()) {
             int idx = static_cast<int>(it->second);
             if (s_.score_refs) s_.score_refs->push_back(idx);
@@ -189,6 +204,26 @@ private:
     }
 
     Expr compile_member(const Ast& a) {
+        if (a.text == "params") {
+            auto p = d_.params.find(a.member);
+            if (p == d_.params.end()) {
+                std::vector<std::string> names;
+                for (const auto& [name, _] : d_.params) names.push_back(name);
+                return fail(a, "E301", "unknown param '" + a.member + "'", did_you_mean(a.member, names));
+            }
+            Expr e = p->second;
+            e.begin = a.begin;
+            e.end = a.end;
+            return e;
+        }
+        if (auto c = d_.field_by_column.find(a.text + "." + a.member); c != d_.field_by_column.end())
+            return field_ref(a, static_cast<int>(c->second));
+        if (a.member.find('.') != std::string::npos) {
+            std::vector<std::string> columns;
+            for (const auto& f : d_.fields) columns.push_back(f.column);
+            std::string path = a.text + "." + a.member;
+            return fail(a, "E301", "unknown name '" + path + "'", did_you_mean(path, columns));
+        }
         auto it = d_.entry_by_id.find(a.text);
         if (it == d_.entry_by_id.end()) {
             std::vector<std::string> ids;
@@ -341,9 +376,9 @@ private:
                 }
                 // Both sides carry the scale so the evaluator can compare ranks.
                 l.type.scale = r.type.scale = t->scale;
-            } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date) {
-                return mismatch("orders numbers or dates");
-            } else if (l.type.kind == Kind::list || l.type.kind == Kind::duration) {
+            } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date && l.type.kind != Kind::duration) {
+                return mismatch("orders numbers, dates or durations");
+            } else if (l.type.kind == Kind::list) {
                 return mismatch("cannot compare");
             }
         }
@@ -387,6 +422,7 @@ private:
             return fail(a, "E304", "'" + a.text + "' takes a field name and an optional scope",
                         "write " + a.text + "(strength) or " + a.text + "(strength, domain)");
         const Ast& field = a.args[0];
+        if (field.kind == Ast::Kind::name && d_.list_index.count(field.text)) return compile_list_aggregate(a, fn);
         if (field.kind != Ast::Kind::name)
             return fail(field, "E306", "the first argument of '" + a.text + "' must be a field name",
                         "aggregates run over a field of many items, e.g. sum(strength)");
@@ -453,7 +489,59 @@ private:
         return e;
     }
 
+    // count(list), count(list, COND), any/all(list, COND), sum/min_of/max_of(list, EXPR).
+    Expr compile_list_aggregate(const Ast& a, AggregateFn fn) {
+        const int list = d_.list_index.at(a.args[0].text);
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::list_aggregate;
+        e.index = list;
+        e.aggregate = fn;
+        const bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
+        const bool numeric = fn == AggregateFn::sum || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
+        if (!logical && !numeric)
+            return fail(a, "E306", "'" + a.text + "' does not apply to lists", "use count, any, all, sum, min_of or max_of");
+        if (a.args.size() == 1) {
+            if (fn != AggregateFn::count)
+                return fail(a, "E304", "'" + a.text + "' over a list needs a second argument", "e.g. " + a.text + "(" + a.args[0].text + ", CONDITION)");
+            e.type = number_t;
+            return e;
+        }
+        CompileScope inner = s_;
+        inner.current_list = list;
+        Compiler sub(inner, errors_);
+        Expr body = sub.compile(a.args[1]);
+        if (bad(body)) return body;
+        if (logical && body.type.kind != Kind::boolean)
+            return fail(a.args[1], "E303", "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
+        if (numeric && body.type.kind != Kind::number && !(fn != AggregateFn::sum && body.type.kind == Kind::date))
+            return fail(a.args[1], "E303", "'" + a.text + "' needs a number, not a " + type_name(body.type));
+        e.type = fn == AggregateFn::count ? number_t : logical ? bool_t : body.type;
+        e.args.push_back(std::move(body));
+        return e;
+    }
+
+    Expr compile_eligible(const Ast& a) {
+        if (a.args.size() != 1 || a.args[0].kind != Ast::Kind::string)
+            return fail(a, "E304", "eligible() takes one programme id in quotes", "write eligible('halfway_house')");
+        const std::string& id = a.args[0].text;
+        auto it = d_.score_by_id.find(id);
+        if (!d_.is_rules || it == d_.score_by_id.end() || id.find("__") != std::string::npos) {
+            std::vector<std::string> ids;
+            for (const auto& [name, _] : d_.score_by_id)
+                if (name.find("__") == std::string::npos) ids.push_back(name);
+            return fail(a.args[0], "E301", "unknown programme '" + id + "'", did_you_mean(id, ids));
+        }
+        Ast name = a;
+        name.kind = Ast::Kind::name;
+        name.text = id;
+        name.args.clear();
+        return compile_name(name);
+    }
+
     Expr compile_call(const Ast& a) {
+        if (a.text == "eligible") return compile_eligible(a);
         if (auto it = d_.table_index.find(a.text); it != d_.table_index.end()) return compile_table(a, it->second);
         if (auto it = aggregates().find(a.text); it != aggregates().end()) return compile_aggregate(a, it->second);
         auto it = functions().find(a.text);
@@ -537,6 +625,19 @@ private:
                 e.type = Type{k};
                 break;
             }
+            case Op::date_at_fraction:
+                if (!need(0, Kind::date) || !need(1, Kind::date) || !need(2, Kind::number)) return poisoned(a);
+                e.type = date_t;
+                break;
+            case Op::add_days:
+            case Op::add_months:
+                if (!need(0, Kind::date) || !need(1, Kind::number)) return poisoned(a);
+                e.type = date_t;
+                break;
+            case Op::fresh:
+                if (!need(0, Kind::date) || !need(1, Kind::duration)) return poisoned(a);
+                e.type = bool_t;
+                break;
             case Op::round:
                 if (!need(0, Kind::number)) return poisoned(a);
                 if (e.args.size() == 2 && (e.args[1].op != Op::constant || e.args[1].type.kind != Kind::number ||

@@ -331,6 +331,17 @@ private:
                     a.member = tok_.text;
                     a.end = tok_.end;
                     advance();
+                    // Deeper paths (start_av.violence.estimate) keep the rest in `member`.
+                    while (is_punct(".")) {
+                        advance();
+                        if (tok_.kind != Token::Kind::name) {
+                            fail(tok_, "expected a name after '.'");
+                            return std::nullopt;
+                        }
+                        a.member += "." + tok_.text;
+                        a.end = tok_.end;
+                        advance();
+                    }
                     return a;
                 }
                 a.kind = Ast::Kind::name;
@@ -389,6 +400,9 @@ std::optional<Ast> parse_expression(std::string_view text, std::vector<ExprError
 
 void collect_names(const Ast& ast, std::vector<std::string>& names) {
     if (ast.kind == Ast::Kind::name || ast.kind == Ast::Kind::member) names.push_back(ast.text);
+    // eligible('x') depends on programme x's decision.
+    if (ast.kind == Ast::Kind::call && ast.text == "eligible" && ast.args.size() == 1 && ast.args[0].kind == Ast::Kind::string)
+        names.push_back(ast.args[0].text);
     for (const auto& a : ast.args) collect_names(a, names);
 }
 

@@ -41,6 +41,7 @@ const char* field_type_name(FieldType t) {
         case FieldType::number: return "number";
         case FieldType::category: return "category";
         case FieldType::date: return "date";
+        case FieldType::duration: return "duration";
     }
     return "?";
 }

@@ -7,8 +7,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
+#include <kelias/ratings.hpp>
 
 namespace kelias::detail {
 
@@ -34,6 +36,8 @@ enum class Op : std::uint8_t {
     // functions
     if_, coalesce, is_known, is_na, is_omitted, ln, exp, logistic, round, floor, ceil, abs,
     min, max, clamp, years_between, months_between, days_between, date_fn,
+    // rules
+    date_at_fraction, add_days, add_months, fresh, list_aggregate, record_field,
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
@@ -52,6 +56,15 @@ struct Expr {
     std::vector<Expr> args;
 };
 
+/// Durations in columns: whole months and days packed into one number, so that ordering
+/// the numbers orders (months, days) lexicographically.
+constexpr double duration_day_span = 4096;
+inline double encode_duration(const Duration& d) { return (d.years * 12 + d.months) * duration_day_span + d.days; }
+inline Duration decode_duration(double v) {
+    const auto months = static_cast<int>(v / duration_day_span);
+    return Duration{0, months, static_cast<int>(v - months * duration_day_span)};
+}
+
 struct Scale {
     std::string id;
     bool numeric = true;
@@ -66,6 +79,15 @@ struct FieldModel {
     Type type;   // number / boolean / category / date
     int scale = -1;
     int entry = -1;
+};
+
+/// A fact that holds a list of records (disciplinary penalties, prior sentences).
+struct ListModel {
+    std::string id;
+    std::vector<std::string> field_names;
+    std::vector<FieldInfo> fields;  // column = "<list>.<field>"
+    std::vector<FieldModel> field_models;
+    Location where;
 };
 
 struct EntryModel {
@@ -151,7 +173,16 @@ struct InstrumentData {
     std::vector<CheckModel> checks;
     std::vector<TestCase> tests;
     std::unordered_map<std::string, std::size_t> field_by_column, score_by_id, entry_by_id;
+
+    // Rule sets only.
+    std::vector<ListModel> lists;
+    std::unordered_map<std::string, int> list_index;
+    std::unordered_map<std::string, Expr> params;  // constants, read as params.NAME
+    bool is_rules = false;
 };
+
+/// Reads one cell for a field described by `f` (a column or a list-record field).
+ParsedCell parse_field_cell(const InstrumentData& d, const FieldInfo& f, int scale_index, std::string_view text) noexcept;
 
 /// The rank of a category code on an ordered scale, or the code itself on free codes.
 inline double category_rank(const InstrumentData& d, int scale, double code) {

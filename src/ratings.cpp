@@ -38,9 +38,9 @@ bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
 
 }  // namespace
 
-ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::string_view text) noexcept {
-    const detail::InstrumentData& d = instrument.data();
-    const FieldInfo& f = d.fields[field];
+namespace detail {
+
+ParsedCell parse_field_cell(const InstrumentData& d, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
     ParsedCell out;
     text = trim(text);
     if (text.empty() || text == "omitted") return out;
@@ -60,6 +60,10 @@ ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::stri
             if (auto date = parse_date(text)) out.value = date->days;
             else out.error = "expected a date YYYY-MM-DD";
             break;
+        case FieldType::duration:
+            if (auto dur = parse_duration(text)) out.value = encode_duration(*dur);
+            else out.error = "expected an ISO-8601 duration such as P6M";
+            break;
         case FieldType::integer:
         case FieldType::number:
             if (!parse_number(text, out.value)) out.error = "expected a number";
@@ -78,7 +82,7 @@ ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::stri
                     if (!found) out.error = "not a value of the field's scale";
                 }
             } else {
-                const detail::Scale& scale = d.scales[static_cast<std::size_t>(d.field_models[field].scale)];
+                const Scale& scale = d.scales[static_cast<std::size_t>(scale_index)];
                 out.error = "not one of the field's codes";
                 for (std::size_t i = 0; i < f.codes.size(); ++i)
                     if (f.codes[i] == text) {
@@ -94,6 +98,13 @@ ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::stri
         out.value = 0;
     }
     return out;
+}
+
+}  // namespace detail
+
+ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::string_view text) noexcept {
+    const detail::InstrumentData& d = instrument.data();
+    return detail::parse_field_cell(d, d.fields[field], d.field_models[field].scale, text);
 }
 
 RatingsBatch::RatingsBatch(const Instrument& instrument, std::size_t rows)
@@ -157,6 +168,7 @@ std::string RatingsBatch::text(std::size_t row, std::size_t field) const {
     switch (f.type) {
         case FieldType::boolean: return v != 0 ? "true" : "false";
         case FieldType::date: return to_string(Date{static_cast<int>(v)});
+        case FieldType::duration: return to_string(detail::decode_duration(v));
         case FieldType::category:
         case FieldType::rating:
             if (f.levels.empty()) return instrument_.data().strings[static_cast<std::size_t>(v)];

@@ -35,18 +35,25 @@ ScoreType type_of(const detail::Type& t) {
     }
 }
 
-// Evaluates every score of one block in dependency order.
-std::vector<Column> score_block(const detail::InstrumentData& d, const RatingsBatch& batch, Index begin, Index n,
-                                detail::Tracer* tracer = nullptr) {
+}  // namespace
+
+namespace detail {
+
+std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+                                Index begin, Index n, Tracer* tracer) {
     std::vector<Column> columns(d.scores.size());
-    std::vector<detail::InputStats> stats;
-    detail::Block block{&d, &batch, begin, n, &columns, &stats};
+    std::vector<InputStats> stats;
+    Block block{&d, &batch, begin, n, &columns, &stats, lists};
     for (int i : d.score_order) {
         const detail::Score& s = d.scores[static_cast<std::size_t>(i)];
         columns[static_cast<std::size_t>(i)] = detail::evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
     }
     return columns;
 }
+
+}  // namespace detail
+
+namespace {
 
 void run_checks(const detail::InstrumentData& d, const RatingsBatch& batch, Index begin, Index n,
                 const std::vector<Column>& scores, std::vector<CheckFinding>& out) {
@@ -108,33 +115,30 @@ void ScoreBatch::append_text(std::string& out, std::size_t row, std::size_t scor
 
 bool ScoreBatch::rejected(std::size_t row) const noexcept { return row < rejected_.size() && rejected_[row] != 0; }
 
-ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, const ScoreOptions& options) {
-    const detail::InstrumentData& d = instrument.data();
-    ScoreBatch out(instrument);
-    out.key_ = instrument.key();
-    out.hash_ = instrument.hash();
+namespace detail {
+
+ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+                            unsigned threads, bool run_checks_too) {
+    ScoredColumns out;
     const Index rows = static_cast<Index>(batch.rows());
     const Index scores = static_cast<Index>(d.scores.size());
-    out.values_.resize(rows, scores);
-    out.states_.resize(rows, scores);
-    out.rejected_.assign(static_cast<std::size_t>(rows), 0);
-
+    out.values.resize(rows, scores);
+    out.states.resize(rows, scores);
     const Index blocks = (rows + block_rows - 1) / block_rows;
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     threads = static_cast<unsigned>(std::min<Index>(threads, std::max<Index>(blocks, 1)));
     // Findings are kept per block so the result is in row order without a global sort.
     std::vector<std::vector<CheckFinding>> findings(static_cast<std::size_t>(blocks));
     std::atomic<Index> next{0};
-
     auto work = [&] {
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
-            std::vector<Column> columns = score_block(d, batch, begin, n);
+            std::vector<Column> columns = score_block(d, batch, lists, begin, n, nullptr);
             for (Index s = 0; s < scores; ++s) {
-                out.values_.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].v.matrix();
-                out.states_.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].s.matrix();
+                out.values.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].v.matrix();
+                out.states.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].s.matrix();
             }
-            if (options.run_checks) {
+            if (run_checks_too) {
                 auto& mine = findings[static_cast<std::size_t>(b)];
                 run_checks(d, batch, begin, n, columns, mine);
                 std::stable_sort(mine.begin(), mine.end(), [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
@@ -149,8 +153,22 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
     }
     std::size_t total = 0;
     for (const auto& f : findings) total += f.size();
-    out.findings_.reserve(total);
-    for (const auto& f : findings) out.findings_.insert(out.findings_.end(), f.begin(), f.end());
+    out.findings.reserve(total);
+    for (const auto& f : findings) out.findings.insert(out.findings.end(), f.begin(), f.end());
+    return out;
+}
+
+}  // namespace detail
+
+ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, const ScoreOptions& options) {
+    ScoreBatch out(instrument);
+    out.key_ = instrument.key();
+    out.hash_ = instrument.hash();
+    detail::ScoredColumns scored = detail::score_columns(instrument.data(), batch, nullptr, options.threads, options.run_checks);
+    out.values_ = std::move(scored.values);
+    out.states_ = std::move(scored.states);
+    out.findings_ = std::move(scored.findings);
+    out.rejected_.assign(batch.rows(), 0);
     for (const auto& f : out.findings_)
         if (f.severity == Severity::error) out.rejected_[f.row] = 1;
     return out;
@@ -222,7 +240,7 @@ class Explainer {
 public:
     Explainer(const detail::InstrumentData& d, const RatingsBatch& batch, std::size_t row)
         : d_(d), batch_(batch), row_(row) {
-        scores_ = score_block(d, batch, static_cast<Index>(row), 1, &tracer_);
+        scores_ = detail::score_block(d, batch, nullptr, static_cast<Index>(row), 1, &tracer_);
     }
 
     Explanation score(int index) const {

@@ -75,6 +75,10 @@ std::string kind_of(const YAML::Node& n) {
 }
 }  // namespace
 
+std::size_t YamlReader::error_count() const {
+    return static_cast<std::size_t>(std::count_if(out_.begin(), out_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+}
+
 bool YamlReader::expect_map(const YAML::Node& n, std::string_view what) {
     if (n.IsMap()) return true;
     error(n, "E103", std::string(what) + " must be a map (key: value), not " + kind_of(n));

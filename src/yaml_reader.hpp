@@ -49,6 +49,8 @@ public:
     Labels labels(const YAML::Node& n, std::string_view what);
 
     const std::string& file() const { return file_; }
+    /// How many errors have been reported so far (to tell whether a step added any).
+    std::size_t error_count() const;
 
 private:
     std::string file_;

@@ -22,7 +22,7 @@ Instrument make_instrument(std::shared_ptr<const InstrumentData> data);
 }  // namespace detail
 
 /// What kind of value a field holds.
-enum class FieldType { rating, boolean, integer, number, category, date };
+enum class FieldType { rating, boolean, integer, number, category, date, duration };
 
 /// One input field of an instrument: one column of a ratings table.
 struct FieldInfo {

@@ -1,0 +1,656 @@
+// Evaluating rule sets: cases by column, decisions with reasons, missing facts and
+// earliest dates.
+#include <kelias/rules.hpp>
+
+#include <algorithm>
+
+#include <kelias/scoring.hpp>
+
+#include "evaluator.hpp"
+#include "expression.hpp"
+#include "json_text.hpp"
+#include "rules_model.hpp"
+
+namespace kelias {
+
+using detail::did_you_mean;
+using detail::InstrumentData;
+using detail::RuleSetData;
+using Eigen::Index;
+
+std::string_view to_string(Decision d) noexcept {
+    switch (d) {
+        case Decision::eligible: return "eligible";
+        case Decision::not_eligible: return "not_eligible";
+        case Decision::undetermined: return "undetermined";
+    }
+    return "?";
+}
+
+// ---- RuleSet ---------------------------------------------------------------------------
+
+const std::string& RuleSet::id() const noexcept { return data_->model->id; }
+const std::string& RuleSet::version() const noexcept { return data_->model->version; }
+std::string RuleSet::key() const { return id() + "@" + version(); }
+const std::string& RuleSet::hash() const noexcept { return data_->model->hash; }
+const std::string& RuleSet::title() const noexcept { return data_->model->title; }
+const std::string& RuleSet::file() const noexcept { return data_->model->file; }
+Duration RuleSet::horizon() const noexcept { return data_->horizon; }
+std::span<const ProgrammeInfo> RuleSet::programmes() const noexcept { return data_->programme_infos; }
+std::span<const ParamInfo> RuleSet::params() const noexcept { return data_->params; }
+std::vector<std::pair<std::string, std::string>> RuleSet::facts() const { return data_->fact_types; }
+
+std::vector<std::pair<std::string, Instrument>> RuleSet::instruments() const {
+    std::vector<std::pair<std::string, Instrument>> out;
+    for (const auto& i : data_->instruments) out.emplace_back(i.id, i.instrument);
+    return out;
+}
+
+std::string RuleSet::describe() const {
+    std::string out = title() + " (" + key() + ")\n  file:   " + file() + "\n  hash:   " + hash() + "\n";
+    out += "  horizon for earliest dates: " + to_string(horizon()) + "\n";
+    for (const auto& i : data_->instruments)
+        out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) + " old)\n";
+    out += "facts:\n";
+    for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
+    out += "params:\n";
+    for (const auto& p : data_->params)
+        out += "  " + p.id + " = " + p.value + (p.confidence.empty() ? "" : "  [" + p.confidence + "]") +
+               (p.source.empty() ? "" : "  " + p.source) + "\n";
+    out += "programmes:\n";
+    for (std::size_t i : data_->report_order) {
+        const ProgrammeInfo& p = data_->programme_infos[i];
+        out += "  " + p.id + " (" + (p.kind.empty() ? "programme" : p.kind) + "): " + p.label + "\n";
+        for (const auto& c : p.conditions)
+            out += std::string("    ") + (c.exclusion ? "excluded when " : "requires ") + c.id + ": " + c.text +
+                   (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
+    }
+    return out;
+}
+
+// ---- CaseBatch -------------------------------------------------------------------------
+
+CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}})) {
+    const RuleSetData& rd = rules.data();
+    storage_->values.resize(rd.model->fields.size());
+    storage_->states.resize(rd.model->fields.size());
+    storage_->lists.resize(rd.model->lists.size());
+    for (std::size_t l = 0; l < rd.model->lists.size(); ++l) {
+        storage_->lists[l].values.resize(rd.model->lists[l].fields.size());
+        storage_->lists[l].states.resize(rd.model->lists[l].fields.size());
+    }
+}
+CaseBatch::~CaseBatch() = default;
+CaseBatch::CaseBatch(CaseBatch&&) noexcept = default;
+CaseBatch& CaseBatch::operator=(CaseBatch&&) noexcept = default;
+std::size_t CaseBatch::rows() const noexcept { return storage_->ids.size(); }
+const std::string& CaseBatch::id(std::size_t row) const { return storage_->ids[row]; }
+std::optional<Date> CaseBatch::as_of(std::size_t row) const { return storage_->as_of[row]; }
+const std::vector<std::string>& CaseBatch::assessments_used(std::size_t row) const { return storage_->assessments[row]; }
+void CaseBatch::set_as_of(Date d) { std::fill(storage_->as_of.begin(), storage_->as_of.end(), d); }
+
+namespace {
+
+struct PendingRecord {
+    std::vector<std::pair<double, std::uint8_t>> cells;  // per list field
+};
+
+class CaseReader {
+public:
+    CaseReader(const RuleSetData& rd, std::vector<Diagnostic>& problems) : rd_(rd), d_(*rd.model), problems_(problems) {}
+
+    void problem(std::string message, std::string hint = {}) {
+        problems_.push_back({Severity::error, "E601", std::move(message), std::move(hint), {}});
+    }
+
+    void set_cell(int column, const std::string& path, std::string_view text) {
+        const auto c = static_cast<std::size_t>(column);
+        ParsedCell cell = detail::parse_field_cell(d_, d_.fields[c], d_.field_models[c].scale, text);
+        if (cell.error) return problem(path + ": " + cell.error);
+        cells_[column] = cell;
+    }
+
+    std::vector<std::string> fact_names() const {
+        std::vector<std::string> names;
+        for (const auto& [name, _] : rd_.fact_types) names.push_back(name.ends_with("[]") ? name.substr(0, name.size() - 2) : name);
+        return names;
+    }
+
+    void read_facts(const CaseInput& c) {
+        for (const auto& [name, text] : c.facts) {
+            if (auto l = d_.list_index.find(name); l != d_.list_index.end()) {
+                if (!text.empty()) problem("facts." + name + ": expected a list of records");
+                lists_[l->second] = std::nullopt;
+                continue;
+            }
+            auto column = d_.field_by_column.find(name);
+            if (column == d_.field_by_column.end() || name.find('.') != std::string::npos) {
+                problem("facts." + name + ": the rules have no such fact", did_you_mean(name, fact_names()));
+                continue;
+            }
+            set_cell(static_cast<int>(column->second), "facts." + name, text);
+        }
+        for (const auto& [name, records] : c.lists) {
+            auto l = d_.list_index.find(name);
+            if (l == d_.list_index.end()) {
+                problem("facts." + name + ": the rules have no such list", did_you_mean(name, fact_names()));
+                continue;
+            }
+            lists_[l->second] = records ? std::optional<std::vector<PendingRecord>>(read_records(l->second, name, *records)) : std::nullopt;
+        }
+    }
+
+    std::vector<PendingRecord> read_records(int list, const std::string& name, const std::vector<RecordInput>& records) {
+        const detail::ListModel& model = d_.lists[static_cast<std::size_t>(list)];
+        std::vector<PendingRecord> out;
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            PendingRecord rec;
+            rec.cells.assign(model.fields.size(), {0.0, detail::unknown_state});
+            for (const auto& [field, text] : records[i]) {
+                const std::string path = "facts." + name + "[" + std::to_string(i) + "]." + field;
+                auto f = std::find(model.field_names.begin(), model.field_names.end(), field);
+                if (f == model.field_names.end()) {
+                    problem(path + ": no such field", did_you_mean(field, model.field_names));
+                    continue;
+                }
+                const auto fi = static_cast<std::size_t>(f - model.field_names.begin());
+                ParsedCell cell = detail::parse_field_cell(d_, model.fields[fi], model.field_models[fi].scale, text);
+                if (cell.error) problem(path + ": " + cell.error);
+                else rec.cells[fi] = {cell.value, static_cast<std::uint8_t>(cell.state)};
+            }
+            out.push_back(std::move(rec));
+        }
+        return out;
+    }
+
+    void read_assessments(const CaseInput& c) {
+        std::vector<std::string> seen;
+        for (const auto& a : c.assessments) {
+            auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(),
+                                    [&](const detail::RequiredInstrument& r) { return r.id == a.instrument; });
+            if (req == rd_.instruments.end()) {
+                std::vector<std::string> ids;
+                for (const auto& r : rd_.instruments) ids.push_back(r.id);
+                problem("assessments." + a.instrument + ": the rules read no such instrument", did_you_mean(a.instrument, ids));
+                continue;
+            }
+            if (std::find(seen.begin(), seen.end(), a.instrument) != seen.end()) {
+                problem("assessments." + a.instrument + ": given twice", "give the latest assessment only");
+                continue;
+            }
+            seen.push_back(a.instrument);
+            read_assessment(*req, a);
+        }
+    }
+
+    void read_assessment(const detail::RequiredInstrument& req, const AssessmentInput& a) {
+        const std::string path = "assessments." + a.instrument;
+        if (a.date) cells_[req.date_column] = ParsedCell{CellState::value, static_cast<double>(a.date->days), nullptr};
+        if (!a.ratings.empty()) {
+            Assessment input;
+            input.as_of = a.date;
+            for (const auto& [k, v] : a.ratings) input.cells[k] = v;
+            auto scored = score(req.instrument, input);
+            if (!scored) {
+                for (const auto& d : scored.diagnostics()) problem(path + ".ratings: " + d.message, d.hint);
+                return;
+            }
+            for (const auto& [s, column] : req.score_columns) {
+                const Value& v = scored->scores[s].second;
+                if (v.kind != Value::Kind::unknown) set_cell(column, path + "." + scored->scores[s].first, v.to_string());
+            }
+            for (const auto& [f, column] : req.field_columns) {
+                auto it = a.ratings.find(req.instrument.fields()[f].column);
+                if (it != a.ratings.end()) set_cell(column, path + ".ratings." + it->first, it->second);
+            }
+        }
+        for (const auto& [name, text] : a.scores) {
+            auto column = d_.field_by_column.find(a.instrument + "." + name);
+            if (column == d_.field_by_column.end() || name == "date") {
+                std::vector<std::string> names;
+                for (const auto& s : req.instrument.scores()) names.push_back(s.id);
+                problem(path + ".scores." + name + ": " + req.instrument.key() + " has no such score or outcome field",
+                        did_you_mean(name, names));
+                continue;
+            }
+            set_cell(static_cast<int>(column->second), path + ".scores." + name, text);
+        }
+        assessments_.push_back(req.instrument.key() + "#" + req.instrument.hash());
+    }
+
+    std::unordered_map<int, ParsedCell> cells_;
+    std::unordered_map<int, std::optional<std::vector<PendingRecord>>> lists_;
+    std::vector<std::string> assessments_;
+
+private:
+    const RuleSetData& rd_;
+    const InstrumentData& d_;
+    std::vector<Diagnostic>& problems_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> CaseBatch::add(const CaseInput& c) {
+    std::vector<Diagnostic> problems;
+    const RuleSetData& rd = storage_->rules.data();
+    CaseReader reader(rd, problems);
+    reader.read_facts(c);
+    reader.read_assessments(c);
+    if (!problems.empty()) return problems;
+    // Everything checked: append the row (nothing is half-added).
+    Storage& s = *storage_;
+    const std::size_t row = s.ids.size();
+    s.ids.push_back(c.id);
+    s.as_of.push_back(c.as_of);
+    s.assessments.push_back(std::move(reader.assessments_));
+    for (std::size_t col = 0; col < s.values.size(); ++col) {
+        auto it = reader.cells_.find(static_cast<int>(col));
+        s.values[col].push_back(it == reader.cells_.end() ? 0.0 : it->second.value);
+        s.states[col].push_back(it == reader.cells_.end() ? detail::unknown_state : static_cast<std::uint8_t>(it->second.state));
+    }
+    for (std::size_t l = 0; l < s.lists.size(); ++l) {
+        detail::ListStore& store = s.lists[l];
+        auto it = reader.lists_.find(static_cast<int>(l));
+        const bool given = it != reader.lists_.end() && it->second.has_value();
+        store.list_state.push_back(given ? detail::known_state : detail::unknown_state);
+        if (given) {
+            for (const auto& rec : *it->second) {
+                for (std::size_t f = 0; f < rec.cells.size(); ++f) {
+                    store.values[f].push_back(rec.cells[f].first);
+                    store.states[f].push_back(rec.cells[f].second);
+                }
+                store.record_row.push_back(static_cast<Index>(row));
+            }
+        }
+        store.offsets.push_back(static_cast<Index>(store.record_row.size()));
+    }
+    return {};
+}
+
+// ---- evaluation ------------------------------------------------------------------------
+
+namespace {
+
+// The cases as a RatingsBatch over the rule set's columns (rows `rows`, or all).
+RatingsBatch to_columns(const RuleSetData& rd, const CaseBatch::Storage& s) {
+    RatingsBatch batch(rd.columns_view, s.ids.size());
+    for (std::size_t col = 0; col < s.values.size(); ++col)
+        for (std::size_t r = 0; r < s.ids.size(); ++r) {
+            const std::uint8_t st = s.states[col][r];
+            if (st == detail::known_state) batch.set_value(r, col, s.values[col][r]);
+            else if (st == detail::na_state) batch.set_na(r, col);
+        }
+    for (std::size_t r = 0; r < s.ids.size(); ++r) {
+        batch.id(r) = s.ids[r];
+        batch.set_as_of(r, s.as_of[r]);
+    }
+    return batch;
+}
+
+Decision decision_at(const detail::ScoredColumns& sc, Index row, int score) {
+    if (sc.states(row, score) != detail::known_state) return Decision::undetermined;
+    return sc.values(row, score) != 0 ? Decision::eligible : Decision::not_eligible;
+}
+
+// Copies of one row with as_of = as_of + 1 ... as_of + days, lists included.
+std::pair<RatingsBatch, std::vector<detail::ListStore>> replicate(const RuleSetData& rd, const RatingsBatch& batch,
+                                                                  const CaseBatch::Storage& s, std::size_t row, int days) {
+    RatingsBatch out(rd.columns_view, static_cast<std::size_t>(days));
+    const Date start = *batch.as_of(row);
+    for (std::size_t col = 0; col < batch.columns(); ++col) {
+        const CellState st = batch.state(row, col);
+        for (int k = 0; k < days; ++k) {
+            if (st == CellState::value) out.set_value(static_cast<std::size_t>(k), col, batch.value(row, col));
+            else if (st == CellState::na) out.set_na(static_cast<std::size_t>(k), col);
+        }
+    }
+    for (int k = 0; k < days; ++k) out.set_as_of(static_cast<std::size_t>(k), Date{start.days + k + 1});
+    std::vector<detail::ListStore> lists(s.lists.size());
+    for (std::size_t l = 0; l < s.lists.size(); ++l) {
+        const detail::ListStore& src = s.lists[l];
+        detail::ListStore& dst = lists[l];
+        dst.values.resize(src.values.size());
+        dst.states.resize(src.states.size());
+        const Index from = src.offsets[row], to = src.offsets[row + 1];
+        for (int k = 0; k < days; ++k) {
+            dst.list_state.push_back(src.list_state[row]);
+            for (Index i = from; i < to; ++i) {
+                for (std::size_t f = 0; f < src.values.size(); ++f) {
+                    dst.values[f].push_back(src.values[f][static_cast<std::size_t>(i)]);
+                    dst.states[f].push_back(src.states[f][static_cast<std::size_t>(i)]);
+                }
+                dst.record_row.push_back(k);
+            }
+            dst.offsets.push_back(static_cast<Index>(dst.record_row.size()));
+        }
+    }
+    return {std::move(out), std::move(lists)};
+}
+
+class DecisionBuilder {
+public:
+    DecisionBuilder(const RuleSetData& rd, const CaseBatch::Storage& s, const RatingsBatch& batch, const detail::ScoredColumns& sc)
+        : rd_(rd), d_(*rd.model), s_(s), batch_(batch), sc_(sc) {}
+
+    CaseDecisions build(std::size_t row, bool earliest) {
+        CaseDecisions out;
+        out.case_id = s_.ids[row];
+        out.as_of = batch_.as_of(row);
+        out.rules_key = d_.id + "@" + d_.version;
+        out.rules_hash = d_.hash;
+        out.assessments = s_.assessments[row];
+        std::vector<ProgrammeDecision> all(rd_.programmes.size());
+        missing_memo_.assign(rd_.programmes.size(), std::nullopt);
+        std::vector<std::size_t> to_search;
+        for (std::size_t p = 0; p < rd_.programmes.size(); ++p) {
+            all[p] = decide_one(row, p);
+            if (earliest && needs_search(all[p], p) && out.as_of) to_search.push_back(p);
+        }
+        if (!to_search.empty()) search_earliest(row, to_search, all);
+        for (std::size_t p : rd_.report_order) out.decisions.push_back(std::move(all[p]));
+        return out;
+    }
+
+private:
+    ProgrammeDecision decide_one(std::size_t row, std::size_t p) {
+        const detail::ProgrammeModel& prog = rd_.programmes[p];
+        ProgrammeDecision out;
+        out.programme = prog.info.id;
+        out.decision = decision_at(sc_, static_cast<Index>(row), prog.decision_score);
+        for (const auto& leaf : prog.leaves) out.reasons.push_back(reason(row, leaf));
+        if (out.decision != Decision::eligible) out.missing = missing(row, p);
+        return out;
+    }
+
+    Reason reason(std::size_t row, const detail::LeafModel& leaf) {
+        Reason r;
+        r.id = leaf.info.id;
+        r.source = leaf.info.source;
+        r.confidence = leaf.info.confidence;
+        r.text = leaf.info.text;
+        r.exclusion = leaf.info.exclusion;
+        if (sc_.states(static_cast<Index>(row), leaf.score) == detail::known_state)
+            r.value = sc_.values(static_cast<Index>(row), leaf.score) != 0;
+        r.against = r.value && *r.value == leaf.info.exclusion;
+        for (int c : leaf.columns) r.inputs.emplace_back(d_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
+        for (int l : leaf.lists) {
+            const auto& store = s_.lists[static_cast<std::size_t>(l)];
+            r.inputs.emplace_back(d_.lists[static_cast<std::size_t>(l)].id,
+                                  store.list_state[row] != detail::known_state
+                                      ? std::string("omitted")
+                                      : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
+        }
+        return r;
+    }
+
+    std::string cell_text(std::size_t row, int column) const {
+        switch (batch_.state(row, static_cast<std::size_t>(column))) {
+            case CellState::omitted: return "omitted";
+            case CellState::na: return "na";
+            case CellState::value: return batch_.text(row, static_cast<std::size_t>(column));
+        }
+        return "";
+    }
+
+    // Omitted facts and assessments feeding a leaf whose value is unknown.
+    std::vector<std::string> missing(std::size_t row, std::size_t p) {
+        if (missing_memo_[p]) return *missing_memo_[p];
+        missing_memo_[p] = std::vector<std::string>{};  // guards against re-entry
+        std::vector<std::string> out;
+        auto add = [&](const std::string& m) {
+            if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+        };
+        for (const auto& leaf : rd_.programmes[p].leaves) {
+            if (sc_.states(static_cast<Index>(row), leaf.score) == detail::known_state) continue;
+            if (!leaf.requires_instrument.empty()) add("assessments." + leaf.requires_instrument);
+            for (int c : leaf.columns) {
+                if (batch_.state(row, static_cast<std::size_t>(c)) == CellState::value) continue;
+                const FieldInfo& f = d_.fields[static_cast<std::size_t>(c)];
+                if (f.name == "value") {
+                    add("facts." + f.owner);
+                    continue;
+                }
+                // An instrument result: the whole assessment, or one result of it.
+                const auto& req = *std::find_if(rd_.instruments.begin(), rd_.instruments.end(),
+                                                [&](const detail::RequiredInstrument& i) { return i.id == f.owner; });
+                add(batch_.state(row, static_cast<std::size_t>(req.date_column)) == CellState::value ? "assessments." + f.column
+                                                                                                    : "assessments." + f.owner);
+            }
+            for (int l : leaf.lists)
+                if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)
+                    add("facts." + d_.lists[static_cast<std::size_t>(l)].id);
+            for (int q : leaf.programmes)
+                for (const auto& m : missing(row, static_cast<std::size_t>(q))) add(m);
+        }
+        missing_memo_[p] = out;
+        return out;
+    }
+
+    // Only time stands in the way: every leaf holding the programme back reads as_of.
+    bool needs_search(const ProgrammeDecision& d, std::size_t p) const {
+        if (d.decision == Decision::eligible) return false;
+        bool any_against = false;
+        for (std::size_t i = 0; i < d.reasons.size(); ++i) {
+            if (!d.reasons[i].against) continue;
+            any_against = true;
+            if (!rd_.programmes[p].leaves[i].time_dependent) return false;
+        }
+        return any_against;
+    }
+
+    void search_earliest(std::size_t row, const std::vector<std::size_t>& programmes, std::vector<ProgrammeDecision>& all) {
+        const Date start = *batch_.as_of(row);
+        const int days = days_between(start, add(start, rd_.horizon));
+        if (days <= 0) return;
+        auto [future, lists] = replicate(rd_, batch_, s_, row, days);
+        detail::ScoredColumns sc = detail::score_columns(d_, future, &lists, 1, false);
+        for (std::size_t p : programmes) {
+            for (Index k = 0; k < days; ++k) {
+                if (decision_at(sc, k, rd_.programmes[p].decision_score) != Decision::not_eligible) {
+                    all[p].earliest_date = Date{start.days + static_cast<int>(k) + 1};
+                    break;
+                }
+            }
+        }
+    }
+
+    const RuleSetData& rd_;
+    const InstrumentData& d_;
+    const CaseBatch::Storage& s_;
+    const RatingsBatch& batch_;
+    const detail::ScoredColumns& sc_;
+    std::vector<std::optional<std::vector<std::string>>> missing_memo_;
+};
+
+}  // namespace
+
+DecisionMatrix decide_columns(const RuleSet& rules, const CaseBatch& cases, unsigned threads) {
+    const RuleSetData& rd = rules.data();
+    RatingsBatch batch = to_columns(rd, cases.storage());
+    detail::ScoredColumns sc = detail::score_columns(*rd.model, batch, &cases.storage().lists, threads, false);
+    DecisionMatrix out(static_cast<Index>(cases.rows()), static_cast<Index>(rd.programmes.size()));
+    for (std::size_t p = 0; p < rd.programmes.size(); ++p)
+        for (Index r = 0; r < out.rows(); ++r)
+            out(r, static_cast<Index>(p)) = static_cast<std::uint8_t>(decision_at(sc, r, rd.programmes[p].decision_score));
+    return out;
+}
+
+std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options) {
+    const RuleSetData& rd = rules.data();
+    RatingsBatch batch = to_columns(rd, cases.storage());
+    detail::ScoredColumns sc = detail::score_columns(*rd.model, batch, &cases.storage().lists, options.threads, false);
+    DecisionBuilder builder(rd, cases.storage(), batch, sc);
+    std::vector<CaseDecisions> out;
+    out.reserve(cases.rows());
+    for (std::size_t r = 0; r < cases.rows(); ++r) out.push_back(builder.build(r, options.earliest_dates));
+    return out;
+}
+
+Result<CaseDecisions> decide(const RuleSet& rules, const CaseInput& c, const DecideOptions& options) {
+    CaseBatch batch(rules);
+    auto problems = batch.add(c);
+    if (!problems.empty()) return Result<CaseDecisions>(std::move(problems));
+    return std::move(decide_batch(rules, batch, options).front());
+}
+
+const ProgrammeDecision* CaseDecisions::find(std::string_view programme) const {
+    for (const auto& d : decisions)
+        if (d.programme == programme) return &d;
+    return nullptr;
+}
+
+// ---- output ----------------------------------------------------------------------------
+
+std::string to_json(const CaseDecisions& c) {
+    using detail::append_json_string;
+    std::string out = "{\"case\":";
+    append_json_string(out, c.case_id);
+    out += ",\"as_of\":";
+    if (c.as_of) append_json_string(out, to_string(*c.as_of));
+    else out += "null";
+    out += ",\"rules\":";
+    append_json_string(out, c.rules_key);
+    out += ",\"hash\":";
+    append_json_string(out, c.rules_hash);
+    out += ",\"assessments\":[";
+    for (std::size_t i = 0; i < c.assessments.size(); ++i) {
+        if (i) out += ',';
+        append_json_string(out, c.assessments[i]);
+    }
+    out += "],\"decisions\":[";
+    for (std::size_t i = 0; i < c.decisions.size(); ++i) {
+        const ProgrammeDecision& d = c.decisions[i];
+        if (i) out += ',';
+        out += "{\"programme\":";
+        append_json_string(out, d.programme);
+        out += ",\"decision\":\"" + std::string(to_string(d.decision)) + "\",\"reasons\":[";
+        for (std::size_t k = 0; k < d.reasons.size(); ++k) {
+            const Reason& r = d.reasons[k];
+            if (k) out += ',';
+            out += "{\"id\":";
+            append_json_string(out, r.id);
+            out += ",\"source\":";
+            append_json_string(out, r.source);
+            out += ",\"confidence\":";
+            append_json_string(out, r.confidence);
+            out += ",\"value\":" + std::string(r.value ? (*r.value ? "true" : "false") : "null");
+            out += ",\"exclusion\":" + std::string(r.exclusion ? "true" : "false");
+            out += ",\"against\":" + std::string(r.against ? "true" : "false");
+            out += ",\"text\":";
+            append_json_string(out, r.text);
+            out += ",\"inputs\":{";
+            for (std::size_t j = 0; j < r.inputs.size(); ++j) {
+                if (j) out += ',';
+                append_json_string(out, r.inputs[j].first);
+                out += ':';
+                append_json_string(out, r.inputs[j].second);
+            }
+            out += "}}";
+        }
+        out += "],\"missing\":[";
+        for (std::size_t k = 0; k < d.missing.size(); ++k) {
+            if (k) out += ',';
+            append_json_string(out, d.missing[k]);
+        }
+        out += "],\"earliest_date\":";
+        if (d.earliest_date) append_json_string(out, to_string(*d.earliest_date));
+        else out += "null";
+        out += "}";
+    }
+    out += "]}";
+    return out;
+}
+
+namespace {
+
+std::string inputs_text(const Reason& r) {
+    std::string out;
+    for (const auto& [name, value] : r.inputs) out += (out.empty() ? "" : ", ") + name + " = " + value;
+    return out;
+}
+
+}  // namespace
+
+std::string to_text(const CaseDecisions& c, bool explain) {
+    std::string out = "Case " + (c.case_id.empty() ? std::string("(no id)") : c.case_id) + " on " +
+                      (c.as_of ? to_string(*c.as_of) : std::string("(no date)")) + " (rules " + c.rules_key + ")\n";
+    for (const auto& d : c.decisions) {
+        std::string word = d.decision == Decision::eligible       ? "ELIGIBLE"
+                         : d.decision == Decision::not_eligible ? "NOT ELIGIBLE"
+                                                                : "UNDETERMINED";
+        out += "\n" + d.programme + ": " + word + "\n";
+        for (const auto& r : d.reasons) {
+            const bool unknown = !r.value;
+            if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
+            std::string mark = r.against ? (r.exclusion ? "  excluded: " : "  fails:    ")
+                             : unknown   ? "  unknown:  "
+                                         : "  met:      ";
+            if (!r.against && !unknown && r.exclusion) mark = "  not excluded: ";
+            out += mark + r.text + "  [" + r.id + "]";
+            if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
+            out += "\n";
+            if (explain && !r.inputs.empty()) out += "            with " + inputs_text(r) + "\n";
+        }
+        if (!d.missing.empty()) {
+            out += "  missing:  ";
+            for (std::size_t i = 0; i < d.missing.size(); ++i) out += (i ? ", " : "") + d.missing[i];
+            out += "\n";
+        }
+        if (d.earliest_date) out += "  earliest date: " + to_string(*d.earliest_date) + " if nothing else changes\n";
+    }
+    return out;
+}
+
+// ---- embedded tests --------------------------------------------------------------------
+
+RulesTestReport run_rules_tests(const RuleSet& rules) {
+    RulesTestReport report;
+    for (const auto& tc : rules.data().tests) {
+        auto decided = decide(rules, tc.input);
+        if (!decided) {
+            ++report.failed;
+            report.failures.push_back({tc.where, "test '" + tc.name + "': the case is invalid: " + decided.diagnostics()[0].message});
+            continue;
+        }
+        bool ok = true;
+        auto fail = [&](const Location& where, const std::string& message) {
+            ok = false;
+            report.failures.push_back({where, "test '" + tc.name + "': " + message});
+        };
+        for (const auto& [programme, expected] : tc.expect) {
+            const ProgrammeDecision* d = decided->find(programme);
+            if (d->decision != expected.first)
+                fail(expected.second, programme + ": expected " + std::string(to_string(expected.first)) + ", got " +
+                                          std::string(to_string(d->decision)));
+        }
+        for (const auto& [programme, expected] : tc.expect_earliest) {
+            const ProgrammeDecision* d = decided->find(programme);
+            if (d->earliest_date != expected.first)
+                fail(expected.second, programme + ": expected earliest date " + (expected.first ? to_string(*expected.first) : "null") +
+                                          ", got " + (d->earliest_date ? to_string(*d->earliest_date) : "null"));
+        }
+        auto join = [](std::vector<std::string> v) {
+            std::sort(v.begin(), v.end());
+            std::string s = "[";
+            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+            return s + "]";
+        };
+        for (const auto& [programme, expected] : tc.expect_missing) {
+            const ProgrammeDecision* d = decided->find(programme);
+            if (join(d->missing) != join(expected.first))
+                fail(expected.second, programme + ": expected missing " + join(expected.first) + ", got " + join(d->missing));
+        }
+        for (const auto& [programme, expected] : tc.expect_failed) {
+            const ProgrammeDecision* d = decided->find(programme);
+            std::vector<std::string> failed;
+            for (const auto& r : d->reasons)
+                if (r.against) failed.push_back(r.id);
+            if (join(failed) != join(expected.first))
+                fail(expected.second, programme + ": expected failing " + join(expected.first) + ", got " + join(failed));
+        }
+        (ok ? report.passed : report.failed)++;
+    }
+    return report;
+}
+
+}  // namespace kelias

@@ -1,0 +1,82 @@
+#pragma once
+// The compiled form of a rule set. Facts are the columns of an InstrumentData model;
+// every condition leaf and every programme decision is a hidden bool score of it, so rule
+// sets run through the same compiler, cycle check and columnar evaluator as instruments.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <kelias/rules.hpp>
+
+#include "evaluator.hpp"
+#include "model.hpp"
+
+namespace kelias::detail {
+
+struct LeafModel {
+    ConditionInfo info;
+    int score = -1;
+    bool time_dependent = false;
+    std::vector<int> columns;        // fact and instrument columns the leaf reads
+    std::vector<int> lists;          // list facts it reads
+    std::vector<int> programmes;     // programmes whose decision it reads (eligible('x'))
+    std::string requires_instrument; // for the generated freshness leaf
+    Location where;
+};
+
+struct ProgrammeModel {
+    ProgrammeInfo info;
+    int decision_score = -1;
+    std::vector<LeafModel> leaves;
+    Location where;
+};
+
+struct RequiredInstrument {
+    std::string id;
+    Instrument instrument = make_instrument(nullptr);
+    Duration max_age;
+    int date_column = -1;
+    std::vector<std::pair<std::size_t, int>> score_columns;  // instrument score -> rules column
+    std::vector<std::pair<std::size_t, int>> field_columns;  // instrument outcome field -> rules column
+};
+
+struct RulesTestCase {
+    std::string name;
+    Location where;
+    CaseInput input;
+    std::vector<std::pair<std::string, std::pair<Decision, Location>>> expect;
+    std::vector<std::pair<std::string, std::pair<std::optional<Date>, Location>>> expect_earliest;
+    std::vector<std::pair<std::string, std::pair<std::vector<std::string>, Location>>> expect_missing;
+    std::vector<std::pair<std::string, std::pair<std::vector<std::string>, Location>>> expect_failed;
+};
+
+struct RuleSetData {
+    std::shared_ptr<InstrumentData> model;
+    Instrument columns_view = make_instrument(nullptr);  // the model as an Instrument, for RatingsBatch
+    std::vector<ProgrammeModel> programmes;              // in declaration order
+    std::vector<ProgrammeInfo> programme_infos;
+    std::vector<std::size_t> report_order;               // by priority, then declaration
+    std::vector<RequiredInstrument> instruments;
+    std::vector<ParamInfo> params;
+    std::vector<std::pair<std::string, std::string>> fact_types;
+    std::vector<int> fact_columns;  // scalar facts, for missing-fact reporting
+    Duration horizon{3, 0, 0};
+    std::vector<RulesTestCase> tests;
+};
+
+}  // namespace kelias::detail
+
+namespace kelias {
+
+/// The columns of a CaseBatch, grown one case at a time.
+struct CaseBatch::Storage {
+    RuleSet rules;
+    std::vector<std::string> ids;
+    std::vector<std::optional<Date>> as_of;
+    std::vector<std::vector<double>> values;         // per column
+    std::vector<std::vector<std::uint8_t>> states;   // per column
+    std::vector<detail::ListStore> lists;
+    std::vector<std::vector<std::string>> assessments;
+};
+
+}  // namespace kelias
