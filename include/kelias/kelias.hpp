@@ -6,5 +6,6 @@
 #include <kelias/instrument.hpp>
 #include <kelias/instrument_test.hpp>
 #include <kelias/ratings.hpp>
+#include <kelias/rules.hpp>
 #include <kelias/scoring.hpp>
 #include <kelias/version.hpp>
