@@ -59,6 +59,10 @@ public:
         read_domains(n["domains"]);
         auto item_fields = read_field_set(n["item_fields"], "item_fields");
         auto outcome_fields = read_field_set(n["outcome_fields"], "outcome_fields");
+        // Declared (even if invalid, which is reported) and not an empty map.
+        auto declared = [](const YAML::Node& f) { return f.IsDefined() && !(f.IsMap() && f.size() == 0); };
+        item_fields_declared_ = declared(n["item_fields"]);
+        outcome_fields_declared_ = declared(n["outcome_fields"]);
         if (auto items = r_.required(n, "items", "an instrument")) read_entries(*items, item_fields, false);
         read_entries(n["outcomes"], outcome_fields, true);
         read_tables(n["tables"]);
@@ -141,6 +145,11 @@ public:
                 if (auto b = r_.boolean(s["ordered"], "ordered")) scale.ordered = *b || scale.numeric;
             if (const YAML::Node& labels = s["labels"]; labels.IsDefined() && r_.expect_map(labels, "labels")) {
                 for (auto l = labels.begin(); l != labels.end(); ++l) {
+                    if (!l->first.IsScalar() || !is_language_code(l->first.Scalar())) {
+                        r_.error(l->first, "E104", "'" + (l->first.IsScalar() ? l->first.Scalar() : std::string()) + "' is not a language code",
+                                 "use ISO 639-1 codes such as en, lt, nb");
+                        continue;
+                    }
                     if (!r_.expect_list(l->second, "labels")) continue;
                     if (l->second.size() != values->size())
                         r_.error(l->second, "E204",
@@ -225,7 +234,11 @@ public:
         }
         if (!r_.expect_map(n, "field '" + owner_field + "'")) return std::nullopt;
         r_.check_keys(n, {"type", "scale", "values", "min", "max", "na", "label", "description"}, "field '" + owner_field + "'");
-        return read_field_keys(n, owner_field, f) ? std::optional<FieldSpec>(f) : std::nullopt;
+        const bool ok = read_field_keys(n, owner_field, f);
+        // Single-field items share read_field_keys() but read their label themselves.
+        if (n["label"].IsDefined()) r_.labels(n["label"], "label");
+        if (n["description"].IsDefined()) r_.labels(n["description"], "description");
+        return ok ? std::optional<FieldSpec>(f) : std::nullopt;
     }
 
     // The field keys shared by field maps and single-field items.
@@ -243,6 +256,7 @@ public:
                 for (const auto& sc : d_->scales) ids.push_back(sc.id);
                 r_.error(n["scale"], "E201", "unknown scale '" + n["scale"].Scalar() + "'", did_you_mean(n["scale"].Scalar(), ids));
                 ok = false;
+                typed = true;  // reported; not also "has no type"
             } else {
                 if (typed && f.type != FieldType::rating) {
                     r_.error(n["scale"], "E205", "'scale' goes with type rating, not this field's type");
@@ -276,7 +290,7 @@ public:
             r_.error(n, "E205", "field '" + owner_field + "' has no type", "add type: (bool, integer, number, date) or scale: or values:");
             return false;
         }
-        if (f.type == FieldType::rating && f.scale < 0) {
+        if (ok && f.type == FieldType::rating && f.scale < 0) {
             r_.error(n, "E205", "field '" + owner_field + "' of type rating needs a scale");
             ok = false;
         }
@@ -301,8 +315,6 @@ public:
         if (n["na"].IsDefined() && n["na"].IsScalar()) {
             if (auto b = r_.boolean(n["na"], "na")) f.na = *b;
         }
-        if (n["label"].IsDefined()) r_.labels(n["label"], "label");
-        if (n["description"].IsDefined()) r_.labels(n["description"], "description");
         return ok;
     }
 
@@ -435,7 +447,9 @@ public:
     }
 
     void read_entry_fields(const YAML::Node& e, int entry, const std::string& id, const FieldSet& defaults, bool outcome) {
-        const bool single = e["type"].IsDefined() || e["scale"].IsDefined() || e["values"].IsDefined();
+        // min / max only make sense for a single field: without a type they still make one.
+        const bool single = e["type"].IsDefined() || e["scale"].IsDefined() || e["values"].IsDefined() ||
+                            e["min"].IsDefined() || e["max"].IsDefined();
         if (single && e["fields"].IsDefined()) {
             r_.error(e["fields"], "E205", "'" + id + "' has both 'fields' and a single-field 'type'", "keep one of them");
             return;
@@ -451,8 +465,10 @@ public:
         if (e["fields"].IsDefined()) {
             own = read_field_set(e["fields"], "fields of '" + id + "'");
         } else if (defaults.empty()) {
-            r_.error(e, "E205", "'" + id + "' has no fields",
-                     std::string("give it 'type:' or 'fields:', or declare ") + (outcome ? "outcome_fields" : "item_fields") + " at the top");
+            // When the shared fields were declared but none was valid, that is reported already.
+            if (!(outcome ? outcome_fields_declared_ : item_fields_declared_))
+                r_.error(e, "E205", "'" + id + "' has no fields",
+                         std::string("give it 'type:' or 'fields:', or declare ") + (outcome ? "outcome_fields" : "item_fields") + " at the top");
             return;
         }
         const FieldSet& fields = e["fields"].IsDefined() ? own : defaults;
@@ -546,8 +562,10 @@ public:
                     }
                 }
                 tr.text = text.str().empty() ? "otherwise" : text.str();
-                auto value = r_.required(row, "value", "a table row");
+                std::optional<YAML::Node> value;
+                if (row["value"].IsDefined()) value = row["value"];
                 if (!value) {
+                    r_.error(row, "E206", "a table row needs a 'value'", "add value: (a number or a code)");
                     ok = false;
                     continue;
                 }
@@ -629,12 +647,17 @@ public:
             Score score;
             score.where = r_.at(it->first);
             PendingScore p;
+            bool has_expr = false;  // a default Node is defined too: track whether 'expr' was given
             const YAML::Node& s = it->second;
             if (s.IsScalar()) {
                 p.expr_node.reset(s);
+                has_expr = true;
             } else if (r_.expect_map(s, "score '" + *id + "'")) {
                 r_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden"}, "score '" + *id + "'");
-                if (auto e = r_.required(s, "expr", "score '" + *id + "'")) p.expr_node.reset(*e);
+                if (auto e = r_.required(s, "expr", "score '" + *id + "'")) {
+                    p.expr_node.reset(*e);
+                    has_expr = true;
+                }
                 if (s["label"].IsDefined()) info.label = english(r_.labels(s["label"], "label"), *id);
                 if (s["description"].IsDefined()) r_.labels(s["description"], "description");
                 if (s["hidden"].IsDefined())
@@ -656,7 +679,7 @@ public:
                         r_.warning(m, "W101", "max_omitted has no effect with the strict policy", "add omitted: skip or omitted: prorate");
                 }
             }
-            if (p.expr_node.IsDefined() && r_.expect_scalar(p.expr_node, "expr")) {
+            if (has_expr && r_.expect_scalar(p.expr_node, "expr")) {
                 info.expression = p.expr_node.Scalar();
                 std::vector<ExprError> errors;
                 p.ast = parse_expression(info.expression, errors);
@@ -720,7 +743,8 @@ public:
             report(pending[idx].expr_node, errors);
             if (e.type.kind == Kind::error) continue;
             if (e.type.kind == Kind::duration || e.type.kind == Kind::list) {
-                r_.error(pending[idx].expr_node, "E303", "a score must be a number, bool, code or date, not a " + type_name(e.type));
+                r_.error(r_.at_offset(pending[idx].expr_node, e.begin), "E303",
+                         "a score must be a number, bool, code or date, not a " + type_name(e.type));
                 continue;
             }
             ScoreInfo& info = d_->score_infos[idx];
@@ -820,13 +844,16 @@ public:
 
     void read_tests(const YAML::Node& n) {
         if (!n.IsDefined() || !r_.expect_list(n, "tests")) return;
-        if (has_errors(out_)) return;  // tests are checked against a sound definition only
+        if (has_errors(out_)) {
+            // Tests are checked against a sound definition only, but their keys always.
+            for (const auto& t : n) test_shape(t);
+            return;
+        }
         Instrument probe = make_instrument(d_);
         int number = 0;
         for (const auto& t : n) {
             ++number;
-            if (!r_.expect_map(t, "a test")) continue;
-            r_.check_keys(t, {"name", "description", "fill", "ratings", "as_of", "expect", "expect_checks"}, "a test");
+            if (!test_shape(t)) continue;
             TestCase tc;
             tc.name = t["name"].IsDefined() && t["name"].IsScalar() ? t["name"].Scalar() : "#" + std::to_string(number);
             tc.where = r_.at(t);
@@ -905,6 +932,12 @@ public:
         }
     }
 
+    bool test_shape(const YAML::Node& t) {
+        if (!r_.expect_map(t, "a test")) return false;
+        r_.check_keys(t, {"name", "description", "fill", "ratings", "as_of", "expect", "expect_checks"}, "a test");
+        return true;
+    }
+
     void add_test_cell(TestCase& tc, const Instrument& probe, int column, const YAML::Node& v) {
         if (!v.IsScalar() && !v.IsNull()) {
             r_.error(v, "E401", "a rating must be a single value");
@@ -928,6 +961,7 @@ public:
     std::shared_ptr<InstrumentData> d_;
     std::map<std::string, Location> names_;
     std::vector<bool> all_scores_ready_;
+    bool item_fields_declared_ = false, outcome_fields_declared_ = false;
 };
 
 

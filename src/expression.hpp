@@ -20,6 +20,7 @@ struct ExprError {
 struct Ast {
     enum class Kind { number, string, boolean, name, member, call, unary, binary, list } kind = Kind::number;
     int begin = 0, end = 0;
+    int height = 1;      // levels of the tree below and including this node
     double number = 0;
     std::string text;    // name, string literal, function name, member's object
     std::string member;  // for a.b
@@ -28,6 +29,9 @@ struct Ast {
 };
 
 constexpr int max_expression_depth = 64;
+/// Operators along one path of the tree (long chains such as a+b+c+... too): type
+/// checking and evaluation recurse that deep.
+constexpr int max_expression_operators = 256;
 
 /// Parses one expression. On failure returns nullopt and appends the errors.
 std::optional<Ast> parse_expression(std::string_view text, std::vector<ExprError>& errors);

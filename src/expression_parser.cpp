@@ -27,7 +27,11 @@ public:
         Token t;
         t.begin = static_cast<int>(pos_);
         if (pos_ >= s_.size()) {
-            t.end = t.begin;
+            // The end is placed right after the last token, not after trailing blanks
+            // (a block scalar's final line break would put it on the next line).
+            std::size_t e = s_.size();
+            while (e > 0 && std::isspace(static_cast<unsigned char>(s_[e - 1]))) --e;
+            t.begin = t.end = static_cast<int>(e);
             return t;
         }
         char c = s_[pos_];
@@ -123,12 +127,25 @@ private:
         errors_.push_back({"E302", std::move(message), std::move(hint), t.begin});
     }
 
-    bool too_deep(int depth) {
+    // `depth` counts nesting levels: brackets (groups, calls, lists) and prefix operators.
+    // Entering level `depth` at token `at` past the limit is E305, reported at `at`.
+    bool too_deep(int depth, const Token& at) {
         if (depth <= max_expression_depth) return false;
         if (!failed_) {
             failed_ = true;
             errors_.push_back({"E305", "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
-                               "split it into intermediate scores", tok_.begin});
+                               "split it into intermediate scores", at.begin});
+        }
+        return true;
+    }
+
+    // A chain of operators longer than the tree may be deep (E305 at operator `at`).
+    bool too_long(const Ast& a, const Token& at) {
+        if (a.height - 1 <= max_expression_operators) return false;
+        if (!failed_) {
+            failed_ = true;
+            errors_.push_back({"E305", "expression too long: more than " + std::to_string(max_expression_operators) + " operators in a row",
+                               "split it into intermediate scores", at.begin});
         }
         return true;
     }
@@ -139,37 +156,41 @@ private:
         a.op = std::move(op);
         a.begin = l.begin;
         a.end = r.end;
+        a.height = std::max(l.height, r.height) + 1;
         a.args.push_back(std::move(l));
         a.args.push_back(std::move(r));
         return a;
     }
 
     P parse_or(int depth) {
-        if (too_deep(depth)) return std::nullopt;
-        auto l = parse_and(depth + 1);
+        auto l = parse_and(depth);
         while (l && is_word("or")) {
+            Token at = tok_;
             advance();
-            auto r = parse_and(depth + 1);
+            auto r = parse_and(depth);
             if (!r) return std::nullopt;
             l = binary("or", std::move(*l), std::move(*r));
+            if (too_long(*l, at)) return std::nullopt;
         }
         return l;
     }
 
     P parse_and(int depth) {
-        auto l = parse_not(depth + 1);
+        auto l = parse_not(depth);
         while (l && is_word("and")) {
+            Token at = tok_;
             advance();
-            auto r = parse_not(depth + 1);
+            auto r = parse_not(depth);
             if (!r) return std::nullopt;
             l = binary("and", std::move(*l), std::move(*r));
+            if (too_long(*l, at)) return std::nullopt;
         }
         return l;
     }
 
     P parse_not(int depth) {
-        if (too_deep(depth)) return std::nullopt;
         if (is_word("not")) {
+            if (too_deep(depth + 1, tok_)) return std::nullopt;
             int b = tok_.begin;
             advance();
             auto e = parse_not(depth + 1);
@@ -179,22 +200,26 @@ private:
             a.op = "not";
             a.begin = b;
             a.end = e->end;
+            a.height = e->height + 1;
             a.args.push_back(std::move(*e));
             return a;
         }
-        return parse_comparison(depth + 1);
+        return parse_comparison(depth);
     }
 
     P parse_comparison(int depth) {
-        auto l = parse_additive(depth + 1);
+        auto l = parse_additive(depth);
         if (!l) return l;
         static constexpr std::string_view ops[] = {"==", "!=", "<", "<=", ">", ">="};
         for (auto op : ops) {
             if (is_punct(op)) {
+                Token at = tok_;
                 advance();
-                auto r = parse_additive(depth + 1);
+                auto r = parse_additive(depth);
                 if (!r) return std::nullopt;
-                return binary(std::string(op), std::move(*l), std::move(*r));
+                Ast a = binary(std::string(op), std::move(*l), std::move(*r));
+                if (too_long(a, at)) return std::nullopt;
+                return a;
             }
         }
         if (is_word("in") || is_word("not")) {
@@ -209,40 +234,44 @@ private:
                 advance();
                 op = "not in";
             }
-            auto r = parse_additive(depth + 1);
+            auto r = parse_additive(depth);
             if (!r) return std::nullopt;
-            return binary(op, std::move(*l), std::move(*r));
+            Ast a = binary(op, std::move(*l), std::move(*r));
+            if (too_long(a, at)) return std::nullopt;
+            return a;
         }
         return l;
     }
 
     P parse_additive(int depth) {
-        auto l = parse_multiplicative(depth + 1);
+        auto l = parse_multiplicative(depth);
         while (l && (is_punct("+") || is_punct("-"))) {
-            std::string op = tok_.text;
+            Token at = tok_;
             advance();
-            auto r = parse_multiplicative(depth + 1);
+            auto r = parse_multiplicative(depth);
             if (!r) return std::nullopt;
-            l = binary(op, std::move(*l), std::move(*r));
+            l = binary(at.text, std::move(*l), std::move(*r));
+            if (too_long(*l, at)) return std::nullopt;
         }
         return l;
     }
 
     P parse_multiplicative(int depth) {
-        auto l = parse_unary(depth + 1);
+        auto l = parse_unary(depth);
         while (l && (is_punct("*") || is_punct("/"))) {
-            std::string op = tok_.text;
+            Token at = tok_;
             advance();
-            auto r = parse_unary(depth + 1);
+            auto r = parse_unary(depth);
             if (!r) return std::nullopt;
-            l = binary(op, std::move(*l), std::move(*r));
+            l = binary(at.text, std::move(*l), std::move(*r));
+            if (too_long(*l, at)) return std::nullopt;
         }
         return l;
     }
 
     P parse_unary(int depth) {
-        if (too_deep(depth)) return std::nullopt;
         if (is_punct("-")) {
+            if (too_deep(depth + 1, tok_)) return std::nullopt;
             int b = tok_.begin;
             advance();
             auto e = parse_unary(depth + 1);
@@ -252,13 +281,15 @@ private:
             a.op = "-";
             a.begin = b;
             a.end = e->end;
+            a.height = e->height + 1;
             a.args.push_back(std::move(*e));
             return a;
         }
-        return parse_primary(depth + 1);
+        return parse_primary(depth);
     }
 
     bool parse_arguments(std::vector<Ast>& args, std::string_view close, int depth) {
+        if (too_deep(depth + 1, tok_)) return false;
         advance();  // the opening bracket
         if (is_punct(close)) {
             advance();
@@ -283,7 +314,6 @@ private:
     }
 
     P parse_primary(int depth) {
-        if (too_deep(depth)) return std::nullopt;
         Ast a;
         a.begin = tok_.begin;
         switch (tok_.kind) {
@@ -319,6 +349,7 @@ private:
                     a.kind = Ast::Kind::call;
                     if (!parse_arguments(a.args, ")", depth)) return std::nullopt;
                     a.end = last_end();
+                    for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
                     return a;
                 }
                 if (is_punct(".")) {
@@ -349,6 +380,7 @@ private:
             }
             case Token::Kind::punct:
                 if (tok_.text == "(") {
+                    if (too_deep(depth + 1, tok_)) return std::nullopt;
                     advance();
                     auto e = parse_or(depth + 1);
                     if (!e) return std::nullopt;
@@ -363,6 +395,7 @@ private:
                     a.kind = Ast::Kind::list;
                     if (!parse_arguments(a.args, "]", depth)) return std::nullopt;
                     a.end = last_end();
+                    for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
                     return a;
                 }
                 fail(tok_, "expected a value but found '" + tok_.text + "'");

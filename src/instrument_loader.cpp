@@ -25,9 +25,12 @@ Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view 
 }
 
 Result<Instrument> load_instrument_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    const bool folder = std::filesystem::is_directory(path, ec);  // opens fine, reads nothing
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        Diagnostic d{Severity::error, "E000", "cannot read the file", "check the path and permissions", Location{path.string(), 0, 0}};
+    if (folder || !in) {
+        Diagnostic d{Severity::error, "E000", folder ? "cannot read the file: it is a folder" : "cannot read the file",
+                     "check the path and permissions", Location{path.string(), 0, 0}};
         return Result<Instrument>(std::vector<Diagnostic>{d});
     }
     std::ostringstream text;

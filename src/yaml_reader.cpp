@@ -1,6 +1,7 @@
 #include "yaml_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -29,19 +30,57 @@ Location YamlReader::at(const YAML::Node& n) const {
 
 Location YamlReader::at_offset(const YAML::Node& n, int offset) const {
     const YAML::Mark m = n.Mark();
-    if (m.pos < 0 || !n.IsScalar()) return at(n);
+    if (m.pos < 0 || !n.IsScalar() || n.Scalar().empty()) return at(n);
     // Walk the source from the scalar's start, matching the value's characters; source
     // characters that are not part of the value (quotes, line breaks, indentation) are skipped.
     const std::string& value = n.Scalar();
     std::size_t p = static_cast<std::size_t>(m.pos), i = 0;
     const std::size_t target = std::min<std::size_t>(static_cast<std::size_t>(std::max(offset, 0)), value.size());
+    const char style = p < text_.size() ? text_[p] : ' ';
+    if (style == '|' || style == '>') {
+        // A block scalar's content starts on the line after its header, which may hold
+        // indicators (|-, >2) and a comment whose characters must not be matched.
+        while (p < text_.size() && text_[p] != '\n') ++p;
+    } else if (style == '"' || style == '\'') {
+        ++p;  // the opening quote
+    }
     while (p < text_.size() && i < target) {
+        if (style == '"' && text_[p] == '\\' && p + 1 < text_.size()) {
+            // An escape stands for one character (\x, \u, \U: one code point, 1-4 bytes of UTF-8);
+            // an escaped line break stands for nothing.
+            const char e = text_[p + 1];
+            if (e == '\n' || e == '\r') {
+                p += 2;
+                continue;
+            }
+            const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+            unsigned long code = 0;
+            for (std::size_t k = 0; k < digits && p + 2 + k < text_.size(); ++k)
+                code = code * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(text_[p + 2 + k]))
+                                                                  ? text_[p + 2 + k] - '0'
+                                                                  : (std::tolower(static_cast<unsigned char>(text_[p + 2 + k])) - 'a' + 10));
+            i += digits == 0 || code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+            p += 2 + digits;
+            continue;
+        }
+        if (style == '\'' && text_[p] == '\'' && p + 1 < text_.size() && text_[p + 1] == '\'') {
+            ++i;  // '' stands for one quote
+            p += 2;
+            continue;
+        }
         if (text_[p] == value[i]) ++i;
         ++p;
     }
-    while (p < text_.size() && i < value.size() && text_[p] != value[i] && (text_[p] == '"' || text_[p] == '\'' ||
-                                                                          text_[p] == '|' || text_[p] == '>' || text_[p] == ' ' || text_[p] == '\n'))
-        ++p;  // step over an opening quote or block indicator before the first character
+    // Step over what separates the previous character from the token (a folded or escaped
+    // line break and the next line's indentation).
+    while (p < text_.size() && i < value.size() && text_[p] != value[i]) {
+        if (style == '"' && text_[p] == '\\' && p + 1 < text_.size() && (text_[p + 1] == '\n' || text_[p + 1] == '\r')) {
+            p += 2;
+            continue;
+        }
+        if (text_[p] != ' ' && text_[p] != '\t' && text_[p] != '\n' && text_[p] != '\r') break;
+        ++p;
+    }
     int line = 1, col = 1;
     for (std::size_t k = 0; k < p && k < text_.size(); ++k) {
         if (text_[k] == '\n') {
@@ -134,6 +173,11 @@ std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, std::strin
     return std::nullopt;
 }
 
+bool is_language_code(std::string_view s) {
+    return (s.size() == 2 || (s.size() == 5 && s[2] == '-')) &&
+           std::all_of(s.begin(), s.begin() + 2, [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 bool is_identifier(std::string_view s) {
     if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
     return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
@@ -186,9 +230,7 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string lang = it->first.IsScalar() ? it->first.Scalar() : "";
-        bool ok = (lang.size() == 2 || (lang.size() == 5 && lang[2] == '-')) &&
-                  std::all_of(lang.begin(), lang.begin() + 2, [](char c) { return c >= 'a' && c <= 'z'; });
-        if (!ok) {
+        if (!is_language_code(lang)) {
             error(it->first, "E104", "'" + lang + "' is not a language code", "use ISO 639-1 codes such as en, lt, nb");
             continue;
         }

@@ -64,4 +64,7 @@ std::string english(const Labels& labels, const std::string& fallback);
 /// True for `[a-z][a-z0-9_]*`.
 bool is_identifier(std::string_view s);
 
+/// True for an ISO 639-1 code, optionally with a region: `en`, `lt`, `pt-br`.
+bool is_language_code(std::string_view s);
+
 }  // namespace kelias::detail
