@@ -1,0 +1,230 @@
+// Diagnostics of malformed definitions: every file in tests/data/malformed/ declares, in
+// comment lines at its top, every problem the loader must report:
+//
+//   # expect: E301 27:11                      code and LINE:COLUMN (1-based, bytes)
+//   # expect: E301 27:11 unknown item         ... optionally followed by words that must
+//                                             appear in the message
+//   # expect-hint: did you mean 'coping'      a substring of the hint of the diagnostic
+//                                             matched by the `expect:` line just above
+//
+// The file must fail to load, each expectation must match a distinct error with exactly
+// that code, line and column, and there must be no other errors (warnings are allowed).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <kelias/diagnostic.hpp>
+#include <kelias/instrument.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path malformed_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed";
+
+struct Expectation {
+    std::string code;
+    int line = 0, column = 0;
+    std::string message;  // substring of the message; may be empty
+    std::vector<std::string> hints;  // substrings of the hint
+    std::string source;   // the header line, for failure messages
+};
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string trim(std::string s) {
+    const auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t\r");
+    return s.substr(b, e - b + 1);
+}
+
+// Reads the `# expect:` and `# expect-hint:` lines of the leading comment block.
+// Returns false (with `error` set) when a header line is malformed.
+bool parse_header(const std::string& text, std::vector<Expectation>& out, std::string& error) {
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] != '#') break;
+        std::string body = trim(line.substr(1));
+        if (body.rfind("expect-hint:", 0) == 0) {
+            if (out.empty()) {
+                error = "expect-hint before any expect line: " + line;
+                return false;
+            }
+            out.back().hints.push_back(trim(body.substr(12)));
+        } else if (body.rfind("expect:", 0) == 0) {
+            std::istringstream fields(body.substr(7));
+            Expectation x;
+            std::string place;
+            fields >> x.code >> place;
+            const auto colon = place.find(':');
+            if (x.code.empty() || colon == std::string::npos) {
+                error = "malformed expect line: " + line;
+                return false;
+            }
+            try {
+                x.line = std::stoi(place.substr(0, colon));
+                x.column = std::stoi(place.substr(colon + 1));
+            } catch (const std::exception&) {
+                error = "malformed position in: " + line;
+                return false;
+            }
+            std::string rest;
+            std::getline(fields, rest);
+            x.message = trim(rest);
+            x.source = trim(line);
+            out.push_back(std::move(x));
+        }
+    }
+    return true;
+}
+
+std::vector<fs::path> malformed_files() {
+    std::vector<fs::path> files;
+    if (!fs::is_directory(malformed_dir)) return files;
+    for (const auto& e : fs::directory_iterator(malformed_dir))
+        if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+bool matches(const kelias::Diagnostic& d, const Expectation& x) {
+    return d.severity == kelias::Severity::error && d.code == x.code && d.where.line == x.line && d.where.column == x.column &&
+           (x.message.empty() || d.message.find(x.message) != std::string::npos);
+}
+
+void check_file(const fs::path& path) {
+    const std::string text = read_text(path);
+    std::vector<Expectation> expected;
+    std::string header_error;
+    REQUIRE_MESSAGE(parse_header(text, expected, header_error), header_error);
+    REQUIRE_MESSAGE(!expected.empty(), "no '# expect:' line at the top of the file");
+
+    const std::string name = path.filename().string();
+    auto loaded = kelias::load_instrument(text, name);
+    const auto& diagnostics = loaded.diagnostics();
+    INFO("diagnostics:\n" << kelias::format(diagnostics));
+
+    CHECK_MESSAGE(!loaded.ok(), "the definition loaded, but it should have failed");
+    for (const auto& d : diagnostics) CHECK_MESSAGE(d.where.file == name, "diagnostic without the file name: " << kelias::format(d));
+
+    // Each expectation takes a distinct diagnostic (two errors may share a place).
+    std::vector<bool> used(diagnostics.size(), false);
+    for (const auto& x : expected) {
+        bool found = false;
+        for (std::size_t i = 0; i < diagnostics.size() && !found; ++i) {
+            if (used[i] || !matches(diagnostics[i], x)) continue;
+            bool hints_ok = std::all_of(x.hints.begin(), x.hints.end(),
+                                        [&](const std::string& h) { return diagnostics[i].hint.find(h) != std::string::npos; });
+            if (!hints_ok) continue;
+            used[i] = true;
+            found = true;
+        }
+        CHECK_MESSAGE(found, "no diagnostic matches '" << x.source << "'"
+                                                       << (x.hints.empty() ? std::string() : " (with its expect-hint lines)"));
+    }
+
+    const auto errors = std::count_if(diagnostics.begin(), diagnostics.end(),
+                                      [](const kelias::Diagnostic& d) { return d.severity == kelias::Severity::error; });
+    CHECK_MESSAGE(static_cast<std::size_t>(errors) == expected.size(),
+                  "expected " << expected.size() << " errors, the loader reported " << errors);
+}
+
+}  // namespace
+
+TEST_CASE("malformed definitions: the folder holds the cases") {
+    const auto files = malformed_files();
+    INFO("folder: " << malformed_dir.string());
+    CHECK(files.size() >= 40);
+}
+
+TEST_CASE("malformed definitions: every expected diagnostic, at its place, and no others") {
+    const auto files = malformed_files();
+    REQUIRE(!files.empty());
+    for (const auto& path : files) {
+        SUBCASE(path.filename().string().c_str()) {
+            INFO("file: " << path.string());
+            check_file(path);
+        }
+    }
+}
+
+TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint") {
+    kelias::Diagnostic d{kelias::Severity::error, "E301", "unknown name 'substanse_use'", "did you mean 'substance_use'?",
+                         kelias::Location{"instruments/start_av.yaml", 42, 12}};
+    CHECK(kelias::format(d) ==
+          "instruments/start_av.yaml:42:12: error[E301]: unknown name 'substanse_use'\n"
+          "  hint: did you mean 'substance_use'?\n");
+
+    d.hint.clear();
+    CHECK(kelias::format(d) == "instruments/start_av.yaml:42:12: error[E301]: unknown name 'substanse_use'\n");
+
+    d.severity = kelias::Severity::warning;
+    d.code = "W101";
+    CHECK(kelias::format(d).rfind("instruments/start_av.yaml:42:12: warning[W101]: ", 0) == 0);
+
+    // A load failure formats the same way, with the name given to load_instrument().
+    auto r = kelias::load_instrument("kelias: 1\nid: x\nversion: '1'\ntitle: X\nitems:\n  - {id: a, type: bool}\nscores:\n  s: \"a and b\"\n",
+                                     "inline.yaml");
+    REQUIRE(!r.ok());
+    REQUIRE(r.diagnostics().size() == 1);
+    CHECK(kelias::format(r.diagnostics()) == "inline.yaml:8:13: error[E301]: unknown name 'b'\n  hint: did you mean 'a'?\n");
+}
+
+TEST_CASE("diagnostics: a valid minimal instrument loads without any") {
+    const std::string yaml = R"yaml(kelias: 1
+id: tiny
+version: 1.0.0
+title: {en: "Tiny example", lt: "Mažas pavyzdys"}
+scales:
+  level: {values: [0, 1, 2], labels: {en: [low, some, high]}}
+domains:
+  - {id: person, label: {en: Person, lt: Asmuo}}
+item_fields:
+  strength: level
+  vulnerability: level
+items:
+  - {id: coping, domain: person, label: {en: Coping, lt: Įveika}}
+  - {id: plans,  domain: person, label: {en: Plans,  lt: Planai}}
+scores:
+  strength_total: {expr: "sum(strength)", omitted: skip}
+tests:
+  - name: both rated
+    ratings: {coping.strength: 2, plans.strength: 1}
+    expect: {strength_total: 3}
+)yaml";
+    auto r = kelias::load_instrument(yaml, "tiny.yaml");
+    INFO(kelias::format(r.diagnostics()));
+    CHECK(r.ok());
+    CHECK(r.diagnostics().empty());
+}
+
+TEST_CASE("diagnostics: an unreadable file is E000") {
+    const fs::path missing = malformed_dir / "no_such_file_here.yaml";
+    REQUIRE(!fs::exists(missing));
+    auto r = kelias::load_instrument_file(missing);
+    CHECK(!r.ok());
+    REQUIRE(r.diagnostics().size() == 1);
+    const auto& d = r.diagnostics().front();
+    CHECK(d.code == "E000");
+    CHECK(d.severity == kelias::Severity::error);
+    CHECK(d.where.file == missing.string());
+    CHECK(kelias::format(d).rfind(missing.string() + ": error[E000]: ", 0) == 0);
+
+    // A folder is not a readable definition either.
+    auto dir = kelias::load_instrument_file(malformed_dir);
+    CHECK(!dir.ok());
+    REQUIRE(!dir.diagnostics().empty());
+    CHECK(dir.diagnostics().front().code == "E000");
+}
