@@ -20,6 +20,21 @@
 
 namespace kelias::detail {
 
+/// Reads a definition file whole; E000 (file, folder or permission problem) otherwise.
+inline std::optional<std::string> read_definition_text(const std::filesystem::path& path, std::vector<Diagnostic>& out) {
+    std::error_code ec;
+    const bool folder = std::filesystem::is_directory(path, ec);  // opens fine, reads nothing
+    std::ifstream in(path, std::ios::binary);
+    if (folder || !in) {
+        out.push_back({Severity::error, "E000", folder ? "cannot read the file: it is a folder" : "cannot read the file",
+                       "check the path and permissions", Location{path.string(), 0, 0}});
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 struct FieldSpec {
     FieldType type = FieldType::number;
     int scale = -1;

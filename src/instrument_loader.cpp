@@ -25,17 +25,10 @@ Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view 
 }
 
 Result<Instrument> load_instrument_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    const bool folder = std::filesystem::is_directory(path, ec);  // opens fine, reads nothing
-    std::ifstream in(path, std::ios::binary);
-    if (folder || !in) {
-        Diagnostic d{Severity::error, "E000", folder ? "cannot read the file: it is a folder" : "cannot read the file",
-                     "check the path and permissions", Location{path.string(), 0, 0}};
-        return Result<Instrument>(std::vector<Diagnostic>{d});
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_instrument(text.str(), path.string());
+    std::vector<Diagnostic> problems;
+    auto text = detail::read_definition_text(path, problems);
+    if (!text) return Result<Instrument>(std::move(problems));
+    return load_instrument(*text, path.string());
 }
 
 }  // namespace kelias

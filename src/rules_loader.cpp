@@ -621,14 +621,10 @@ Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_nam
 }
 
 Result<RuleSet> load_rules_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        Diagnostic d{Severity::error, "E000", "cannot read the file", "check the path and permissions", Location{path.string(), 0, 0}};
-        return Result<RuleSet>(std::vector<Diagnostic>{d});
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_rules(text.str(), path.string());
+    std::vector<Diagnostic> problems;
+    auto text = detail::read_definition_text(path, problems);
+    if (!text) return Result<RuleSet>(std::move(problems));
+    return load_rules(*text, path.string());
 }
 
 }  // namespace kelias

@@ -301,3 +301,12 @@ TEST_CASE("rule-set diagnostics: cycles, unknown names, non-bool conditions") {
     not_rules.replace(not_rules.find("kind: rules"), 11, "kind: instrument");
     CHECK_FALSE(load_rules(not_rules, rules_file).ok());
 }
+
+TEST_CASE("unreadable rule files are E000, folders included") {
+    auto folder = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments");
+    REQUIRE_FALSE(folder.ok());
+    CHECK(folder.diagnostics()[0].code == "E000");
+    auto missing = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/no/such/rules.yaml");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.diagnostics()[0].code == "E000");
+}
