@@ -161,6 +161,17 @@ Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
             r.v[i] = category_rank(d, lt.scale, r.v[i]);
         }
     }
+    if (lt.kind == Kind::duration) {
+        // By average length (a month is 30.436875 days), so P200D > P6M > P180D.
+        auto days = [](double encoded) {
+            const Duration d = decode_duration(encoded);
+            return d.months * 30.436875 + d.days;
+        };
+        for (Index i = 0; i < l.v.size(); ++i) {
+            l.v[i] = days(l.v[i]);
+            r.v[i] = days(r.v[i]);
+        }
+    }
     Column out;
     out.s = merge_states(l.s, r.s);
     switch (e.op) {

@@ -358,6 +358,8 @@ private:
         out.programme = prog.info.id;
         out.decision = decision_at(sc_, static_cast<Index>(row), prog.decision_score);
         for (const auto& leaf : prog.leaves) out.reasons.push_back(reason(row, leaf));
+        blame(prog, prog.eligible_root, true, out.reasons);
+        blame(prog, prog.excluded_root, false, out.reasons);
         if (out.decision != Decision::eligible) out.missing = missing(row, p);
         return out;
     }
@@ -371,7 +373,6 @@ private:
         r.exclusion = leaf.info.exclusion;
         if (sc_.states(static_cast<Index>(row), leaf.score) == detail::known_state)
             r.value = sc_.values(static_cast<Index>(row), leaf.score) != 0;
-        r.against = r.value && *r.value == leaf.info.exclusion;
         for (int c : leaf.columns) r.inputs.emplace_back(d_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
         for (int l : leaf.lists) {
             const auto& store = s_.lists[static_cast<std::size_t>(l)];
@@ -381,6 +382,49 @@ private:
                                       : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
         }
         return r;
+    }
+
+    static std::optional<bool> node_value(const detail::ProgrammeModel& prog, int node, const std::vector<Reason>& reasons) {
+        const detail::ConditionNode& n = prog.nodes[static_cast<std::size_t>(node)];
+        using K = detail::ConditionNode::Kind;
+        if (n.kind == K::leaf) return reasons[static_cast<std::size_t>(n.leaf)].value;
+        if (n.kind == K::not_) {
+            if (n.children.empty()) return std::nullopt;
+            auto v = node_value(prog, n.children[0], reasons);
+            return v ? std::optional<bool>(!*v) : std::nullopt;
+        }
+        const bool decisive = n.kind == K::any;  // true decides an `any`, false an `all`
+        bool unknown = false;
+        for (int c : n.children) {
+            auto v = node_value(prog, c, reasons);
+            if (!v) unknown = true;
+            else if (*v == decisive) return decisive;
+        }
+        return unknown ? std::nullopt : std::optional<bool>(!decisive);
+    }
+
+    // Marks the leaves that make `node` differ from `want`: a false member of a failing
+    // `all`, every member of a failing `any`; a satisfied `any` blames none of its members.
+    static void blame(const detail::ProgrammeModel& prog, int node, bool want, std::vector<Reason>& reasons) {
+        if (node < 0) return;
+        auto value = node_value(prog, node, reasons);
+        if (!value || *value == want) return;
+        const detail::ConditionNode& n = prog.nodes[static_cast<std::size_t>(node)];
+        using K = detail::ConditionNode::Kind;
+        switch (n.kind) {
+            case K::leaf: reasons[static_cast<std::size_t>(n.leaf)].against = true; return;
+            case K::not_:
+                for (int c : n.children) blame(prog, c, !want, reasons);
+                return;
+            case K::all:
+            case K::any:
+                for (int c : n.children) {
+                    auto v = node_value(prog, c, reasons);
+                    // Only members on the wrong side hold it back.
+                    if (v && *v == *value) blame(prog, c, want, reasons);
+                }
+                return;
+        }
     }
 
     std::string cell_text(std::size_t row, int column) const {
@@ -426,16 +470,36 @@ private:
         return out;
     }
 
-    // Only time stands in the way: every leaf holding the programme back reads as_of.
+    // Could the passing of time alone turn `node` to `want`? A failing `all` needs every
+    // false member fixed; a failing `any` needs one.
+    bool time_can_fix(const detail::ProgrammeModel& prog, int node, bool want, const std::vector<Reason>& reasons) const {
+        if (node < 0) return true;
+        auto value = node_value(prog, node, reasons);
+        if (!value || *value == want) return true;
+        const detail::ConditionNode& n = prog.nodes[static_cast<std::size_t>(node)];
+        using K = detail::ConditionNode::Kind;
+        if (n.kind == K::leaf) return prog.leaves[static_cast<std::size_t>(n.leaf)].time_dependent;
+        if (n.kind == K::not_) return n.children.empty() || time_can_fix(prog, n.children[0], !want, reasons);
+        // The members on the wrong side; one fix is enough when `want` is what decides the group.
+        const bool one_suffices = (n.kind == K::any) == want;
+        bool any_fixable = false, all_fixable = true;
+        for (int c : n.children) {
+            auto v = node_value(prog, c, reasons);
+            if (!v || *v != *value) continue;
+            const bool fixable = time_can_fix(prog, c, want, reasons);
+            any_fixable |= fixable;
+            all_fixable &= fixable;
+        }
+        return one_suffices ? any_fixable : all_fixable;
+    }
+
+    // Only time stands in the way of a programme that is not eligible.
     bool needs_search(const ProgrammeDecision& d, std::size_t p) const {
         if (d.decision == Decision::eligible) return false;
-        bool any_against = false;
-        for (std::size_t i = 0; i < d.reasons.size(); ++i) {
-            if (!d.reasons[i].against) continue;
-            any_against = true;
-            if (!rd_.programmes[p].leaves[i].time_dependent) return false;
-        }
-        return any_against;
+        const detail::ProgrammeModel& prog = rd_.programmes[p];
+        const bool held_back = std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against; });
+        return held_back && time_can_fix(prog, prog.eligible_root, true, d.reasons) &&
+               time_can_fix(prog, prog.excluded_root, false, d.reasons);
     }
 
     void search_earliest(std::size_t row, const std::vector<std::size_t>& programmes, std::vector<ProgrammeDecision>& all) {

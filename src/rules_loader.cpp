@@ -335,7 +335,15 @@ private:
     }
 
     // Reads a condition tree and returns its expression over leaf score ids.
-    std::string read_tree(const YAML::Node& n, ProgrammeModel& prog, bool exclusion, int depth) {
+    static int add_node(ProgrammeModel& prog, ConditionNode node) {
+        prog.nodes.push_back(std::move(node));
+        return static_cast<int>(prog.nodes.size()) - 1;
+    }
+
+    // Reads a condition tree into prog.nodes (its root in `node`) and returns its
+    // expression over leaf score ids.
+    std::string read_tree(const YAML::Node& n, ProgrammeModel& prog, bool exclusion, int depth, int& node) {
+        node = -1;
         if (depth > 16) {
             r_.error(n, "E305", "condition tree nested too deeply");
             return "true";
@@ -346,16 +354,27 @@ private:
             r_.check_keys(n, {group}, std::string("an '") + group + "' group");
             if (!r_.expect_list(n[group], group)) return "true";
             std::string out;
+            ConditionNode group_node;
+            group_node.kind = std::string(group) == "all" ? ConditionNode::Kind::all : ConditionNode::Kind::any;
             for (const auto& child : n[group]) {
-                std::string part = read_tree(child, prog, exclusion, depth + 1);
+                int child_node;
+                std::string part = read_tree(child, prog, exclusion, depth + 1, child_node);
+                if (child_node >= 0) group_node.children.push_back(child_node);
                 out += (out.empty() ? "(" : std::string(group) == "all" ? " and " : " or ") + part;
             }
+            node = add_node(prog, std::move(group_node));
             if (out.empty()) return std::string(group) == "all" ? "true" : "false";
             return out + ")";
         }
         if (n["not"].IsDefined()) {
             r_.check_keys(n, {"not"}, "a 'not' group");
-            return "not (" + read_tree(n["not"], prog, exclusion, depth + 1) + ")";
+            int child_node;
+            std::string inner = read_tree(n["not"], prog, exclusion, depth + 1, child_node);
+            ConditionNode not_node;
+            not_node.kind = ConditionNode::Kind::not_;
+            if (child_node >= 0) not_node.children.push_back(child_node);
+            node = add_node(prog, std::move(not_node));
+            return "not (" + inner + ")";
         }
         r_.check_keys(n, {"id", "expr", "text", "source", "confidence"}, "a condition");
         auto idn = r_.required(n, "id", "a condition");
@@ -381,6 +400,7 @@ private:
         const std::string score_id = prog.info.id + "__" + *id;
         leaf.score = register_score(score_id, *idn, *expr, expr->Scalar());
         prog.leaves.push_back(std::move(leaf));
+        node = add_node(prog, ConditionNode{ConditionNode::Kind::leaf, static_cast<int>(prog.leaves.size()) - 1, {}});
         return score_id;
     }
 
@@ -399,10 +419,21 @@ private:
             prog.where = r_.at(*idn);
             read_programme_info(p, prog);
             std::string when = "true";
-            for (const auto& req : prog.info.required_instruments) when += " and " + requires_leaf(prog, req, p);
-            if (p["eligible_when"].IsDefined()) when += " and " + read_tree(p["eligible_when"], prog, false, 0);
+            ConditionNode root;
+            root.kind = ConditionNode::Kind::all;
+            for (const auto& req : prog.info.required_instruments) {
+                when += " and " + requires_leaf(prog, req, p);
+                root.children.push_back(add_node(prog, ConditionNode{ConditionNode::Kind::leaf, static_cast<int>(prog.leaves.size()) - 1, {}}));
+            }
+            if (p["eligible_when"].IsDefined()) {
+                int node;
+                when += " and " + read_tree(p["eligible_when"], prog, false, 0, node);
+                if (node >= 0) root.children.push_back(node);
+            }
+            prog.eligible_root = add_node(prog, std::move(root));
             std::string decision = "(" + when + ")";
-            if (p["excluded_when"].IsDefined()) decision += " and not (" + read_tree(p["excluded_when"], prog, true, 0) + ")";
+            if (p["excluded_when"].IsDefined())
+                decision += " and not (" + read_tree(p["excluded_when"], prog, true, 0, prog.excluded_root) + ")";
             prog.decision_score = register_score(*id, *idn, *idn, decision);
             rules_->programmes.push_back(std::move(prog));
         }

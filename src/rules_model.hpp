@@ -24,10 +24,20 @@ struct LeafModel {
     Location where;
 };
 
+/// A node of a programme's condition tree, kept to say which leaves hold it back.
+struct ConditionNode {
+    enum class Kind { leaf, all, any, not_ } kind = Kind::leaf;
+    int leaf = -1;              // for leaves: index into ProgrammeModel::leaves
+    std::vector<int> children;  // for groups: node indices
+};
+
 struct ProgrammeModel {
     ProgrammeInfo info;
     int decision_score = -1;
     std::vector<LeafModel> leaves;
+    std::vector<ConditionNode> nodes;
+    int eligible_root = -1;  // an `all` of the freshness leaves and eligible_when
+    int excluded_root = -1;  // excluded_when, or -1
     Location where;
 };
 

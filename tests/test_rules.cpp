@@ -66,6 +66,11 @@ programmes:
     eligible_when:
       all:
         - {id: low_violence, expr: "start_av.violence.estimate == 'low'"}
+  - id: either_or_later
+    eligible_when:
+      any:
+        - {id: later, expr: "as_of >= date('2026-01-01')"}
+        - {id: flag, expr: "a"}
   - id: follows
     eligible_when:
       all:
@@ -309,4 +314,31 @@ TEST_CASE("unreadable rule files are E000, folders included") {
     auto missing = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/no/such/rules.yaml");
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.diagnostics()[0].code == "E000");
+}
+
+TEST_CASE("a member of a satisfied any-group is not held against the programme") {
+    RuleSet rules = must_load_rules();
+    auto d = decide(rules, make_case({{"a", "true"}, {"b", "false"}}));
+    const ProgrammeDecision* either = d->find("either");
+    CHECK(either->decision == Decision::eligible);
+    CHECK(either->reasons[1].value == false);
+    CHECK_FALSE(either->reasons[1].against);
+    // Failing any-group: every member is against; time can still fix one of them.
+    auto later = decide(rules, make_case({{"a", "false"}}, "2025-12-30"));
+    const ProgrammeDecision* e = later->find("either_or_later");
+    CHECK(e->decision == Decision::not_eligible);
+    CHECK(e->reasons[0].against);
+    CHECK(e->reasons[1].against);
+    REQUIRE(e->earliest_date);
+    CHECK(to_string(*e->earliest_date) == "2026-01-01");
+    // In a failing all-group, one member time cannot fix means no date.
+    auto both = decide(rules, make_case({{"a", "false"}, {"b", "true"}, {"x", "false"}}));
+    CHECK_FALSE(both->find("both")->earliest_date);
+}
+
+TEST_CASE("durations order by their average length") {
+    RuleSet rules = must_load_rules();
+    CHECK(decision_of(rules, make_case({{"length", "P180D"}, {"category", "minor"}}), "short_sentence") == Decision::eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P200D"}, {"category", "minor"}}), "short_sentence") == Decision::not_eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P26W"}, {"category", "minor"}}), "short_sentence") == Decision::eligible);
 }
