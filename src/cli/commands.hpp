@@ -1,0 +1,30 @@
+#pragma once
+/// \file commands.hpp
+/// The commands of the `kelias` CLI. Each returns the process exit code (exit_code.hpp).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kelias::cli {
+
+int run_instrument_validate(const std::vector<std::string>& files);
+int run_instrument_test(const std::vector<std::string>& files);
+int run_instrument_show(const std::string& id_or_file, bool json);
+
+struct ScoreOptions {
+    std::string instrument;             ///< id or file
+    std::string input = "-";            ///< "-" = stdin
+    std::string output = "-";           ///< "-" = stdout
+    std::optional<std::string> format;  ///< csv | jsonl (default: from -o's extension, else csv)
+    std::optional<std::string> input_format;  ///< csv | jsonl (default: from the input's extension)
+    std::optional<std::string> rejects;       ///< rejects CSV; stderr when not given
+    std::string id_column = "id";
+    std::optional<std::string> explain;  ///< id of the row to explain
+    std::optional<std::string> as_of;    ///< assessment date for every row
+    unsigned threads = 0;                ///< 0 = one per core
+    std::size_t max_warnings = 100;      ///< check warnings printed before they are only counted
+};
+
+int run_score(const ScoreOptions& options);
+
+}  // namespace kelias::cli

@@ -1,0 +1,70 @@
+#include "cli/instrument_lookup.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+#include <kelias/diagnostic.hpp>
+
+#include "cli/exit_code.hpp"
+
+namespace kelias::cli {
+namespace {
+
+// The same folders, in the same order, as kelias::find_definition searches.
+std::vector<std::string> search_folders() {
+    std::vector<std::string> folders;
+    if (const char* env = std::getenv("KELIAS_PATH")) {
+        std::string_view rest(env);
+        while (!rest.empty()) {
+            const auto colon = rest.find(':');
+            if (colon != 0) folders.emplace_back(rest.substr(0, colon));
+            if (colon == std::string_view::npos) break;
+            rest.remove_prefix(colon + 1);
+        }
+    }
+#ifdef KELIAS_INSTALL_INSTRUMENTS_DIR
+    folders.emplace_back(KELIAS_INSTALL_INSTRUMENTS_DIR);
+#endif
+#ifdef KELIAS_SOURCE_INSTRUMENTS_DIR
+    folders.emplace_back(KELIAS_SOURCE_INSTRUMENTS_DIR);
+    folders.push_back((std::filesystem::path(KELIAS_SOURCE_INSTRUMENTS_DIR).parent_path() / "examples" / "instruments").string());
+#endif
+    return folders;
+}
+
+bool looks_like_path(const std::string& arg) { return arg.find('/') != std::string::npos || arg.ends_with(".yaml"); }
+
+}  // namespace
+
+std::string describe_search_path(const std::string& id) {
+    std::string out;
+    for (const auto& folder : search_folders()) out += fmt::format("  {}/{}.yaml\n", folder, id);
+    return out;
+}
+
+LoadedInstrument load_instrument_arg(const std::string& id_or_file) {
+    const auto path = find_definition(id_or_file);
+    if (!path) {
+        if (looks_like_path(id_or_file))
+            fmt::print(stderr, "kelias: cannot read instrument file '{}': no such file\n", id_or_file);
+        else
+            fmt::print(stderr,
+                       "kelias: unknown instrument '{}': no file '{}.yaml' in the search path; looked for:\n{}"
+                       "  hint: give a file path, or add its folder to KELIAS_PATH (folders separated by ':')\n",
+                       id_or_file, id_or_file, describe_search_path(id_or_file));
+        return {std::nullopt, exit_unreadable};
+    }
+    auto loaded = load_instrument_file(*path);
+    fmt::print(stderr, "{}", format(loaded.diagnostics()));
+    if (!loaded) {
+        const bool unreadable = !loaded.diagnostics().empty() && loaded.diagnostics().front().code == "E000";
+        if (!unreadable) fmt::print(stderr, "kelias: '{}' is not a valid definition\n", path->string());
+        return {std::nullopt, unreadable ? exit_unreadable : exit_usage};
+    }
+    return {*loaded, exit_ok};
+}
+
+}  // namespace kelias::cli
