@@ -19,6 +19,7 @@ namespace {
 struct LoadedFile {
     std::string path;
     Result<Instrument> result;
+    int failure_code = exit_ok;  ///< when result holds no instrument
 };
 
 // validate and test take files, but an id (start_av) is resolved the same way as in
@@ -27,14 +28,12 @@ LoadedFile load_file_arg(const std::string& arg) {
     const auto found = find_definition(arg);
     std::string path = found ? found->string() : arg;
     auto result = load_instrument_file(path);
-    fmt::print(stderr, "{}", format(result.diagnostics()));
+    if (!result) {
+        const int code = report_failed_load(path, result.diagnostics());
+        return {std::move(path), std::move(result), code};
+    }
+    fmt::print(stderr, "{}", format(result.diagnostics()));  // warnings
     return {std::move(path), std::move(result)};
-}
-
-int failure_code(const Result<Instrument>& result) {
-    const auto& ds = result.diagnostics();
-    const bool unreadable = std::any_of(ds.begin(), ds.end(), [](const Diagnostic& d) { return d.code == "E000"; });
-    return unreadable ? exit_unreadable : exit_usage;
 }
 
 std::string place(const Location& where, const std::string& fallback_file) {
@@ -53,7 +52,7 @@ int run_instrument_validate(const std::vector<std::string>& files) {
     for (const auto& arg : files) {
         LoadedFile file = load_file_arg(arg);
         if (!file.result) {
-            code = std::max(code, failure_code(file.result));
+            code = std::max(code, file.failure_code);
             continue;
         }
         const Instrument& instrument = *file.result;
@@ -70,7 +69,7 @@ int run_instrument_test(const std::vector<std::string>& files) {
     for (const auto& arg : files) {
         LoadedFile file = load_file_arg(arg);
         if (!file.result) {
-            code = std::max(code, failure_code(file.result));
+            code = std::max(code, file.failure_code);
             continue;
         }
         const TestReport report = run_embedded_tests(*file.result);

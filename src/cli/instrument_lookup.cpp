@@ -1,7 +1,9 @@
 #include "cli/instrument_lookup.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +41,28 @@ bool looks_like_path(const std::string& arg) { return arg.find('/') != std::stri
 
 }  // namespace
 
+bool is_rule_set_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.starts_with("kind:")) continue;
+        std::string_view value = std::string_view(line).substr(5);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
+        return value.starts_with("rules");
+    }
+    return false;
+}
+
+int report_failed_load(const std::string& path, const std::vector<Diagnostic>& diagnostics) {
+    const bool unreadable = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.code == "E000"; });
+    if (!unreadable && is_rule_set_file(path)) {
+        fmt::print(stderr, "kelias: {}: a rule set (kind: rules), not an instrument\n", path);
+        return exit_usage;
+    }
+    fmt::print(stderr, "{}", format(diagnostics));
+    return unreadable ? exit_unreadable : exit_usage;
+}
+
 std::string describe_search_path(const std::string& id) {
     std::string out;
     for (const auto& folder : search_folders()) out += fmt::format("  {}/{}.yaml\n", folder, id);
@@ -58,12 +82,8 @@ LoadedInstrument load_instrument_arg(const std::string& id_or_file) {
         return {std::nullopt, exit_unreadable};
     }
     auto loaded = load_instrument_file(*path);
-    fmt::print(stderr, "{}", format(loaded.diagnostics()));
-    if (!loaded) {
-        const bool unreadable = !loaded.diagnostics().empty() && loaded.diagnostics().front().code == "E000";
-        if (!unreadable) fmt::print(stderr, "kelias: '{}' is not a valid definition\n", path->string());
-        return {std::nullopt, unreadable ? exit_unreadable : exit_usage};
-    }
+    if (!loaded) return {std::nullopt, report_failed_load(path->string(), loaded.diagnostics())};
+    fmt::print(stderr, "{}", format(loaded.diagnostics()));  // warnings
     return {*loaded, exit_ok};
 }
 

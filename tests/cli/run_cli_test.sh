@@ -5,16 +5,20 @@
 #   run_cli_test.sh --name NAME --kelias PATH --workdir DIR --exit CODE
 #                   [--source-dir DIR] [--data-dir DIR]
 #                   [--stdout RE] [--stderr RE] [--not-stdout RE] [--not-stderr RE]
-#                   [--stdin FILE] -- COMMAND [ARG...]
+#                   [--stdin FILE] [--stdout-file FILE]
+#                   [--compare PRODUCED EXPECTED]... -- COMMAND [ARG...]
 #
 # A first word `kelias` in COMMAND is replaced by --kelias PATH. stdout and
 # stderr are captured to DIR/stdout and DIR/stderr; DIR/tmp is exported as
 # KELIAS_TEST_TMPDIR. Regexes are grep -E extended regexes matched per line.
+# --stdout-file: stdout must equal FILE byte for byte. --compare: the file PRODUCED
+# (relative to KELIAS_TEST_TMPDIR) must exist and equal EXPECTED byte for byte.
 set -uo pipefail
 
 name="" kelias="" workdir="" expected_exit="" source_dir="" data_dir="" stdin_file=/dev/null
 stdout_re="" stderr_re="" not_stdout_re="" not_stderr_re=""
 have_stdout=0 have_stderr=0 have_not_stdout=0 have_not_stderr=0
+stdout_file="" compare_produced=() compare_expected=()
 
 die() { echo "run_cli_test.sh: $*" >&2; exit 2; }
 
@@ -31,6 +35,8 @@ while [[ $# -gt 0 ]]; do
         --not-stdout) not_stdout_re="${2?}"; have_not_stdout=1; shift 2 ;;
         --not-stderr) not_stderr_re="${2?}"; have_not_stderr=1; shift 2 ;;
         --stdin)      stdin_file="${2?}"; shift 2 ;;
+        --stdout-file) stdout_file="${2?}"; shift 2 ;;
+        --compare)    compare_produced+=("${2?}"); compare_expected+=("${3?}"); shift 3 ;;
         --)           shift; break ;;
         *)            die "unknown option '$1'" ;;
     esac
@@ -42,6 +48,10 @@ done
 [[ $# -gt 0 ]] || die "no command given after --"
 [[ -x "$kelias" ]] || die "kelias binary '$kelias' does not exist or is not executable (not built?)"
 [[ -r "$stdin_file" ]] || die "stdin file '$stdin_file' is not readable"
+[[ -z "$stdout_file" || -r "$stdout_file" ]] || die "expected stdout file '$stdout_file' is not readable"
+for f in "${compare_expected[@]}"; do
+    [[ -r "$f" ]] || die "expected file '$f' is not readable"
+done
 
 if [[ "$1" == "kelias" ]]; then
     shift
@@ -83,6 +93,18 @@ fi
 if [[ $have_not_stderr -eq 1 ]] && grep -Eq -e "$not_stderr_re" -- "$err"; then
     failures+=("stderr matches /$not_stderr_re/ but must not")
 fi
+if [[ -n "$stdout_file" ]] && ! cmp -s -- "$stdout_file" "$out"; then
+    failures+=("stdout differs from $stdout_file:"$'\n'"$(diff -- "$stdout_file" "$out" | head -n 40)")
+fi
+for i in "${!compare_produced[@]}"; do
+    produced="$workdir/tmp/${compare_produced[$i]}"
+    expected="${compare_expected[$i]}"
+    if [[ ! -f "$produced" ]]; then
+        failures+=("${compare_produced[$i]} was not written")
+    elif ! cmp -s -- "$expected" "$produced"; then
+        failures+=("${compare_produced[$i]} differs from $expected:"$'\n'"$(diff -- "$expected" "$produced" | head -n 40)")
+    fi
+done
 
 show() { # label file
     local lines
