@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <fmt/core.h>
 #include <kelias/date.hpp>
 #include <kelias/ratings.hpp>
@@ -115,6 +117,8 @@ int ScoreRun::run() {
     if (!loaded.instrument) return loaded.exit_code;
     instrument_ = std::move(loaded.instrument);
 
+    if (options_.input == "-" && isatty(STDIN_FILENO) == 1)
+        fmt::print(stderr, "kelias: reading ratings from the terminal; end with Ctrl-D (or give an input file)\n");
     InputText input;
     std::string error;
     if (!input.open(options_.input, error)) {

@@ -4,10 +4,10 @@
 #include <cstring>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/cell_cache.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/json_row.hpp"
 #include "cli/parallel.hpp"
 #include "cli/suggest.hpp"
 
@@ -28,14 +28,6 @@ std::string_view strip_bom(std::string_view s) {
 bool looks_binary(std::string_view text) {
     const std::size_t probe = std::min<std::size_t>(text.size(), 64 * 1024);
     return std::memchr(text.data(), '\0', probe) != nullptr;
-}
-
-// JSON scalars as the cell text parse_cell expects; nullopt for arrays and objects.
-std::optional<std::string> json_cell_text(const nlohmann::json& value) {
-    if (value.is_string()) return value.get_ref<const std::string&>();
-    if (value.is_boolean()) return std::string(value.get<bool>() ? "true" : "false");
-    if (value.is_number()) return value.dump();
-    return std::nullopt;
 }
 
 }  // namespace
@@ -131,8 +123,11 @@ std::optional<InputFailure> RowReader::check_jsonl_start() {
     RecordScanner probe(text_, RecordScanner::Mode::lines);
     std::vector<Record> first;
     if (probe.next(1, first) == 0) return std::nullopt;  // no rows: an empty result, not an error
-    const auto value = nlohmann::json::parse(strip_bom(first.front().text), nullptr, false);
-    if (value.is_discarded() || !value.is_object())
+    struct Ignore final : JsonMemberSink {
+        bool scalar(std::string_view, std::optional<std::string_view>) override { return true; }
+        void nested(std::string_view) override {}
+    } ignore;
+    if (!JsonObjectReader(ignore).read(strip_bom(first.front().text)))
         return InputFailure{exit_unreadable, fmt::format("{}: not JSON lines: the first line is not a JSON object", place(first.front().line))};
     return std::nullopt;
 }
@@ -221,28 +216,39 @@ void RowReader::parse_csv_row(const Record& record, std::size_t row, RatingsBatc
 
 void RowReader::parse_jsonl_row(const Record& record, std::size_t row, RatingsBatch& batch, Chunk& chunk,
                                 Findings& found, CellCache& cache) const {
-    const auto object = nlohmann::json::parse(strip_bom(record.text), nullptr, false);
-    if (object.is_discarded() || !object.is_object()) {
+    struct Members final : JsonMemberSink {
+        const RowReader& reader;
+        const Record& record;
+        std::size_t row;
+        RatingsBatch& batch;
+        Findings& found;
+        CellCache& cache;
+
+        Members(const RowReader& r, const Record& rec, std::size_t i, RatingsBatch& b, Findings& f, CellCache& c)
+            : reader(r), record(rec), row(i), batch(b), found(f), cache(c) {}
+
+        bool scalar(std::string_view key, std::optional<std::string_view> text) override {
+            const auto target = reader.targets_by_name_.find(key);
+            if (target == reader.targets_by_name_.end()) {
+                found.failure.emplace(record.line, reader.unknown_column_failure(record.line, key));
+                return false;
+            }
+            if (!text) return true;  // null: omitted
+            if (target->second == id_target)
+                batch.id(row).assign(*text);
+            else if (const char* error = cache.store(batch, row, static_cast<std::size_t>(target->second), *text, false))
+                found.problems.push_back({record.line, {}, std::string(key), error});
+            return true;
+        }
+        void nested(std::string_view key) override {
+            found.problems.push_back({record.line, {}, std::string(key), "expected a number, a string, true/false or null"});
+        }
+    } members(*this, record, row, batch, found, cache);
+
+    JsonObjectReader reader(members);
+    if (!reader.read(strip_bom(record.text)) && !found.failure) {
         found.problems.push_back({record.line, {}, {}, "not a JSON object"});
         chunk.bad[row] = 1;
-        return;
-    }
-    for (const auto& [key, value] : object.items()) {
-        const auto target = targets_by_name_.find(std::string_view(key));
-        if (target == targets_by_name_.end()) {
-            found.failure.emplace(record.line, unknown_column_failure(record.line, key));
-            return;
-        }
-        if (value.is_null()) continue;  // omitted
-        auto text = json_cell_text(value);
-        if (!text) {
-            found.problems.push_back({record.line, {}, key, "expected a number, a string, true/false or null"});
-            continue;
-        }
-        if (target->second == id_target)
-            batch.id(row) = std::move(*text);
-        else if (const char* error = cache.store(batch, row, static_cast<std::size_t>(target->second), *text, false))
-            found.problems.push_back({record.line, {}, key, error});
     }
 }
 
