@@ -97,6 +97,10 @@ scores are empty cells (CSV) or null (JSONL).
 Rows with an invalid cell, a missing id, the wrong number of cells, or a failed check
 of severity error are not scored: they are reported by row number (the header is row
 1), id, column and reason, never by value, and the run ends with exit code 3.
+Check warnings go to stderr as `row N (id X): warning[check]: message (item ITEM)`.
+
+Exit codes: 0 every row scored, 1 usage error or invalid definition, 2 input
+unreadable or output not writable, 3 some rows rejected.
 
 Examples:
   kelias score --instrument start_av examples/data/start_av_ratings.csv
