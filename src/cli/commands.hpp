@@ -27,4 +27,23 @@ struct ScoreOptions {
 
 int run_score(const ScoreOptions& options);
 
+int run_rules_validate(const std::vector<std::string>& files);
+int run_rules_test(const std::vector<std::string>& files);
+int run_rules_show(const std::string& id_or_file);
+
+struct EligibilityOptions {
+    std::string rules;                        ///< id or file
+    std::string input = "-";                  ///< a case (YAML/JSON) or cases (JSONL); "-" = stdin
+    std::string output = "-";
+    std::optional<std::string> format;        ///< text | json (default: json for JSONL input or a .json/.jsonl output)
+    std::optional<std::string> input_format;  ///< case | jsonl (default: from the file name)
+    std::optional<std::string> as_of;         ///< overrides every case's as_of
+    std::optional<std::string> rejects;       ///< rejected lines as CSV; stderr when not given
+    bool explain = false;                     ///< text: every condition with its inputs
+    bool no_earliest = false;                 ///< skip the earliest-date search
+    unsigned threads = 0;
+};
+
+int run_eligibility(const EligibilityOptions& options);
+
 }  // namespace kelias::cli

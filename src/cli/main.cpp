@@ -32,17 +32,25 @@ Examples:
   kelias instrument test instruments/start_av.yaml
   kelias instrument show start_av
   kelias score --instrument start_av ratings.csv -o scores.csv --rejects rejects.csv
-  kelias score --instrument start_av --explain Y0003 ratings.csv -o scores.csv)";
+  kelias score --instrument start_av --explain Y0003 ratings.csv -o scores.csv
+  kelias rules test instruments/lt_release_pathway.yaml
+  kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --explain
+  kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl)";
 
 struct Commands {
     CLI::App* validate = nullptr;
     CLI::App* test = nullptr;
     CLI::App* show = nullptr;
     CLI::App* score = nullptr;
+    CLI::App* rules_validate = nullptr;
+    CLI::App* rules_test = nullptr;
+    CLI::App* rules_show = nullptr;
+    CLI::App* eligibility = nullptr;
     std::vector<std::string> files;
     std::string show_target;
     bool show_json = false;
     ScoreOptions score_options;
+    EligibilityOptions eligibility_options;
 };
 
 void add_instrument_commands(CLI::App& app, Commands& c) {
@@ -110,7 +118,55 @@ Examples:
   cat ratings.csv | kelias score -i start_av - > scores.csv)");
 }
 
+void add_rules_commands(CLI::App& app, Commands& c) {
+    CLI::App* rules = app.add_subcommand("rules", "Check, test and describe eligibility rule sets");
+    rules->require_subcommand(1);
+    c.rules_validate = rules->add_subcommand("validate", "Check rule files; print 'FILE: valid (...)' for each good one");
+    c.rules_validate->add_option("FILE", c.files, "Rule files (or ids of shipped rule sets)")->required();
+    c.rules_validate->footer("\nExamples:\n  kelias rules validate instruments/lt_release_pathway.yaml instruments/no_release_pathway.yaml\n"
+                             "\nExit 0 when every file is valid, 1 when one is not, 2 when one cannot be read.");
+    c.rules_test = rules->add_subcommand("test", "Run the test cases embedded in rule files");
+    c.rules_test->add_option("FILE", c.files, "Rule files (or ids)")->required();
+    c.rules_test->footer("\nPrints each failure as FILE:LINE:COL: test 'NAME': message, then 'N passed, N failed'.\n"
+                         "\nExamples:\n  kelias rules test lt_release_pathway no_release_pathway");
+    c.rules_show = rules->add_subcommand("show", "Describe a rule set: facts, params, programmes and their conditions");
+    c.rules_show->add_option("ID|FILE", c.show_target, "Rule set id or file")->required();
+
+    EligibilityOptions& o = c.eligibility_options;
+    c.eligibility = app.add_subcommand("eligibility", "Decide which programmes and placements cases may enter, and why");
+    c.eligibility->add_option("--rules,-r", o.rules, "Rule set id or file")->required();
+    c.eligibility->add_option("CASE", o.input, "A case file (YAML or JSON), or cases as JSON lines (*.jsonl); '-' = stdin");
+    c.eligibility->add_option("-o,--output", o.output, "Output file ('-' = stdout, the default)");
+    c.eligibility->add_option("--format", o.format, "text (for a person) or json (one object per case)")
+        ->check(CLI::IsMember({"text", "json"}));
+    c.eligibility->add_option("--input-format", o.input_format, "case or jsonl (default: from the file name)")
+        ->check(CLI::IsMember({"case", "jsonl"}));
+    c.eligibility->add_option("--as-of", o.as_of, "Decide as on this date YYYY-MM-DD (overrides the cases' as_of)");
+    c.eligibility->add_option("--rejects", o.rejects, "Write rejected JSONL lines to this CSV (line,case,reason)");
+    c.eligibility->add_flag("--explain", o.explain, "Text: list every condition with the facts it read");
+    c.eligibility->add_flag("--no-earliest", o.no_earliest, "Skip the search for earliest dates (faster for large batches)");
+    c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str();
+    c.eligibility->footer(R"(
+Per programme: eligible, not_eligible or undetermined; the conditions that fail or
+exclusions that apply (all of them, each with its id and source); the facts still
+missing (named by their path in the case file); and, when only time stands in the
+way, the earliest date on which the programme will be open. Rules never read the
+clock: each case gives as_of, or --as-of sets it.
+
+Case files are described in examples/cases/README.md. With JSONL input, bad lines are
+reported (line number, case id, reason), the rest are decided, and the exit code is 3.
+
+Examples:
+  kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_now.yaml
+  kelias eligibility -r lt_release_pathway examples/cases/missing_facts.yaml --as-of 2025-06-01 --explain
+  kelias eligibility -r lt_release_pathway examples/cases/batch.jsonl -o decisions.jsonl --rejects rejects.csv)");
+}
+
 int dispatch(const Commands& c) {
+    if (c.rules_validate->parsed()) return run_rules_validate(c.files);
+    if (c.rules_test->parsed()) return run_rules_test(c.files);
+    if (c.rules_show->parsed()) return run_rules_show(c.show_target);
+    if (c.eligibility->parsed()) return run_eligibility(c.eligibility_options);
     if (c.validate->parsed()) return run_instrument_validate(c.files);
     if (c.test->parsed()) return run_instrument_test(c.files);
     if (c.show->parsed()) return run_instrument_show(c.show_target, c.show_json);
@@ -129,6 +185,7 @@ int main(int argc, char** argv) {
     Commands commands;
     add_instrument_commands(app, commands);
     add_score_command(app, commands);
+    add_rules_commands(app, commands);
 
     try {
         app.parse(argc, argv);
