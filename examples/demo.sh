@@ -40,7 +40,11 @@ run() {
 }
 
 shopt -s nullglob
-definitions=(instruments/*.yaml examples/instruments/*.yaml)
+definitions=()
+rule_sets=()
+for file in instruments/*.yaml examples/instruments/*.yaml; do
+    if grep -qE "^kind:[ ]*[\"']?rules" "$file"; then rule_sets+=("$file"); else definitions+=("$file"); fi
+done
 if [[ ${#definitions[@]} -eq 0 ]]; then
     echo "demo: no instrument files in instruments/ or examples/instruments/" >&2
     exit 1
@@ -63,6 +67,29 @@ run score --instrument start_av examples/data/start_av_ratings.csv --explain Y00
 if [[ -f "$work/scores.csv" ]]; then
     printf '\nPermissions of the written scores file:\n'
     ls -l "$work/scores.csv" | sed "s|$work/||"
+fi
+
+if [[ ${#rule_sets[@]} -gt 0 ]]; then
+    heading "Check the eligibility rule sets and run their embedded tests" rules test "${rule_sets[@]}"
+    run rules validate "${rule_sets[@]}"
+    run rules test "${rule_sets[@]}"
+
+    heading "Decide one case: who may enter what on 2025-06-01, and why" \
+        eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --as-of 2025-06-01
+    run eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --as-of 2025-06-01
+
+    heading "A case with missing facts, explained condition by condition" \
+        eligibility --rules lt_release_pathway examples/cases/missing_facts.yaml --explain
+    run eligibility --rules lt_release_pathway examples/cases/missing_facts.yaml --explain
+
+    heading "A batch of cases as JSON lines (one line is malformed on purpose)" \
+        eligibility --rules lt_release_pathway examples/cases/batch.jsonl -o "$work/decisions.jsonl"
+    run eligibility --rules lt_release_pathway examples/cases/batch.jsonl -o "$work/decisions.jsonl"
+    printf '\nDecisions per case (from %s):\n' "decisions.jsonl"
+    python3 -c 'import json,sys
+for line in open(sys.argv[1]):
+    c = json.loads(line)
+    print("  " + c["case"] + ": " + ", ".join(d["programme"] + "=" + d["decision"] for d in c["decisions"][:4]) + ", ...")' "$work/decisions.jsonl"
 fi
 
 printf '\nDemo finished.\n'
