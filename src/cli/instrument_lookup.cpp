@@ -56,7 +56,8 @@ bool is_rule_set_file(const std::string& path) {
 int report_failed_load(const std::string& path, const std::vector<Diagnostic>& diagnostics) {
     const bool unreadable = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.code == "E000"; });
     if (!unreadable && is_rule_set_file(path)) {
-        fmt::print(stderr, "kelias: {}: a rule set (kind: rules), not an instrument\n", path);
+        fmt::print(stderr, "kelias: {}: a rule set (kind: rules), not an instrument\n"
+                           "  hint: use `kelias rules validate` / `kelias rules test` / `kelias rules show`\n", path);
         return exit_usage;
     }
     fmt::print(stderr, "{}", format(diagnostics));
