@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -650,6 +651,16 @@ def main() -> int:
     bench = Path(args.bench) if args.bench else Path(args.kelias).resolve().parent / "kelias_bench"
     rules = Rules(RULES)
     workdir = Path(tempfile.mkdtemp(prefix="kelias-rules-bench-"))
+    try:
+        return compare(args, rules, bench, workdir)
+    finally:
+        if args.keep:
+            print(f"files kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def compare(args, rules: Rules, bench: Path, workdir: Path) -> int:
     src, out_k, out_p = workdir / "cases.jsonl", workdir / "kelias.jsonl", workdir / "pandas.jsonl"
     tested, failures = self_test(rules, workdir)
     if failures:
@@ -697,12 +708,6 @@ def main() -> int:
     for p, m in mix.items():
         print(f"  {p:26s} {m[0]:6.1%} {m[1]:6.1%} {m[2]:6.1%}")
     print(f"agreement        {'OK' if ok else 'MISMATCH'}: {message}")
-    if not args.keep:
-        for f in (src, out_k, out_p):
-            f.unlink(missing_ok=True)
-        workdir.rmdir()
-    else:
-        print(f"files kept in {workdir}")
     return 0 if ok else 1
 
 
