@@ -40,7 +40,7 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
     if (const YAML::Node& facts = n["facts"]; facts.IsDefined() && !facts.IsNull() && r.expect_map(facts, "facts")) {
         for (auto it = facts.begin(); it != facts.end(); ++it) {
             const std::string name = it->first.Scalar();
-            const YAML::Node& v = it->second;
+            YAML::Node v = it->second;  // a copy: it-> goes through a temporary proxy
             if (v.IsNull()) {
                 c.facts[name] = "";
             } else if (v.IsScalar()) {
@@ -62,7 +62,7 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
         for (auto it = as.begin(); it != as.end(); ++it) {
             AssessmentInput a;
             a.instrument = it->first.Scalar();
-            const YAML::Node& v = it->second;
+            YAML::Node v = it->second;  // a copy: it-> goes through a temporary proxy
             if (!r.expect_map(v, "assessments." + a.instrument)) continue;
             r.check_keys(v, {"date", "ratings", "scores", "assessor", "purpose"}, "an assessment");
             if (const YAML::Node& d = v["date"]; d.IsDefined() && !d.IsNull() && r.expect_scalar(d, "date")) {

@@ -119,7 +119,7 @@ public:
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto id = r_.id(it->first, "scale id");
             if (!id || !r_.expect_map(it->second, "scale '" + *id + "'")) continue;
-            const YAML::Node& s = it->second;
+            YAML::Node s = it->second;  // a copy: it-> goes through a temporary proxy
             r_.check_keys(s, {"values", "ordered", "labels", "label", "description"}, "scale '" + *id + "'");
             Scale scale;
             scale.id = *id;
@@ -531,7 +531,7 @@ public:
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto id = r_.id(it->first, "table id");
             if (!id || !claim_name(*id, it->first, "table") || !r_.expect_map(it->second, "table '" + *id + "'")) continue;
-            const YAML::Node& t = it->second;
+            YAML::Node t = it->second;  // a copy: it-> goes through a temporary proxy
             r_.check_keys(t, {"kind", "rows", "default", "output", "label", "description"}, "table '" + *id + "'");
             Table table;
             table.id = *id;
@@ -663,7 +663,7 @@ public:
             score.where = r_.at(it->first);
             PendingScore p;
             bool has_expr = false;  // a default Node is defined too: track whether 'expr' was given
-            const YAML::Node& s = it->second;
+            YAML::Node s = it->second;  // a copy: it-> goes through a temporary proxy
             if (s.IsScalar()) {
                 p.expr_node.reset(s);
                 has_expr = true;

@@ -179,7 +179,7 @@ private:
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto id = r_.id(it->first, "fact name");
             if (!id || !base_.claim_name(*id, it->first, "fact")) continue;
-            const YAML::Node& spec = it->second;
+            YAML::Node spec = it->second;  // a copy: it-> goes through a temporary proxy
             if (spec.IsMap() && spec["list"].IsDefined()) {
                 read_list_fact(*id, it->first, spec);
                 continue;
@@ -247,7 +247,7 @@ private:
                 r_.error(it->first, "E105", "param '" + *id + "' is defined twice");
                 continue;
             }
-            const YAML::Node& p = it->second;
+            YAML::Node p = it->second;  // a copy: it-> goes through a temporary proxy
             YAML::Node value_node;
             ParamInfo info;
             info.id = *id;
@@ -617,7 +617,8 @@ private:
             for (auto it = e.begin(); it != e.end(); ++it) {
                 if (!known_programme(it->first) || !r_.expect_list(it->second, key)) continue;
                 std::vector<std::string> items;
-                for (const auto& x : it->second)
+                const YAML::Node list = it->second;  // a copy: it-> goes through a temporary proxy
+                for (const auto& x : list)
                     if (r_.expect_scalar(x, "a name")) items.push_back(x.Scalar());
                 auto& target = std::string(key) == "expect_missing" ? tc.expect_missing : tc.expect_failed;
                 target.push_back({it->first.Scalar(), {items, r_.at(it->second)}});
