@@ -565,7 +565,7 @@ const ProgrammeDecision* CaseDecisions::find(std::string_view programme) const {
 
 // ---- output ----------------------------------------------------------------------------
 
-std::string to_json(const CaseDecisions& c) {
+std::string to_json(const CaseDecisions& c, bool all_reasons) {
     using detail::append_json_string;
     std::string out = "{\"case\":";
     append_json_string(out, c.case_id);
@@ -588,9 +588,11 @@ std::string to_json(const CaseDecisions& c) {
         out += "{\"programme\":";
         append_json_string(out, d.programme);
         out += ",\"decision\":\"" + std::string(to_string(d.decision)) + "\",\"reasons\":[";
-        for (std::size_t k = 0; k < d.reasons.size(); ++k) {
-            const Reason& r = d.reasons[k];
-            if (k) out += ',';
+        bool first = true;
+        for (const Reason& r : d.reasons) {
+            if (!all_reasons && !r.against && r.value) continue;
+            if (!first) out += ',';
+            first = false;
             out += "{\"id\":";
             append_json_string(out, r.id);
             out += ",\"source\":";

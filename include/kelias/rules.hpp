@@ -196,7 +196,9 @@ std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& c
 Result<CaseDecisions> decide(const RuleSet& rules, const CaseInput& c, const DecideOptions& options = {});
 
 /// One JSON object: `{"case", "as_of", "rules", "hash", "assessments", "decisions": [...]}`.
-std::string to_json(const CaseDecisions& d);
+/// By default each decision lists the reasons that explain it (conditions that fail,
+/// exclusions that apply, and unknown conditions); with `all_reasons`, every condition.
+std::string to_json(const CaseDecisions& d, bool all_reasons = false);
 /// Text for a person: per programme the decision, the reasons in plain words, what is
 /// missing and the earliest date. With `explain`, every condition with its inputs.
 std::string to_text(const CaseDecisions& d, bool explain = false);

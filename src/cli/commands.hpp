@@ -42,6 +42,7 @@ struct EligibilityOptions {
     bool explain = false;                     ///< text: every condition with its inputs
     bool no_earliest = false;                 ///< skip the earliest-date search
     unsigned threads = 0;
+    std::size_t chunk = 20000;                ///< JSONL cases decided and written at a time
 };
 
 int run_eligibility(const EligibilityOptions& options);

@@ -183,8 +183,9 @@ bool is_jsonl(const EligibilityOptions& o) {
 }
 
 std::string render(const CaseDecisions& d, const std::string& format, bool explain) {
-    return format == "json" ? to_json(d) + "\n" : to_text(d, explain);
+    return format == "json" ? to_json(d, explain) + "\n" : to_text(d, explain);
 }
+
 
 int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::string& text, const std::string& format) {
     auto input = parse_case(text, o.input);
@@ -207,11 +208,25 @@ int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std
 }
 
 int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::string_view text, const std::string& format) {
-    CaseBatch batch(rules);
+    OutputFile out;
+    std::string error;
+    if (!out.open(o.output, error)) {
+        fmt::print(stderr, "kelias: {}\n", error);
+        return exit_unreadable;
+    }
     std::vector<Reject> rejects;
-    std::vector<std::size_t> lines;
-    std::size_t line = 0, start = 0;
+    std::size_t decided = 0;
+    CaseBatch batch(rules);
+    auto flush = [&]() -> bool {
+        std::string chunk;
+        for (const auto& d : decide_batch(rules, batch, {!o.no_earliest, o.threads}))
+            chunk += render(d, format, o.explain) + (format == "json" ? "" : "\n");
+        decided += batch.rows();
+        batch = CaseBatch(rules);
+        return out.write(chunk, error);
+    };
     std::optional<Date> as_of = o.as_of ? parse_date(*o.as_of) : std::nullopt;
+    std::size_t line = 0, start = 0;
     while (start < text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
@@ -220,14 +235,14 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::st
         ++line;
         if (raw.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         CaseInput c;
-        std::string error;
         nlohmann::json j = nlohmann::json::parse(raw, nullptr, false);
         if (j.is_discarded()) {
             rejects.push_back({line, "", "not valid JSON"});
             continue;
         }
-        if (!case_from_json(j, c, error)) {
-            rejects.push_back({line, c.id, error});
+        std::string reason;
+        if (!case_from_json(j, c, reason)) {
+            rejects.push_back({line, c.id, reason});
             continue;
         }
         if (as_of) c.as_of = as_of;
@@ -237,21 +252,20 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::st
         }
         auto problems = batch.add(c);
         if (!problems.empty()) {
-            std::string reason;
             for (const auto& p : problems) reason += (reason.empty() ? "" : "; ") + p.message;
             rejects.push_back({line, c.id, reason});
             continue;
         }
-        lines.push_back(line);
+        // Decided and written in chunks, so memory stays bounded however long the input.
+        if (batch.rows() >= o.chunk && !flush()) break;
     }
-    const std::vector<CaseDecisions> decided = decide_batch(rules, batch, {!o.no_earliest, o.threads});
-    std::string out;
-    for (const auto& d : decided) out += render(d, format, o.explain) + (format == "json" ? "" : "\n");
-    const int written = write_output(o.output, out);
-    if (written != exit_ok) return written;
+    if (!error.empty() || !flush() || !out.commit(error)) {
+        fmt::print(stderr, "kelias: {}\n", error);
+        return exit_unreadable;
+    }
     if (!write_rejects(o.rejects, rejects)) return exit_unreadable;
     if (!rejects.empty())
-        fmt::print(stderr, "kelias: {} of {} cases rejected{}\n", rejects.size(), rejects.size() + decided.size(),
+        fmt::print(stderr, "kelias: {} of {} cases rejected{}\n", rejects.size(), rejects.size() + decided,
                    o.rejects ? " (see " + *o.rejects + ")" : "");
     return rejects.empty() ? exit_ok : exit_rejected;
 }
