@@ -66,7 +66,13 @@ public:
         if (!root) return nullptr;
         if (!r_.expect_map(*root, "an instrument file")) return nullptr;
         const YAML::Node& n = *root;
-        r_.check_keys(n, {"kelias", "id", "version", "title", "description", "source", "licence", "reassess_every", "scales",
+        if (const YAML::Node kind = n["kind"]; kind.IsDefined() && kind.IsScalar() && kind.Scalar() != "instrument") {
+            // Say what the file is, rather than reporting every rule-set key as unknown.
+            r_.error(kind, "E104", "this file is a '" + kind.Scalar() + "' definition, not an instrument",
+                     kind.Scalar() == "rules" ? "read rule sets with load_rules / 'kelias rules'" : "instruments say 'kind: instrument' or nothing");
+            return nullptr;
+        }
+        r_.check_keys(n, {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "reassess_every", "scales",
                           "domains", "item_fields", "items", "outcome_fields", "outcomes", "tables", "scores", "checks", "tests"},
                       "the instrument");
         read_header(n);

@@ -46,7 +46,10 @@ std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& bat
     Block block{&d, &batch, begin, n, &columns, &stats, lists};
     for (int i : d.score_order) {
         const detail::Score& s = d.scores[static_cast<std::size_t>(i)];
-        columns[static_cast<std::size_t>(i)] = detail::evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
+        Column c = evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
+        // Overflow (exp of a large number, a huge product) has no number to report: unknown.
+        c.s = (c.v.isFinite()).select(c.s, StateArray::Constant(n, unknown_state));
+        columns[static_cast<std::size_t>(i)] = std::move(c);
     }
     return columns;
 }

@@ -144,6 +144,16 @@ TEST_CASE("math functions") {
     CHECK(eval("round(exp(ln(5)), 9)") == "5");
     CHECK(eval("ln(0)") == "");  // no number to give
     CHECK(eval("abs(-4)") == "4");
+    CHECK(eval("x * y", {{"x", "1e200"}, {"y", "1e200"}}) == "");  // overflow: no number, unknown
+}
+
+TEST_CASE("a rule set given to the instrument loader says what it is") {
+    auto r = load_instrument("kelias: 1\nkind: rules\nid: r\nversion: '1'\ntitle: R\nprogrammes: []\n", "r.yaml");
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(r.diagnostics().size() == 1);
+    CHECK(r.diagnostics()[0].code == "E104");
+    CHECK(r.diagnostics()[0].where.line == 2);
+    CHECK(r.diagnostics()[0].hint.find("kelias rules") != std::string::npos);
 }
 
 TEST_CASE("dates and durations") {
