@@ -21,7 +21,7 @@ that binary exists; it decides its own 1M synthetic cases of the same shape).
     python3 benchmarks/compare_rules_pandas.py --kelias /path/to/kelias --bench /path/to/kelias_bench
 
 The kelias program is run as `KELIAS eligibility --rules RULES CASES.jsonl -o OUT.jsonl
---format json --no-earliest`; any program that takes those arguments can stand in. Its
+--format json --no-earliest --brief`; any program that takes those arguments can stand in. Its
 output may carry reasons and other keys: only "case" and each decision's "programme" and
 "decision" are compared.
 """
@@ -673,7 +673,7 @@ def compare(args, rules: Rules, bench: Path, workdir: Path) -> int:
 
     start = time.perf_counter()
     run = subprocess.run([args.kelias, "eligibility", "--rules", str(RULES), str(src), "-o", str(out_k), "--format", "json",
-                          "--no-earliest"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                          "--no-earliest", "--brief"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     t_kelias = time.perf_counter() - start
     if run.returncode not in (0, 3):
         killed = " (killed: out of memory?)" if run.returncode in (-9, 137) else ""

@@ -43,6 +43,7 @@ struct EligibilityOptions {
     bool no_earliest = false;                 ///< skip the earliest-date search
     unsigned threads = 0;
     std::size_t chunk = 20000;                ///< JSONL cases decided and written at a time
+    bool brief = false;                       ///< decisions only: no reasons, missing facts or dates
 };
 
 int run_eligibility(const EligibilityOptions& options);

@@ -187,6 +187,34 @@ std::string render(const CaseDecisions& d, const std::string& format, bool expla
 }
 
 
+// Decisions only, from the columnar path: one short line per case.
+std::string render_brief(const RuleSet& rules, const CaseBatch& batch, const std::string& format, unsigned threads) {
+    const DecisionMatrix m = decide_columns(rules, batch, threads);
+    const auto programmes = rules.programmes();
+    std::vector<std::size_t> order(programmes.size());  // priority order, as in the full output
+    for (std::size_t p = 0; p < order.size(); ++p) order[p] = p;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return programmes[a].priority < programmes[b].priority; });
+    const std::string pinned = ",\"rules\":\"" + rules.key() + "\",\"hash\":\"" + rules.hash() + "\",\"decisions\":[";
+    std::string out;
+    for (std::size_t r = 0; r < batch.rows(); ++r) {
+        const auto as_of = batch.as_of(r);
+        if (format == "json") {
+            out += "{\"case\":" + nlohmann::json(batch.id(r)).dump() + ",\"as_of\":\"" + (as_of ? to_string(*as_of) : "") + "\"" + pinned;
+            for (std::size_t k = 0; k < order.size(); ++k)
+                out += std::string(k ? "," : "") + "{\"programme\":\"" + programmes[order[k]].id + "\",\"decision\":\"" +
+                       std::string(to_string(static_cast<Decision>(m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(order[k]))))) + "\"}";
+            out += "]}\n";
+        } else {
+            out += batch.id(r) + ":";
+            for (std::size_t p : order)
+                out += " " + programmes[p].id + "=" +
+                       std::string(to_string(static_cast<Decision>(m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(p)))));
+            out += "\n";
+        }
+    }
+    return out;
+}
+
 int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::string& text, const std::string& format) {
     auto input = parse_case(text, o.input);
     if (!input) {
@@ -218,9 +246,10 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::st
     std::size_t decided = 0;
     CaseBatch batch(rules);
     auto flush = [&]() -> bool {
-        std::string chunk;
-        for (const auto& d : decide_batch(rules, batch, {!o.no_earliest, o.threads}))
-            chunk += render(d, format, o.explain) + (format == "json" ? "" : "\n");
+        std::string chunk = o.brief ? render_brief(rules, batch, format, o.threads) : std::string();
+        if (!o.brief)
+            for (const auto& d : decide_batch(rules, batch, {!o.no_earliest, o.threads}))
+                chunk += render(d, format, o.explain) + (format == "json" ? "" : "\n");
         decided += batch.rows();
         batch = CaseBatch(rules);
         return out.write(chunk, error);
