@@ -81,6 +81,7 @@ bench: build
 	@[ -x $(RELEASE_DIR)/bin/kelias_bench ] || { echo "bench: $(RELEASE_DIR)/bin/kelias_bench was not built (no benchmarks/bench_*.cpp or no Google Benchmark)" >&2; exit 1; }
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
+	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
 
 clean:
 	rm -rf build
