@@ -133,12 +133,8 @@ std::string Instrument::describe_json() const {
     return out;
 }
 
-std::optional<std::filesystem::path> find_definition(std::string_view id_or_path) {
+std::vector<std::filesystem::path> definition_search_path() {
     namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path direct(id_or_path);
-    if (fs::is_regular_file(direct, ec)) return direct;
-    if (id_or_path.find('/') != std::string_view::npos || id_or_path.ends_with(".yaml")) return std::nullopt;
     std::vector<fs::path> dirs;
     if (const char* env = std::getenv("KELIAS_PATH")) {
         std::string_view rest(env);
@@ -157,7 +153,16 @@ std::optional<std::filesystem::path> find_definition(std::string_view id_or_path
     dirs.emplace_back(KELIAS_SOURCE_INSTRUMENTS_DIR);
     dirs.emplace_back(fs::path(KELIAS_SOURCE_INSTRUMENTS_DIR).parent_path() / "examples" / "instruments");
 #endif
-    for (const auto& dir : dirs) {
+    return dirs;
+}
+
+std::optional<std::filesystem::path> find_definition(std::string_view id_or_path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path direct(id_or_path);
+    if (fs::is_regular_file(direct, ec)) return direct;
+    if (id_or_path.find('/') != std::string_view::npos || id_or_path.ends_with(".yaml")) return std::nullopt;
+    for (const auto& dir : definition_search_path()) {
         fs::path candidate = dir / (std::string(id_or_path) + ".yaml");
         if (fs::is_regular_file(candidate, ec)) return candidate;
     }

@@ -104,6 +104,11 @@ Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view 
 /// Reads a file and calls load_instrument(). An unreadable file is diagnostic E000.
 Result<Instrument> load_instrument_file(const std::filesystem::path& path);
 
+/// The folders find_definition() searches, in order: each folder of `KELIAS_PATH`
+/// (colon-separated), then the installed and the source `instruments/` folders and the
+/// source `examples/instruments/`.
+std::vector<std::filesystem::path> definition_search_path();
+
 /// Finds a shipped instrument or rule file by id: `KELIAS_PATH` (colon-separated
 /// folders), then the installed and the source `instruments/` folders. A value that
 /// names an existing file is returned as is.

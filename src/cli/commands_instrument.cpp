@@ -36,14 +36,6 @@ LoadedFile load_file_arg(const std::string& arg) {
     return {std::move(path), std::move(result)};
 }
 
-std::string place(const Location& where, const std::string& fallback_file) {
-    std::string out = where.file.empty() ? fallback_file : where.file;
-    if (where.line > 0) {
-        out += ':' + std::to_string(where.line);
-        if (where.column > 0) out += ':' + std::to_string(where.column);
-    }
-    return out;
-}
 
 }  // namespace
 

@@ -47,11 +47,6 @@ LoadedRules load_rules_arg(const std::string& arg) {
     return {path, *result, exit_ok};
 }
 
-std::string place(const Location& where, const std::string& fallback_file) {
-    std::string out = where.file.empty() ? fallback_file : where.file;
-    if (where.line > 0) out += ':' + std::to_string(where.line) + (where.column > 0 ? ':' + std::to_string(where.column) : "");
-    return out;
-}
 
 // ---- JSON lines to cases ---------------------------------------------------------------
 

@@ -15,25 +15,10 @@
 namespace kelias::cli {
 namespace {
 
-// The same folders, in the same order, as kelias::find_definition searches.
+// The folders kelias::find_definition searches, as text.
 std::vector<std::string> search_folders() {
     std::vector<std::string> folders;
-    if (const char* env = std::getenv("KELIAS_PATH")) {
-        std::string_view rest(env);
-        while (!rest.empty()) {
-            const auto colon = rest.find(':');
-            if (colon != 0) folders.emplace_back(rest.substr(0, colon));
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
-        }
-    }
-#ifdef KELIAS_INSTALL_INSTRUMENTS_DIR
-    folders.emplace_back(KELIAS_INSTALL_INSTRUMENTS_DIR);
-#endif
-#ifdef KELIAS_SOURCE_INSTRUMENTS_DIR
-    folders.emplace_back(KELIAS_SOURCE_INSTRUMENTS_DIR);
-    folders.push_back((std::filesystem::path(KELIAS_SOURCE_INSTRUMENTS_DIR).parent_path() / "examples" / "instruments").string());
-#endif
+    for (const auto& dir : definition_search_path()) folders.push_back(dir.string());
     return folders;
 }
 
@@ -51,6 +36,15 @@ bool is_rule_set_file(const std::string& path) {
         return value.starts_with("rules");
     }
     return false;
+}
+
+std::string place(const Location& where, const std::string& fallback_file) {
+    std::string out = where.file.empty() ? fallback_file : where.file;
+    if (where.line > 0) {
+        out += ':' + std::to_string(where.line);
+        if (where.column > 0) out += ':' + std::to_string(where.column);
+    }
+    return out;
 }
 
 int report_failed_load(const std::string& path, const std::vector<Diagnostic>& diagnostics) {

@@ -30,6 +30,9 @@ bool is_rule_set_file(const std::string& path);
 /// is a rule set. Returns the exit code: 2 when the file cannot be read, else 1.
 int report_failed_load(const std::string& path, const std::vector<Diagnostic>& diagnostics);
 
+/// `FILE:LINE:COL` of a diagnostic or test, with `fallback_file` when it names none.
+std::string place(const Location& where, const std::string& fallback_file);
+
 /// "where kelias looked" for `id`, one folder per line, for the unknown-id message.
 std::string describe_search_path(const std::string& id);
 
