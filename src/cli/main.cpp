@@ -72,7 +72,7 @@ void add_instrument_commands(CLI::App& app, Commands& c) {
     c.show->add_option("ID|FILE", c.show_target, "Instrument id (looked up in KELIAS_PATH and the shipped folders) or file")
         ->required();
     c.show->add_flag("--json", c.show_json, "Print the description as one JSON document");
-    c.show->footer("\nExamples:\n  kelias instrument show start_av\n  kelias instrument show --json examples/instruments/psa.yaml\n"
+    c.show->footer("\nExamples:\n  kelias instrument show start_av\n  kelias instrument show --json examples/instruments/ogrs3.yaml\n"
                    "\nExit 2 when the id names no file in the search path.");
 }
 
