@@ -9,6 +9,7 @@
 #include <kelias/rules.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/csv.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/input_file.hpp"
 #include "cli/instrument_lookup.hpp"
@@ -145,9 +146,11 @@ bool write_rejects(const std::optional<std::string>& path, const std::vector<Rej
     if (path) {
         text = "line,case,reason\n";
         for (const auto& r : rejects) {
-            std::string reason = r.reason;
-            std::replace(reason.begin(), reason.end(), '"', '\'');
-            text += std::to_string(r.line) + "," + r.id + ",\"" + reason + "\"\n";
+            text += std::to_string(r.line) + ",";
+            append_csv_cell(text, r.id);
+            text += ",";
+            append_csv_cell(text, r.reason);
+            text += "\n";
         }
         OutputFile out;
         std::string error;

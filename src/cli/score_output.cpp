@@ -6,27 +6,12 @@
 #include <fmt/core.h>
 
 #include "cli/csv.hpp"
+#include "json_text.hpp"
 
 namespace kelias::cli {
 
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (const char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                    out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-                else
-                    out += c;
-        }
-    }
-    out += '"';
-}
+using detail::append_json_string;
+
 
 std::string row_label(std::size_t line, const std::string& id) {
     return id.empty() ? fmt::format("row {}", line) : fmt::format("row {} (id {})", line, id);

@@ -58,7 +58,5 @@ private:
 /// `row N (id X)`: how reports name a row.
 std::string row_label(std::size_t line, const std::string& id);
 
-/// Appends `s` as a JSON string literal.
-void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace kelias::cli
