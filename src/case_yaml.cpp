@@ -90,8 +90,7 @@ Result<CaseInput> parse_case(std::string_view text, std::string_view file_name) 
         if (!c) return Result<CaseInput>(std::move(diagnostics));
         return Result<CaseInput>(std::move(*c), std::move(diagnostics));
     } catch (const YAML::Exception& e) {
-        diagnostics.push_back({Severity::error, "E103", "unexpected YAML structure: " + e.msg, {},
-                               Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}});
+        diagnostics.push_back(detail::unexpected_structure(e, file_name));
         return Result<CaseInput>(std::move(diagnostics));
     }
 }

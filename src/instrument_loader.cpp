@@ -15,9 +15,7 @@ Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view 
     try {
         data = loader.load();
     } catch (const YAML::Exception& e) {
-        // A shape the reader did not foresee: still a located error, never a crash.
-        diagnostics.push_back({Severity::error, "E103", "unexpected YAML structure: " + e.msg, {},
-                               Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}});
+        diagnostics.push_back(detail::unexpected_structure(e, file_name));
         data = nullptr;
     }
     if (!data) return Result<Instrument>(std::move(diagnostics));

@@ -644,8 +644,7 @@ Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_nam
         detail::RulesLoader loader{std::string(file_name), yaml_text, diagnostics};
         data = loader.load();
     } catch (const YAML::Exception& e) {
-        diagnostics.push_back({Severity::error, "E103", "unexpected YAML structure: " + e.msg, {},
-                               Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}});
+        diagnostics.push_back(detail::unexpected_structure(e, file_name));
         data = nullptr;
     }
     if (!data) return Result<RuleSet>(std::move(diagnostics));

@@ -243,6 +243,11 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
     return out;
 }
 
+Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_name) {
+    return {Severity::error, "E103", "unexpected YAML structure: " + e.msg, {},
+            Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}};
+}
+
 std::string english(const Labels& labels, const std::string& fallback) {
     for (const auto& [lang, text] : labels)
         if (lang == "en") return text;

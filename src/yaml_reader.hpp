@@ -61,6 +61,10 @@ private:
 /// The English label, or the first one, or `fallback`.
 std::string english(const Labels& labels, const std::string& fallback);
 
+/// The diagnostic for a YAML shape a reader did not foresee (yaml-cpp threw): still an
+/// error at its place, never a crash.
+Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_name);
+
 /// True for `[a-z][a-z0-9_]*`.
 bool is_identifier(std::string_view s);
 
