@@ -6,6 +6,7 @@
 
 #include <kelias/scoring.hpp>
 
+#include "case_rows.hpp"
 #include "evaluator.hpp"
 #include "expression.hpp"
 #include "json_text.hpp"
@@ -70,7 +71,7 @@ std::string RuleSet::describe() const {
 
 // ---- CaseBatch -------------------------------------------------------------------------
 
-CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}})) {
+CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {0}, {}, nullptr})) {
     const RuleSetData& rd = rules.data();
     storage_->values.resize(rd.model->fields.size());
     storage_->states.resize(rd.model->fields.size());
@@ -86,185 +87,58 @@ CaseBatch& CaseBatch::operator=(CaseBatch&&) noexcept = default;
 std::size_t CaseBatch::rows() const noexcept { return storage_->ids.size(); }
 const std::string& CaseBatch::id(std::size_t row) const { return storage_->ids[row]; }
 std::optional<Date> CaseBatch::as_of(std::size_t row) const { return storage_->as_of[row]; }
-const std::vector<std::string>& CaseBatch::assessments_used(std::size_t row) const { return storage_->assessments[row]; }
+namespace {
+
+std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t row) {
+    std::vector<std::string> out;
+    for (std::uint32_t k = s.assessment_offsets[row]; k < s.assessment_offsets[row + 1]; ++k) {
+        const Instrument& used = s.rules.data().instruments[s.assessed[k]].instrument;
+        out.push_back(used.key() + "#" + used.hash());
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> CaseBatch::assessments_used(std::size_t row) const { return assessments_of(*storage_, row); }
 void CaseBatch::set_as_of(Date d) { std::fill(storage_->as_of.begin(), storage_->as_of.end(), d); }
 
 namespace {
 
-struct PendingRecord {
-    std::vector<std::pair<double, std::uint8_t>> cells;  // per list field
-};
-
-class CaseReader {
-public:
-    CaseReader(const RuleSetData& rd, std::vector<Diagnostic>& problems) : rd_(rd), d_(*rd.model), problems_(problems) {}
-
-    void problem(std::string message, std::string hint = {}) {
-        problems_.push_back({Severity::error, "E601", std::move(message), std::move(hint), {}});
-    }
-
-    void set_cell(int column, const std::string& path, std::string_view text) {
-        const auto c = static_cast<std::size_t>(column);
-        ParsedCell cell = detail::parse_field_cell(d_, d_.fields[c], d_.field_models[c].scale, text);
-        if (cell.error) return problem(path + ": " + cell.error);
-        cells_[column] = cell;
-    }
-
-    std::vector<std::string> fact_names() const {
-        std::vector<std::string> names;
-        for (const auto& [name, _] : rd_.fact_types) names.push_back(name.ends_with("[]") ? name.substr(0, name.size() - 2) : name);
-        return names;
-    }
-
-    void read_facts(const CaseInput& c) {
-        for (const auto& [name, text] : c.facts) {
-            if (auto l = d_.list_index.find(name); l != d_.list_index.end()) {
-                if (!text.empty()) problem("facts." + name + ": expected a list of records");
-                lists_[l->second] = std::nullopt;
-                continue;
-            }
-            auto column = d_.field_by_column.find(name);
-            if (column == d_.field_by_column.end() || name.find('.') != std::string::npos) {
-                problem("facts." + name + ": the rules have no such fact", did_you_mean(name, fact_names()));
-                continue;
-            }
-            set_cell(static_cast<int>(column->second), "facts." + name, text);
-        }
-        for (const auto& [name, records] : c.lists) {
-            auto l = d_.list_index.find(name);
-            if (l == d_.list_index.end()) {
-                problem("facts." + name + ": the rules have no such list", did_you_mean(name, fact_names()));
-                continue;
-            }
-            lists_[l->second] = records ? std::optional<std::vector<PendingRecord>>(read_records(l->second, name, *records)) : std::nullopt;
-        }
-    }
-
-    std::vector<PendingRecord> read_records(int list, const std::string& name, const std::vector<RecordInput>& records) {
-        const detail::ListModel& model = d_.lists[static_cast<std::size_t>(list)];
-        std::vector<PendingRecord> out;
-        for (std::size_t i = 0; i < records.size(); ++i) {
-            PendingRecord rec;
-            rec.cells.assign(model.fields.size(), {0.0, detail::unknown_state});
-            for (const auto& [field, text] : records[i]) {
-                const std::string path = "facts." + name + "[" + std::to_string(i) + "]." + field;
-                auto f = std::find(model.field_names.begin(), model.field_names.end(), field);
-                if (f == model.field_names.end()) {
-                    problem(path + ": no such field", did_you_mean(field, model.field_names));
-                    continue;
-                }
-                const auto fi = static_cast<std::size_t>(f - model.field_names.begin());
-                ParsedCell cell = detail::parse_field_cell(d_, model.fields[fi], model.field_models[fi].scale, text);
-                if (cell.error) problem(path + ": " + cell.error);
-                else rec.cells[fi] = {cell.value, static_cast<std::uint8_t>(cell.state)};
-            }
-            out.push_back(std::move(rec));
-        }
-        return out;
-    }
-
-    void read_assessments(const CaseInput& c) {
-        std::vector<std::string> seen;
-        for (const auto& a : c.assessments) {
-            auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(),
-                                    [&](const detail::RequiredInstrument& r) { return r.id == a.instrument; });
-            if (req == rd_.instruments.end()) {
-                std::vector<std::string> ids;
-                for (const auto& r : rd_.instruments) ids.push_back(r.id);
-                problem("assessments." + a.instrument + ": the rules read no such instrument", did_you_mean(a.instrument, ids));
-                continue;
-            }
-            if (std::find(seen.begin(), seen.end(), a.instrument) != seen.end()) {
-                problem("assessments." + a.instrument + ": given twice", "give the latest assessment only");
-                continue;
-            }
-            seen.push_back(a.instrument);
-            read_assessment(*req, a);
-        }
-    }
-
-    void read_assessment(const detail::RequiredInstrument& req, const AssessmentInput& a) {
-        const std::string path = "assessments." + a.instrument;
-        if (a.date) cells_[req.date_column] = ParsedCell{CellState::value, static_cast<double>(a.date->days), nullptr};
-        if (!a.ratings.empty()) {
-            Assessment input;
-            input.as_of = a.date;
-            for (const auto& [k, v] : a.ratings) input.cells[k] = v;
-            auto scored = score(req.instrument, input);
-            if (!scored) {
-                for (const auto& d : scored.diagnostics()) problem(path + ".ratings: " + d.message, d.hint);
-                return;
-            }
-            for (const auto& [s, column] : req.score_columns) {
-                const Value& v = scored->scores[s].second;
-                if (v.kind != Value::Kind::unknown) set_cell(column, path + "." + scored->scores[s].first, v.to_string());
-            }
-            for (const auto& [f, column] : req.field_columns) {
-                auto it = a.ratings.find(req.instrument.fields()[f].column);
-                if (it != a.ratings.end()) set_cell(column, path + ".ratings." + it->first, it->second);
-            }
-        }
-        for (const auto& [name, text] : a.scores) {
-            auto column = d_.field_by_column.find(a.instrument + "." + name);
-            if (column == d_.field_by_column.end() || name == "date") {
-                std::vector<std::string> names;
-                for (const auto& s : req.instrument.scores()) names.push_back(s.id);
-                problem(path + ".scores." + name + ": " + req.instrument.key() + " has no such score or outcome field",
-                        did_you_mean(name, names));
-                continue;
-            }
-            set_cell(static_cast<int>(column->second), path + ".scores." + name, text);
-        }
-        assessments_.push_back(req.instrument.key() + "#" + req.instrument.hash());
-    }
-
-    std::unordered_map<int, ParsedCell> cells_;
-    std::unordered_map<int, std::optional<std::vector<PendingRecord>>> lists_;
-    std::vector<std::string> assessments_;
-
-private:
-    const RuleSetData& rd_;
-    const InstrumentData& d_;
-    std::vector<Diagnostic>& problems_;
-};
+detail::CaseRowBuilder& reader_of(CaseBatch::Storage& s) {
+    if (!s.reader) s.reader = std::make_unique<detail::CaseRowBuilder>(s.rules.data());
+    s.reader->start();
+    return *s.reader;
+}
 
 }  // namespace
 
 std::vector<Diagnostic> CaseBatch::add(const CaseInput& c) {
-    std::vector<Diagnostic> problems;
-    const RuleSetData& rd = storage_->rules.data();
-    CaseReader reader(rd, problems);
-    reader.read_facts(c);
-    reader.read_assessments(c);
-    if (!problems.empty()) return problems;
-    // Everything checked: append the row (nothing is half-added).
-    Storage& s = *storage_;
-    const std::size_t row = s.ids.size();
-    s.ids.push_back(c.id);
-    s.as_of.push_back(c.as_of);
-    s.assessments.push_back(std::move(reader.assessments_));
-    for (std::size_t col = 0; col < s.values.size(); ++col) {
-        auto it = reader.cells_.find(static_cast<int>(col));
-        s.values[col].push_back(it == reader.cells_.end() ? 0.0 : it->second.value);
-        s.states[col].push_back(it == reader.cells_.end() ? detail::unknown_state : static_cast<std::uint8_t>(it->second.state));
-    }
-    for (std::size_t l = 0; l < s.lists.size(); ++l) {
-        detail::ListStore& store = s.lists[l];
-        auto it = reader.lists_.find(static_cast<int>(l));
-        const bool given = it != reader.lists_.end() && it->second.has_value();
-        store.list_state.push_back(given ? detail::known_state : detail::unknown_state);
-        if (given) {
-            for (const auto& rec : *it->second) {
-                for (std::size_t f = 0; f < rec.cells.size(); ++f) {
-                    store.values[f].push_back(rec.cells[f].first);
-                    store.states[f].push_back(rec.cells[f].second);
-                }
-                store.record_row.push_back(static_cast<Index>(row));
-            }
+    detail::CaseRowBuilder& reader = reader_of(*storage_);
+    std::size_t position = 0;
+    for (const auto& [name, text] : c.facts) reader.fact(position++, name, text);
+    for (const auto& [name, records] : c.lists) {
+        if (!records) {
+            reader.fact(position++, name, "");
+            continue;
         }
-        store.offsets.push_back(static_cast<Index>(store.record_row.size()));
+        const int list = reader.begin_list(position++, name);
+        if (list < 0) continue;
+        for (std::size_t i = 0; i < records->size(); ++i) {
+            reader.add_record(list);
+            for (const auto& [field, text] : (*records)[i]) reader.record_field(list, name, i, field, text);
+        }
     }
-    return {};
+    for (const auto& a : c.assessments) {
+        const detail::RequiredInstrument* req = reader.begin_assessment(a.instrument);
+        if (!req) continue;
+        if (a.date) reader.assessment_date(*req, *a.date);
+        if (!a.ratings.empty()) reader.assessment_ratings(*req, a.ratings, a.date);
+        std::size_t score_position = 0;
+        for (const auto& [name, text] : a.scores) reader.assessment_score(*req, score_position++, name, text);
+    }
+    if (reader.commit(*storage_, c.id, c.as_of)) return {};
+    return reader.problems();
 }
 
 // ---- evaluation ------------------------------------------------------------------------
@@ -338,7 +212,7 @@ public:
         out.as_of = batch_.as_of(row);
         out.rules_key = d_.id + "@" + d_.version;
         out.rules_hash = d_.hash;
-        out.assessments = s_.assessments[row];
+        out.assessments = assessments_of(s_, row);
         std::vector<ProgrammeDecision> all(rd_.programmes.size());
         missing_memo_.assign(rd_.programmes.size(), std::nullopt);
         std::vector<std::size_t> to_search;

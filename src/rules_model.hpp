@@ -13,6 +13,8 @@
 
 namespace kelias::detail {
 
+class CaseRowBuilder;
+
 struct LeafModel {
     ConditionInfo info;
     int score = -1;
@@ -86,7 +88,9 @@ struct CaseBatch::Storage {
     std::vector<std::vector<double>> values;         // per column
     std::vector<std::vector<std::uint8_t>> states;   // per column
     std::vector<detail::ListStore> lists;
-    std::vector<std::vector<std::string>> assessments;
+    std::vector<std::uint32_t> assessment_offsets{0};  // row r used assessed[offsets[r] .. offsets[r + 1])
+    std::vector<std::uint16_t> assessed;                // indices into RuleSetData::instruments
+    std::unique_ptr<detail::CaseRowBuilder> reader;  // made on the first add, reused for every case
 };
 
 }  // namespace kelias

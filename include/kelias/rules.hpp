@@ -120,6 +120,13 @@ struct CaseInput {
 /// Reads a case from YAML or JSON text (the case-file format of instruments/README.md).
 Result<CaseInput> parse_case(std::string_view text, std::string_view file_name = "<case>");
 
+/// What CaseBatch::add_json made of one case.
+struct JsonCaseAdded {
+    std::string case_id;               ///< as far as it was read ("" when not reached)
+    std::vector<Diagnostic> problems;  ///< empty when the case was added
+    explicit operator bool() const noexcept { return problems.empty(); }
+};
+
 /// Cases stored by column, ready to evaluate.
 class CaseBatch {
 public:
@@ -131,13 +138,18 @@ public:
     /// Checks and appends a case. On any problem nothing is added and every problem is
     /// returned (named by its path in the case: `facts.sentence_end: expected a date`).
     std::vector<Diagnostic> add(const CaseInput& c);
+    /// Checks and appends a case given as one JSON object (a line of a JSONL case file),
+    /// read straight into the columns: the same checks and messages as add(), without
+    /// building a CaseInput. `as_of`, when given, replaces the case's own; a case with
+    /// neither is refused. Malformed JSON is refused with the column of the error.
+    JsonCaseAdded add_json(std::string_view json, std::optional<Date> as_of = std::nullopt);
     std::size_t rows() const noexcept;
     const std::string& id(std::size_t row) const;
     std::optional<Date> as_of(std::size_t row) const;
     /// Sets the evaluation date of every case (the CLI's --as-of).
     void set_as_of(Date d);
     /// The `id@version#hash` of each assessment used by the row.
-    const std::vector<std::string>& assessments_used(std::size_t row) const;
+    std::vector<std::string> assessments_used(std::size_t row) const;
 
     struct Storage;
     const Storage& storage() const noexcept { return *storage_; }

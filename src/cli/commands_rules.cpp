@@ -1,11 +1,13 @@
 // `kelias rules validate | test | show` and `kelias eligibility`.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <future>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 #include <kelias/rules.hpp>
 
 #include "cli/commands.hpp"
@@ -14,6 +16,7 @@
 #include "cli/input_file.hpp"
 #include "cli/instrument_lookup.hpp"
 #include "cli/output.hpp"
+#include "json_text.hpp"
 
 namespace kelias::cli {
 namespace {
@@ -48,90 +51,6 @@ LoadedRules load_rules_arg(const std::string& arg) {
     return {path, *result, exit_ok};
 }
 
-
-// ---- JSON lines to cases ---------------------------------------------------------------
-
-std::string cell_text(const nlohmann::json& v) {
-    if (v.is_null()) return "";
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-    return v.dump();  // numbers in their JSON spelling
-}
-
-bool scalar_map(const nlohmann::json& j, std::map<std::string, std::string>& out, const std::string& what, std::string& error) {
-    if (j.is_null()) return true;
-    if (!j.is_object()) {
-        error = what + " must be an object";
-        return false;
-    }
-    for (const auto& [k, v] : j.items()) {
-        if (v.is_object() || v.is_array()) {
-            error = what + "." + k + " must be a single value";
-            return false;
-        }
-        out[k] = cell_text(v);
-    }
-    return true;
-}
-
-bool case_from_json(const nlohmann::json& j, CaseInput& c, std::string& error) {
-    if (!j.is_object()) {
-        error = "a case must be a JSON object";
-        return false;
-    }
-    for (const auto& [key, v] : j.items()) {
-        if (key == "case") {
-            c.id = cell_text(v);
-        } else if (key == "as_of") {
-            if (!v.is_null()) {
-                c.as_of = parse_date(cell_text(v));
-                if (!c.as_of) return error = "as_of must be a date YYYY-MM-DD", false;
-            }
-        } else if (key == "facts") {
-            if (!v.is_object()) return error = "facts must be an object", false;
-            for (const auto& [name, value] : v.items()) {
-                if (value.is_array()) {
-                    std::vector<RecordInput> records;
-                    for (const auto& rec : value) {
-                        RecordInput r;
-                        if (!scalar_map(rec, r, "facts." + name + "[]", error)) return false;
-                        records.push_back(std::move(r));
-                    }
-                    c.lists[name] = std::move(records);
-                } else if (value.is_object()) {
-                    return error = "facts." + name + " must be a value or a list of records", false;
-                } else {
-                    c.facts[name] = cell_text(value);
-                }
-            }
-        } else if (key == "assessments") {
-            if (!v.is_object()) return error = "assessments must be an object", false;
-            for (const auto& [id, a] : v.items()) {
-                if (!a.is_object()) return error = "assessments." + id + " must be an object", false;
-                AssessmentInput in;
-                in.instrument = id;
-                for (const auto& [k, x] : a.items()) {
-                    if (k == "date") {
-                        if (!x.is_null()) {
-                            in.date = parse_date(cell_text(x));
-                            if (!in.date) return error = "assessments." + id + ".date must be a date YYYY-MM-DD", false;
-                        }
-                    } else if (k == "ratings") {
-                        if (!scalar_map(x, in.ratings, "assessments." + id + ".ratings", error)) return false;
-                    } else if (k == "scores") {
-                        if (!scalar_map(x, in.scores, "assessments." + id + ".scores", error)) return false;
-                    } else if (k != "assessor" && k != "purpose") {
-                        return error = "assessments." + id + ": unknown key '" + k + "'", false;
-                    }
-                }
-                c.assessments.push_back(std::move(in));
-            }
-        } else if (key != "description") {
-            return error = "unknown key '" + key + "' (a case has case, as_of, facts, assessments)", false;
-        }
-    }
-    return true;
-}
 
 // ---- output ----------------------------------------------------------------------------
 
@@ -185,33 +104,63 @@ std::string render(const CaseDecisions& d, const std::string& format, bool expla
 }
 
 
-// Decisions only, from the columnar path: one short line per case.
-std::string render_brief(const RuleSet& rules, const CaseBatch& batch, const std::string& format, unsigned threads) {
-    const DecisionMatrix m = decide_columns(rules, batch, threads);
-    const auto programmes = rules.programmes();
-    std::vector<std::size_t> order(programmes.size());  // priority order, as in the full output
-    for (std::size_t p = 0; p < order.size(); ++p) order[p] = p;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return programmes[a].priority < programmes[b].priority; });
-    const std::string pinned = ",\"rules\":\"" + rules.key() + "\",\"hash\":\"" + rules.hash() + "\",\"decisions\":[";
-    std::string out;
-    for (std::size_t r = 0; r < batch.rows(); ++r) {
-        const auto as_of = batch.as_of(r);
-        if (format == "json") {
-            out += "{\"case\":" + nlohmann::json(batch.id(r)).dump() + ",\"as_of\":\"" + (as_of ? to_string(*as_of) : "") + "\"" + pinned;
-            for (std::size_t k = 0; k < order.size(); ++k)
-                out += std::string(k ? "," : "") + "{\"programme\":\"" + programmes[order[k]].id + "\",\"decision\":\"" +
-                       std::string(to_string(static_cast<Decision>(m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(order[k]))))) + "\"}";
-            out += "]}\n";
-        } else {
-            out += batch.id(r) + ":";
-            for (std::size_t p : order)
-                out += " " + programmes[p].id + "=" +
-                       std::string(to_string(static_cast<Decision>(m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(p)))));
-            out += "\n";
+// Decisions only, from the columnar path: one short line per case, from fragments made once.
+class BriefWriter {
+public:
+    BriefWriter(const RuleSet& rules, const std::string& format) : json_(format == "json") {
+        const auto programmes = rules.programmes();
+        order_.resize(programmes.size());  // priority order, as in the full output
+        for (std::size_t p = 0; p < order_.size(); ++p) order_[p] = p;
+        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) { return programmes[a].priority < programmes[b].priority; });
+        pinned_ = ",\"rules\":\"" + rules.key() + "\",\"hash\":\"" + rules.hash() + "\",\"decisions\":[";
+        for (std::size_t k = 0; k < order_.size(); ++k)
+            for (Decision d : {Decision::eligible, Decision::not_eligible, Decision::undetermined}) {
+                const std::string& id = programmes[order_[k]].id;
+                fragments_.push_back(json_ ? std::string(k ? "," : "") + "{\"programme\":\"" + id + "\",\"decision\":\"" + std::string(to_string(d)) + "\"}"
+                                           : " " + id + "=" + std::string(to_string(d)));
+            }
+    }
+
+    void write(const RuleSet& rules, const CaseBatch& batch, unsigned threads, std::string& out) const {
+        const DecisionMatrix m = decide_columns(rules, batch, threads);
+        for (std::size_t r = 0; r < batch.rows(); ++r) {
+            if (json_) {
+                out += "{\"case\":";
+                detail::append_json_string(out, batch.id(r));
+                out += ",\"as_of\":\"";
+                append_date(out, batch.as_of(r));
+                out += '"';
+                out += pinned_;
+            } else {
+                out += batch.id(r);
+                out += ':';
+            }
+            for (std::size_t k = 0; k < order_.size(); ++k)
+                out += fragments_[3 * k + m(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(order_[k]))];
+            out += json_ ? "]}\n" : "\n";
         }
     }
-    return out;
-}
+
+private:
+    static void append_date(std::string& out, std::optional<Date> d) {
+        if (!d) return;
+        int y = 0, m = 0, day = 0;
+        civil_from_date(*d, y, m, day);
+        if (y < 0 || y > 9999) {
+            out += to_string(*d);
+            return;
+        }
+        const char text[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10), static_cast<char>('0' + y / 10 % 10),
+                               static_cast<char>('0' + y % 10), '-', static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                               static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
+        out.append(text, sizeof text);
+    }
+
+    bool json_;
+    std::vector<std::size_t> order_;
+    std::string pinned_;
+    std::vector<std::string> fragments_;  // per position in order_, per decision
+};
 
 int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::string& text, const std::string& format) {
     auto input = parse_case(text, o.input);
@@ -233,6 +182,64 @@ int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std
     return write_output(o.output, render(*decided, format, o.explain));
 }
 
+// One part of a chunk of JSONL lines, decided by one worker.
+struct DecidedPart {
+    std::string output;
+    std::vector<Reject> rejects;  // line numbers relative to the part
+    std::size_t lines = 0, decided = 0;
+};
+
+DecidedPart decide_part(const RuleSet& rules, const EligibilityOptions& o, const BriefWriter* brief, const std::string& format,
+                        std::string_view text, std::optional<Date> as_of) {
+    DecidedPart part;
+    CaseBatch batch(rules);
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string_view line = text.substr(start, end - start);
+        start = end + 1;
+        ++part.lines;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        JsonCaseAdded added = batch.add_json(line, as_of);
+        if (!added) {
+            std::string reason;
+            for (const auto& p : added.problems) reason += (reason.empty() ? "" : "; ") + p.message + (p.hint.empty() ? "" : " (" + p.hint + ")");
+            part.rejects.push_back({part.lines, std::move(added.case_id), std::move(reason)});
+        }
+    }
+    part.decided = batch.rows();
+    if (brief) {
+        brief->write(rules, batch, 1, part.output);
+    } else {
+        for (const auto& d : decide_batch(rules, batch, {!o.no_earliest, 1}))
+            part.output += render(d, format, o.explain) + (format == "json" ? "" : "\n");
+    }
+    return part;
+}
+
+// The end of the `lines`-th line from `start` (or of the text).
+std::size_t after_lines(std::string_view text, std::size_t start, std::size_t lines) {
+    for (; lines > 0 && start < text.size(); --lines) {
+        const void* nl = std::memchr(text.data() + start, '\n', text.size() - start);
+        start = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+    }
+    return start;
+}
+
+// Splits [begin, end) into `n` runs of whole lines of about equal size.
+std::vector<std::string_view> split_lines(std::string_view text, std::size_t begin, std::size_t end, unsigned n) {
+    std::vector<std::string_view> parts;
+    for (unsigned k = 0; k < n && begin < end; ++k) {
+        std::size_t cut = k + 1 == n ? end : std::min(end, begin + (end - begin) / (n - k));
+        if (cut < end) cut = std::min(end, after_lines(text, cut, 1));  // to the end of the line
+        parts.push_back(text.substr(begin, cut - begin));
+        begin = cut;
+    }
+    return parts;
+}
+
+// Batch: chunks of `--chunk` lines, each split among the workers, which read, decide and
+// render their part; the parts are written in input order while the next chunk is decided.
 int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::string_view text, const std::string& format) {
     OutputFile out;
     std::string error;
@@ -240,53 +247,33 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, std::st
         fmt::print(stderr, "kelias: {}\n", error);
         return exit_unreadable;
     }
+    const unsigned workers = std::max(1u, o.threads ? o.threads : std::thread::hardware_concurrency());
+    const std::optional<Date> as_of = o.as_of ? parse_date(*o.as_of) : std::nullopt;
+    const std::optional<BriefWriter> brief = o.brief ? std::optional<BriefWriter>(std::in_place, rules, format) : std::nullopt;
     std::vector<Reject> rejects;
-    std::size_t decided = 0;
-    CaseBatch batch(rules);
-    auto flush = [&]() -> bool {
-        std::string chunk = o.brief ? render_brief(rules, batch, format, o.threads) : std::string();
-        if (!o.brief)
-            for (const auto& d : decide_batch(rules, batch, {!o.no_earliest, o.threads}))
-                chunk += render(d, format, o.explain) + (format == "json" ? "" : "\n");
-        decided += batch.rows();
-        batch = CaseBatch(rules);
-        return out.write(chunk, error);
+    std::size_t decided = 0, lines_before = 0;
+    std::vector<DecidedPart> written;  // the previous chunk, written while the next is decided
+    auto write_parts = [&]() {
+        for (auto& part : written) {
+            if (error.empty() && !out.write(part.output, error)) break;
+            for (auto& r : part.rejects) rejects.push_back({lines_before + r.line, std::move(r.id), std::move(r.reason)});
+            lines_before += part.lines;
+            decided += part.decided;
+        }
+        written.clear();
     };
-    std::optional<Date> as_of = o.as_of ? parse_date(*o.as_of) : std::nullopt;
-    std::size_t line = 0, start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view raw = text.substr(start, end - start);
-        start = end + 1;
-        ++line;
-        if (raw.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        CaseInput c;
-        nlohmann::json j = nlohmann::json::parse(raw, nullptr, false);
-        if (j.is_discarded()) {
-            rejects.push_back({line, "", "not valid JSON"});
-            continue;
-        }
-        std::string reason;
-        if (!case_from_json(j, c, reason)) {
-            rejects.push_back({line, c.id, reason});
-            continue;
-        }
-        if (as_of) c.as_of = as_of;
-        if (!c.as_of) {
-            rejects.push_back({line, c.id, "no as_of date (give it in the case or with --as-of)"});
-            continue;
-        }
-        auto problems = batch.add(c);
-        if (!problems.empty()) {
-            for (const auto& p : problems) reason += (reason.empty() ? "" : "; ") + p.message;
-            rejects.push_back({line, c.id, reason});
-            continue;
-        }
-        // Decided and written in chunks, so memory stays bounded however long the input.
-        if (batch.rows() >= o.chunk && !flush()) break;
+    for (std::size_t begin = 0; begin < text.size() && error.empty();) {
+        const std::size_t end = after_lines(text, begin, std::max<std::size_t>(o.chunk, 1));
+        std::vector<std::future<DecidedPart>> parts;
+        for (std::string_view part : split_lines(text, begin, end, workers))
+            parts.push_back(std::async(std::launch::async, decide_part, std::cref(rules), std::cref(o), brief ? &*brief : nullptr,
+                                       std::cref(format), part, as_of));
+        write_parts();
+        for (auto& p : parts) written.push_back(p.get());
+        begin = end;
     }
-    if (!error.empty() || !flush() || !out.commit(error)) {
+    write_parts();
+    if (!error.empty() || !out.commit(error)) {
         fmt::print(stderr, "kelias: {}\n", error);
         return exit_unreadable;
     }

@@ -1,0 +1,106 @@
+#pragma once
+// Reading one case into a CaseBatch row: every fact, record and assessment checked against
+// the rule set, problems named by their path in the case file, and the row appended only
+// when there is none. CaseBatch::add (from a CaseInput) and CaseBatch::add_json (from JSON
+// text) both drive this one reader, so they accept and refuse exactly the same cases.
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <kelias/diagnostic.hpp>
+#include <kelias/rules.hpp>
+
+#include "rules_model.hpp"
+
+namespace kelias::detail {
+
+/// Name lookups that remember the name read at each position of the last case. The cases
+/// of one file list their members in one order, so most lookups are one comparison.
+template <class Target>
+class PositionalLookup {
+public:
+    template <class FindSlowly>
+    Target find(std::size_t position, std::string_view name, FindSlowly&& find_slowly) {
+        if (position < seen_.size() && seen_[position].first == name) return seen_[position].second;
+        const Target target = find_slowly(name);
+        if (position >= seen_.size()) seen_.resize(position + 1);
+        seen_[position] = {std::string(name), target};
+        return target;
+    }
+
+private:
+    std::vector<std::pair<std::string, Target>> seen_;
+};
+
+class CaseRowBuilder {
+public:
+    explicit CaseRowBuilder(const RuleSetData& rd);
+
+    /// Forgets the case being read, to start the next one.
+    void start();
+
+    /// The `position`-th fact of the case (0, 1, ...: it only speeds up the name lookup):
+    /// a scalar, or `null`/empty for a list (the list is then omitted).
+    void fact(std::size_t position, std::string_view name, std::string_view text);
+    /// The list fact `name` at `position`: its index, or -1 after reporting an unknown
+    /// name. The list is given, with no records yet.
+    int begin_list(std::size_t position, std::string_view name);
+    /// Appends an empty record to list `list` (every field unknown).
+    void add_record(int list);
+    /// A field of the last record of list `list`; `list_name` and `record` name it in problems.
+    void record_field(int list, std::string_view list_name, std::size_t record, std::string_view field, std::string_view text);
+
+    /// The instrument `id` read by the rules, or null after reporting it (unknown or twice).
+    const RequiredInstrument* begin_assessment(std::string_view id);
+    void assessment_date(const RequiredInstrument& req, Date date);
+    /// The `position`-th score or outcome field given already scored (`scores:`).
+    void assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name, std::string_view text);
+    /// Ratings, scored with the instrument; the scores and outcome fields fill the columns.
+    void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
+                            std::optional<Date> date);
+
+    /// Reports a problem of the case's shape (not of a value): `path: message`.
+    void problem(std::string message, std::string hint = {});
+
+    const std::vector<Diagnostic>& problems() const noexcept { return problems_; }
+    /// Appends the case to `s` when no problem was found; false otherwise.
+    bool commit(CaseBatch::Storage& s, std::string_view id, std::optional<Date> as_of);
+
+private:
+    /// Where a fact name goes: a scalar column or a list (both -1: not a fact).
+    struct FactTarget {
+        int column = -1;
+        int list = -1;
+    };
+    FactTarget find_fact(std::size_t position, std::string_view name);
+
+    /// Stages a cell; the reason when the text is not valid for the column.
+    const char* set_cell(int column, std::string_view text);
+    void unknown_fact(std::string_view name, const char* what);
+
+    const RuleSetData& rd_;
+    const InstrumentData& d_;
+    std::unordered_map<std::string_view, FactTarget> facts_;
+    std::vector<double> values_;
+    std::vector<std::uint8_t> states_;
+    std::vector<std::unordered_map<std::string_view, int>> given_columns_;  // per instrument: score or field -> column
+    std::vector<int> scored_columns_;
+    PositionalLookup<FactTarget> fact_lookup_;
+    std::vector<PositionalLookup<int>> score_lookup_;  // per instrument  // columns given under `scores:` in the current assessment
+
+    struct PendingList {
+        enum class State : std::uint8_t { unset, omitted, given } state = State::unset;
+        std::size_t records = 0;
+        std::vector<std::vector<double>> values;        // per field
+        std::vector<std::vector<std::uint8_t>> states;  // per field
+    };
+    std::vector<PendingList> lists_;
+    std::vector<std::uint16_t> assessments_;  // indices into rd_.instruments
+    std::vector<const RequiredInstrument*> seen_;
+    std::vector<Diagnostic> problems_;
+};
+
+}  // namespace kelias::detail

@@ -1,0 +1,61 @@
+#pragma once
+// A strict JSON reader that walks one text member by member, without building a document.
+// Batch readers call it once per line: a DOM would allocate a node and a string for every
+// member, and that allocation, not the decisions, would set the speed of a batch.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kelias::detail {
+
+class JsonScanner {
+public:
+    explicit JsonScanner(std::string_view text) noexcept : text_(text) {}
+
+    /// Reads `{` (true), or fails.
+    bool enter_object();
+    /// The next key of the object just entered: true with `key` set, false at `}` or on an
+    /// error (then failed()). `first` is true before the first member and kept by the caller.
+    bool next_key(bool& first, std::string_view& key);
+    /// Reads `[`.
+    bool enter_array();
+    /// True before each element of the array just entered, false at `]` or on an error.
+    bool next_element(bool& first);
+
+    enum class Kind { object, array, string, number, literal, null, invalid };
+    /// What the next value is, without reading it.
+    Kind peek();
+    /// A scalar as cell text: strings unescaped, numbers as spelled, `true`/`false`;
+    /// nullopt for `null`. Fails on objects and arrays.
+    bool read_scalar(std::optional<std::string_view>& text);
+    /// Skips any value, nested or not.
+    bool skip_value();
+    /// After the top-level value: only whitespace may follow.
+    bool finish();
+
+    bool failed() const noexcept { return error_ != nullptr; }
+    /// What is wrong and where, e.g. "expected ',' or '}' at column 31".
+    std::string error() const;
+
+private:
+    bool fail(const char* what) noexcept;
+    void skip_space() noexcept {
+        if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;  // compact JSON: no space at all
+        skip_space_slow();
+    }
+    void skip_space_slow() noexcept;
+    bool read_string(std::string_view& out, std::string& buffer);
+    bool read_number(std::string_view& out);
+    bool read_literal(std::string_view word);
+    bool unescape(std::size_t start, std::string_view& out, std::string& buffer);
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+    int depth_ = 0;
+    const char* error_ = nullptr;
+    std::size_t error_pos_ = 0;
+    std::string key_buffer_, value_buffer_;
+};
+
+}  // namespace kelias::detail
