@@ -193,7 +193,8 @@ bool CaseRowBuilder::commit(CaseBatch::Storage& s, std::string_view id, std::opt
     if (!problems_.empty()) return false;
     const std::size_t row = s.ids.size();
     s.ids.emplace_back(id);
-    s.as_of.push_back(as_of);
+    s.as_of_days.push_back(as_of ? as_of->days : 0.0);
+    s.as_of_states.push_back(as_of ? known_state : unknown_state);
     s.assessed.insert(s.assessed.end(), assessments_.begin(), assessments_.end());
     s.assessment_offsets.push_back(static_cast<std::uint32_t>(s.assessed.size()));
     for (std::size_t col = 0; col < s.values.size(); ++col) {

@@ -91,7 +91,7 @@ Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tra
     const Index last = list.offsets[static_cast<std::size_t>(b.begin + b.n)];
     Column body;
     if (!e.args.empty()) {
-        Block records{b.data, b.batch, first, last - first, b.scores, nullptr, b.lists, &b, e.index};
+        Block records{b.data, b.in, first, last - first, b.scores, nullptr, b.lists, &b, e.index};
         body = evaluate(e.args[0], records, p, t);
     }
     Column out{Eigen::ArrayXd::Zero(b.n), StateArray::Zero(b.n)};
@@ -135,19 +135,103 @@ Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tra
     return out;
 }
 
-Column logic_and(const Column& a, const Column& b, bool is_and) {
-    Index n = a.v.size();
-    Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
-    // Kleene logic: a decisive known operand wins over an unknown one.
-    const double decisive = is_and ? 0.0 : 1.0;
-    for (Index i = 0; i < n; ++i) {
-        bool ak = a.s[i] == 0, bk = b.s[i] == 0;
-        if ((ak && a.v[i] == decisive) || (bk && b.v[i] == decisive)) {
-            out.v[i] = decisive;
-        } else if (ak && bk) {
-            out.v[i] = 1.0 - decisive;
-        } else {
-            out.s[i] = unknown_state;
+// ---- in-place reads ---------------------------------------------------------------------
+// Fields, as_of, earlier scores and constants are read where they are, not copied into a
+// new column first: they are half the nodes of a typical rule set.
+
+struct ColumnView {
+    const double* v = nullptr;  // null: `scalar` on every row, known
+    const std::uint8_t* s = nullptr;
+    double scalar = 0;
+    std::uint8_t state(Index i) const { return s ? s[i] : known_state; }
+};
+
+ColumnView view_of(const Column& c) { return {c.v.data(), c.s.data(), 0}; }
+
+// `holder` keeps the column alive when the node has to be computed.
+ColumnView view(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t, Column& holder) {
+    if (!t && !(b.parent && reads_rows(e.op))) {  // explanations trace every node: no shortcut then
+        switch (e.op) {
+            case Op::constant: return {nullptr, nullptr, e.number};
+            case Op::duration: return {nullptr, nullptr, encode_duration(e.duration)};
+            case Op::field:
+                return {b.in->values[static_cast<std::size_t>(e.index)] + b.begin, b.in->states[static_cast<std::size_t>(e.index)] + b.begin, 0};
+            case Op::as_of: return {b.in->as_of + b.begin, b.in->as_of_state + b.begin, 0};
+            case Op::score: return view_of((*b.scores)[static_cast<std::size_t>(e.index)]);
+            case Op::record_field: {
+                const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
+                const auto f = static_cast<std::size_t>(e.index);
+                return {list.values[f].data() + b.begin, list.states[f].data() + b.begin, 0};
+            }
+            default: break;
+        }
+    }
+    holder = evaluate(e, b, p, t);
+    return view_of(holder);
+}
+
+// Calls f with a reader of x's values: an array or a constant, so loops specialise on both.
+template <class F>
+void with_values(const ColumnView& x, F&& f) {
+    if (x.v) f([v = x.v](Index i) { return v[i]; });
+    else f([c = x.scalar](Index) { return c; });
+}
+
+// States of a two-operand result: unknown unless both operands are known.
+StateArray merged_states(const ColumnView& a, const ColumnView& b, Index n) {
+    StateArray out(n);
+    if (a.s && b.s)
+        for (Index i = 0; i < n; ++i) out[i] = (a.s[i] | b.s[i]) != 0 ? unknown_state : known_state;
+    else if (a.s || b.s)
+        for (Index i = 0, k = 0; i < n; ++i, ++k) out[i] = (a.s ? a.s : b.s)[k] != 0 ? unknown_state : known_state;
+    else
+        out.setZero();
+    return out;
+}
+
+Column compare_views(Op op, const ColumnView& l, const ColumnView& r, Index n) {
+    Column out{Eigen::ArrayXd(n), merged_states(l, r, n)};
+    double* o = out.v.data();
+    with_values(l, [&](auto lv) {
+        with_values(r, [&](auto rv) {
+            switch (op) {
+                case Op::eq: for (Index i = 0; i < n; ++i) o[i] = lv(i) == rv(i); break;
+                case Op::ne: for (Index i = 0; i < n; ++i) o[i] = lv(i) != rv(i); break;
+                case Op::lt: for (Index i = 0; i < n; ++i) o[i] = lv(i) < rv(i); break;
+                case Op::le: for (Index i = 0; i < n; ++i) o[i] = lv(i) <= rv(i); break;
+                case Op::gt: for (Index i = 0; i < n; ++i) o[i] = lv(i) > rv(i); break;
+                default: for (Index i = 0; i < n; ++i) o[i] = lv(i) >= rv(i); break;
+            }
+        });
+    });
+    return out;
+}
+
+// Kleene logic: a decisive known operand (false for `and`, true for `or`) wins over an
+// unknown one. Branch-free, so the compiler vectorises it: rule data is too irregular for
+// the branch predictor.
+Column logic_views(ColumnView a, ColumnView b, Index n, bool is_and) {
+    Column held_a, held_b;  // constants (rare here) become columns
+    if (!a.v) a = view_of(held_a = constant(a.scalar, n));
+    if (!b.v) b = view_of(held_b = constant(b.scalar, n));
+    Column out{Eigen::ArrayXd(n), StateArray(n)};
+    const double *av = a.v, *bv = b.v;
+    const std::uint8_t *as = a.s, *bs = b.s;
+    double* ov = out.v.data();
+    std::uint8_t* os = out.s.data();
+    if (is_and) {
+        for (Index i = 0; i < n; ++i) {
+            const bool ak = as[i] == 0, bk = bs[i] == 0, at = av[i] != 0, bt = bv[i] != 0;
+            const bool known = (ak & !at) | (bk & !bt) | (ak & bk);
+            ov[i] = static_cast<double>(ak & bk & at & bt);
+            os[i] = static_cast<std::uint8_t>(!known * unknown_state);
+        }
+    } else {
+        for (Index i = 0; i < n; ++i) {
+            const bool ak = as[i] == 0, bk = bs[i] == 0, at = av[i] != 0, bt = bv[i] != 0;
+            const bool some_true = (ak & at) | (bk & bt);
+            ov[i] = static_cast<double>(some_true);
+            os[i] = static_cast<std::uint8_t>(!(some_true | (ak & bk)) * unknown_state);
         }
     }
     return out;
@@ -188,11 +272,9 @@ Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
 InputStats compute_stats(const std::vector<int>& columns, const Block& b) {
     const Index n = b.n;
     InputStats st{&columns, Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n)};
-    const auto& values = b.batch->values();
-    const auto& states = b.batch->states();
     for (int c : columns) {
-        const double* v = values.col(c).data() + b.begin;
-        const std::uint8_t* s = states.col(c).data() + b.begin;
+        const double* v = b.in->values[static_cast<std::size_t>(c)] + b.begin;
+        const std::uint8_t* s = b.in->states[static_cast<std::size_t>(c)] + b.begin;
         // One branch-free pass per input column; the compiler vectorises it.
         for (Index i = 0; i < n; ++i) {
             const double is_known = s[i] == known_state, is_na = s[i] == na_state;
@@ -217,8 +299,8 @@ Eigen::ArrayXd extremes(const Expr& e, const Block& b, bool is_min) {
     Eigen::ArrayXd out = Eigen::ArrayXd::Constant(b.n, is_min ? std::numeric_limits<double>::infinity()
                                                              : -std::numeric_limits<double>::infinity());
     for (int c : e.columns) {
-        const double* v = b.batch->values().col(c).data() + b.begin;
-        const std::uint8_t* s = b.batch->states().col(c).data() + b.begin;
+        const double* v = b.in->values[static_cast<std::size_t>(c)] + b.begin;
+        const std::uint8_t* s = b.in->states[static_cast<std::size_t>(c)] + b.begin;
         for (Index i = 0; i < b.n; ++i)
             if (s[i] == known_state) out[i] = is_min ? std::min(out[i], v[i]) : std::max(out[i], v[i]);
     }
@@ -396,7 +478,9 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
         }
         case Op::fresh: {
             // True when the date is at most `age` before as_of (and not after it); else unknown.
-            const Column as_of = b.parent ? unknown_column(n) : Column{b.batch->as_of_days().segment(b.begin, n), b.batch->as_of_states().segment(b.begin, n)};
+            const Column as_of = b.parent ? unknown_column(n)
+                                          : Column{Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n),
+                                                   Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
             Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
             for (Index i = 0; i < n; ++i) {
                 if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;
@@ -425,9 +509,10 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
         }
         case Op::list_aggregate: return list_aggregate(e, b, p, t);
         case Op::field:
-            return {b.batch->values().col(e.index).segment(b.begin, n).array(),
-                    b.batch->states().col(e.index).segment(b.begin, n).array()};
-        case Op::as_of: return {b.batch->as_of_days().segment(b.begin, n), b.batch->as_of_states().segment(b.begin, n)};
+            return {Eigen::Map<const Eigen::ArrayXd>(b.in->values[static_cast<std::size_t>(e.index)] + b.begin, n),
+                    Eigen::Map<const StateArray>(b.in->states[static_cast<std::size_t>(e.index)] + b.begin, n)};
+        case Op::as_of:
+            return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n), Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
         case Op::score: return (*b.scores)[static_cast<std::size_t>(e.index)];
         case Op::aggregate: return aggregate(e, b, p);
         case Op::table:
@@ -439,14 +524,25 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
             return x;
         }
         case Op::not_: {
-            Column x = evaluate(e.args[0], b, p, t);
-            x.v = 1.0 - x.v;
-            x.s = to_unknown(x.s);
-            return x;
+            Column held;
+            const ColumnView x = view(e.args[0], b, p, t, held);
+            Column out{Eigen::ArrayXd(n), StateArray(n)};
+            with_values(x, [&](auto xv) {
+                for (Index i = 0; i < n; ++i) {
+                    const bool known = x.state(i) == 0;
+                    out.v[i] = known ? 1.0 - xv(i) : 0.0;
+                    out.s[i] = known ? known_state : unknown_state;
+                }
+            });
+            return out;
         }
         case Op::and_:
-        case Op::or_:
-            return logic_and(evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), e.op == Op::and_);
+        case Op::or_: {
+            Column held_a, held_b;
+            const ColumnView x = view(e.args[0], b, p, t, held_a);
+            const ColumnView y = view(e.args[1], b, p, t, held_b);
+            return logic_views(x, y, n, e.op == Op::and_);
+        }
         case Op::add:
         case Op::sub: {
             Column l = evaluate(e.args[0], b, p, t);
@@ -476,18 +572,32 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
             }
             return l;
         }
-        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge:
-            return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.data);
+        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: {
+            const Type& type = e.args[0].type;
+            const bool ranked = type.kind == Kind::category && type.scale >= 0 && e.op != Op::eq && e.op != Op::ne;
+            if (ranked || type.kind == Kind::duration)
+                return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.data);
+            Column held_l, held_r;
+            const ColumnView l = view(e.args[0], b, p, t, held_l);
+            const ColumnView r = view(e.args[1], b, p, t, held_r);
+            return compare_views(e.op, l, r, n);
+        }
         case Op::in:
         case Op::not_in: {
-            Column x = evaluate(e.args[0], b, p, t);
+            Column held;
+            const ColumnView x = view(e.args[0], b, p, t, held);
             const auto& list = e.args[1].list;
-            for (Index i = 0; i < n; ++i) {
-                bool found = std::find(list.begin(), list.end(), x.v[i]) != list.end();
-                x.v[i] = (found == (e.op == Op::in)) ? 1.0 : 0.0;
-            }
-            x.s = to_unknown(x.s);
-            return x;
+            const double found_value = e.op == Op::in ? 1.0 : 0.0;
+            Column out{Eigen::ArrayXd(n), StateArray(n)};
+            with_values(x, [&](auto xv) {
+                for (Index i = 0; i < n; ++i) {
+                    const bool known = x.state(i) == 0;
+                    const bool found = std::find(list.begin(), list.end(), xv(i)) != list.end();
+                    out.v[i] = !known ? 0.0 : found ? found_value : 1.0 - found_value;
+                    out.s[i] = known ? known_state : unknown_state;
+                }
+            });
+            return out;
         }
         default: {
             std::vector<Column> args;
@@ -504,6 +614,18 @@ Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, 
     Column c = evaluate_node(e, block, policy, tracer);
     if (tracer) tracer->values[&e] = c;
     return c;
+}
+
+InputColumns input_columns(const RatingsBatch& batch) {
+    InputColumns in;
+    for (Index c = 0; c < static_cast<Index>(batch.columns()); ++c) {
+        in.values.push_back(batch.values().col(c).data());
+        in.states.push_back(batch.states().col(c).data());
+    }
+    in.as_of = batch.as_of_days().data();
+    in.as_of_state = batch.as_of_states().data();
+    in.rows = static_cast<Index>(batch.rows());
+    return in;
 }
 
 AggregateCounts count_inputs(const Expr& e, const RatingsBatch& batch, std::size_t row) {

@@ -18,6 +18,22 @@ using StateArray = Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>;
 /// State codes in columns: the CellState values, with `omitted` doubling as "unknown".
 constexpr std::uint8_t known_state = 0, na_state = 1, unknown_state = 2;
 
+/// Whole columns of a RatingsBatch, for bulk copies.
+struct RatingsBatchAccess {
+    static double* values(RatingsBatch& b, Eigen::Index column) { return b.values_.col(column).data(); }
+    static std::uint8_t* states(RatingsBatch& b, Eigen::Index column) { return b.states_.col(column).data(); }
+};
+
+/// The input columns a block reads, in place: a RatingsBatch's, or a CaseBatch's storage.
+struct InputColumns {
+    std::vector<const double*> values;         // per column, from row 0
+    std::vector<const std::uint8_t*> states;
+    const double* as_of = nullptr;             // days, per row
+    const std::uint8_t* as_of_state = nullptr;
+    Eigen::Index rows = 0;
+};
+InputColumns input_columns(const RatingsBatch& batch);
+
 /// One value per row of a block, with its state.
 struct Column {
     Eigen::ArrayXd v;
@@ -45,7 +61,7 @@ struct ListStore {
 /// `list` the list fact; names from outside the record are read from the parent.
 struct Block {
     const InstrumentData* data = nullptr;
-    const RatingsBatch* batch = nullptr;
+    const InputColumns* in = nullptr;
     Eigen::Index begin = 0, n = 0;
     const std::vector<Column>* scores = nullptr;
     std::vector<InputStats>* stats = nullptr;  // cache for this block; may be null
@@ -74,12 +90,15 @@ struct ScoredColumns {
     std::vector<CheckFinding> findings;
 };
 
-/// Scores a batch in blocks spread over `threads` workers (0: one per core).
+/// Scores a batch in blocks spread over `threads` workers (0: one per core). With `keep`,
+/// only those scores are stored, in that order (every score is still computed).
+ScoredColumns score_columns(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
+                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr);
 ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks);
+                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr);
 
 /// Evaluates every score of rows [begin, begin + n) in dependency order.
-std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+std::vector<Column> score_block(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
                                 Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr);
 
 /// Counts of an aggregate's inputs for one row (explanations report them).

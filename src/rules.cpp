@@ -71,7 +71,7 @@ std::string RuleSet::describe() const {
 
 // ---- CaseBatch -------------------------------------------------------------------------
 
-CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {0}, {}, nullptr})) {
+CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}, {0}, {}, nullptr})) {
     const RuleSetData& rd = rules.data();
     storage_->values.resize(rd.model->fields.size());
     storage_->states.resize(rd.model->fields.size());
@@ -86,7 +86,10 @@ CaseBatch::CaseBatch(CaseBatch&&) noexcept = default;
 CaseBatch& CaseBatch::operator=(CaseBatch&&) noexcept = default;
 std::size_t CaseBatch::rows() const noexcept { return storage_->ids.size(); }
 const std::string& CaseBatch::id(std::size_t row) const { return storage_->ids[row]; }
-std::optional<Date> CaseBatch::as_of(std::size_t row) const { return storage_->as_of[row]; }
+std::optional<Date> CaseBatch::as_of(std::size_t row) const {
+    if (storage_->as_of_states[row] != detail::known_state) return std::nullopt;
+    return Date{static_cast<int>(storage_->as_of_days[row])};
+}
 namespace {
 
 std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t row) {
@@ -101,7 +104,10 @@ std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t
 }  // namespace
 
 std::vector<std::string> CaseBatch::assessments_used(std::size_t row) const { return assessments_of(*storage_, row); }
-void CaseBatch::set_as_of(Date d) { std::fill(storage_->as_of.begin(), storage_->as_of.end(), d); }
+void CaseBatch::set_as_of(Date d) {
+    std::fill(storage_->as_of_days.begin(), storage_->as_of_days.end(), d.days);
+    std::fill(storage_->as_of_states.begin(), storage_->as_of_states.end(), detail::known_state);
+}
 
 namespace {
 
@@ -148,17 +154,30 @@ namespace {
 // The cases as a RatingsBatch over the rule set's columns (rows `rows`, or all).
 RatingsBatch to_columns(const RuleSetData& rd, const CaseBatch::Storage& s) {
     RatingsBatch batch(rd.columns_view, s.ids.size());
-    for (std::size_t col = 0; col < s.values.size(); ++col)
-        for (std::size_t r = 0; r < s.ids.size(); ++r) {
-            const std::uint8_t st = s.states[col][r];
-            if (st == detail::known_state) batch.set_value(r, col, s.values[col][r]);
-            else if (st == detail::na_state) batch.set_na(r, col);
-        }
+    // The row builder stores values and state codes as the batch does (0 for na and unknown).
+    for (std::size_t col = 0; col < s.values.size(); ++col) {
+        const auto c = static_cast<Index>(col);
+        std::copy(s.values[col].begin(), s.values[col].end(), detail::RatingsBatchAccess::values(batch, c));
+        std::copy(s.states[col].begin(), s.states[col].end(), detail::RatingsBatchAccess::states(batch, c));
+    }
     for (std::size_t r = 0; r < s.ids.size(); ++r) {
         batch.id(r) = s.ids[r];
-        batch.set_as_of(r, s.as_of[r]);
+        batch.set_as_of(r, s.as_of_states[r] == detail::known_state ? std::optional<Date>(Date{static_cast<int>(s.as_of_days[r])}) : std::nullopt);
     }
     return batch;
+}
+
+// The cases' columns, read in place (no copy into a RatingsBatch).
+detail::InputColumns input_columns(const CaseBatch::Storage& s) {
+    detail::InputColumns in;
+    for (std::size_t col = 0; col < s.values.size(); ++col) {
+        in.values.push_back(s.values[col].data());
+        in.states.push_back(s.states[col].data());
+    }
+    in.as_of = s.as_of_days.data();
+    in.as_of_state = s.as_of_states.data();
+    in.rows = static_cast<Index>(s.ids.size());
+    return in;
 }
 
 Decision decision_at(const detail::ScoredColumns& sc, Index row, int score) {
@@ -404,12 +423,13 @@ private:
 
 DecisionMatrix decide_columns(const RuleSet& rules, const CaseBatch& cases, unsigned threads) {
     const RuleSetData& rd = rules.data();
-    RatingsBatch batch = to_columns(rd, cases.storage());
-    detail::ScoredColumns sc = detail::score_columns(*rd.model, batch, &cases.storage().lists, threads, false);
+    std::vector<int> decisions;  // only the decisions are kept, not every condition
+    for (const auto& p : rd.programmes) decisions.push_back(p.decision_score);
+    detail::ScoredColumns sc = detail::score_columns(*rd.model, input_columns(cases.storage()), &cases.storage().lists, threads, false, &decisions);
     DecisionMatrix out(static_cast<Index>(cases.rows()), static_cast<Index>(rd.programmes.size()));
     for (std::size_t p = 0; p < rd.programmes.size(); ++p)
         for (Index r = 0; r < out.rows(); ++r)
-            out(r, static_cast<Index>(p)) = static_cast<std::uint8_t>(decision_at(sc, r, rd.programmes[p].decision_score));
+            out(r, static_cast<Index>(p)) = static_cast<std::uint8_t>(decision_at(sc, r, static_cast<int>(p)));
     return out;
 }
 

@@ -497,6 +497,7 @@ private:
     void finish() {
         base_.order_and_compile(pending_);
         if (has_errors(out_)) return;
+        share_identical_leaves();
         std::vector<int> programme_of_score(d().scores.size(), -1);
         for (std::size_t p = 0; p < rules_->programmes.size(); ++p)
             programme_of_score[static_cast<std::size_t>(rules_->programmes[p].decision_score)] = static_cast<int>(p);
@@ -521,6 +522,36 @@ private:
         });
         rules_->model = base_.d_;
         rules_->columns_view = make_instrument(base_.d_);
+    }
+
+    // Leaves with the same expression text compute the same column: the freshness of an
+    // assessment and the low-risk guard recur in most programmes. The first of them in
+    // evaluation order computes it, the others' scores become references to it, and every
+    // such leaf reads the one computed.
+    void share_identical_leaves() {
+        std::vector<std::size_t> position(d().scores.size());
+        for (std::size_t k = 0; k < d().score_order.size(); ++k) position[static_cast<std::size_t>(d().score_order[k])] = k;
+        std::vector<LeafModel*> leaves;
+        for (auto& prog : rules_->programmes)
+            for (auto& leaf : prog.leaves) leaves.push_back(&leaf);
+        std::unordered_map<std::string, int> computed;  // expression text -> the score that computes it
+        for (const LeafModel* leaf : leaves) {
+            auto [it, added] = computed.try_emplace(leaf->info.expression, leaf->score);
+            if (!added && position[static_cast<std::size_t>(leaf->score)] < position[static_cast<std::size_t>(it->second)]) it->second = leaf->score;
+        }
+        for (LeafModel* leaf : leaves) {
+            const int shared = computed[leaf->info.expression];
+            if (shared == leaf->score) continue;
+            Score& alias = d().scores[static_cast<std::size_t>(leaf->score)];
+            Expr reference;
+            reference.op = Op::score;
+            reference.index = shared;
+            reference.type = d().scores[static_cast<std::size_t>(shared)].expr.type;
+            reference.end = static_cast<int>(leaf->info.expression.size());
+            alias.expr = std::move(reference);
+            alias.depends_on = {shared};
+            leaf->score = shared;
+        }
     }
 
     void collect_inputs(const Expr& e, LeafModel& leaf, const std::vector<int>& programme_of_score) {

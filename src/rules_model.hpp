@@ -84,7 +84,8 @@ namespace kelias {
 struct CaseBatch::Storage {
     RuleSet rules;
     std::vector<std::string> ids;
-    std::vector<std::optional<Date>> as_of;
+    std::vector<double> as_of_days;           // as a RatingsBatch keeps it: days, and a state
+    std::vector<std::uint8_t> as_of_states;
     std::vector<std::vector<double>> values;         // per column
     std::vector<std::vector<std::uint8_t>> states;   // per column
     std::vector<detail::ListStore> lists;

@@ -39,11 +39,11 @@ ScoreType type_of(const detail::Type& t) {
 
 namespace detail {
 
-std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
+std::vector<Column> score_block(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
                                 Index begin, Index n, Tracer* tracer) {
     std::vector<Column> columns(d.scores.size());
     std::vector<InputStats> stats;
-    Block block{&d, &batch, begin, n, &columns, &stats, lists};
+    Block block{&d, &in, begin, n, &columns, &stats, lists};
     for (int i : d.score_order) {
         const detail::Score& s = d.scores[static_cast<std::size_t>(i)];
         Column c = evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
@@ -58,10 +58,10 @@ std::vector<Column> score_block(const InstrumentData& d, const RatingsBatch& bat
 
 namespace {
 
-void run_checks(const detail::InstrumentData& d, const RatingsBatch& batch, Index begin, Index n,
+void run_checks(const detail::InstrumentData& d, const detail::InputColumns& in, Index begin, Index n,
                 const std::vector<Column>& scores, std::vector<CheckFinding>& out) {
     std::vector<detail::InputStats> stats;
-    detail::Block block{&d, &batch, begin, n, &scores, &stats};
+    detail::Block block{&d, &in, begin, n, &scores, &stats};
     for (const auto& check : d.checks) {
         for (const auto& [entry, expr] : check.instances) {
             Column c = detail::evaluate(expr, block, {});
@@ -121,10 +121,15 @@ bool ScoreBatch::rejected(std::size_t row) const noexcept { return row < rejecte
 namespace detail {
 
 ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks_too) {
+                            unsigned threads, bool run_checks_too, const std::vector<int>* keep) {
+    return score_columns(d, input_columns(batch), lists, threads, run_checks_too, keep);
+}
+
+ScoredColumns score_columns(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
+                            unsigned threads, bool run_checks_too, const std::vector<int>* keep) {
     ScoredColumns out;
-    const Index rows = static_cast<Index>(batch.rows());
-    const Index scores = static_cast<Index>(d.scores.size());
+    const Index rows = in.rows;
+    const Index scores = static_cast<Index>(keep ? keep->size() : d.scores.size());
     out.values.resize(rows, scores);
     out.states.resize(rows, scores);
     const Index blocks = (rows + block_rows - 1) / block_rows;
@@ -136,14 +141,15 @@ ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, 
     auto work = [&] {
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
-            std::vector<Column> columns = score_block(d, batch, lists, begin, n, nullptr);
+            std::vector<Column> columns = score_block(d, in, lists, begin, n, nullptr);
             for (Index s = 0; s < scores; ++s) {
-                out.values.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].v.matrix();
-                out.states.col(s).segment(begin, n) = columns[static_cast<std::size_t>(s)].s.matrix();
+                const Column& c = columns[static_cast<std::size_t>(keep ? (*keep)[static_cast<std::size_t>(s)] : s)];
+                out.values.col(s).segment(begin, n) = c.v.matrix();
+                out.states.col(s).segment(begin, n) = c.s.matrix();
             }
             if (run_checks_too) {
                 auto& mine = findings[static_cast<std::size_t>(b)];
-                run_checks(d, batch, begin, n, columns, mine);
+                run_checks(d, in, begin, n, columns, mine);
                 std::stable_sort(mine.begin(), mine.end(), [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
             }
         }
@@ -243,7 +249,7 @@ class Explainer {
 public:
     Explainer(const detail::InstrumentData& d, const RatingsBatch& batch, std::size_t row)
         : d_(d), batch_(batch), row_(row) {
-        scores_ = detail::score_block(d, batch, nullptr, static_cast<Index>(row), 1, &tracer_);
+        scores_ = detail::score_block(d, detail::input_columns(batch), nullptr, static_cast<Index>(row), 1, &tracer_);
     }
 
     Explanation score(int index) const {

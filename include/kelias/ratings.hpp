@@ -14,6 +14,10 @@
 
 namespace kelias {
 
+namespace detail {
+struct RatingsBatchAccess;
+}
+
 /// The three states of every field: a value, not applicable, or omitted (unknown).
 enum class CellState : std::uint8_t { value = 0, na = 1, omitted = 2 };
 
@@ -79,6 +83,7 @@ public:
     void resize(std::size_t rows);
 
 private:
+    friend struct detail::RatingsBatchAccess;  // bulk column copies inside the library
     Instrument instrument_;
     std::vector<std::string> ids_;
     Eigen::MatrixXd values_;
