@@ -267,6 +267,29 @@ void BM_rules_case_batch_add(benchmark::State& state) {
 }
 BENCHMARK(BM_rules_case_batch_add)->ArgName("rows")->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The same cases as JSON lines (the batch input of `kelias eligibility`): text -> columns.
+void BM_rules_case_batch_add_json(benchmark::State& state) {
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    static const std::vector<std::string> lines = [rows] {
+        CaseGenerator gen(42);
+        std::vector<std::string> v;
+        v.reserve(rows);
+        for (std::size_t i = 0; i < rows; ++i) v.push_back(kelias::to_json(gen.next(i)));
+        return v;
+    }();
+    std::size_t bytes = 0;
+    for (const auto& l : lines) bytes += l.size() + 1;
+    for (auto _ : state) {
+        kelias::CaseBatch batch(lt_rules());
+        for (const auto& l : lines) benchmark::DoNotOptimize(batch.add_json(l));
+        if (batch.rows() != rows) state.SkipWithError("a generated case was refused");
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(rows));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(bytes));
+    state.counters["rows"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_rules_case_batch_add_json)->ArgName("rows")->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_rules_load(benchmark::State& state) {
     for (auto _ : state) {
         auto loaded = kelias::load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");

@@ -4,6 +4,7 @@
 
 #include "case_rows.hpp"
 #include "json_scanner.hpp"
+#include "json_text.hpp"
 
 namespace kelias {
 namespace {
@@ -201,7 +202,84 @@ private:
     Stop stop_ = Stop::none;
 };
 
+// Cell text as a JSON value: bare when JSON reads it back as the same text.
+void append_cell(std::string& out, const std::string& text) {
+    if (text == "true" || text == "false") {
+        out += text;
+        return;
+    }
+    JsonScanner number(text);
+    std::optional<std::string_view> spelled;
+    if (number.peek() == JsonScanner::Kind::number && number.read_scalar(spelled) && number.finish() && spelled == text) {
+        out += text;
+        return;
+    }
+    detail::append_json_string(out, text);
+}
+
+void append_cells(std::string& out, const std::map<std::string, std::string>& cells) {
+    out += '{';
+    bool first = true;
+    for (const auto& [name, text] : cells) {
+        if (!first) out += ',';
+        first = false;
+        detail::append_json_string(out, name);
+        out += ':';
+        append_cell(out, text);
+    }
+    out += '}';
+}
+
 }  // namespace
+
+std::string to_json(const CaseInput& c) {
+    std::string out = "{\"case\":";
+    detail::append_json_string(out, c.id);
+    if (c.as_of) out += ",\"as_of\":\"" + to_string(*c.as_of) + "\"";
+    out += ",\"facts\":";
+    append_cells(out, c.facts);
+    if (!c.lists.empty()) {
+        out.pop_back();  // the facts' closing brace
+        bool first = c.facts.empty();
+        for (const auto& [name, records] : c.lists) {
+            if (!first) out += ',';
+            first = false;
+            detail::append_json_string(out, name);
+            if (!records) {
+                out += ":null";
+                continue;
+            }
+            out += ":[";
+            for (std::size_t i = 0; i < records->size(); ++i) {
+                if (i) out += ',';
+                append_cells(out, (*records)[i]);
+            }
+            out += ']';
+        }
+        out += '}';
+    }
+    if (!c.assessments.empty()) {
+        out += ",\"assessments\":{";
+        for (std::size_t i = 0; i < c.assessments.size(); ++i) {
+            const AssessmentInput& a = c.assessments[i];
+            if (i) out += ',';
+            detail::append_json_string(out, a.instrument);
+            out += a.date ? ":{\"date\":\"" + to_string(*a.date) + "\"" : std::string(":{\"date\":null");
+            if (!a.ratings.empty()) {
+                out += ",\"ratings\":";
+                append_cells(out, a.ratings);
+            }
+            if (!a.scores.empty()) {
+                out += ",\"scores\":";
+                append_cells(out, a.scores);
+            }
+            out += '}';
+        }
+        out += '}';
+    }
+    out += '}';
+    return out;
+}
 
 JsonCaseAdded CaseBatch::add_json(std::string_view json, std::optional<Date> as_of) {
     if (!storage_->reader) storage_->reader = std::make_unique<CaseRowBuilder>(storage_->rules.data());

@@ -91,15 +91,22 @@ struct ScoredColumns {
 };
 
 /// Scores a batch in blocks spread over `threads` workers (0: one per core). With `keep`,
-/// only those scores are stored, in that order (every score is still computed).
+/// only those scores are stored, in that order. With `only`, only the scores it marks are
+/// computed (see scores_needed); the others stay unknown.
 ScoredColumns score_columns(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr);
+                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr,
+                            const std::vector<char>* only = nullptr);
 ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr);
+                            unsigned threads, bool run_checks, const std::vector<int>* keep = nullptr,
+                            const std::vector<char>* only = nullptr);
 
-/// Evaluates every score of rows [begin, begin + n) in dependency order.
+/// Evaluates the scores of rows [begin, begin + n) in dependency order: all of them, or
+/// those `only` marks.
 std::vector<Column> score_block(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
-                                Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr);
+                                Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr, const std::vector<char>* only = nullptr);
+
+/// Marks the scores `targets` read, directly or through other scores, and the targets.
+std::vector<char> scores_needed(const InstrumentData& d, const std::vector<int>& targets);
 
 /// Counts of an aggregate's inputs for one row (explanations report them).
 struct AggregateCounts {

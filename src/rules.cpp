@@ -185,11 +185,11 @@ Decision decision_at(const detail::ScoredColumns& sc, Index row, int score) {
     return sc.values(row, score) != 0 ? Decision::eligible : Decision::not_eligible;
 }
 
-// Copies of one row with as_of = as_of + 1 ... as_of + days, lists included.
+// Copies of one row with as_of = as_of + first ... as_of + first + days - 1, lists included.
 std::pair<RatingsBatch, std::vector<detail::ListStore>> replicate(const RuleSetData& rd, const RatingsBatch& batch,
-                                                                  const CaseBatch::Storage& s, std::size_t row, int days) {
+                                                                  const CaseBatch::Storage& s, std::size_t row, int first, int days) {
     RatingsBatch out(rd.columns_view, static_cast<std::size_t>(days));
-    const Date start = *batch.as_of(row);
+    const Date start{batch.as_of(row)->days + first - 1};
     for (std::size_t col = 0; col < batch.columns(); ++col) {
         const CellState st = batch.state(row, col);
         for (int k = 0; k < days; ++k) {
@@ -395,19 +395,28 @@ private:
                time_can_fix(prog, prog.excluded_root, false, d.reasons);
     }
 
+    // Day by day from the day after as_of to the horizon, in windows that double (most
+    // dates are near), computing only the scores the searched programmes read.
     void search_earliest(std::size_t row, const std::vector<std::size_t>& programmes, std::vector<ProgrammeDecision>& all) {
         const Date start = *batch_.as_of(row);
         const int days = days_between(start, add(start, rd_.horizon));
-        if (days <= 0) return;
-        auto [future, lists] = replicate(rd_, batch_, s_, row, days);
-        detail::ScoredColumns sc = detail::score_columns(d_, future, &lists, 1, false);
-        for (std::size_t p : programmes) {
-            for (Index k = 0; k < days; ++k) {
-                if (decision_at(sc, k, rd_.programmes[p].decision_score) != Decision::not_eligible) {
-                    all[p].earliest_date = Date{start.days + static_cast<int>(k) + 1};
-                    break;
-                }
-            }
+        std::vector<int> wanted;
+        for (std::size_t p : programmes) wanted.push_back(rd_.programmes[p].decision_score);
+        const std::vector<char> needed = detail::scores_needed(d_, wanted);
+        std::vector<std::size_t> pending = programmes;
+        for (int first = 1, width = 32; first <= days && !pending.empty(); first += width, width *= 2) {
+            const int n = std::min(width, days - first + 1);
+            auto [future, lists] = replicate(rd_, batch_, s_, row, first, n);
+            const detail::ScoredColumns sc = detail::score_columns(d_, future, &lists, 1, false, &wanted, &needed);
+            std::erase_if(pending, [&](std::size_t p) {
+                const auto column = static_cast<int>(std::find(programmes.begin(), programmes.end(), p) - programmes.begin());
+                for (Index k = 0; k < n; ++k)
+                    if (decision_at(sc, k, column) != Decision::not_eligible) {
+                        all[p].earliest_date = Date{start.days + first + static_cast<int>(k)};
+                        return true;
+                    }
+                return false;
+            });
         }
     }
 

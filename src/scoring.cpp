@@ -40,18 +40,35 @@ ScoreType type_of(const detail::Type& t) {
 namespace detail {
 
 std::vector<Column> score_block(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
-                                Index begin, Index n, Tracer* tracer) {
+                                Index begin, Index n, Tracer* tracer, const std::vector<char>* only) {
     std::vector<Column> columns(d.scores.size());
     std::vector<InputStats> stats;
     Block block{&d, &in, begin, n, &columns, &stats, lists};
     for (int i : d.score_order) {
         const detail::Score& s = d.scores[static_cast<std::size_t>(i)];
+        if (only && !(*only)[static_cast<std::size_t>(i)]) {
+            columns[static_cast<std::size_t>(i)] = Column{Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)};
+            continue;
+        }
         Column c = evaluate(s.expr, block, {s.policy, s.max_omitted}, tracer);
         // Overflow (exp of a large number, a huge product) has no number to report: unknown.
         c.s = (c.v.isFinite()).select(c.s, StateArray::Constant(n, unknown_state));
         columns[static_cast<std::size_t>(i)] = std::move(c);
     }
     return columns;
+}
+
+std::vector<char> scores_needed(const InstrumentData& d, const std::vector<int>& targets) {
+    std::vector<char> needed(d.scores.size(), 0);
+    std::vector<int> todo = targets;
+    while (!todo.empty()) {
+        const auto s = static_cast<std::size_t>(todo.back());
+        todo.pop_back();
+        if (needed[s]) continue;
+        needed[s] = 1;
+        todo.insert(todo.end(), d.scores[s].depends_on.begin(), d.scores[s].depends_on.end());
+    }
+    return needed;
 }
 
 }  // namespace detail
@@ -121,12 +138,12 @@ bool ScoreBatch::rejected(std::size_t row) const noexcept { return row < rejecte
 namespace detail {
 
 ScoredColumns score_columns(const InstrumentData& d, const RatingsBatch& batch, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks_too, const std::vector<int>* keep) {
-    return score_columns(d, input_columns(batch), lists, threads, run_checks_too, keep);
+                            unsigned threads, bool run_checks_too, const std::vector<int>* keep, const std::vector<char>* only) {
+    return score_columns(d, input_columns(batch), lists, threads, run_checks_too, keep, only);
 }
 
 ScoredColumns score_columns(const InstrumentData& d, const InputColumns& in, const std::vector<ListStore>* lists,
-                            unsigned threads, bool run_checks_too, const std::vector<int>* keep) {
+                            unsigned threads, bool run_checks_too, const std::vector<int>* keep, const std::vector<char>* only) {
     ScoredColumns out;
     const Index rows = in.rows;
     const Index scores = static_cast<Index>(keep ? keep->size() : d.scores.size());
@@ -141,7 +158,7 @@ ScoredColumns score_columns(const InstrumentData& d, const InputColumns& in, con
     auto work = [&] {
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
-            std::vector<Column> columns = score_block(d, in, lists, begin, n, nullptr);
+            std::vector<Column> columns = score_block(d, in, lists, begin, n, nullptr, only);
             for (Index s = 0; s < scores; ++s) {
                 const Column& c = columns[static_cast<std::size_t>(keep ? (*keep)[static_cast<std::size_t>(s)] : s)];
                 out.values.col(s).segment(begin, n) = c.v.matrix();

@@ -176,6 +176,49 @@ TEST_CASE("earliest date: the day before and the day of") {
     CHECK(unknown->find("served")->missing == std::vector<std::string>{"facts.sentence_end"});
 }
 
+TEST_CASE("earliest date: found on any day up to the horizon, for several programmes at once") {
+    // The search runs in windows of growing width; dates on either side of every window
+    // edge, on the horizon's last day and just past it.
+    RuleSet rules = must_load_rules(R"yaml(kelias: 1
+kind: rules
+id: dated
+version: "1"
+title: Dated
+facts:
+  opens: date
+  later: date
+programmes:
+  - id: first
+    eligible_when: {all: [{id: opened, expr: "as_of >= opens"}]}
+  - id: second
+    eligible_when: {all: [{id: later_opened, expr: "as_of >= later"}]}
+)yaml");
+    const Date as_of = *parse_date("2025-06-01");
+    const int horizon_days = days_between(as_of, add(as_of, rules.horizon()));
+    REQUIRE(horizon_days == 1096);
+    for (int k : {1, 2, 32, 33, 96, 97, 224, 225, 480, 481, 992, 993, 1095, 1096, 1097, 1500}) {
+        CAPTURE(k);
+        const Date opens{as_of.days + k}, later{as_of.days + k + 40};
+        auto d = decide(rules, make_case({{"opens", to_string(opens)}, {"later", to_string(later)}}, "2025-06-01"));
+        REQUIRE(d.ok());
+        const auto* first = d->find("first");
+        const auto* second = d->find("second");
+        CHECK(first->decision == Decision::not_eligible);
+        if (k <= horizon_days) {
+            REQUIRE(first->earliest_date);
+            CHECK(*first->earliest_date == opens);
+        } else {
+            CHECK_FALSE(first->earliest_date);
+        }
+        if (k + 40 <= horizon_days) {
+            REQUIRE(second->earliest_date);
+            CHECK(*second->earliest_date == later);
+        } else {
+            CHECK_FALSE(second->earliest_date);
+        }
+    }
+}
+
 TEST_CASE("no earliest date when a failing condition does not depend on time") {
     RuleSet rules = must_load_rules();
     auto d = decide(rules, make_case({{"a", "false"}, {"b", "true"}, {"x", "false"}}));

@@ -120,6 +120,11 @@ struct CaseInput {
 /// Reads a case from YAML or JSON text (the case-file format of instruments/README.md).
 Result<CaseInput> parse_case(std::string_view text, std::string_view file_name = "<case>");
 
+/// The case as one line of JSON in the same format (a line of a JSONL case file), without
+/// the newline. Cell text that is `true`, `false` or a JSON number is written bare, the
+/// rest as strings; reading it back gives the same case.
+std::string to_json(const CaseInput& c);
+
 /// What CaseBatch::add_json made of one case.
 struct JsonCaseAdded {
     std::string case_id;               ///< as far as it was read ("" when not reached)
