@@ -146,7 +146,7 @@ void add_rules_commands(CLI::App& app, Commands& c) {
     c.eligibility->add_flag("--explain", o.explain, "Text: list every condition with the facts it read");
     c.eligibility->add_flag("--no-earliest", o.no_earliest, "Skip the search for earliest dates (faster for large batches)");
     c.eligibility->add_flag("--brief", o.brief, "Decisions only (no reasons, missing facts or dates): the fast path for large batches");
-    c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str();
+    c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str()->check(CLI::Range(0u, 1024u));
     c.eligibility->add_option("--chunk", o.chunk, "JSONL: cases decided and written at a time (bounds memory)")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
     c.eligibility->footer(R"(
