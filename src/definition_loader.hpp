@@ -97,16 +97,17 @@ public:
     // Everything below is shared with the rules loader.
     // ---- header ------------------------------------------------------------------------
     void read_header(const YAML::Node& n) {
-        if (auto v = r_.required(n, "kelias", "an instrument")) {
+        const char* what = d_->is_rules ? "a rule set" : "an instrument";
+        if (auto v = r_.required(n, "kelias", what)) {
             if (!v->IsScalar() || v->Scalar() != "1")
                 r_.error(*v, "E002", "unsupported format version '" + (v->IsScalar() ? v->Scalar() : std::string("?")) + "'",
                          "this kelias reads 'kelias: 1'");
         }
-        if (auto v = r_.required(n, "id", "an instrument"))
-            if (auto id = r_.id(*v, "instrument id")) d_->id = *id;
-        if (auto v = r_.required(n, "version", "an instrument"))
+        if (auto v = r_.required(n, "id", what))
+            if (auto id = r_.id(*v, d_->is_rules ? "rule set id" : "instrument id")) d_->id = *id;
+        if (auto v = r_.required(n, "version", what))
             if (auto t = r_.text(*v, "version")) d_->version = *t;
-        if (auto v = r_.required(n, "title", "an instrument")) d_->title = english(r_.labels(*v, "title"), d_->id);
+        if (auto v = r_.required(n, "title", what)) d_->title = english(r_.labels(*v, "title"), d_->id);
         if (n["description"].IsDefined()) r_.labels(n["description"], "description");
         if (n["source"].IsDefined())
             if (auto t = r_.text(n["source"], "source")) d_->source = *t;
@@ -347,7 +348,11 @@ public:
         std::set<std::string> seen;
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto name = r_.id(it->first, "field name");
-            if (!name || !seen.insert(*name).second) continue;
+            if (!name) continue;
+            if (!seen.insert(*name).second) {
+                r_.error(it->first, "E105", "'" + *name + "' is given twice in " + what, "keep one of them");
+                continue;
+            }
             if (auto f = read_field_spec(it->second, *name)) out.emplace_back(*name, *f);
         }
         return out;
@@ -366,7 +371,9 @@ public:
         auto [it, inserted] = names_.emplace(id, r_.at(where));
         if (inserted) return true;
         r_.error(where, "E105", what + " id '" + id + "' is already used",
-                 "first defined at line " + std::to_string(it->second.line) + "; ids of items, outcomes, tables and scores must be unique");
+                 "first defined at line " + std::to_string(it->second.line) +
+                     (d_->is_rules ? "; ids of instruments, facts, tables and programmes must be unique"
+                                   : "; ids of items, outcomes, tables and scores must be unique"));
         return false;
     }
 
@@ -646,9 +653,21 @@ public:
     }
 
     // ---- scores ------------------------------------------------------------------------
+    // A score in a cycle, as the author wrote it. A rule set's hidden scores are its
+    // programmes' decisions (`p`) and conditions (`p__c`).
+    std::string cycle_member(int score, bool described) const {
+        const std::string& id = d_->score_infos[static_cast<std::size_t>(score)].id;
+        if (!d_->is_rules) return described ? "score '" + id + "'" : id;
+        const auto split = id.find("__");
+        if (split == std::string::npos) return described ? "programme '" + id + "'" : id;
+        const std::string programme = id.substr(0, split), condition = id.substr(split + 2);
+        return described ? "condition '" + condition + "' of programme '" + programme + "'" : programme + "." + condition;
+    }
+
     struct PendingScore {
         YAML::Node expr_node;
         std::optional<Ast> ast;
+        std::string condition;  // a rule set's condition id: the score must be a bool
     };
 
     void report(const YAML::Node& expr_node, const std::vector<ExprError>& errors) {
@@ -737,13 +756,13 @@ public:
                 } else if (state[static_cast<std::size_t>(w)] == 1) {
                     auto from = std::find(stack.begin(), stack.end(), w);
                     std::string path;
-                    for (auto it = from; it != stack.end(); ++it) path += d_->score_infos[static_cast<std::size_t>(*it)].id + " -> ";
-                    path += d_->score_infos[static_cast<std::size_t>(w)].id;
+                    for (auto it = from; it != stack.end(); ++it) path += cycle_member(*it, false) + " -> ";
+                    path += cycle_member(w, false);
                     for (auto it = from; it != stack.end(); ++it)
                         if (in_cycle.insert(*it).second)
-                            r_.error(d_->scores[static_cast<std::size_t>(*it)].where, "E307",
-                                     "score '" + d_->score_infos[static_cast<std::size_t>(*it)].id + "' is part of a cycle: " + path,
-                                     "a score cannot depend on itself, directly or through other scores");
+                            r_.error(d_->scores[static_cast<std::size_t>(*it)].where, "E307", cycle_member(*it, true) + " is part of a cycle: " + path,
+                                     d_->is_rules ? "a programme cannot depend on its own decision, directly or through other programmes"
+                                                  : "a score cannot depend on itself, directly or through other scores");
                 }
             }
             stack.pop_back();
@@ -759,10 +778,17 @@ public:
             if (!pending[idx].ast || in_cycle.count(i)) continue;
             std::vector<ExprError> errors;
             std::vector<int> refs;
-            CompileScope scope{d_.get(), -1, -1, &refs, &ready};
+            CompileScope scope{d_.get(), -1, -1, &refs, &ready, !pending[idx].condition.empty()};
             Expr e = compile_expression(*pending[idx].ast, scope, errors);
             report(pending[idx].expr_node, errors);
             if (e.type.kind == Kind::error) continue;
+            if (!pending[idx].condition.empty() && e.type.kind != Kind::boolean) {
+                // Reported here, so the programme that reads it does not fail to compile too.
+                r_.error(r_.at_offset(pending[idx].expr_node, e.begin), "E303",
+                         "condition '" + pending[idx].condition + "' must be a bool, not a " + type_name(e.type),
+                         "compare the value, e.g. x == 'a' or x > 0");
+                continue;
+            }
             if (e.type.kind == Kind::duration || e.type.kind == Kind::list) {
                 r_.error(r_.at_offset(pending[idx].expr_node, e.begin), "E303",
                          "a score must be a number, bool, code or date, not a " + type_name(e.type));

@@ -46,6 +46,7 @@ struct CompileScope {
     int current_list = -1;                 // inside a list aggregate: bare names are record fields
     std::vector<int>* score_refs = nullptr;  // receives the scores used
     const std::vector<bool>* score_ready = nullptr;  // scores whose type is known
+    bool condition = false;  // a rule set's condition: programmes are read only through eligible()
 };
 
 /// Type-checks and resolves a tree. Errors are appended; the result is then unusable.

@@ -121,7 +121,8 @@ private:
     std::vector<std::string> known_names() const {
         std::vector<std::string> names = {"as_of"};
         for (const auto& [id, _] : d_.entry_by_id) names.push_back(id);
-        for (const auto& [id, _] : d_.score_by_id) names.push_back(id);
+        if (!d_.is_rules)  // a rule set's scores are its programmes and conditions: not names to read
+            for (const auto& [id, _] : d_.score_by_id) names.push_back(id);
         for (const auto& [id, _] : d_.table_index) names.push_back(id);
         return names;
     }
@@ -169,7 +170,13 @@ private:
         if (d_.list_index.count(n))
             return fail(a, "E303", "'" + n + "' is a list; read it with an aggregate",
                         "e.g. count(" + n + ") or count(" + n + ", CONDITION)");
-        if (auto it = d_.score_by_id.find(n); it != d_.score_by_id.end()) {
+        auto score = d_.score_by_id.find(n);
+        if (score != d_.score_by_id.end() && s_.condition && !in_eligible_) {
+            if (n.find("__") == std::string::npos)
+                return fail(a, "E301", "'" + n + "' is a programme, not a fact", "read its decision with eligible('" + n + "')");
+            score = d_.score_by_id.end();  // a generated condition score: not a name to read
+        }
+        if (auto it = score; it != d_.score_by_id.end()) {
             int idx = static_cast<int>(it->second);
             if (s_.score_refs) s_.score_refs->push_back(idx);
             e.op = Op::score;
@@ -537,7 +544,10 @@ private:
         name.kind = Ast::Kind::name;
         name.text = id;
         name.args.clear();
-        return compile_name(name);
+        in_eligible_ = true;
+        Expr e = compile_name(name);
+        in_eligible_ = false;
+        return e;
     }
 
     Expr compile_call(const Ast& a) {
@@ -673,6 +683,7 @@ private:
     const CompileScope& s_;
     InstrumentData& d_;
     std::vector<ExprError>& errors_;
+    bool in_eligible_ = false;  // compiling the name inside eligible(...)
 };
 
 }  // namespace

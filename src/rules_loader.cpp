@@ -218,6 +218,7 @@ private:
 
     void read_list_fact(const std::string& id, const YAML::Node& where, const YAML::Node& spec) {
         r_.check_keys(spec, {"list", "label", "description"}, "list fact '" + id + "'");
+        const std::size_t errors_before = r_.error_count();
         auto fields = base_.read_field_set(spec["list"], "the fields of list '" + id + "'");
         ListModel list;
         list.id = id;
@@ -229,7 +230,9 @@ private:
             list.field_models.push_back(model);
         }
         if (list.fields.empty()) {
-            r_.error(where, "E205", "list fact '" + id + "' has no fields", "write list: {date: date, active: bool}");
+            // Fields that were given but are invalid have been reported already.
+            if (r_.error_count() == errors_before)
+                r_.error(where, "E205", "list fact '" + id + "' has no fields", "write list: {date: date, active: bool}");
             return;
         }
         d().list_index[id] = static_cast<int>(d().lists.size());
@@ -313,7 +316,9 @@ private:
     }
 
     // ---- programmes --------------------------------------------------------------------
-    int register_score(const std::string& id, const YAML::Node& where, const YAML::Node& expr_node, const std::string& text) {
+    // `condition`: the id of a condition leaf, whose expression must be a bool.
+    int register_score(const std::string& id, const YAML::Node& where, const YAML::Node& expr_node, const std::string& text,
+                       const std::string& condition = {}) {
         ScoreInfo info;
         info.id = id;
         info.label = id;
@@ -323,6 +328,7 @@ private:
         score.where = r_.at(where);
         DefinitionLoader::PendingScore p;
         p.expr_node.reset(expr_node);
+        p.condition = condition;
         std::vector<ExprError> errors;
         p.ast = parse_expression(text, errors);
         base_.report(expr_node, errors);
@@ -398,7 +404,7 @@ private:
         if (n["confidence"].IsDefined()) read_confidence(n["confidence"], leaf.info.confidence);
         leaf.where = r_.at(*idn);
         const std::string score_id = prog.info.id + "__" + *id;
-        leaf.score = register_score(score_id, *idn, *expr, expr->Scalar());
+        leaf.score = register_score(score_id, *idn, *expr, expr->Scalar(), *id);
         prog.leaves.push_back(std::move(leaf));
         node = add_node(prog, ConditionNode{ConditionNode::Kind::leaf, static_cast<int>(prog.leaves.size()) - 1, {}});
         return score_id;
@@ -607,6 +613,7 @@ private:
     }
 
     bool known_programme(const YAML::Node& key) {
+        if (!r_.expect_scalar(key, "a programme id")) return false;
         for (const auto& p : rules_->programmes)
             if (p.info.id == key.Scalar()) return true;
         std::vector<std::string> ids;

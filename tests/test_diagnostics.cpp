@@ -1,5 +1,6 @@
-// Diagnostics of malformed definitions: every file in tests/data/malformed/ declares, in
-// comment lines at its top, every problem the loader must report:
+// Diagnostics of malformed definitions: every file in tests/data/malformed/ (instruments)
+// and tests/data/malformed_rules/ (rule sets) declares, in comment lines at its top, every
+// problem the loader must report:
 //
 //   # expect: E301 27:11                      code and LINE:COLUMN (1-based, bytes)
 //   # expect: E301 27:11 unknown item         ... optionally followed by words that must
@@ -9,6 +10,9 @@
 //
 // The file must fail to load, each expectation must match a distinct error with exactly
 // that code, line and column, and there must be no other errors (warnings are allowed).
+// Instruments are loaded with load_instrument() under their file name; rule sets with
+// load_rules() under their full path, so the instruments they name by a relative path are
+// found beside them.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -20,12 +24,46 @@
 
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
+#include <kelias/rules.hpp>
 
 namespace {
 
 namespace fs = std::filesystem;
 
 const fs::path malformed_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed";
+const fs::path malformed_rules_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_rules";
+
+// What loading one file gave: whether it loaded, and every diagnostic.
+struct Loaded {
+    bool ok = false;
+    std::vector<kelias::Diagnostic> diagnostics;
+};
+
+template <class T>
+Loaded loaded(const kelias::Result<T>& r) {
+    return {r.ok(), r.diagnostics()};
+}
+
+// A folder of malformed definitions and how each file in it is loaded.
+struct Corpus {
+    fs::path dir;
+    // Loads `text` under the file name `name`.
+    Loaded (*load)(const std::string& text, const std::string& name);
+    // The file name given to the loader: the bare file name, or the full path (rule sets
+    // find the instruments they name by a relative path beside the file).
+    bool name_is_path = false;
+};
+
+Loaded load_instrument_text(const std::string& text, const std::string& name) {
+    return loaded(kelias::load_instrument(text, name));
+}
+
+Loaded load_rules_text(const std::string& text, const std::string& name) {
+    return loaded(kelias::load_rules(text, name));
+}
+
+const Corpus instrument_corpus{malformed_dir, load_instrument_text};
+const Corpus rules_corpus{malformed_rules_dir, load_rules_text, true};
 
 struct Expectation {
     std::string code;
@@ -90,10 +128,10 @@ bool parse_header(const std::string& text, std::vector<Expectation>& out, std::s
     return true;
 }
 
-std::vector<fs::path> malformed_files() {
+std::vector<fs::path> malformed_files(const Corpus& corpus) {
     std::vector<fs::path> files;
-    if (!fs::is_directory(malformed_dir)) return files;
-    for (const auto& e : fs::directory_iterator(malformed_dir))
+    if (!fs::is_directory(corpus.dir)) return files;
+    for (const auto& e : fs::directory_iterator(corpus.dir))
         if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     return files;
@@ -104,19 +142,19 @@ bool matches(const kelias::Diagnostic& d, const Expectation& x) {
            (x.message.empty() || d.message.find(x.message) != std::string::npos);
 }
 
-void check_file(const fs::path& path) {
+void check_file(const Corpus& corpus, const fs::path& path) {
     const std::string text = read_text(path);
     std::vector<Expectation> expected;
     std::string header_error;
     REQUIRE_MESSAGE(parse_header(text, expected, header_error), header_error);
     REQUIRE_MESSAGE(!expected.empty(), "no '# expect:' line at the top of the file");
 
-    const std::string name = path.filename().string();
-    auto loaded = kelias::load_instrument(text, name);
-    const auto& diagnostics = loaded.diagnostics();
+    const std::string name = corpus.name_is_path ? path.string() : path.filename().string();
+    const Loaded result = corpus.load(text, name);
+    const auto& diagnostics = result.diagnostics;
     INFO("diagnostics:\n" << kelias::format(diagnostics));
 
-    CHECK_MESSAGE(!loaded.ok(), "the definition loaded, but it should have failed");
+    CHECK_MESSAGE(!result.ok, "the definition loaded, but it should have failed");
     for (const auto& d : diagnostics) CHECK_MESSAGE(d.where.file == name, "diagnostic without the file name: " << kelias::format(d));
 
     // Each expectation takes a distinct diagnostic (two errors may share a place).
@@ -141,23 +179,38 @@ void check_file(const fs::path& path) {
                   "expected " << expected.size() << " errors, the loader reported " << errors);
 }
 
+// Every file of the corpus, one subcase each.
+void check_corpus(const Corpus& corpus) {
+    const auto files = malformed_files(corpus);
+    REQUIRE(!files.empty());
+    for (const auto& path : files) {
+        SUBCASE(path.filename().string().c_str()) {
+            INFO("file: " << path.string());
+            check_file(corpus, path);
+        }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("malformed definitions: the folder holds the cases") {
-    const auto files = malformed_files();
+    const auto files = malformed_files(instrument_corpus);
     INFO("folder: " << malformed_dir.string());
     CHECK(files.size() >= 40);
 }
 
 TEST_CASE("malformed definitions: every expected diagnostic, at its place, and no others") {
-    const auto files = malformed_files();
-    REQUIRE(!files.empty());
-    for (const auto& path : files) {
-        SUBCASE(path.filename().string().c_str()) {
-            INFO("file: " << path.string());
-            check_file(path);
-        }
-    }
+    check_corpus(instrument_corpus);
+}
+
+TEST_CASE("malformed rule sets: the folder holds the cases") {
+    const auto files = malformed_files(rules_corpus);
+    INFO("folder: " << malformed_rules_dir.string());
+    CHECK(files.size() >= 20);
+}
+
+TEST_CASE("malformed rule sets: every expected diagnostic, at its place, and no others") {
+    check_corpus(rules_corpus);
 }
 
 TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint") {
