@@ -127,7 +127,8 @@ private:
             }
             auto loaded = load_instrument_file(*path);
             if (!loaded) {
-                r_.error(it->first, "E203", "instrument '" + file + "' does not load (" + std::to_string(loaded.diagnostics().size()) + " problems)",
+                const std::size_t count = loaded.diagnostics().size();
+                r_.error(it->first, "E203", "instrument '" + file + "' does not load (" + std::to_string(count) + (count == 1 ? " problem)" : " problems)"),
                          "run: kelias instrument validate " + path->string());
                 continue;
             }
