@@ -282,9 +282,7 @@ std::string to_json(const CaseInput& c) {
 }
 
 JsonCaseAdded CaseBatch::add_json(std::string_view json, std::optional<Date> as_of) {
-    if (!storage_->reader) storage_->reader = std::make_unique<CaseRowBuilder>(storage_->rules.data());
-    CaseRowBuilder& rows = *storage_->reader;
-    rows.start();
+    CaseRowBuilder& rows = CaseRowBuilder::start(*storage_);
     JsonScanner scanner(json);
     CaseJsonReader reader(scanner, rows);
     const Stop stop = reader.read_case();

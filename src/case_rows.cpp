@@ -30,15 +30,16 @@ CaseRowBuilder::CaseRowBuilder(const RuleSetData& rd) : rd_(rd), d_(*rd.model) {
     }
 }
 
-void CaseRowBuilder::start() {
+CaseRowBuilder& CaseRowBuilder::start(CaseBatch::Storage& s) {
+    if (!s.reader) s.reader = std::make_unique<CaseRowBuilder>(s.rules.data());
+    s.reader->forget_case();
+    return *s.reader;
+}
+
+void CaseRowBuilder::forget_case() {
     std::fill(values_.begin(), values_.end(), 0.0);
     std::fill(states_.begin(), states_.end(), unknown_state);
-    for (auto& l : lists_) {
-        l.state = PendingList::State::unset;
-        l.records = 0;
-        for (auto& v : l.values) v.clear();
-        for (auto& s : l.states) s.clear();
-    }
+    for (auto& l : lists_) l.reset(PendingList::State::unset);
     assessments_.clear();
     seen_.clear();
     scored_columns_.clear();
@@ -75,11 +76,7 @@ void CaseRowBuilder::fact(std::size_t position, std::string_view name, std::stri
     const FactTarget target = find_fact(position, name);
     if (target.list >= 0) {
         if (!text.empty()) problem("facts." + std::string(name) + ": expected a list of records");
-        PendingList& l = lists_[static_cast<std::size_t>(target.list)];
-        l.state = PendingList::State::omitted;
-        l.records = 0;
-        for (auto& v : l.values) v.clear();
-        for (auto& s : l.states) s.clear();
+        lists_[static_cast<std::size_t>(target.list)].reset(PendingList::State::omitted);
         return;
     }
     if (target.column < 0) return unknown_fact(name, "fact");
@@ -92,11 +89,7 @@ int CaseRowBuilder::begin_list(std::size_t position, std::string_view name) {
         unknown_fact(name, "list");
         return -1;
     }
-    PendingList& l = lists_[static_cast<std::size_t>(target.list)];
-    l.state = PendingList::State::given;
-    l.records = 0;
-    for (auto& v : l.values) v.clear();
-    for (auto& s : l.states) s.clear();
+    lists_[static_cast<std::size_t>(target.list)].reset(PendingList::State::given);
     return target.list;
 }
 

@@ -39,8 +39,8 @@ class CaseRowBuilder {
 public:
     explicit CaseRowBuilder(const RuleSetData& rd);
 
-    /// Forgets the case being read, to start the next one.
-    void start();
+    /// The batch's builder (made on first use), ready for a new case.
+    static CaseRowBuilder& start(CaseBatch::Storage& s);
 
     /// The `position`-th fact of the case (0, 1, ...: it only speeds up the name lookup):
     /// a scalar, or `null`/empty for a list (the list is then omitted).
@@ -62,7 +62,7 @@ public:
     void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
                             std::optional<Date> date);
 
-    /// Reports a problem of the case's shape (not of a value): `path: message`.
+    /// Reports a problem of the case (E601): `path: message`.
     void problem(std::string message, std::string hint = {});
 
     const std::vector<Diagnostic>& problems() const noexcept { return problems_; }
@@ -96,7 +96,14 @@ private:
         std::size_t records = 0;
         std::vector<std::vector<double>> values;        // per field
         std::vector<std::vector<std::uint8_t>> states;  // per field
+        void reset(State to) {
+            state = to;
+            records = 0;
+            for (auto& v : values) v.clear();
+            for (auto& s : states) s.clear();
+        }
     };
+    void forget_case();
     std::vector<PendingList> lists_;
     std::vector<std::uint16_t> assessments_;  // indices into rd_.instruments
     std::vector<const RequiredInstrument*> seen_;

@@ -69,6 +69,13 @@ std::optional<Date> parse_date(std::string_view t) noexcept {
 std::string to_string(Date d) {
     int y, m, day;
     civil_from_date(d, y, m, day);
+    if (y >= 0 && y <= 9999) {  // the common case without printf: batches write a date per case
+        const char text[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                               static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                               static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                               static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
+        return std::string(text, sizeof text);
+    }
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, day);
     return buf;

@@ -109,18 +109,9 @@ void CaseBatch::set_as_of(Date d) {
     std::fill(storage_->as_of_states.begin(), storage_->as_of_states.end(), detail::known_state);
 }
 
-namespace {
-
-detail::CaseRowBuilder& reader_of(CaseBatch::Storage& s) {
-    if (!s.reader) s.reader = std::make_unique<detail::CaseRowBuilder>(s.rules.data());
-    s.reader->start();
-    return *s.reader;
-}
-
-}  // namespace
 
 std::vector<Diagnostic> CaseBatch::add(const CaseInput& c) {
-    detail::CaseRowBuilder& reader = reader_of(*storage_);
+    detail::CaseRowBuilder& reader = detail::CaseRowBuilder::start(*storage_);
     std::size_t position = 0;
     for (const auto& [name, text] : c.facts) reader.fact(position++, name, text);
     for (const auto& [name, records] : c.lists) {

@@ -9,6 +9,9 @@ static Date d(const char* s) { return *parse_date(s); }
 
 TEST_CASE("dates parse and print as ISO 8601") {
     CHECK(to_string(d("2024-02-29")) == "2024-02-29");
+    CHECK(to_string(d("0001-01-09")) == "0001-01-09");
+    CHECK(to_string(d("9999-12-31")) == "9999-12-31");
+    CHECK(to_string(Date{d("9999-12-31").days + 1}) == "10000-01-01");
     CHECK(d("1970-01-01").days == 0);
     CHECK(d("1969-12-31").days == -1);
     CHECK_FALSE(parse_date("2023-02-29"));

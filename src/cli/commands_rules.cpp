@@ -128,7 +128,7 @@ public:
                 out += "{\"case\":";
                 detail::append_json_string(out, batch.id(r));
                 out += ",\"as_of\":\"";
-                append_date(out, batch.as_of(r));
+                if (const auto as_of = batch.as_of(r)) out += to_string(*as_of);
                 out += '"';
                 out += pinned_;
             } else {
@@ -142,20 +142,6 @@ public:
     }
 
 private:
-    static void append_date(std::string& out, std::optional<Date> d) {
-        if (!d) return;
-        int y = 0, m = 0, day = 0;
-        civil_from_date(*d, y, m, day);
-        if (y < 0 || y > 9999) {
-            out += to_string(*d);
-            return;
-        }
-        const char text[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10), static_cast<char>('0' + y / 10 % 10),
-                               static_cast<char>('0' + y % 10), '-', static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
-                               static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)};
-        out.append(text, sizeof text);
-    }
-
     bool json_;
     std::vector<std::size_t> order_;
     std::string pinned_;
