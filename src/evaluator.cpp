@@ -180,12 +180,13 @@ void with_values(const ColumnView& x, F&& f) {
 // States of a two-operand result: unknown unless both operands are known.
 StateArray merged_states(const ColumnView& a, const ColumnView& b, Index n) {
     StateArray out(n);
-    if (a.s && b.s)
+    if (a.s && b.s) {
         for (Index i = 0; i < n; ++i) out[i] = (a.s[i] | b.s[i]) != 0 ? unknown_state : known_state;
-    else if (a.s || b.s)
-        for (Index i = 0, k = 0; i < n; ++i, ++k) out[i] = (a.s ? a.s : b.s)[k] != 0 ? unknown_state : known_state;
-    else
+    } else if (const std::uint8_t* s = a.s ? a.s : b.s) {  // one operand is a constant
+        for (Index i = 0; i < n; ++i) out[i] = s[i] != 0 ? unknown_state : known_state;
+    } else {
         out.setZero();
+    }
     return out;
 }
 
