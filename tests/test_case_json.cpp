@@ -8,7 +8,7 @@
 
 #include <kelias/rules.hpp>
 
-#include "json_scanner.hpp"
+#include "base/json_scanner.hpp"
 
 using namespace kelias;
 

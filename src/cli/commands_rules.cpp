@@ -16,7 +16,7 @@
 #include "cli/input_file.hpp"
 #include "cli/instrument_lookup.hpp"
 #include "cli/output.hpp"
-#include "json_text.hpp"
+#include "base/json_writer.hpp"
 
 namespace kelias::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <fmt/core.h>
 
 #include "cli/csv.hpp"
-#include "json_text.hpp"
+#include "base/json_writer.hpp"
 
 namespace kelias::cli {
 

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "json_text.hpp"
-#include "model.hpp"
+#include "base/json_writer.hpp"
+#include "model/model.hpp"
 
 namespace kelias {
 

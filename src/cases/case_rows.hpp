@@ -13,7 +13,7 @@
 #include <kelias/diagnostic.hpp>
 #include <kelias/rules.hpp>
 
-#include "rules_model.hpp"
+#include "model/rules_model.hpp"
 
 namespace kelias::detail {
 

@@ -6,11 +6,11 @@
 
 #include <kelias/scoring.hpp>
 
-#include "case_rows.hpp"
-#include "evaluator.hpp"
-#include "expression.hpp"
-#include "json_text.hpp"
-#include "rules_model.hpp"
+#include "cases/case_rows.hpp"
+#include "evaluation/evaluator.hpp"
+#include "language/expression.hpp"
+#include "base/json_writer.hpp"
+#include "model/rules_model.hpp"
 
 namespace kelias {
 

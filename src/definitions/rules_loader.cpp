@@ -2,9 +2,9 @@
 // shared loader compiles, orders and cycle-checks them like any score.
 #include <kelias/rules.hpp>
 
-#include "case_yaml.hpp"
-#include "definition_loader.hpp"
-#include "rules_model.hpp"
+#include "cases/case_yaml.hpp"
+#include "definitions/definition_loader.hpp"
+#include "model/rules_model.hpp"
 
 namespace kelias {
 namespace detail {

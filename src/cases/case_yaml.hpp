@@ -6,7 +6,7 @@
 
 #include <kelias/rules.hpp>
 
-#include "yaml_reader.hpp"
+#include "base/yaml_reader.hpp"
 
 namespace kelias::detail {
 

@@ -5,7 +5,7 @@
 
 #include <kelias/date.hpp>
 
-#include "expression.hpp"
+#include "language/expression.hpp"
 
 namespace kelias::detail {
 

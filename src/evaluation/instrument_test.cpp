@@ -5,7 +5,7 @@
 
 #include <kelias/scoring.hpp>
 
-#include "model.hpp"
+#include "model/model.hpp"
 
 namespace kelias {
 namespace {

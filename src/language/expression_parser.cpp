@@ -3,7 +3,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "expression.hpp"
+#include "language/expression.hpp"
 
 namespace kelias::detail {
 namespace {

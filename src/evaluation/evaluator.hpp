@@ -9,7 +9,7 @@
 #include <kelias/ratings.hpp>
 #include <kelias/scoring.hpp>
 
-#include "model.hpp"
+#include "model/model.hpp"
 
 namespace kelias::detail {
 

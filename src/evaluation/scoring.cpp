@@ -4,10 +4,10 @@
 #include <atomic>
 #include <thread>
 
-#include "evaluator.hpp"
-#include "expression.hpp"
-#include "json_text.hpp"
-#include "number_format.hpp"
+#include "evaluation/evaluator.hpp"
+#include "language/expression.hpp"
+#include "base/json_writer.hpp"
+#include "base/number_format.hpp"
 
 namespace kelias {
 namespace {

@@ -1,5 +1,5 @@
 // Columnar evaluation: every node computes a whole block of rows at once.
-#include "evaluator.hpp"
+#include "evaluation/evaluator.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -13,10 +13,10 @@
 #include <kelias/instrument.hpp>
 #include <kelias/ratings.hpp>
 
-#include "expression.hpp"
-#include "model.hpp"
-#include "sha256.hpp"
-#include "yaml_reader.hpp"
+#include "language/expression.hpp"
+#include "model/model.hpp"
+#include "base/sha256.hpp"
+#include "base/yaml_reader.hpp"
 
 namespace kelias::detail {
 

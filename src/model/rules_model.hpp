@@ -8,8 +8,8 @@
 
 #include <kelias/rules.hpp>
 
-#include "evaluator.hpp"
-#include "model.hpp"
+#include "evaluation/evaluator.hpp"
+#include "model/model.hpp"
 
 namespace kelias::detail {
 

@@ -1,11 +1,11 @@
-#include "yaml_reader.hpp"
+#include "base/yaml_reader.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
 
-#include "expression.hpp"
+#include "language/expression.hpp"
 
 namespace kelias::detail {
 

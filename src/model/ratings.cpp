@@ -3,8 +3,8 @@
 #include <charconv>
 #include <cmath>
 
-#include "model.hpp"
-#include "number_format.hpp"
+#include "model/model.hpp"
+#include "base/number_format.hpp"
 
 namespace kelias {
 namespace {

@@ -1,4 +1,4 @@
-#include "case_yaml.hpp"
+#include "cases/case_yaml.hpp"
 
 #include <sstream>
 

@@ -1,5 +1,5 @@
 // YAML instrument definitions -> compiled InstrumentData, reporting every problem at once.
-#include "definition_loader.hpp"
+#include "definitions/definition_loader.hpp"
 
 namespace kelias {
 namespace detail {

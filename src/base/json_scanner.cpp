@@ -1,4 +1,4 @@
-#include "json_scanner.hpp"
+#include "base/json_scanner.hpp"
 
 #include <array>
 

@@ -1,10 +1,10 @@
-#include "case_rows.hpp"
+#include "cases/case_rows.hpp"
 
 #include <algorithm>
 
 #include <kelias/scoring.hpp>
 
-#include "expression.hpp"
+#include "language/expression.hpp"
 
 namespace kelias::detail {
 

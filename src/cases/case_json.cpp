@@ -2,9 +2,9 @@
 // builder. The shape is the case-file format of instruments/README.md.
 #include <kelias/rules.hpp>
 
-#include "case_rows.hpp"
-#include "json_scanner.hpp"
-#include "json_text.hpp"
+#include "cases/case_rows.hpp"
+#include "base/json_scanner.hpp"
+#include "base/json_writer.hpp"
 
 namespace kelias {
 namespace {
