@@ -63,9 +63,9 @@ public:
         // Sentence: 6 months to 15 years (mostly short) in custody, 6 to 36 months on probation.
         const double u = uniform();
         const int months = probation && !custodial ? 6 + below(31) : 6 + static_cast<int>(174 * u * u);
-        const int length_days = kelias::days_between(as_of, kelias::add(as_of, Duration{0, months, 0}));
+        const int length_days = kelias::days_between(as_of, *kelias::add(as_of, Duration{0, months, 0}));
         const Date start{as_of.days - static_cast<int>(uniform() * 1.05 * length_days)};
-        const Date end = kelias::add(start, Duration{0, months, 0});
+        const Date end = *kelias::add(start, Duration{0, months, 0});
         fact(c, "sentence_start", start);
         fact(c, "sentence_end", end);
         if (custodial) {
@@ -97,7 +97,7 @@ public:
 
         // 5% juveniles (14-17), otherwise 18-69.
         const int age = chance(0.05) ? 14 + below(4) : 18 + below(52);
-        fact(c, "date_of_birth", Date{kelias::subtract(as_of, Duration{age, 0, 0}).days - below(365)});
+        fact(c, "date_of_birth", Date{kelias::subtract(as_of, Duration{age, 0, 0})->days - below(365)});
         static const double convictions_w[] = {0.30, 0.22, 0.15, 0.11, 0.08, 0.06, 0.04, 0.02, 0.02};
         fact(c, "convictions_last_5y", std::to_string(pick(convictions_w)));
         fact(c, "motivated_to_change", chance(0.4));
@@ -194,14 +194,14 @@ const kelias::CaseBatch& cases(std::size_t rows) {
     throw std::invalid_argument("bench_rules: no batch of " + std::to_string(rows) + " rows");
 }
 
-// Decisions only (an Eigen matrix of uint8), the columnar path.
+// Decisions only (a DecisionTable), the columnar path.
 void BM_rules_decide_columns(benchmark::State& state) {
     const auto rows = static_cast<std::size_t>(state.range(0));
     const auto threads = static_cast<unsigned>(state.range(1));
     const kelias::CaseBatch& batch = cases(rows);
     for (auto _ : state) {
-        kelias::DecisionMatrix m = kelias::decide_columns(lt_rules(), batch, threads);
-        benchmark::DoNotOptimize(m.data());
+        kelias::DecisionTable m = kelias::decide_columns(lt_rules(), batch, threads);
+        benchmark::DoNotOptimize(m.column(0).data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(rows));
     state.counters["rows"] = static_cast<double>(rows);

@@ -50,8 +50,8 @@ void BM_score_batch_start_av(benchmark::State& state) {
     kelias::RatingsBatch rows_batch = rows == batch.rows() ? kelias::RatingsBatch(start_av(), 0) : random_batch(rows);
     const kelias::RatingsBatch& input = rows == batch.rows() ? batch : rows_batch;
     for (auto _ : state) {
-        kelias::ScoreBatch scores = kelias::score_batch(start_av(), input, {threads, checks});
-        benchmark::DoNotOptimize(scores.values().data());
+        kelias::ScoreBatch scores = kelias::score_batch(start_av(), input, {.threads = threads, .run_checks = checks});
+        benchmark::DoNotOptimize(scores.column(0).data());
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(rows));
     state.counters["rows"] = static_cast<double>(rows);

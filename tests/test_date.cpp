@@ -1,4 +1,5 @@
 // Calendar arithmetic: the rules every time-bound score and rule relies on.
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <kelias/date.hpp>

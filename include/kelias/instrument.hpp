@@ -8,12 +8,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 
 class Instrument;
 namespace detail {
@@ -26,15 +27,15 @@ enum class FieldType { rating, boolean, integer, number, category, date, duratio
 
 /// One input field of an instrument: one column of a ratings table.
 struct FieldInfo {
-    std::string owner;      ///< the item or outcome id
-    std::string name;       ///< the field name (`value` for single-field items)
-    std::string column;     ///< `owner.name`, or `owner` for a single-field item
+    std::string owner;                ///< the item or outcome id
+    std::string name;                 ///< the field name (`value` for single-field items)
+    std::string column;               ///< `owner.name`, or `owner` for a single-field item
     FieldType type = FieldType::number;
     bool allows_na = false;
     bool is_outcome = false;
-    std::optional<double> min, max;      ///< numeric range, when declared
-    std::vector<std::string> codes;      ///< allowed codes (category and coded ratings)
-    std::vector<double> levels;          ///< allowed numbers (numeric ratings)
+    std::optional<double> min, max;   ///< numeric range, when declared
+    std::vector<std::string> codes;   ///< allowed codes (category and coded ratings)
+    std::vector<double> levels;       ///< allowed numbers (numeric ratings)
 };
 
 /// What kind of value a score produces.
@@ -52,7 +53,7 @@ struct ScoreInfo {
 /// An item or outcome as declared (for display and reports).
 struct EntryInfo {
     std::string id;
-    std::string domain;       ///< empty when outside domains; the group for outcomes
+    std::string domain;  ///< empty when outside domains; the group for outcomes
     bool is_outcome = false;
     bool in_totals = true;
     std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
@@ -80,15 +81,21 @@ public:
     std::span<const EntryInfo> entries() const noexcept;
     std::vector<std::string> domains() const;
 
-    /// The field behind a column name such as `school_work.strength`.
-    std::optional<std::size_t> find_field(std::string_view column) const noexcept;
-    std::optional<std::size_t> find_score(std::string_view id) const noexcept;
+    /// The field behind a column name such as `school_work.strength`; an unknown column is
+    /// an E501 diagnostic with a "did you mean" hint (and `*` on it throws kelias::Error).
+    Result<std::size_t> find_field(std::string_view column) const;
+    /// The score with this id; an unknown id is E503 with a hint.
+    Result<std::size_t> find_score(std::string_view id) const;
 
     /// A human-readable summary of the definition (items, fields, scores).
     std::string describe() const;
     /// The same as a JSON document.
     std::string describe_json() const;
 
+    /// True when both were compiled from the same definition text (same hash).
+    bool same_definition(const Instrument& other) const noexcept;
+
+    /// The compiled form, for the library's own readers and evaluators.
     const detail::InstrumentData& data() const noexcept { return *data_; }
 
 private:
@@ -104,14 +111,17 @@ Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view 
 /// Reads a file and calls load_instrument(). An unreadable file is diagnostic E000.
 Result<Instrument> load_instrument_file(const std::filesystem::path& path);
 
-/// The folders find_definition() searches, in order: each folder of `KELIAS_PATH`
-/// (colon-separated), then the installed and the source `instruments/` folders and the
-/// source `examples/instruments/`.
+/// The folders find_definition() searches, in order:
+///   1. each folder of the environment variable `KELIAS_PATH` (separated by ':');
+///   2. `share/kelias/instruments` of the installation this code belongs to, found from
+///      the location of the kelias shared library or, when kelias is linked statically,
+///      of the running program (`<prefix>/bin/app` looks in `<prefix>/share/kelias/instruments`).
+/// A build tree mirrors that layout, so a freshly built CLI finds the shipped definitions
+/// too. A source checkout is never searched.
 std::vector<std::filesystem::path> definition_search_path();
 
-/// Finds a shipped instrument or rule file by id: `KELIAS_PATH` (colon-separated
-/// folders), then the installed and the source `instruments/` folders. A value that
-/// names an existing file is returned as is.
+/// Finds an instrument or rule file by id in definition_search_path(). A value that names
+/// an existing file is returned as is; nullopt when nothing is found.
 std::optional<std::filesystem::path> find_definition(std::string_view id_or_path);
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

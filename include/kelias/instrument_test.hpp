@@ -7,7 +7,7 @@
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 
 /// One failed expectation of one embedded test.
 struct TestFailure {
@@ -25,4 +25,4 @@ struct TestReport {
 /// Runs every embedded test of the instrument.
 TestReport run_embedded_tests(const Instrument& instrument);
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

@@ -2,6 +2,7 @@
 /// \file rules.hpp
 /// Eligibility rule sets: which programmes and placements a person may enter, why not the
 /// others, what is still unknown, and from which date a time-bound rule will hold.
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -14,17 +15,16 @@
 #include <utility>
 #include <vector>
 
-#include <Eigen/Core>
-
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 
 class RuleSet;
 namespace detail {
 struct RuleSetData;
+class CaseRowBuilder;
 RuleSet make_rule_set(std::shared_ptr<const RuleSetData> data);
 }  // namespace detail
 
@@ -72,7 +72,10 @@ public:
     const std::string& file() const noexcept;
     /// How far ahead earliest dates are searched.
     Duration horizon() const noexcept;
+    /// The programmes in declaration order.
     std::span<const ProgrammeInfo> programmes() const noexcept;
+    /// Indexes into programmes(), by priority (then declaration): the order of every report.
+    std::span<const std::size_t> report_order() const noexcept;
     std::span<const ParamInfo> params() const noexcept;
     /// The instruments whose results the rules read, with the instrument each id names.
     std::vector<std::pair<std::string, Instrument>> instruments() const;
@@ -80,6 +83,8 @@ public:
     std::vector<std::pair<std::string, std::string>> facts() const;
     /// A human-readable summary.
     std::string describe() const;
+    /// True when both were compiled from the same rule file text (same hash).
+    bool same_definition(const RuleSet& other) const noexcept;
 
     const detail::RuleSetData& data() const noexcept { return *data_; }
 
@@ -89,11 +94,38 @@ private:
     std::shared_ptr<const detail::RuleSetData> data_;
 };
 
-/// Loads and compiles a rule set (and the instruments it names) from YAML text.
+/// Loads and compiles a rule set (and the instruments it names) from YAML text. Instruments
+/// named by a relative path are found beside `file_name`; ids through find_definition().
+/// The embedded tests are checked (every fact, record and assessment against the rules);
+/// tests that cannot run are reported, never run.
 Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_name = "<text>");
-/// Reads a file and calls load_rules(). Instruments named by a relative path are found
-/// beside the file; ids through find_definition().
+/// Reads a file and calls load_rules().
 Result<RuleSet> load_rules_file(const std::filesystem::path& path);
+
+/// Where a value of a case sits. Its text form names it in messages:
+/// `facts.sentence_end`, `facts.penalties[0].date`, `assessments.start_av.date`,
+/// `assessments.start_av.scores.violence.estimate`, `assessments.start_av.ratings.coping.strength`.
+struct CasePath {
+    enum class Part : std::uint8_t { case_id, as_of, fact, record, record_field, assessment, assessment_date, score, rating };
+    Part part = Part::fact;
+    std::string name;        ///< the fact or list; the instrument id for assessments
+    std::size_t record = 0;  ///< record, record_field: the record's index in its list
+    std::string field;       ///< record_field: the field; score and rating: the result or column
+    std::string to_string() const;
+    friend auto operator<=>(const CasePath&, const CasePath&) = default;
+
+    static CasePath case_id() { return {Part::case_id, {}, 0, {}}; }
+    static CasePath as_of() { return {Part::as_of, {}, 0, {}}; }
+    static CasePath fact(std::string name) { return {Part::fact, std::move(name), 0, {}}; }
+    static CasePath record_at(std::string list, std::size_t index) { return {Part::record, std::move(list), index, {}}; }
+    static CasePath record_field(std::string list, std::size_t index, std::string field) {
+        return {Part::record_field, std::move(list), index, std::move(field)};
+    }
+    static CasePath assessment(std::string instrument) { return {Part::assessment, std::move(instrument), 0, {}}; }
+    static CasePath assessment_date(std::string instrument) { return {Part::assessment_date, std::move(instrument), 0, {}}; }
+    static CasePath score(std::string instrument, std::string name) { return {Part::score, std::move(instrument), 0, std::move(name)}; }
+    static CasePath rating(std::string instrument, std::string column) { return {Part::rating, std::move(instrument), 0, std::move(column)}; }
+};
 
 /// One record of a list fact: field → cell text.
 using RecordInput = std::map<std::string, std::string>;
@@ -115,9 +147,14 @@ struct CaseInput {
     std::map<std::string, std::string> facts;
     std::map<std::string, std::optional<std::vector<RecordInput>>> lists;  ///< nullopt: omitted
     std::vector<AssessmentInput> assessments;
+    /// Where the case and each of its values were read (parse_case fills it), so that
+    /// problems found later name their file, line and column.
+    Location where;
+    std::map<CasePath, Location> places;
 };
 
 /// Reads a case from YAML or JSON text (the case-file format of instruments/README.md).
+/// A key given twice is an error (E704), never "the last one wins".
 Result<CaseInput> parse_case(std::string_view text, std::string_view file_name = "<case>");
 
 /// The case as one line of JSON in the same format (a line of a JSONL case file), without
@@ -132,7 +169,8 @@ struct JsonCaseAdded {
     explicit operator bool() const noexcept { return problems.empty(); }
 };
 
-/// Cases stored by column, ready to evaluate.
+/// Cases stored by column, ready to evaluate. Not thread-safe while cases are added; once
+/// filled, any number of threads may decide it.
 class CaseBatch {
 public:
     explicit CaseBatch(const RuleSet& rules);
@@ -141,12 +179,14 @@ public:
     CaseBatch& operator=(CaseBatch&&) noexcept;
 
     /// Checks and appends a case. On any problem nothing is added and every problem is
-    /// returned (named by its path in the case: `facts.sentence_end: expected a date`).
+    /// returned (E601, named by its path in the case, `facts.sentence_end: expected a date`,
+    /// at the place the case recorded for it).
     std::vector<Diagnostic> add(const CaseInput& c);
     /// Checks and appends a case given as one JSON object (a line of a JSONL case file),
     /// read straight into the columns: the same checks and messages as add(), without
     /// building a CaseInput. `as_of`, when given, replaces the case's own; a case with
-    /// neither is refused. Malformed JSON is refused with the column of the error.
+    /// neither is refused. Malformed JSON, a key given twice and an id that is not valid
+    /// UTF-8 are refused too.
     JsonCaseAdded add_json(std::string_view json, std::optional<Date> as_of = std::nullopt);
     std::size_t rows() const noexcept;
     const std::string& id(std::size_t row) const;
@@ -155,12 +195,16 @@ public:
     void set_as_of(Date d);
     /// The `id@version#hash` of each assessment used by the row.
     std::vector<std::string> assessments_used(std::size_t row) const;
+    const RuleSet& rules() const noexcept;
 
     struct Storage;
     const Storage& storage() const noexcept { return *storage_; }
 
 private:
+    detail::CaseRowBuilder& reader();  // ready for a new case
+
     std::unique_ptr<Storage> storage_;
+    std::unique_ptr<detail::CaseRowBuilder> reader_;  // made on the first add, reused for every case
 };
 
 /// One condition and what it said for this case.
@@ -192,24 +236,48 @@ struct CaseDecisions {
     std::optional<Date> as_of;
     std::string rules_key, rules_hash;
     std::vector<std::string> assessments;
-    std::vector<ProgrammeDecision> decisions;  ///< in priority order
+    std::vector<ProgrammeDecision> decisions;  ///< in report order (priority)
+    /// The decision for `programme`, or nullptr.
     const ProgrammeDecision* find(std::string_view programme) const;
 };
 
+/// How decide_batch() and decide() run. `{.earliest_dates = false, .threads = 1}`.
 struct DecideOptions {
+    /// Search, for programmes that only time holds back, the first day they open.
     bool earliest_dates = true;
-    unsigned threads = 0;  ///< 0: one per core
+    /// Worker threads for the columnar evaluation: up to this many are started for
+    /// batches of more than 4096 cases (0 = one per core); 1 runs on the calling thread.
+    unsigned threads = 0;
 };
 
-/// Decisions only, by column: `static_cast<Decision>(m(row, programme))`, programmes in the
-/// rule set's order.
-using DecisionMatrix = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic>;
-DecisionMatrix decide_columns(const RuleSet& rules, const CaseBatch& cases, unsigned threads = 0);
+/// Decisions only, by column: one Decision per case and programme, programmes in
+/// declaration order (RuleSet::programmes()).
+class DecisionTable {
+public:
+    std::size_t rows() const noexcept { return rows_; }
+    std::size_t programmes() const noexcept { return programmes_; }
+    Decision operator()(std::size_t row, std::size_t programme) const noexcept { return data_[programme * rows_ + row]; }
+    std::span<const Decision> column(std::size_t programme) const noexcept {
+        return {data_.data() + programme * rows_, rows_};
+    }
+
+private:
+    friend DecisionTable decide_columns(const RuleSet&, const CaseBatch&, unsigned);
+    std::size_t rows_ = 0, programmes_ = 0;
+    std::vector<Decision> data_;
+};
+
+/// Decisions only, the fast path. `cases` must have been built for `rules` (or a rule set
+/// compiled from the same text); otherwise throws kelias::Error (E505). Starts up to
+/// `threads` workers for more than 4096 cases (0 = one per core, 1 = none).
+DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsigned threads = 0);
 
 /// Full decisions (reasons, missing facts, earliest dates) for every case of the batch.
+/// Same precondition as decide_columns().
 std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options = {});
 
-/// Decides one case (a batch of one).
+/// Decides one case (a batch of one). The case's problems (E601) come back located when it
+/// was read by parse_case().
 Result<CaseDecisions> decide(const RuleSet& rules, const CaseInput& c, const DecideOptions& options = {});
 
 /// One JSON object: `{"case", "as_of", "rules", "hash", "assessments", "decisions": [...]}`.
@@ -227,4 +295,4 @@ struct RulesTestReport {
 };
 RulesTestReport run_rules_tests(const RuleSet& rules);
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

@@ -2,7 +2,8 @@
 
 #include <array>
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 constexpr int max_depth = 64;  // deeper input is refused rather than overflowing the stack
@@ -291,4 +292,5 @@ bool JsonScanner::finish() {
     return pos_ == text_.size() || fail("unexpected text after the value");
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

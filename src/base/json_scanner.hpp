@@ -1,4 +1,5 @@
 #pragma once
+#include <kelias/version.hpp>
 // A strict JSON reader that walks one text member by member, without building a document.
 // Batch readers call it once per line: a DOM would allocate a node and a string for every
 // member, and that allocation, not the decisions, would set the speed of a batch.
@@ -7,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 class JsonScanner {
 public:
@@ -58,4 +60,5 @@ private:
     std::string key_buffer_, value_buffer_;
 };
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

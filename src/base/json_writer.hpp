@@ -1,38 +1,53 @@
 #pragma once
+// The one JSON writer of the project: every JSON the library and the CLI produce (decisions,
+// explanations, descriptions, scores, cases) goes through it, so every output escapes the
+// same way and is always valid JSON.
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace kelias::detail {
+#include <kelias/version.hpp>
 
-/// Appends `s` as a JSON string literal, quotes included.
-inline void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 0xf];
-                } else {
-                    out += ch;
-                }
-        }
-    }
-    out += '"';
-}
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
-inline std::string json_string(std::string_view s) {
-    std::string out;
-    append_json_string(out, s);
-    return out;
-}
+/// Appends `s` as a JSON string literal, quotes included. Control characters are escaped;
+/// bytes that are not valid UTF-8 become U+FFFD, so the output is valid JSON whatever the
+/// input (readers reject such ids before they get here; this is the last line of defence).
+void append_json_string(std::string& out, std::string_view s);
 
-}  // namespace kelias::detail
+/// Writes one JSON value into a string, keeping track of commas.
+///
+/// ```
+/// JsonWriter w(out);
+/// w.begin_object().key("case").string(id).key("as_of").null().end_object();
+/// ```
+class JsonWriter {
+public:
+    explicit JsonWriter(std::string& out) : out_(out) {}
+
+    JsonWriter& begin_object();
+    JsonWriter& end_object();
+    JsonWriter& begin_array();
+    JsonWriter& end_array();
+    JsonWriter& key(std::string_view k);
+    JsonWriter& string(std::string_view s);
+    /// Finite numbers in their shortest round-trip form; NaN and infinities as null.
+    JsonWriter& number(double v);
+    JsonWriter& integer(std::int64_t v);
+    JsonWriter& boolean(bool v);
+    JsonWriter& null();
+    /// A value already written as JSON by this writer (a cached fragment).
+    JsonWriter& raw(std::string_view json);
+
+private:
+    void separate();
+
+    std::string& out_;
+    std::vector<bool> first_;  // per open container: nothing written in it yet
+    bool after_key_ = false;
+};
+
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -1,9 +1,13 @@
 #pragma once
+// Numbers as text: the shortest form that reads back as the same double.
 #include <charconv>
 #include <cmath>
 #include <string>
 
-namespace kelias::detail {
+#include <kelias/version.hpp>
+
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 /// Appends the shortest text that reads back as exactly `v` ("17", "24.2", "0.1").
 inline void append_number(std::string& out, double v) {
@@ -19,4 +23,5 @@ inline void append_number(std::string& out, double v) {
     out.append(buf, p);
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -1,7 +1,7 @@
 #include <kelias/version.hpp>
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 
-std::string_view version() noexcept { return "0.1.0"; }
+std::string_view version() noexcept { return KELIAS_VERSION_STRING; }
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

@@ -4,19 +4,98 @@
 #include <cctype>
 #include <charconv>
 #include <set>
+#include <sstream>
+#include <unordered_map>
 
-#include "language/expression.hpp"
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
-namespace kelias::detail {
+#include "base/text.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 YamlReader::YamlReader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
     : file_(std::move(file)), text_(text), out_(out) {}
 
+namespace {
+
+// Walks the parser's events once before the tree is built, measuring what a reader would
+// walk: nesting depth, and nodes with every alias expanded.
+class SizeCheck final : public YAML::EventHandler {
+public:
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override { leaf(mark, anchor); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        auto it = sizes_.find(anchor);
+        add(mark, it == sizes_.end() ? 1 : it->second);
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override { open(mark, anchor); }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override { open(mark, anchor); }
+    void OnMapEnd() override { close(); }
+
+    std::optional<std::pair<YAML::Mark, std::string>> problem;
+
+private:
+    struct Open {
+        YAML::anchor_t anchor;
+        std::size_t nodes_before;
+    };
+    void add(const YAML::Mark& mark, std::size_t n) {
+        nodes_ += n;
+        if (nodes_ > max_yaml_nodes && !problem)
+            problem.emplace(mark, "the document has more than " + std::to_string(max_yaml_nodes) + " nodes (aliases counted each time they are used)");
+    }
+    void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+        add(mark, 1);
+        if (anchor) sizes_[anchor] = 1;
+    }
+    void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+        add(mark, 1);
+        open_.push_back({anchor, nodes_ - 1});
+        if (static_cast<int>(open_.size()) > max_yaml_depth && !problem)
+            problem.emplace(mark, "maps and lists nested more than " + std::to_string(max_yaml_depth) + " levels deep");
+    }
+    void close() {
+        if (open_.empty()) return;
+        const Open o = open_.back();
+        open_.pop_back();
+        if (o.anchor) sizes_[o.anchor] = std::min(nodes_ - o.nodes_before, max_yaml_nodes + 1);
+    }
+
+    std::size_t nodes_ = 0;
+    std::vector<Open> open_;
+    std::unordered_map<YAML::anchor_t, std::size_t> sizes_;
+};
+
+}  // namespace
+
 std::optional<YAML::Node> YamlReader::parse() {
     try {
-        return YAML::Load(std::string(text_));
+        const std::string text(text_);
+        {
+            std::istringstream stream(text);
+            YAML::Parser parser(stream);
+            SizeCheck check;
+            parser.HandleNextDocument(check);
+            if (check.problem) {
+                error(Location{file_, check.problem->first.line + 1, check.problem->first.column + 1}, DiagnosticCode::limit_exceeded,
+                      check.problem->second, "split the definition or remove the deep nesting");
+                return std::nullopt;
+            }
+        }
+        YAML::Node root = YAML::Load(text);
+        if (!root.IsDefined() || root.IsNull()) {
+            error(Location{file_, 1, 1}, DiagnosticCode::wrong_node_type, "the file holds no YAML document (it is empty)",
+                  "a definition starts with 'kelias: 1'");
+            return std::nullopt;
+        }
+        return root;
     } catch (const YAML::Exception& e) {
-        error(Location{file_, e.mark.line + 1, e.mark.column + 1}, "E001", "YAML syntax error: " + e.msg,
+        error(Location{file_, e.mark.line + 1, e.mark.column + 1}, DiagnosticCode::yaml_syntax, "YAML syntax error: " + e.msg,
               "check indentation, colons and quotes near this place");
         return std::nullopt;
     }
@@ -24,7 +103,7 @@ std::optional<YAML::Node> YamlReader::parse() {
 
 Location YamlReader::at(const YAML::Node& n) const {
     const YAML::Mark m = n.Mark();
-    if (m.line < 0) return Location{file_, 0, 0};
+    if (m.line < 0) return Location{file_, 1, 1};  // nodes without a mark: the document as a whole
     return Location{file_, m.line + 1, m.column + 1};
 }
 
@@ -93,16 +172,16 @@ Location YamlReader::at_offset(const YAML::Node& n, int offset) const {
     return Location{file_, line, col};
 }
 
-void YamlReader::error(const YAML::Node& n, std::string code, std::string message, std::string hint) {
+void YamlReader::error(const YAML::Node& n, DiagnosticCode code, std::string message, std::string hint) {
     error(at(n), std::move(code), std::move(message), std::move(hint));
 }
 
-void YamlReader::error(Location where, std::string code, std::string message, std::string hint) {
-    out_.push_back({Severity::error, std::move(code), std::move(message), std::move(hint), std::move(where)});
+void YamlReader::error(Location where, DiagnosticCode code, std::string message, std::string hint) {
+    out_.push_back({Severity::error, code, std::move(message), std::move(hint), std::move(where)});
 }
 
-void YamlReader::warning(const YAML::Node& n, std::string code, std::string message, std::string hint) {
-    out_.push_back({Severity::warning, std::move(code), std::move(message), std::move(hint), at(n)});
+void YamlReader::warning(const YAML::Node& n, DiagnosticCode code, std::string message, std::string hint) {
+    out_.push_back({Severity::warning, code, std::move(message), std::move(hint), at(n)});
 }
 
 namespace {
@@ -110,7 +189,7 @@ std::string kind_of(const YAML::Node& n) {
     if (n.IsMap()) return "a map";
     if (n.IsSequence()) return "a list";
     if (n.IsNull()) return "nothing";
-    return "'" + n.Scalar() + "'";
+    return "'" + for_message(n.Scalar()) + "'";
 }
 }  // namespace
 
@@ -120,19 +199,19 @@ std::size_t YamlReader::error_count() const {
 
 bool YamlReader::expect_map(const YAML::Node& n, std::string_view what) {
     if (n.IsMap()) return true;
-    error(n, "E103", std::string(what) + " must be a map (key: value), not " + kind_of(n));
+    error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be a map (key: value), not " + kind_of(n));
     return false;
 }
 
 bool YamlReader::expect_list(const YAML::Node& n, std::string_view what) {
     if (n.IsSequence()) return true;
-    error(n, "E103", std::string(what) + " must be a list, not " + kind_of(n), "write a YAML list: [a, b] or lines starting with '- '");
+    error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be a list, not " + kind_of(n), "write a YAML list: [a, b] or lines starting with '- '");
     return false;
 }
 
 bool YamlReader::expect_scalar(const YAML::Node& n, std::string_view what) {
     if (n.IsScalar()) return true;
-    error(n, "E103", std::string(what) + " must be a single value, not " + kind_of(n));
+    error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be a single value, not " + kind_of(n));
     return false;
 }
 
@@ -141,12 +220,12 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (!it->first.IsScalar()) {
-            error(it->first, "E103", "keys must be plain names");
+            error(it->first, DiagnosticCode::wrong_node_type, "keys must be plain names");
             continue;
         }
         const std::string& key = it->first.Scalar();
         if (!seen.insert(key).second) {
-            error(it->first, "E105", "'" + key + "' is given twice in " + std::string(where), "keep one of them");
+            error(it->first, DiagnosticCode::duplicate_id, "'" + for_message(key) + "' is given twice in " + std::string(where), "keep one of them");
             continue;
         }
         if (std::find(names.begin(), names.end(), key) == names.end()) {
@@ -155,7 +234,7 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
                 hint = "allowed here:";
                 for (const auto& n : names) hint += " " + n;
             }
-            error(it->first, "E101", "unknown key '" + key + "' in " + std::string(where), hint);
+            error(it->first, DiagnosticCode::unknown_key, "unknown key '" + for_message(key) + "' in " + std::string(where), hint);
         }
     }
 }
@@ -169,7 +248,7 @@ YAML::Node YamlReader::key_node(const YAML::Node& map, std::string_view key) con
 std::optional<YAML::Node> YamlReader::required(const YAML::Node& map, std::string_view key, std::string_view where) {
     YAML::Node v = map[std::string(key)];
     if (v.IsDefined()) return v;
-    error(map, "E102", std::string(where) + " needs '" + std::string(key) + "'");
+    error(map, DiagnosticCode::missing_key, std::string(where) + " needs '" + std::string(key) + "'");
     return std::nullopt;
 }
 
@@ -189,7 +268,7 @@ std::optional<std::string> YamlReader::id(const YAML::Node& n, std::string_view 
     if (is_identifier(s)) return s;
     std::string fixed;
     for (char c : s) fixed += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-    error(n, "E104", "'" + s + "' is not a valid " + std::string(what),
+    error(n, DiagnosticCode::invalid_value, "'" + for_message(s) + "' is not a valid " + std::string(what),
           "ids are lower-case letters, digits and '_', starting with a letter" + (is_identifier(fixed) ? ", e.g. '" + fixed + "'" : std::string()));
     return std::nullopt;
 }
@@ -200,7 +279,7 @@ std::optional<double> YamlReader::number(const YAML::Node& n, std::string_view w
     double v;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && p == s.data() + s.size()) return v;
-    error(n, "E104", std::string(what) + " must be a number, not '" + s + "'");
+    error(n, DiagnosticCode::invalid_value, std::string(what) + " must be a number, not '" + for_message(s) + "'");
     return std::nullopt;
 }
 
@@ -209,7 +288,7 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& n, std::string_view wh
     const std::string& s = n.Scalar();
     if (s == "true") return true;
     if (s == "false") return false;
-    error(n, "E104", std::string(what) + " must be true or false, not '" + s + "'");
+    error(n, DiagnosticCode::invalid_value, std::string(what) + " must be true or false, not '" + for_message(s) + "'");
     return std::nullopt;
 }
 
@@ -225,17 +304,17 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
         return out;
     }
     if (!n.IsMap()) {
-        error(n, "E103", std::string(what) + " must be text or a map of languages, e.g. {en: ..., lt: ...}");
+        error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be text or a map of languages, e.g. {en: ..., lt: ...}");
         return out;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string lang = it->first.IsScalar() ? it->first.Scalar() : "";
         if (!is_language_code(lang)) {
-            error(it->first, "E104", "'" + lang + "' is not a language code", "use ISO 639-1 codes such as en, lt, nb");
+            error(it->first, DiagnosticCode::invalid_value, "'" + for_message(lang) + "' is not a language code", "use ISO 639-1 codes such as en, lt, nb");
             continue;
         }
         if (!it->second.IsScalar()) {
-            error(it->second, "E103", std::string(what) + " in '" + lang + "' must be text");
+            error(it->second, DiagnosticCode::wrong_node_type, std::string(what) + " in '" + lang + "' must be text");
             continue;
         }
         out.emplace_back(lang, it->second.Scalar());
@@ -244,7 +323,7 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
 }
 
 Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_name) {
-    return {Severity::error, "E103", "unexpected YAML structure: " + e.msg, {},
+    return {Severity::error, DiagnosticCode::wrong_node_type, "unexpected YAML structure: " + e.msg, {},
             Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}};
 }
 
@@ -254,4 +333,5 @@ std::string english(const Labels& labels, const std::string& fallback) {
     return labels.empty() ? fallback : labels.front().second;
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

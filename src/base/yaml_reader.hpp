@@ -10,7 +10,14 @@
 
 #include <kelias/diagnostic.hpp>
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
+
+/// Maps and lists nested in one YAML document. Readers walk documents recursively.
+constexpr int max_yaml_depth = 64;
+/// Nodes of one document, counting every node reached through an alias each time it is
+/// reached (a "billion laughs" document is small as text, huge as a tree to walk).
+constexpr std::size_t max_yaml_nodes = 1000000;
 
 /// Labels per language, e.g. {("en", "Coping"), ("lt", "Įveika")}.
 using Labels = std::vector<std::pair<std::string, std::string>>;
@@ -19,16 +26,17 @@ class YamlReader {
 public:
     YamlReader(std::string file, std::string_view text, std::vector<Diagnostic>& out);
 
-    /// Parses the text; nullopt (with E001 reported) on a syntax error.
+    /// Parses the text; nullopt on a syntax error (E001), on text over the limits below
+    /// (E107), or when the text holds no document at all (E103 at 1:1).
     std::optional<YAML::Node> parse();
 
     Location at(const YAML::Node& n) const;
     /// The place of byte `offset` inside scalar `n` (for errors inside expressions).
     Location at_offset(const YAML::Node& n, int offset) const;
 
-    void error(const YAML::Node& n, std::string code, std::string message, std::string hint = {});
-    void error(Location where, std::string code, std::string message, std::string hint = {});
-    void warning(const YAML::Node& n, std::string code, std::string message, std::string hint = {});
+    void error(const YAML::Node& n, DiagnosticCode code, std::string message, std::string hint = {});
+    void error(Location where, DiagnosticCode code, std::string message, std::string hint = {});
+    void warning(const YAML::Node& n, DiagnosticCode code, std::string message, std::string hint = {});
 
     bool expect_map(const YAML::Node& n, std::string_view what);
     bool expect_list(const YAML::Node& n, std::string_view what);
@@ -71,4 +79,5 @@ bool is_identifier(std::string_view s);
 /// True for an ISO 639-1 code, optionally with a region: `en`, `lt`, `pt-br`.
 bool is_language_code(std::string_view s);
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

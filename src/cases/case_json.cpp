@@ -2,14 +2,18 @@
 // builder. The shape is the case-file format of instruments/README.md.
 #include <kelias/rules.hpp>
 
-#include "cases/case_rows.hpp"
+#include <utility>
+
 #include "base/json_scanner.hpp"
 #include "base/json_writer.hpp"
+#include "base/text.hpp"
+#include "cases/case_rows.hpp"
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 namespace {
 
 using detail::CaseRowBuilder;
+using detail::for_message;
 using detail::JsonScanner;
 
 /// Why reading stopped: the JSON itself is malformed, or the case has the wrong shape.
@@ -28,7 +32,15 @@ public:
         json_.enter_object();
         bool first = true;
         std::string_view key;
+        bool seen[5] = {};  // case, as_of, facts, assessments, description
         while (json_.next_key(first, key)) {
+            const int slot = key == "case" ? 0 : key == "as_of" ? 1 : key == "facts" ? 2 : key == "assessments" ? 3 : key == "description" ? 4 : -1;
+            if (slot >= 0 && std::exchange(seen[slot], true)) {
+                const std::string message = "'" + std::string(key) + "' is given twice";
+                if (!json_.skip_value()) return Stop::syntax;
+                duplicate(message);
+                return stop_;
+            }
             if (key == "case") {
                 std::optional<std::string_view> text;
                 if (!scalar(text, [] { return std::string("case must be a single value"); })) return stop_;
@@ -42,7 +54,7 @@ public:
             } else if (key == "description") {
                 if (!json_.skip_value()) return Stop::syntax;
             } else {
-                shape_error("unknown key '" + std::string(key) + "' (a case has case, as_of, facts, assessments)");
+                shape_error("unknown key '" + for_message(key) + "' (a case has case, as_of, facts, assessments)");
                 return stop_;
             }
         }
@@ -53,11 +65,17 @@ public:
     const std::string& id() const noexcept { return id_; }
     std::optional<Date> as_of() const noexcept { return as_of_; }
     std::string& shape_error() noexcept { return shape_error_; }
+    bool duplicate_key() const noexcept { return duplicate_; }
 
 private:
     bool shape_error(std::string message) {
         shape_error_ = std::move(message);
         stop_ = Stop::shape;
+        return false;
+    }
+    bool duplicate(std::string message) {
+        shape_error(std::move(message));
+        duplicate_ = true;
         return false;
     }
     bool syntax_error() {
@@ -113,8 +131,9 @@ private:
         json_.enter_array();
         const int list = rows_.begin_list(position, name);
         bool first = true;
+        bool recording = list >= 0;
         for (std::size_t i = 0; json_.next_element(first); ++i) {
-            if (list >= 0) rows_.add_record(list);
+            if (recording) recording = rows_.add_record(list, name);
             if (json_.peek() == JsonScanner::Kind::null) {  // an empty record
                 if (!json_.skip_value()) return syntax_error();
                 continue;
@@ -126,7 +145,7 @@ private:
             while (json_.next_key(first_field, field)) {
                 std::optional<std::string_view> text;
                 if (!scalar(text, [&] { return "facts." + name + "[]." + std::string(field) + " must be a single value"; })) return false;
-                if (list >= 0) rows_.record_field(list, name, i, field, text.value_or(""));
+                if (recording) rows_.record_field(list, name, i, field, text.value_or(""));
             }
             if (json_.failed()) return syntax_error();
         }
@@ -154,7 +173,14 @@ private:
         std::map<std::string, std::string> ratings;
         bool first = true;
         std::string_view key;
+        bool seen[3] = {};  // date, ratings, scores
         while (json_.next_key(first, key)) {
+            const int slot = key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+            if (slot >= 0 && std::exchange(seen[slot], true)) {
+                const std::string message = "assessments." + id + "." + std::string(key) + " is given twice";
+                if (!json_.skip_value()) return syntax_error();
+                return duplicate(message);
+            }
             if (key == "date") {
                 if (!this->date(date, [&] { return "assessments." + id + ".date"; })) return false;
                 if (req && date) rows_.assessment_date(*req, *date);
@@ -172,14 +198,17 @@ private:
                 for (std::size_t position = 0; json_.next_key(first_member, name); ++position) {
                     std::optional<std::string_view> text;
                     if (!scalar(text, [&] { return path() + "." + std::string(name) + " must be a single value"; })) return false;
-                    if (is_ratings) ratings[std::string(name)] = std::string(text.value_or(""));
-                    else if (req) rows_.assessment_score(*req, position, name, text.value_or(""));
+                    if (!is_ratings) {
+                        if (req) rows_.assessment_score(*req, position, name, text.value_or(""));
+                    } else if (!ratings.emplace(std::string(name), std::string(text.value_or(""))).second) {
+                        return duplicate(path() + "." + for_message(name) + " is given twice");
+                    }
                 }
                 if (json_.failed()) return syntax_error();
             } else if (key == "assessor" || key == "purpose") {
                 if (!json_.skip_value()) return syntax_error();
             } else {
-                return shape_error("assessments." + id + ": unknown key '" + std::string(key) + "'");
+                return shape_error("assessments." + id + ": unknown key '" + for_message(key) + "'");
             }
         }
         if (json_.failed()) return syntax_error();
@@ -199,107 +228,95 @@ private:
     std::string id_;
     std::optional<Date> as_of_;
     std::string shape_error_;
+    bool duplicate_ = false;
     Stop stop_ = Stop::none;
 };
 
 // Cell text as a JSON value: bare when JSON reads it back as the same text.
-void append_cell(std::string& out, const std::string& text) {
+void cell(detail::JsonWriter& w, const std::string& text) {
     if (text == "true" || text == "false") {
-        out += text;
+        w.raw(text);
         return;
     }
     JsonScanner number(text);
     std::optional<std::string_view> spelled;
     if (number.peek() == JsonScanner::Kind::number && number.read_scalar(spelled) && number.finish() && spelled == text) {
-        out += text;
+        w.raw(text);
         return;
     }
-    detail::append_json_string(out, text);
+    w.string(text);
 }
 
-void append_cells(std::string& out, const std::map<std::string, std::string>& cells) {
-    out += '{';
-    bool first = true;
-    for (const auto& [name, text] : cells) {
-        if (!first) out += ',';
-        first = false;
-        detail::append_json_string(out, name);
-        out += ':';
-        append_cell(out, text);
+void cells(detail::JsonWriter& w, const std::map<std::string, std::string>& values) {
+    w.begin_object();
+    for (const auto& [name, text] : values) {
+        w.key(name);
+        cell(w, text);
     }
-    out += '}';
+    w.end_object();
 }
 
 }  // namespace
 
 std::string to_json(const CaseInput& c) {
-    std::string out = "{\"case\":";
-    detail::append_json_string(out, c.id);
-    if (c.as_of) out += ",\"as_of\":\"" + to_string(*c.as_of) + "\"";
-    out += ",\"facts\":";
-    append_cells(out, c.facts);
-    if (!c.lists.empty()) {
-        out.pop_back();  // the facts' closing brace
-        bool first = c.facts.empty();
-        for (const auto& [name, records] : c.lists) {
-            if (!first) out += ',';
-            first = false;
-            detail::append_json_string(out, name);
-            if (!records) {
-                out += ":null";
-                continue;
-            }
-            out += ":[";
-            for (std::size_t i = 0; i < records->size(); ++i) {
-                if (i) out += ',';
-                append_cells(out, (*records)[i]);
-            }
-            out += ']';
-        }
-        out += '}';
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object().key("case").string(c.id);
+    if (c.as_of) w.key("as_of").string(to_string(*c.as_of));
+    w.key("facts").begin_object();
+    for (const auto& [name, text] : c.facts) {
+        w.key(name);
+        cell(w, text);
     }
+    for (const auto& [name, records] : c.lists) {
+        w.key(name);
+        if (!records) {
+            w.null();
+            continue;
+        }
+        w.begin_array();
+        for (const auto& record : *records) cells(w, record);
+        w.end_array();
+    }
+    w.end_object();
     if (!c.assessments.empty()) {
-        out += ",\"assessments\":{";
-        for (std::size_t i = 0; i < c.assessments.size(); ++i) {
-            const AssessmentInput& a = c.assessments[i];
-            if (i) out += ',';
-            detail::append_json_string(out, a.instrument);
-            out += a.date ? ":{\"date\":\"" + to_string(*a.date) + "\"" : std::string(":{\"date\":null");
-            if (!a.ratings.empty()) {
-                out += ",\"ratings\":";
-                append_cells(out, a.ratings);
-            }
-            if (!a.scores.empty()) {
-                out += ",\"scores\":";
-                append_cells(out, a.scores);
-            }
-            out += '}';
+        w.key("assessments").begin_object();
+        for (const AssessmentInput& a : c.assessments) {
+            w.key(a.instrument).begin_object().key("date");
+            if (a.date) w.string(to_string(*a.date));
+            else w.null();
+            if (!a.ratings.empty()) cells(w.key("ratings"), a.ratings);
+            if (!a.scores.empty()) cells(w.key("scores"), a.scores);
+            w.end_object();
         }
-        out += '}';
+        w.end_object();
     }
-    out += '}';
+    w.end_object();
     return out;
 }
 
 JsonCaseAdded CaseBatch::add_json(std::string_view json, std::optional<Date> as_of) {
-    CaseRowBuilder& rows = CaseRowBuilder::start(*storage_);
+    constexpr std::string_view bom = "\xEF\xBB\xBF";  // spreadsheet exports start with one
+    if (json.starts_with(bom)) json.remove_prefix(bom.size());
+    CaseRowBuilder& rows = reader();
     JsonScanner scanner(json);
-    CaseJsonReader reader(scanner, rows);
-    const Stop stop = reader.read_case();
+    CaseJsonReader reading(scanner, rows);
+    const Stop stop = reading.read_case();
     JsonCaseAdded out;
-    out.case_id = reader.id();
+    out.case_id = detail::is_valid_utf8(reading.id()) ? reading.id() : detail::for_message(reading.id());
     if (stop == Stop::syntax) {
-        out.problems.push_back({Severity::error, "E703", "not valid JSON: " + scanner.error(), {}, {}});
+        out.problems.push_back({Severity::error, DiagnosticCode::malformed_case, "not valid JSON: " + scanner.error(), {}, {}});
         return out;
     }
     if (stop == Stop::shape) {
-        out.problems.push_back({Severity::error, "E703", std::move(reader.shape_error()), {}, {}});
+        out.problems.push_back({Severity::error, reading.duplicate_key() ? DiagnosticCode::duplicate_key : DiagnosticCode::malformed_case,
+                                std::move(reading.shape_error()), {}, {}});
         return out;
     }
-    const std::optional<Date> date = as_of ? as_of : reader.as_of();
-    if (!date) rows.problem("no as_of date", "give it in the case, or one date for the whole batch");
-    if (!rows.commit(*storage_, out.case_id, date)) out.problems = rows.problems();
+    const std::optional<Date> date = as_of ? as_of : reading.as_of();
+    if (!date) rows.problem(CasePath::as_of(), "missing", "give it in the case, or one date for the whole batch");
+    if (!rows.commit(*storage_, reading.id(), date)) out.problems = detail::to_diagnostics(rows.problems(), {}, nullptr);
     return out;
 }
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

@@ -4,41 +4,43 @@
 
 #include <kelias/scoring.hpp>
 
-#include "language/expression.hpp"
+#include "base/text.hpp"
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
-CaseRowBuilder::CaseRowBuilder(const RuleSetData& rd) : rd_(rd), d_(*rd.model) {
-    // Facts are the columns without a dot; instrument results are `id.score`.
-    for (const auto& [name, column] : d_.field_by_column)
-        if (name.find('.') == std::string::npos) facts_[name].column = static_cast<int>(column);
-    for (const auto& [name, list] : d_.list_index) facts_[name] = FactTarget{-1, list};
-    given_columns_.resize(rd.instruments.size());
+std::vector<Diagnostic> to_diagnostics(const std::vector<CaseProblem>& problems, const Location& where,
+                                       const std::map<CasePath, Location>* places) {
+    std::vector<Diagnostic> out;
+    for (const auto& p : problems) {
+        Location at = where;
+        if (places) {
+            if (auto it = places->find(p.path); it != places->end()) at = it->second;
+        }
+        out.push_back({Severity::error, p.code, p.path.to_string() + ": " + p.message, p.hint, at});
+    }
+    return out;
+}
+
+CaseRowBuilder::CaseRowBuilder(const RuleSetData& rd) : rd_(rd), m_(rd.model) {
+    for (const auto& [name, column] : rd.fact_columns) facts_[name].column = column;
+    for (const auto& [name, list] : m_.list_index) facts_[name] = FactTarget{-1, list};
     score_lookup_.resize(rd.instruments.size());
-    for (std::size_t i = 0; i < rd.instruments.size(); ++i) {
-        const std::string prefix = rd.instruments[i].id + ".";
-        for (const auto& [name, column] : d_.field_by_column)
-            if (name.starts_with(prefix) && name != prefix + "date")
-                given_columns_[i][std::string_view(name).substr(prefix.size())] = static_cast<int>(column);
-    }
-    values_.assign(d_.fields.size(), 0.0);
-    states_.assign(d_.fields.size(), unknown_state);
-    lists_.resize(d_.lists.size());
-    for (std::size_t l = 0; l < d_.lists.size(); ++l) {
-        lists_[l].values.resize(d_.lists[l].fields.size());
-        lists_[l].states.resize(d_.lists[l].fields.size());
+    values_.assign(m_.fields.size(), 0.0);
+    states_.assign(m_.fields.size(), unknown_state);
+    fact_given_.assign(m_.fields.size() + m_.lists.size(), 0);
+    lists_.resize(m_.lists.size());
+    for (std::size_t l = 0; l < m_.lists.size(); ++l) {
+        lists_[l].values.resize(m_.lists[l].fields.size());
+        lists_[l].states.resize(m_.lists[l].fields.size());
+        lists_[l].field_given.assign(m_.lists[l].fields.size(), 0);
     }
 }
 
-CaseRowBuilder& CaseRowBuilder::start(CaseBatch::Storage& s) {
-    if (!s.reader) s.reader = std::make_unique<CaseRowBuilder>(s.rules.data());
-    s.reader->forget_case();
-    return *s.reader;
-}
-
-void CaseRowBuilder::forget_case() {
+void CaseRowBuilder::start() {
     std::fill(values_.begin(), values_.end(), 0.0);
     std::fill(states_.begin(), states_.end(), unknown_state);
+    std::fill(fact_given_.begin(), fact_given_.end(), 0);
     for (auto& l : lists_) l.reset(PendingList::State::unset);
     assessments_.clear();
     seen_.clear();
@@ -46,13 +48,13 @@ void CaseRowBuilder::forget_case() {
     problems_.clear();
 }
 
-void CaseRowBuilder::problem(std::string message, std::string hint) {
-    problems_.push_back({Severity::error, "E601", std::move(message), std::move(hint), {}});
+void CaseRowBuilder::problem(CasePath path, std::string message, std::string hint, DiagnosticCode code) {
+    problems_.push_back({std::move(path), code, std::move(message), std::move(hint)});
 }
 
 const char* CaseRowBuilder::set_cell(int column, std::string_view text) {
     const auto c = static_cast<std::size_t>(column);
-    const ParsedCell cell = parse_field_cell(d_, d_.fields[c], d_.field_models[c].scale, text);
+    const ParsedCell cell = parse_field_cell(m_, m_.fields[c], m_.field_models[c].scale, text);
     if (cell.error) return cell.error;
     values_[c] = cell.value;
     states_[c] = static_cast<std::uint8_t>(cell.state);
@@ -68,19 +70,32 @@ CaseRowBuilder::FactTarget CaseRowBuilder::find_fact(std::size_t position, std::
 
 void CaseRowBuilder::unknown_fact(std::string_view name, const char* what) {
     std::vector<std::string> names;
-    for (const auto& [fact, _] : rd_.fact_types) names.push_back(fact.ends_with("[]") ? fact.substr(0, fact.size() - 2) : fact);
-    problem("facts." + std::string(name) + ": the rules have no such " + what, did_you_mean(std::string(name), names));
+    for (const auto& [fact, _] : facts_) names.emplace_back(fact);
+    std::sort(names.begin(), names.end());
+    problem(CasePath::fact(for_message(name)), std::string("the rules have no such ") + what,
+            did_you_mean(name, names));
+}
+
+bool CaseRowBuilder::first_time(std::size_t slot, std::string_view name) {
+    if (!fact_given_[slot]) {
+        fact_given_[slot] = 1;
+        return true;
+    }
+    problem(CasePath::fact(std::string(name)), "given twice", "keep one of them", DiagnosticCode::duplicate_key);
+    return false;
 }
 
 void CaseRowBuilder::fact(std::size_t position, std::string_view name, std::string_view text) {
     const FactTarget target = find_fact(position, name);
+    const std::size_t slot = target.list >= 0 ? m_.fields.size() + static_cast<std::size_t>(target.list) : static_cast<std::size_t>(target.column);
+    if ((target.list >= 0 || target.column >= 0) && !first_time(slot, name)) return;
     if (target.list >= 0) {
-        if (!text.empty()) problem("facts." + std::string(name) + ": expected a list of records");
+        if (!text.empty()) problem(CasePath::fact(std::string(name)), "expected a list of records");
         lists_[static_cast<std::size_t>(target.list)].reset(PendingList::State::omitted);
         return;
     }
     if (target.column < 0) return unknown_fact(name, "fact");
-    if (const char* error = set_cell(target.column, text)) problem("facts." + std::string(name) + ": " + error);
+    if (const char* error = set_cell(target.column, text)) problem(CasePath::fact(std::string(name)), error);
 }
 
 int CaseRowBuilder::begin_list(std::size_t position, std::string_view name) {
@@ -89,41 +104,53 @@ int CaseRowBuilder::begin_list(std::size_t position, std::string_view name) {
         unknown_fact(name, "list");
         return -1;
     }
+    if (!first_time(m_.fields.size() + static_cast<std::size_t>(target.list), name)) return -1;
     lists_[static_cast<std::size_t>(target.list)].reset(PendingList::State::given);
     return target.list;
 }
 
-void CaseRowBuilder::add_record(int list) {
+bool CaseRowBuilder::add_record(int list, std::string_view list_name) {
     PendingList& l = lists_[static_cast<std::size_t>(list)];
+    if (l.records == max_records_per_list) {
+        problem(CasePath::fact(std::string(list_name)),
+                "more than " + std::to_string(max_records_per_list) + " records", "a list fact holds at most that many per case",
+                DiagnosticCode::input_limit);
+    }
+    if (l.records >= max_records_per_list) return false;
     ++l.records;
+    std::fill(l.field_given.begin(), l.field_given.end(), 0);
     for (auto& v : l.values) v.push_back(0.0);
     for (auto& s : l.states) s.push_back(unknown_state);
+    return true;
 }
 
-void CaseRowBuilder::record_field(int list, std::string_view list_name, std::size_t record, std::string_view field,
-                                  std::string_view text) {
-    const ListModel& model = d_.lists[static_cast<std::size_t>(list)];
-    auto path = [&] { return "facts." + std::string(list_name) + "[" + std::to_string(record) + "]." + std::string(field); };
+void CaseRowBuilder::record_field(int list, std::string_view list_name, std::size_t record, std::string_view field, std::string_view text) {
+    const ListModel& model = m_.lists[static_cast<std::size_t>(list)];
+    const CasePath path = CasePath::record_field(std::string(list_name), record, for_message(field));
     auto f = std::find(model.field_names.begin(), model.field_names.end(), field);
-    if (f == model.field_names.end()) return problem(path() + ": no such field", did_you_mean(std::string(field), model.field_names));
+    if (f == model.field_names.end()) return problem(path, "no such field", did_you_mean(field, model.field_names));
     const auto fi = static_cast<std::size_t>(f - model.field_names.begin());
-    const ParsedCell cell = parse_field_cell(d_, model.fields[fi], model.field_models[fi].scale, text);
-    if (cell.error) return problem(path() + ": " + cell.error);
     PendingList& l = lists_[static_cast<std::size_t>(list)];
+    if (l.records == 0) return;
+    if (l.field_given[fi]) return problem(path, "given twice", "keep one of them", DiagnosticCode::duplicate_key);
+    l.field_given[fi] = 1;
+    const ParsedCell cell = parse_field_cell(m_, model.fields[fi], model.field_models[fi].scale, text);
+    if (cell.error) return problem(path, cell.error);
     l.values[fi].back() = cell.value;
     l.states[fi].back() = static_cast<std::uint8_t>(cell.state);
 }
 
 const RequiredInstrument* CaseRowBuilder::begin_assessment(std::string_view id) {
+    const CasePath path = CasePath::assessment(for_message(id));
     auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(), [&](const RequiredInstrument& r) { return r.id == id; });
     if (req == rd_.instruments.end()) {
         std::vector<std::string> ids;
         for (const auto& r : rd_.instruments) ids.push_back(r.id);
-        problem("assessments." + std::string(id) + ": the rules read no such instrument", did_you_mean(std::string(id), ids));
+        problem(path, "the rules read no such instrument", did_you_mean(id, ids));
         return nullptr;
     }
     if (std::find(seen_.begin(), seen_.end(), &*req) != seen_.end()) {
-        problem("assessments." + std::string(id) + ": given twice", "give the latest assessment only");
+        problem(path, "given twice", "give the latest assessment only", DiagnosticCode::duplicate_key);
         return nullptr;
     }
     seen_.push_back(&*req);
@@ -138,34 +165,46 @@ void CaseRowBuilder::assessment_date(const RequiredInstrument& req, Date date) {
     states_[c] = known_state;
 }
 
-void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name,
-                                      std::string_view text) {
+void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name, std::string_view text) {
     const auto instrument = static_cast<std::size_t>(&req - rd_.instruments.data());
+    const CasePath path = CasePath::score(req.id, for_message(name));
     const int column = score_lookup_[instrument].find(position, name, [&](std::string_view n) {
-        auto it = given_columns_[instrument].find(n);
-        return it == given_columns_[instrument].end() ? -1 : it->second;
+        auto it = req.given_columns.find(std::string(n));
+        return it == req.given_columns.end() ? -1 : it->second;
     });
     if (column < 0) {
         std::vector<std::string> names;
         for (const auto& s : req.instrument.scores()) names.push_back(s.id);
-        return problem("assessments." + req.id + ".scores." + std::string(name) + ": " + req.instrument.key() +
-                           " has no such score or outcome field",
-                       did_you_mean(std::string(name), names));
+        return problem(path, req.instrument.key() + " has no such score or outcome field", did_you_mean(name, names));
     }
+    if (std::find(scored_columns_.begin(), scored_columns_.end(), column) != scored_columns_.end())
+        return problem(path, "given twice", "keep one of them", DiagnosticCode::duplicate_key);
     scored_columns_.push_back(column);
-    if (const char* error = set_cell(column, text))
-        problem("assessments." + req.id + ".scores." + std::string(name) + ": " + error);
+    if (const char* error = set_cell(column, text)) problem(path, error);
 }
 
 void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
                                         std::optional<Date> date) {
-    const std::string path = "assessments." + req.id;
+    // Each rating checked on its own, so that every problem names its column.
+    bool fits = true;
+    for (const auto& [column, text] : ratings) {
+        const CasePath path = CasePath::rating(req.id, for_message(column));
+        const auto field = req.instrument.find_field(column);
+        if (!field) {
+            problem(path, req.instrument.key() + " has no such column", field.error().front().hint);
+            fits = false;
+        } else if (const char* error = parse_cell(req.instrument, *field, text).error) {
+            problem(path, error);
+            fits = false;
+        }
+    }
+    if (!fits) return;
     Assessment input;
     input.as_of = date;
     input.cells = ratings;
     auto scored = score(req.instrument, input);
     if (!scored) {
-        for (const auto& d : scored.diagnostics()) problem(path + ".ratings: " + d.message, d.hint);
+        for (const auto& d : scored.error()) problem(CasePath::assessment(req.id), d.message, d.hint);
         return;
     }
     // Results given under `scores:` win over the same results scored from ratings.
@@ -173,16 +212,19 @@ void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req, const std
     for (const auto& [s, column] : req.score_columns) {
         const Value& v = scored->scores[s].second;
         if (v.kind == Value::Kind::unknown || given(column)) continue;
-        if (const char* error = set_cell(column, v.to_string())) problem(path + "." + scored->scores[s].first + ": " + error);
+        if (const char* error = set_cell(column, v.to_string()))
+            problem(CasePath::score(req.id, scored->scores[s].first), error);
     }
     for (const auto& [f, column] : req.field_columns) {
         auto it = ratings.find(req.instrument.fields()[f].column);
         if (it == ratings.end() || given(column)) continue;
-        if (const char* error = set_cell(column, it->second)) problem(path + ".ratings." + it->first + ": " + error);
+        if (const char* error = set_cell(column, it->second))
+            problem(CasePath::rating(req.id, it->first), error);
     }
 }
 
 bool CaseRowBuilder::commit(CaseBatch::Storage& s, std::string_view id, std::optional<Date> as_of) {
+    if (!is_valid_utf8(id)) problem(CasePath::case_id(), "the id is not valid UTF-8", "ids are text; check the file's encoding");
     if (!problems_.empty()) return false;
     const std::size_t row = s.ids.size();
     s.ids.emplace_back(id);
@@ -204,11 +246,12 @@ bool CaseRowBuilder::commit(CaseBatch::Storage& s, std::string_view id, std::opt
                 store.values[f].insert(store.values[f].end(), pending.values[f].begin(), pending.values[f].end());
                 store.states[f].insert(store.states[f].end(), pending.states[f].begin(), pending.states[f].end());
             }
-            store.record_row.insert(store.record_row.end(), pending.records, static_cast<Eigen::Index>(row));
+            store.record_row.insert(store.record_row.end(), pending.records, static_cast<std::int64_t>(row));
         }
-        store.offsets.push_back(static_cast<Eigen::Index>(store.record_row.size()));
+        store.offsets.push_back(static_cast<std::int64_t>(store.record_row.size()));
     }
     return true;
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

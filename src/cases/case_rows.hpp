@@ -1,8 +1,8 @@
 #pragma once
 // Reading one case into a CaseBatch row: every fact, record and assessment checked against
-// the rule set, problems named by their path in the case file, and the row appended only
-// when there is none. CaseBatch::add (from a CaseInput) and CaseBatch::add_json (from JSON
-// text) both drive this one reader, so they accept and refuse exactly the same cases.
+// the rule set, problems named by their path in the case, and the row appended only when
+// there is none. CaseBatch::add (from a CaseInput) and CaseBatch::add_json (from JSON text)
+// both drive this one reader, so they accept and refuse exactly the same cases.
 #include <map>
 #include <optional>
 #include <string>
@@ -13,9 +13,11 @@
 #include <kelias/diagnostic.hpp>
 #include <kelias/rules.hpp>
 
-#include "model/rules_model.hpp"
+#include "model/case_columns.hpp"
+#include "model/rule_set_data.hpp"
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 /// Name lookups that remember the name read at each position of the last case. The cases
 /// of one file list their members in one order, so most lookups are one comparison.
@@ -35,12 +37,27 @@ private:
     std::vector<std::pair<std::string, Target>> seen_;
 };
 
+/// Records one list fact of one case may hold; more is an input error (E801).
+constexpr std::size_t max_records_per_list = 10000;
+
+/// A problem of one case: where in the case, and what.
+struct CaseProblem {
+    CasePath path;
+    DiagnosticCode code = DiagnosticCode::case_mismatch;
+    std::string message;  // without the path
+    std::string hint;
+};
+
+/// Turns problems into diagnostics `path: message`, placed where `places` says (when given).
+std::vector<Diagnostic> to_diagnostics(const std::vector<CaseProblem>& problems, const Location& where,
+                                       const std::map<CasePath, Location>* places);
+
 class CaseRowBuilder {
 public:
     explicit CaseRowBuilder(const RuleSetData& rd);
 
-    /// The batch's builder (made on first use), ready for a new case.
-    static CaseRowBuilder& start(CaseBatch::Storage& s);
+    /// Forgets the previous case.
+    void start();
 
     /// The `position`-th fact of the case (0, 1, ...: it only speeds up the name lookup):
     /// a scalar, or `null`/empty for a list (the list is then omitted).
@@ -48,8 +65,9 @@ public:
     /// The list fact `name` at `position`: its index, or -1 after reporting an unknown
     /// name. The list is given, with no records yet.
     int begin_list(std::size_t position, std::string_view name);
-    /// Appends an empty record to list `list` (every field unknown).
-    void add_record(int list);
+    /// Appends an empty record to list `list` (every field unknown); false (reported) past
+    /// max_records_per_list.
+    bool add_record(int list, std::string_view list_name);
     /// A field of the last record of list `list`; `list_name` and `record` name it in problems.
     void record_field(int list, std::string_view list_name, std::size_t record, std::string_view field, std::string_view text);
 
@@ -59,13 +77,12 @@ public:
     /// The `position`-th score or outcome field given already scored (`scores:`).
     void assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name, std::string_view text);
     /// Ratings, scored with the instrument; the scores and outcome fields fill the columns.
-    void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
-                            std::optional<Date> date);
+    void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings, std::optional<Date> date);
 
-    /// Reports a problem of the case (E601): `path: message`.
-    void problem(std::string message, std::string hint = {});
+    /// Reports a problem of the case.
+    void problem(CasePath path, std::string message, std::string hint = {}, DiagnosticCode code = DiagnosticCode::case_mismatch);
 
-    const std::vector<Diagnostic>& problems() const noexcept { return problems_; }
+    const std::vector<CaseProblem>& problems() const noexcept { return problems_; }
     /// Appends the case to `s` when no problem was found; false otherwise.
     bool commit(CaseBatch::Storage& s, std::string_view id, std::optional<Date> as_of);
 
@@ -80,22 +97,25 @@ private:
     /// Stages a cell; the reason when the text is not valid for the column.
     const char* set_cell(int column, std::string_view text);
     void unknown_fact(std::string_view name, const char* what);
+    /// False (reported) when the fact was given before in this case.
+    bool first_time(std::size_t slot, std::string_view name);
 
     const RuleSetData& rd_;
-    const InstrumentData& d_;
+    const Model& m_;
     std::unordered_map<std::string_view, FactTarget> facts_;
     std::vector<double> values_;
     std::vector<std::uint8_t> states_;
-    std::vector<std::unordered_map<std::string_view, int>> given_columns_;  // per instrument: score or field -> column
-    std::vector<int> scored_columns_;
+    std::vector<char> fact_given_;  // per column and per list (after the columns): named once already
+    std::vector<int> scored_columns_;  // columns given under `scores:` in the current assessment
     PositionalLookup<FactTarget> fact_lookup_;
-    std::vector<PositionalLookup<int>> score_lookup_;  // per instrument  // columns given under `scores:` in the current assessment
+    std::vector<PositionalLookup<int>> score_lookup_;  // per instrument
 
     struct PendingList {
         enum class State : std::uint8_t { unset, omitted, given } state = State::unset;
         std::size_t records = 0;
         std::vector<std::vector<double>> values;        // per field
         std::vector<std::vector<std::uint8_t>> states;  // per field
+        std::vector<char> field_given;                  // per field, in the last record
         void reset(State to) {
             state = to;
             records = 0;
@@ -103,11 +123,11 @@ private:
             for (auto& s : states) s.clear();
         }
     };
-    void forget_case();
     std::vector<PendingList> lists_;
     std::vector<std::uint16_t> assessments_;  // indices into rd_.instruments
     std::vector<const RequiredInstrument*> seen_;
-    std::vector<Diagnostic> problems_;
+    std::vector<CaseProblem> problems_;
 };
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

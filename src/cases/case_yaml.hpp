@@ -1,5 +1,6 @@
 #pragma once
-// Cases (facts, lists, assessments) read from YAML or JSON: case files and rule tests.
+// Cases (facts, lists, assessments) read from YAML or JSON text: case files and the test
+// cases embedded in rule sets. Every value's place is recorded in CaseInput::places.
 #include <optional>
 
 #include <yaml-cpp/yaml.h>
@@ -8,10 +9,13 @@
 
 #include "base/yaml_reader.hpp"
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 /// Reads `as_of`, `facts` and `assessments` of `n` (and `case` when `is_case_file`).
-/// Structural problems are reported through `r`; nullopt when any was found.
+/// Structural problems (wrong shapes, bad dates, keys given twice) are reported through
+/// `r`; nullopt when any was found.
 std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool is_case_file);
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -1,7 +1,6 @@
-// `kelias score`: ratings in (CSV or JSONL), scores out, rejected rows reported.
-#include <algorithm>
+// `kelias score`: the CLI's side of a scoring run (arguments, messages, exit code); the
+// reading, scoring and writing are the library's (kelias/ratings_io.hpp).
 #include <cstdio>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,255 +8,183 @@
 #include <unistd.h>
 
 #include <fmt/core.h>
-#include <kelias/date.hpp>
-#include <kelias/ratings.hpp>
-#include <kelias/scoring.hpp>
+#include <kelias/output_file.hpp>
+#include <kelias/ratings_io.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_code.hpp"
-#include "cli/input_file.hpp"
 #include "cli/instrument_lookup.hpp"
-#include "cli/output.hpp"
-#include "cli/parallel.hpp"
 #include "cli/progress.hpp"
-#include "cli/score_input.hpp"
-#include "cli/score_output.hpp"
 
 namespace kelias::cli {
 namespace {
 
-// Rows per chunk: large enough for score_batch to spread blocks over the cores, small
-// enough that a chunk's batch stays a few tens of MB.
-constexpr std::size_t chunk_rows = 64 * 1024;
-
 bool is_jsonl_name(const std::string& path) { return path.ends_with(".jsonl") || path.ends_with(".ndjson"); }
 
-InputFormat input_format_of(const ScoreOptions& o) {
-    if (o.input_format) return *o.input_format == "jsonl" ? InputFormat::jsonl : InputFormat::csv;
-    return is_jsonl_name(o.input) ? InputFormat::jsonl : InputFormat::csv;
+RatingsFormat input_format_of(const ScoreOptions& o) {
+    if (o.input_format) return *o.input_format == "jsonl" ? RatingsFormat::jsonl : RatingsFormat::csv;
+    return is_jsonl_name(o.input) ? RatingsFormat::jsonl : RatingsFormat::csv;
 }
 
-OutputFormat output_format_of(const ScoreOptions& o) {
-    if (o.format) return *o.format == "jsonl" ? OutputFormat::jsonl : OutputFormat::csv;
-    return is_jsonl_name(o.output) ? OutputFormat::jsonl : OutputFormat::csv;
+ScoresFormat output_format_of(const ScoreOptions& o) {
+    if (o.format) return *o.format == "jsonl" ? ScoresFormat::jsonl : ScoresFormat::csv;
+    return is_jsonl_name(o.output) ? ScoresFormat::jsonl : ScoresFormat::csv;
+}
+
+char delimiter_of(const std::string& name) { return name == "tab" || name == "\\t" ? '\t' : name.front(); }
+
+// Columns that do not fit the instrument are a usage error (1); an input that cannot be
+// read, changed, or passed a limit is exit 2.
+int input_failure_code(const std::vector<Diagnostic>& ds) {
+    for (const auto& d : ds)
+        if (d.code == DiagnosticCode::unreadable_file || d.code == DiagnosticCode::input_limit || d.code == DiagnosticCode::input_changed ||
+            d.code == DiagnosticCode::unwritable_output)
+            return exit_unreadable;
+    return exit_usage;
 }
 
 void print_error(const std::string& message) { fmt::print(stderr, "kelias: {}\n", message); }
 
-class ScoreRun {
+class ScoreCommand {
 public:
-    explicit ScoreRun(const ScoreOptions& options) : options_(options) {}
-    int run();
+    explicit ScoreCommand(const ScoreOptions& options) : o_(options) {}
+
+    int run() {
+        std::optional<Date> as_of;
+        if (o_.as_of && !(as_of = parse_date(*o_.as_of))) {
+            print_error(fmt::format("--as-of '{}' is not a date YYYY-MM-DD", *o_.as_of));
+            return exit_usage;
+        }
+        const LoadedInstrument loaded = load_instrument_arg(o_.instrument);
+        if (!loaded.instrument) return loaded.exit_code;
+        const Instrument& instrument = *loaded.instrument;
+        loaded_key_ = instrument.key();
+        if (o_.input == "-" && isatty(STDIN_FILENO) == 1)
+            print_error("reading ratings from the terminal; end with Ctrl-D (or give an input file)");
+        auto reader = RatingsReader::open(instrument, o_.input,
+                                          {.format = input_format_of(o_),
+                                           .delimiter = o_.delimiter ? delimiter_of(*o_.delimiter) : '\0',
+                                           .id_column = o_.id_column,
+                                           .pass_through = o_.keep,
+                                           .date_column = o_.date_column,
+                                           .as_of = as_of,
+                                           .threads = o_.threads,
+                                           .max_line_bytes = o_.limits.max_line,
+                                           .max_stream_bytes = o_.limits.max_input});
+        print(reader.diagnostics());
+        if (!reader) return input_failure_code(reader.error());
+        if (int code = open_outputs(loaded.path)) return code;
+        const ScoreWriter writer(instrument, {.format = output_format_of(o_),
+                                              .delimiter = reader->delimiter(),
+                                              .id_column = o_.id_column,
+                                              .pass_through = reader->pass_through()});
+        Progress progress(reader->total_bytes().value_or(0));
+        auto summary = score_ratings(instrument, *reader, writer, output_, {.threads = o_.threads, .explain_id = o_.explain}, events(progress));
+        progress.finish();
+        if (!flush_rejects()) return exit_unreadable;
+        if (!summary) {
+            print(summary.error());
+            // A JSON line with a key that is no column: the input does not fit the instrument.
+            return input_failure_code(summary.error());
+        }
+        return finish(*summary);
+    }
 
 private:
-    int prepare_as_of();
-    int open_outputs();
-    std::optional<InputFailure> process_chunk(RowReader& reader);
-    void report_checks(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores);
-    void write_rows(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores);
-    void explain_if_present(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores);
-    bool write_output(std::string_view data);
-    int finish();
-
-    const ScoreOptions& options_;
-    std::optional<Instrument> instrument_;
-    std::optional<Date> as_of_;
-    std::unique_ptr<RatingsBatch> batch_;
-    Chunk chunk_;
-    std::optional<ScoreFormatter> formatter_;
-    OutputFile output_;
-    OutputFile rejects_file_;
-    std::unique_ptr<RejectLog> rejects_;
-    std::vector<std::string> buffers_;  ///< one per formatting thread, reused across chunks
-    std::vector<RowProblem> check_problems_;
-    std::size_t rows_read_ = 0, rows_rejected_ = 0;
-    std::size_t warnings_ = 0;
-    bool io_failed_ = false;
-    bool explain_found_ = false, explain_rejected_ = false;
-    std::string explanation_;
-};
-
-int ScoreRun::prepare_as_of() {
-    if (!options_.as_of) return exit_ok;
-    as_of_ = parse_date(*options_.as_of);
-    if (as_of_) return exit_ok;
-    print_error(fmt::format("--as-of '{}' is not a date YYYY-MM-DD", *options_.as_of));
-    return exit_usage;
-}
-
-int ScoreRun::open_outputs() {
-    std::string error;
-    if (!output_.open(options_.output, error)) {
-        print_error(error);
-        return exit_usage;
-    }
-    if (options_.rejects && !rejects_file_.open(*options_.rejects, error)) {
-        print_error(error);
-        return exit_usage;
-    }
-    rejects_ = std::make_unique<RejectLog>(options_.rejects ? &rejects_file_ : nullptr);
-    if (!rejects_->begin(error) || !write_output(formatter_->header())) {
-        if (!error.empty()) print_error(error);
-        return exit_unreadable;
-    }
-    return exit_ok;
-}
-
-bool ScoreRun::write_output(std::string_view data) {
-    std::string error;
-    if (output_.write(data, error)) return true;
-    print_error(error);
-    io_failed_ = true;
-    return false;
-}
-
-int ScoreRun::run() {
-    if (int code = prepare_as_of()) return code;
-    LoadedInstrument loaded = load_instrument_arg(options_.instrument);
-    if (!loaded.instrument) return loaded.exit_code;
-    instrument_ = std::move(loaded.instrument);
-
-    if (options_.input == "-" && isatty(STDIN_FILENO) == 1)
-        fmt::print(stderr, "kelias: reading ratings from the terminal; end with Ctrl-D (or give an input file)\n");
-    InputText input;
-    std::string error;
-    if (!input.open(options_.input, error)) {
-        print_error(error);
-        return exit_unreadable;
-    }
-    const std::string source_name = options_.input == "-" ? "<stdin>" : options_.input;
-    RowReader reader(*instrument_, input.text(),
-                     {input_format_of(options_), options_.id_column, source_name, options_.threads, as_of_});
-    if (auto failure = reader.start()) {
-        print_error(failure->message);
-        return failure->exit_code;
-    }
-    formatter_.emplace(*instrument_, output_format_of(options_), options_.id_column);
-    if (int code = open_outputs()) return code;
-
-    batch_ = std::make_unique<RatingsBatch>(*instrument_, 0);
-    Progress progress(input.text().size());
-    while (!reader.done()) {
-        if (auto failure = process_chunk(reader)) {
-            progress.finish();
-            print_error(failure->message);
-            return failure->exit_code;
+    int open_outputs(const std::string& instrument_path) {
+        const std::vector<std::string> inputs = {o_.input, instrument_path};
+        if (auto problem = output_.open(o_.output, inputs)) {
+            print(*problem);
+            return exit_unreadable;
         }
-        if (io_failed_) return exit_unreadable;
-        progress.update(reader.bytes_done());
-    }
-    progress.finish();
-    return finish();
-}
-
-std::optional<InputFailure> ScoreRun::process_chunk(RowReader& reader) {
-    if (auto failure = reader.next(*batch_, chunk_, chunk_rows)) return failure;
-    const ScoreBatch scores = score_batch(*instrument_, *batch_, {options_.threads, true});
-    rows_read_ += batch_->rows();
-    report_checks(chunk_, *batch_, scores);
-    write_rows(chunk_, *batch_, scores);
-    if (options_.explain && !explain_found_) explain_if_present(chunk_, *batch_, scores);
-    return std::nullopt;
-}
-
-void ScoreRun::report_checks(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores) {
-    check_problems_.clear();
-    std::string warnings;
-    for (const CheckFinding& f : scores.findings()) {
-        if (chunk.bad[f.row]) continue;  // not scored: its cell problems are what matters
-        const std::string item = f.item.empty() ? std::string() : fmt::format(" (item {})", f.item);
-        if (f.severity == Severity::error) {
-            check_problems_.push_back({chunk.lines[f.row], batch.id(f.row), {}, fmt::format("error[{}]: {}{}", f.check, f.message, item)});
-        } else if (++warnings_ <= options_.max_warnings) {
-            warnings += fmt::format("{}: warning[{}]: {}{}\n", row_label(chunk.lines[f.row], batch.id(f.row)), f.check, f.message, item);
+        if (!o_.rejects) return exit_ok;
+        std::vector<std::string> taken = inputs;
+        taken.push_back(o_.output);
+        if (auto problem = rejects_file_.open(*o_.rejects, taken)) {
+            print(*problem);
+            return exit_unreadable;
         }
+        rejects_ = rejects_csv_header();
+        return exit_ok;
     }
-    std::fwrite(warnings.data(), 1, warnings.size(), stderr);
 
-    // Both lists are in row order: merge them so that the report is too.
-    std::vector<RowProblem> all;
-    all.reserve(chunk.problems.size() + check_problems_.size());
-    std::merge(chunk.problems.begin(), chunk.problems.end(), check_problems_.begin(), check_problems_.end(),
-               std::back_inserter(all), [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
-    for (const auto& p : all) rejects_->add(p);
-    std::string error;
-    if (!rejects_->flush(error)) {
-        print_error(error);
-        io_failed_ = true;
-    }
-}
-
-void ScoreRun::write_rows(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores) {
-    const std::size_t parts = thread_count(batch.rows(), options_.threads);
-    buffers_.resize(parts);
-    std::vector<std::size_t> rejected(parts, 0);
-    for_each_slice(batch.rows(), parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
-        // Work on locals: neighbouring std::string headers share a cache line.
-        std::string out = std::move(buffers_[part]);
-        out.clear();
-        std::size_t skipped = 0;
-        for (std::size_t r = begin; r < end; ++r) {
-            if (chunk.bad[r] || scores.rejected(r)) {
-                ++skipped;
-                continue;
+    ScoreRunEvents events(Progress& progress) {
+        ScoreRunEvents e;
+        e.rejected = [this](const RowProblem& p) {
+            if (o_.rejects) {
+                append_reject(rejects_, p);
+                if (rejects_.size() > (std::size_t{1} << 20)) flush_rejects();
+                return;
             }
-            formatter_->append_row(out, batch.id(r), scores, r);
-        }
-        buffers_[part] = std::move(out);
-        rejected[part] = skipped;
-    });
-    for (std::size_t part = 0; part < parts; ++part) {
-        rows_rejected_ += rejected[part];
-        if (!write_output(buffers_[part])) return;
+            fmt::print(stderr, "{}{}: {}\n", row_label(p.line, p.id), p.column.empty() ? "" : ": column " + p.column, p.reason);
+        };
+        e.check_warning = [this](std::size_t line, std::string_view id, const CheckFinding& f) {
+            if (++warnings_ > o_.max_warnings) return;
+            fmt::print(stderr, "{}: warning[{}]: {}{}\n", row_label(line, id), f.check, f.message,
+                       f.item.empty() ? std::string() : fmt::format(" (item {})", f.item));
+        };
+        e.warning = [](const Diagnostic& d) { print(d); };
+        e.progress = [&progress](std::uint64_t done, std::optional<std::uint64_t>) { progress.update(done); };
+        return e;
     }
-}
 
-void ScoreRun::explain_if_present(const Chunk& chunk, const RatingsBatch& batch, const ScoreBatch& scores) {
-    const bool json = output_format_of(options_) == OutputFormat::jsonl;
-    for (std::size_t r = 0; r < batch.rows(); ++r) {
-        if (batch.id(r) != *options_.explain) continue;
-        if (chunk.bad[r] || scores.rejected(r)) {
-            explain_rejected_ = true;
-            continue;
+    bool flush_rejects() {
+        if (!o_.rejects || rejects_.empty() || rejects_failed_) return !rejects_failed_;
+        if (auto problem = rejects_file_.write(rejects_)) {
+            print(*problem);
+            rejects_failed_ = true;
         }
-        explain_found_ = true;
-        if (!json) explanation_ += fmt::format("explanation of row {} ({}):\n", chunk.lines[r], scores.instrument_key());
-        for (const ScoreInfo& score : instrument_->scores()) {
-            if (score.hidden) continue;
-            auto explained = explain(*instrument_, batch, r, score.id);
-            if (!explained) continue;  // cannot happen: the id comes from the instrument
-            explanation_ += json ? to_json(*explained) + "\n" : to_text(*explained);
-        }
-        return;
+        rejects_.clear();
+        return !rejects_failed_;
     }
-}
 
-int ScoreRun::finish() {
-    if (options_.explain && !explain_found_) {
-        print_error(explain_rejected_ ? "--explain: the row with that id was rejected, so it has no scores to explain"
-                                      : "--explain: no row has that id");
-        return exit_usage;
+    int finish(const ScoreRunSummary& summary) {
+        if (o_.explain && summary.explained.empty()) {
+            print_error(summary.explain_id_rejected ? "--explain: the row with that id was rejected, so it has no scores to explain"
+                                                    : "--explain: no row has that id");
+            return exit_usage;
+        }
+        if (auto problem = output_.commit()) {
+            print(*problem);
+            return exit_unreadable;
+        }
+        if (o_.rejects) {
+            if (auto problem = rejects_file_.commit()) {
+                print(*problem);
+                return exit_unreadable;
+            }
+        }
+        if (!summary.explained.empty() && !print_explanations(summary)) return exit_unreadable;
+        if (warnings_ > o_.max_warnings) print_error(fmt::format("{} more check warnings not shown (--max-warnings)", warnings_ - o_.max_warnings));
+        if (summary.rows_rejected == 0) return exit_ok;
+        print_error(fmt::format("{} of {} rows rejected{}", summary.rows_rejected, summary.rows_read,
+                                o_.rejects ? fmt::format(" (listed in {})", *o_.rejects) : std::string()));
+        return exit_rejected;
     }
-    std::string error;
-    if (!output_.commit(error) || (options_.rejects && !rejects_file_.commit(error))) {
-        print_error(error);
-        return exit_unreadable;
-    }
-    if (!explanation_.empty()) {
+
+    // To stderr when the scores go to stdout; to stdout when they go to a file.
+    bool print_explanations(const ScoreRunSummary& summary) const {
+        const bool json = output_format_of(o_) == ScoresFormat::jsonl;
+        std::string text;
+        for (const auto& row : summary.explained) {
+            if (!json) text += fmt::format("explanation of row {} ({}):\n", row.line, loaded_key_);
+            for (const auto& e : row.scores) text += json ? to_json(e) + "\n" : to_text(e);
+        }
         std::FILE* to = output_.is_stdout() ? stderr : stdout;
-        std::fwrite(explanation_.data(), 1, explanation_.size(), to);
-        std::fflush(to);
+        std::fwrite(text.data(), 1, text.size(), to);
+        return to == stderr || flush_stdout();
     }
-    if (warnings_ > options_.max_warnings)
-        print_error(fmt::format("{} more check warnings not shown (--max-warnings)", warnings_ - options_.max_warnings));
-    if (rows_rejected_ == 0) return exit_ok;
-    print_error(fmt::format("{} of {} rows rejected{}", rows_rejected_, rows_read_,
-                            options_.rejects ? fmt::format(" (listed in {})", *options_.rejects) : std::string()));
-    return exit_rejected;
-}
+
+    const ScoreOptions& o_;
+    OutputFile output_, rejects_file_;
+    std::string rejects_;
+    bool rejects_failed_ = false;
+    std::size_t warnings_ = 0;
+    std::string loaded_key_;
+};
 
 }  // namespace
 
-int run_score(const ScoreOptions& options) { return ScoreRun(options).run(); }
+int run_score(const ScoreOptions& options) { return ScoreCommand(options).run(); }
 
 }  // namespace kelias::cli

@@ -1,6 +1,8 @@
 #pragma once
 /// \file commands.hpp
 /// The commands of the `kelias` CLI. Each returns the process exit code (exit_code.hpp).
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,18 +13,28 @@ int run_instrument_validate(const std::vector<std::string>& files);
 int run_instrument_test(const std::vector<std::string>& files);
 int run_instrument_show(const std::string& id_or_file, bool json);
 
+/// Limits on inputs, shared by `score` and `eligibility`.
+struct InputLimits {
+    std::size_t max_line = std::size_t{1} << 20;          ///< bytes of one record
+    std::uint64_t max_input = std::uint64_t{64} << 30;    ///< bytes of a pipe or device
+};
+
 struct ScoreOptions {
-    std::string instrument;             ///< id or file
-    std::string input = "-";            ///< "-" = stdin
-    std::string output = "-";           ///< "-" = stdout
-    std::optional<std::string> format;  ///< csv | jsonl (default: from -o's extension, else csv)
+    std::string instrument;                   ///< id or file
+    std::string input = "-";                  ///< "-" = stdin
+    std::string output = "-";                 ///< "-" = stdout
+    std::optional<std::string> format;        ///< csv | jsonl (default: from -o's extension, else csv)
     std::optional<std::string> input_format;  ///< csv | jsonl (default: from the input's extension)
+    std::optional<std::string> delimiter;     ///< , ; tab (default: from the header; output uses the same)
     std::optional<std::string> rejects;       ///< rejects CSV; stderr when not given
     std::string id_column = "id";
-    std::optional<std::string> explain;  ///< id of the row to explain
-    std::optional<std::string> as_of;    ///< assessment date for every row
-    unsigned threads = 0;                ///< 0 = one per core
-    std::size_t max_warnings = 100;      ///< check warnings printed before they are only counted
+    std::vector<std::string> keep;            ///< columns passed through to the output
+    std::optional<std::string> date_column;   ///< per-row assessment dates
+    std::optional<std::string> explain;       ///< id of the rows to explain
+    std::optional<std::string> as_of;         ///< assessment date for every row
+    unsigned threads = 0;                     ///< 0 = one per core
+    std::size_t max_warnings = 100;           ///< check warnings printed before they are only counted
+    InputLimits limits;
 };
 
 int run_score(const ScoreOptions& options);
@@ -44,6 +56,7 @@ struct EligibilityOptions {
     unsigned threads = 0;
     std::size_t chunk = 20000;                ///< JSONL cases decided and written at a time
     bool brief = false;                       ///< decisions only: no reasons, missing facts or dates
+    InputLimits limits;
 };
 
 int run_eligibility(const EligibilityOptions& options);

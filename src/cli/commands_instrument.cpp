@@ -5,7 +5,6 @@
 #include <vector>
 
 #include <fmt/core.h>
-#include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 #include <kelias/instrument_test.hpp>
 
@@ -14,44 +13,20 @@
 #include "cli/instrument_lookup.hpp"
 
 namespace kelias::cli {
-namespace {
-
-struct LoadedFile {
-    std::string path;
-    Result<Instrument> result;
-    int failure_code = exit_ok;  ///< when result holds no instrument
-};
-
-// validate and test take files, but an id (start_av) is resolved the same way as in
-// `show` and `score`; anything else is passed through so the E000 message names it.
-LoadedFile load_file_arg(const std::string& arg) {
-    const auto found = find_definition(arg);
-    std::string path = found ? found->string() : arg;
-    auto result = load_instrument_file(path);
-    if (!result) {
-        const int code = report_failed_load(path, result.diagnostics());
-        return {std::move(path), std::move(result), code};
-    }
-    fmt::print(stderr, "{}", format(result.diagnostics()));  // warnings
-    return {std::move(path), std::move(result)};
-}
-
-
-}  // namespace
 
 int run_instrument_validate(const std::vector<std::string>& files) {
     int code = exit_ok;
     for (const auto& arg : files) {
-        LoadedFile file = load_file_arg(arg);
-        if (!file.result) {
-            code = std::max(code, file.failure_code);
+        const LoadedInstrument loaded = load_instrument_arg(arg);
+        if (!loaded.instrument) {
+            code = std::max(code, loaded.exit_code);
             continue;
         }
-        const Instrument& instrument = *file.result;
-        const auto items = std::count_if(instrument.entries().begin(), instrument.entries().end(),
-                                         [](const EntryInfo& e) { return !e.is_outcome; });
-        fmt::print("{}: valid ({}, {} items, {} scores)\n", file.path, instrument.key(), items, instrument.scores().size());
+        const Instrument& instrument = *loaded.instrument;
+        const auto items = std::count_if(instrument.entries().begin(), instrument.entries().end(), [](const EntryInfo& e) { return !e.is_outcome; });
+        fmt::print("{}: valid ({}, {} items, {} scores)\n", loaded.path, instrument.key(), items, instrument.scores().size());
     }
+    if (!flush_stdout()) return exit_unreadable;
     return code;
 }
 
@@ -59,28 +34,28 @@ int run_instrument_test(const std::vector<std::string>& files) {
     int code = exit_ok;
     int passed = 0, failed = 0;
     for (const auto& arg : files) {
-        LoadedFile file = load_file_arg(arg);
-        if (!file.result) {
-            code = std::max(code, file.failure_code);
+        const LoadedInstrument loaded = load_instrument_arg(arg);
+        if (!loaded.instrument) {
+            code = std::max(code, loaded.exit_code);
             continue;
         }
-        const TestReport report = run_embedded_tests(*file.result);
-        for (const auto& f : report.failures)
-            fmt::print("{}: test '{}': {}\n", place(f.where, file.path), f.test, f.message);
+        const TestReport report = run_embedded_tests(*loaded.instrument);
+        for (const auto& f : report.failures) fmt::print("{}: test '{}': {}\n", place(f.where, loaded.path), f.test, f.message);
         passed += report.passed;
         failed += report.failed;
     }
     fmt::print("{} passed, {} failed\n", passed, failed);
     if (failed > 0) code = std::max<int>(code, exit_usage);
+    if (!flush_stdout()) return exit_unreadable;
     return code;
 }
 
 int run_instrument_show(const std::string& id_or_file, bool json) {
-    LoadedInstrument loaded = load_instrument_arg(id_or_file);
+    const LoadedInstrument loaded = load_instrument_arg(id_or_file);
     if (!loaded.instrument) return loaded.exit_code;
     const std::string text = json ? loaded.instrument->describe_json() + "\n" : loaded.instrument->describe();
     std::fwrite(text.data(), 1, text.size(), stdout);
-    return exit_ok;
+    return flush_stdout() ? exit_ok : exit_unreadable;
 }
 
 }  // namespace kelias::cli

@@ -1,42 +1,49 @@
 #include "cli/instrument_lookup.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string_view>
-#include <vector>
+#include <cstdio>
 
 #include <fmt/core.h>
-#include <kelias/diagnostic.hpp>
 
 #include "cli/exit_code.hpp"
 
 namespace kelias::cli {
 namespace {
 
-// The folders kelias::find_definition searches, as text.
-std::vector<std::string> search_folders() {
-    std::vector<std::string> folders;
-    for (const auto& dir : definition_search_path()) folders.push_back(dir.string());
-    return folders;
+bool looks_like_path(const std::string& arg) { return arg.find('/') != std::string::npos || arg.ends_with(".yaml"); }
+
+std::string search_path_listing(const std::string& id) {
+    std::string out;
+    for (const auto& dir : definition_search_path()) out += fmt::format("  {}/{}.yaml\n", dir.string(), id);
+    if (out.empty()) out = "  (no folder: set KELIAS_PATH, or install kelias with its definitions)\n";
+    return out;
 }
 
-bool looks_like_path(const std::string& arg) { return arg.find('/') != std::string::npos || arg.ends_with(".yaml"); }
+// An id that names no file, or a path that does not exist: exit 2.
+std::optional<std::string> resolve(const std::string& id_or_file, const char* what) {
+    if (const auto path = find_definition(id_or_file)) return path->string();
+    // A path is handed to the loader as it is, whose E000 names the file.
+    if (looks_like_path(id_or_file)) return id_or_file;
+    {
+        fmt::print(stderr,
+                   "kelias: unknown {} '{}': no file '{}.yaml' in the search path; looked for:\n{}"
+                   "  hint: give a file path, or add its folder to KELIAS_PATH (folders separated by ':')\n",
+                   what, id_or_file, id_or_file, search_path_listing(id_or_file));
+    }
+    return std::nullopt;
+}
+
+int failure_code(const std::vector<Diagnostic>& ds) {
+    return has_code(ds, DiagnosticCode::unreadable_file) ? exit_unreadable : exit_usage;
+}
 
 }  // namespace
 
-bool is_rule_set_file(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (!line.starts_with("kind:")) continue;
-        std::string_view value = std::string_view(line).substr(5);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
-        return value.starts_with("rules");
-    }
-    return false;
+void print(const std::vector<Diagnostic>& diagnostics) {
+    const std::string text = format(diagnostics);
+    std::fwrite(text.data(), 1, text.size(), stderr);
 }
+
+void print(const Diagnostic& diagnostic) { print(std::vector<Diagnostic>{diagnostic}); }
 
 std::string place(const Location& where, const std::string& fallback_file) {
     std::string out = where.file.empty() ? fallback_file : where.file;
@@ -47,39 +54,30 @@ std::string place(const Location& where, const std::string& fallback_file) {
     return out;
 }
 
-int report_failed_load(const std::string& path, const std::vector<Diagnostic>& diagnostics) {
-    const bool unreadable = std::any_of(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& d) { return d.code == "E000"; });
-    if (!unreadable && is_rule_set_file(path)) {
-        fmt::print(stderr, "kelias: {}: a rule set (kind: rules), not an instrument\n"
-                           "  hint: use `kelias rules validate` / `kelias rules test` / `kelias rules show`\n", path);
-        return exit_usage;
-    }
-    fmt::print(stderr, "{}", format(diagnostics));
-    return unreadable ? exit_unreadable : exit_usage;
-}
-
-std::string describe_search_path(const std::string& id) {
-    std::string out;
-    for (const auto& folder : search_folders()) out += fmt::format("  {}/{}.yaml\n", folder, id);
-    return out;
+bool flush_stdout() {
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+    fmt::print(stderr, "kelias: cannot write standard output (the disk is full, or the pipe was closed)\n");
+    return false;
 }
 
 LoadedInstrument load_instrument_arg(const std::string& id_or_file) {
-    const auto path = find_definition(id_or_file);
-    if (!path) {
-        if (looks_like_path(id_or_file))
-            fmt::print(stderr, "kelias: cannot read instrument file '{}': no such file\n", id_or_file);
-        else
-            fmt::print(stderr,
-                       "kelias: unknown instrument '{}': no file '{}.yaml' in the search path; looked for:\n{}"
-                       "  hint: give a file path, or add its folder to KELIAS_PATH (folders separated by ':')\n",
-                       id_or_file, id_or_file, describe_search_path(id_or_file));
-        return {std::nullopt, exit_unreadable};
-    }
+    const auto path = resolve(id_or_file, "instrument");
+    if (!path) return {id_or_file, std::nullopt, exit_unreadable};
     auto loaded = load_instrument_file(*path);
-    if (!loaded) return {std::nullopt, report_failed_load(path->string(), loaded.diagnostics())};
-    fmt::print(stderr, "{}", format(loaded.diagnostics()));  // warnings
-    return {*loaded, exit_ok};
+    print(loaded.diagnostics());
+    if (!loaded) {
+        return {*path, std::nullopt, failure_code(loaded.error())};
+    }
+    return {*path, *loaded, exit_ok};
+}
+
+LoadedRules load_rules_arg(const std::string& id_or_file) {
+    const auto path = resolve(id_or_file, "rule set");
+    if (!path) return {id_or_file, std::nullopt, exit_unreadable};
+    auto loaded = load_rules_file(*path);
+    print(loaded.diagnostics());
+    if (!loaded) return {*path, std::nullopt, failure_code(loaded.error())};
+    return {*path, *loaded, exit_ok};
 }
 
 }  // namespace kelias::cli

@@ -53,6 +53,13 @@ struct Commands {
     EligibilityOptions eligibility_options;
 };
 
+void add_limit_options(CLI::App& command, InputLimits& limits) {
+    command.add_option("--max-line", limits.max_line, "Longest record in bytes (a longer one stops the run)")
+        ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+    command.add_option("--max-input", limits.max_input, "Most bytes read from a pipe or device (files are not capped)")
+        ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
+}
+
 void add_instrument_commands(CLI::App& app, Commands& c) {
     CLI::App* instrument = app.add_subcommand("instrument", "Check, test and describe instrument definitions");
     instrument->require_subcommand(1);
@@ -88,23 +95,36 @@ void add_score_command(CLI::App& app, Commands& c) {
         ->check(CLI::IsMember({"csv", "jsonl"}));
     c.score->add_option("--rejects", o.rejects, "Write rejected rows to this CSV (row,id,column,reason) instead of stderr");
     c.score->add_option("--id-column", o.id_column, "Name of the id column")->capture_default_str();
+    c.score->add_option("--delimiter", o.delimiter, "CSV delimiter: , ; or tab (default: found from the header; the output uses the same)")
+        ->check(CLI::IsMember({",", ";", "tab"}));
+    c.score->add_option("--keep", o.keep, "Columns copied unchanged to the output after the id (unit, assessor, ...); repeat or separate with ','")
+        ->delimiter(',');
+    c.score->add_option("--date-column", o.date_column, "A column with each row's assessment date (as_of in expressions)");
     c.score->add_option("--explain", o.explain, "Explain every score of the row with this id (to stderr; to stdout when -o is a file)");
     c.score->add_option("--as-of", o.as_of, "Assessment date YYYY-MM-DD for every row (as_of in expressions)");
     c.score->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str()->check(CLI::Range(0u, 1024u));
     c.score->add_option("--max-warnings", o.max_warnings, "Print at most this many check warnings; the rest are counted")
         ->capture_default_str();
+    add_limit_options(*c.score, o.limits);
     c.score->footer(R"(
 Input: a header row, an id column and one column per instrument field, named as
-`kelias instrument show ID` lists them (item.field, or item for single-field items).
+`kelias instrument show ID` lists them (item.field, or item for single-field items);
+cells separated by `,`, `;` or tab (found from the header, or --delimiter).
 Cells: a number or code on the field's scale, true/false, YYYY-MM-DD, `na` (not
 applicable), empty or `omitted` (unknown). A missing field column means omitted in
-every row; a column that names no field is an error (exit 1). RFC 4180 quoting.
+every row (a warning says how many item fields are absent); a column that names no
+field is an error (exit 1) unless --keep passes it through. RFC 4180 quoting. A UTF-8
+byte-order mark is skipped. Files are read in blocks (memory does not grow with them);
+a file that changes while it is read stops the run (exit 2).
 JSONL: one object per line with the same keys; null = omitted.
-Output: the id, every non-hidden score, then `instrument` (id@version); unknown
-scores are empty cells (CSV) or null (JSONL).
+Output: the id, the --keep columns, every non-hidden score, then `instrument`
+(id@version); unknown scores are empty cells (CSV) or null (JSONL). An output may not
+be one of the inputs (or the other output): that is refused before anything is read.
 Rows with an invalid cell, a missing id, the wrong number of cells, or a failed check
 of severity error are not scored: they are reported by row number (the header is row
-1), id, column and reason, never by value, and the run ends with exit code 3.
+1), id, column and reason, never by value, and the run ends with exit code 3. A key
+given twice in a JSON line, and an id that is not valid UTF-8, reject the row; an id
+that repeats an earlier row's is a warning.
 Check warnings go to stderr as `row N (id X): warning[check]: message (item ITEM)`.
 
 Exit codes: 0 every row scored, 1 usage error or invalid definition, 2 input
@@ -149,6 +169,7 @@ void add_rules_commands(CLI::App& app, Commands& c) {
     c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str()->check(CLI::Range(0u, 1024u));
     c.eligibility->add_option("--chunk", o.chunk, "JSONL: cases decided and written at a time (bounds memory)")
         ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+    add_limit_options(*c.eligibility, o.limits);
     c.eligibility->footer(R"(
 Per programme: eligible, not_eligible or undetermined; the conditions that fail or
 exclusions that apply (all of them, each with its id and source); the facts still

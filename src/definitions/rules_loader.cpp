@@ -1,16 +1,22 @@
-// YAML rule sets -> RuleSetData. Programmes become hidden bool scores of one model, so the
-// shared loader compiles, orders and cycle-checks them like any score.
+// YAML rule sets -> RuleSetData. Facts and the instruments' results are the columns of a
+// Model; every condition leaf, condition group and programme decision is a computed result
+// of it, the groups and decisions built from the condition trees directly.
+#include <algorithm>
+#include <charconv>
+#include <unordered_set>
+
 #include <kelias/rules.hpp>
 
+#include "base/content_hash.hpp"
+#include "base/text.hpp"
+#include "cases/case_rows.hpp"
 #include "cases/case_yaml.hpp"
-#include "definitions/definition_loader.hpp"
-#include "model/rules_model.hpp"
+#include "definitions/definition_reader.hpp"
+#include "model/instrument_data.hpp"
+#include "model/rule_set_data.hpp"
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 namespace detail {
-
-RuleSet make_rule_set(std::shared_ptr<const RuleSetData> data) { return RuleSet(std::move(data)); }
-
 namespace {
 
 const std::vector<std::string>& confidences() {
@@ -23,77 +29,94 @@ const std::vector<std::string>& programme_kinds() {
     return k;
 }
 
+/// Condition trees nested deeper than this are refused (E305).
+constexpr int max_condition_depth = 16;
+
+/// Builds `and`/`or` over result references (an empty `all` is true, an empty `any` false).
+Expr combine(Op op, const std::vector<int>& results) {
+    if (results.empty()) return bool_constant(op == Op::and_);
+    Expr e = result_ref(results.front(), Type{Kind::boolean});
+    for (std::size_t i = 1; i < results.size(); ++i) {
+        Expr pair;
+        pair.op = op;
+        pair.type = Type{Kind::boolean};
+        pair.args.push_back(std::move(e));
+        pair.args.push_back(result_ref(results[i], Type{Kind::boolean}));
+        e = std::move(pair);
+    }
+    return e;
+}
+
+Expr negate(Expr e) {
+    Expr out;
+    out.op = Op::not_;
+    out.type = Type{Kind::boolean};
+    out.args.push_back(std::move(e));
+    return out;
+}
+
 class RulesLoader {
 public:
     RulesLoader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
-        : base_(file, text, out), r_(base_.r_), out_(out), file_(std::move(file)) {
-        base_.d_->is_rules = true;
+        : rules_(std::make_shared<RuleSetData>()), yaml_(std::move(file), text, out), r_(rules_->model, yaml_, out), file_(yaml_.file()) {
+        m().hash = content_hash(text);
     }
 
     std::shared_ptr<RuleSetData> load() {
-        auto root = r_.parse();
-        if (!root || !r_.expect_map(*root, "a rule file")) return nullptr;
+        auto root = yaml_.parse();
+        if (!root || !yaml_.expect_map(*root, "a rule file")) return nullptr;
         const YAML::Node& n = *root;
-        r_.check_keys(n, {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "horizon",
-                          "instruments", "facts", "params", "tables", "programmes", "tests"},
-                      "the rule set");
-        if (auto kind = r_.required(n, "kind", "a rule set"); kind && r_.expect_scalar(*kind, "kind") && kind->Scalar() != "rules")
-            r_.error(*kind, "E104", "this is not a rule set (kind '" + kind->Scalar() + "')",
-                     "rule sets say 'kind: rules'; instruments are read with 'kelias instrument'");
-        base_.read_header(n);
-        if (const YAML::Node& h = n["horizon"]; h.IsDefined() && r_.expect_scalar(h, "horizon")) {
+        // Say what the file is, rather than reporting every instrument key as unknown.
+        const YAML::Node kind = n["kind"];
+        if (!kind.IsDefined() && n["items"].IsDefined()) {
+            yaml_.error(n, DiagnosticCode::wrong_definition_kind, "this is not a rule set: it has items and no 'kind: rules' (an instrument?)",
+                        "rule sets say 'kind: rules'; instruments are read with 'kelias instrument'");
+            return nullptr;
+        }
+        if (kind.IsDefined() && !yaml_.expect_scalar(kind, "kind")) return nullptr;
+        if (kind.IsDefined() && kind.Scalar() != "rules") {
+            yaml_.error(kind, DiagnosticCode::wrong_definition_kind, "this is not a rule set (kind '" + for_message(kind.Scalar()) + "')",
+                        "rule sets say 'kind: rules'; instruments are read with 'kelias instrument'");
+            return nullptr;
+        }
+        yaml_.check_keys(n, {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "horizon", "instruments", "facts",
+                             "params", "tables", "programmes", "tests"},
+                         "the rule set");
+        yaml_.required(n, "kind", "a rule set");
+        r_.read_header(n, "a rule set", "rule set");
+        if (const YAML::Node& h = n["horizon"]; h.IsDefined() && yaml_.expect_scalar(h, "horizon")) {
             if (auto d = parse_duration(h.Scalar())) rules_->horizon = *d;
-            else r_.error(h, "E104", "'" + h.Scalar() + "' is not an ISO-8601 duration", "write e.g. P3Y");
+            else yaml_.error(h, DiagnosticCode::invalid_value, "'" + for_message(h.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P3Y");
         }
         read_instruments(n["instruments"]);
         read_facts(n["facts"]);
         read_params(n["params"]);
-        base_.read_tables(n["tables"]);
-        if (auto p = r_.required(n, "programmes", "a rule set")) read_programmes(*p);
-        if (has_errors(out_)) return nullptr;
-        finish();
+        r_.read_tables(n["tables"]);
+        if (auto p = yaml_.required(n, "programmes", "a rule set")) read_programmes(*p);
+        if (r_.failed()) return nullptr;
+        compile();
+        // Embedded tests run against a sound rule set only: with conditions that do not
+        // compile there is nothing to run them on (their keys were checked all the same).
+        if (r_.failed()) {
+            check_test_shapes(n["tests"]);
+            return nullptr;
+        }
         read_tests(n["tests"]);
-        if (has_errors(out_)) return nullptr;
+        if (r_.failed()) return nullptr;
         return rules_;
     }
 
 private:
-    InstrumentData& d() { return *base_.d_; }
+    Model& m() { return rules_->model; }
 
     // ---- instruments -------------------------------------------------------------------
-    int copy_scale(const InstrumentData& src, int scale) {
-        const Scale& s = src.scales[static_cast<std::size_t>(scale)];
-        const std::string id = src.id + "." + s.id;
-        if (auto it = d().scale_index.find(id); it != d().scale_index.end()) return it->second;
-        Scale copy;
-        copy.id = id;
-        copy.numeric = s.numeric;
-        copy.ordered = s.ordered;
-        copy.numbers = s.numbers;
-        for (int code : s.codes) {
-            int mine = d().intern(src.strings[static_cast<std::size_t>(code)]);
-            copy.rank[mine] = static_cast<int>(copy.codes.size());
-            copy.codes.push_back(mine);
-        }
-        const int index = static_cast<int>(d().scales.size());
-        d().scale_index[id] = index;
-        d().scales.push_back(std::move(copy));
-        return index;
-    }
-
-    int add_column(int entry, const std::string& owner, const std::string& name, const FieldSpec& f) {
-        const int column = static_cast<int>(d().fields.size());
-        base_.add_field(entry, owner, name, f, false, false);
-        return column;
-    }
-
-    FieldSpec spec_for(const InstrumentData& src, FieldType type, int scale) {
+    FieldSpec spec_for(const Model& src, const std::string& src_id, FieldType type, int scale) {
         FieldSpec f;
         f.type = type;
         if (type == FieldType::rating || type == FieldType::category) {
             if (scale >= 0 && !src.scales[static_cast<std::size_t>(scale)].numeric) {
                 f.type = FieldType::rating;
-                f.scale = copy_scale(src, scale);
+                f.scale = r_.copy_scale(src, src_id, scale);
             } else if (scale >= 0) {
                 f.type = FieldType::number;
             } else {
@@ -105,97 +128,110 @@ private:
     }
 
     void read_instruments(const YAML::Node& n) {
-        if (!n.IsDefined() || !r_.expect_map(n, "instruments")) return;
+        if (!n.IsDefined() || !yaml_.expect_map(n, "instruments")) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto id = r_.id(it->first, "instrument id");
-            if (!id || !base_.claim_name(*id, it->first, "instrument") || !r_.expect_map(it->second, "instrument '" + *id + "'")) continue;
-            r_.check_keys(it->second, {"file", "max_age"}, "instrument '" + *id + "'");
+            auto id = yaml_.id(it->first, "instrument id");
+            if (!id || !r_.claim_name(*id, it->first, "instrument", true) || !yaml_.expect_map(it->second, "instrument '" + *id + "'")) continue;
+            const YAML::Node spec = it->second;
+            yaml_.check_keys(spec, {"file", "max_age"}, "instrument '" + *id + "'");
             RequiredInstrument req;
             req.id = *id;
             req.max_age = Duration{0, 6, 0};
-            if (const YAML::Node& m = it->second["max_age"]; m.IsDefined() && r_.expect_scalar(m, "max_age")) {
-                if (auto dur = parse_duration(m.Scalar())) req.max_age = *dur;
-                else r_.error(m, "E104", "'" + m.Scalar() + "' is not an ISO-8601 duration", "write e.g. P6M");
+            if (const YAML::Node& a = spec["max_age"]; a.IsDefined() && yaml_.expect_scalar(a, "max_age")) {
+                if (auto dur = parse_duration(a.Scalar())) req.max_age = *dur;
+                else yaml_.error(a, DiagnosticCode::invalid_value, "'" + for_message(a.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P6M");
             }
             std::string file = *id;
-            if (const YAML::Node& f = it->second["file"]; f.IsDefined() && r_.expect_scalar(f, "file")) file = f.Scalar();
-            auto path = locate(file);
+            if (const YAML::Node& f = spec["file"]; f.IsDefined() && yaml_.expect_scalar(f, "file")) file = f.Scalar();
+            const auto path = locate(file);
             if (!path) {
-                r_.error(it->first, "E203", "cannot find instrument '" + file + "'",
-                         "give a path relative to this file, or an id found in KELIAS_PATH or instruments/");
+                yaml_.error(it->first, DiagnosticCode::unknown_reference, "cannot find instrument '" + for_message(file) + "'",
+                            "give a path relative to this file, or an id found in KELIAS_PATH or the installed definitions");
                 continue;
             }
             auto loaded = load_instrument_file(*path);
             if (!loaded) {
-                const std::size_t count = loaded.diagnostics().size();
-                r_.error(it->first, "E203", "instrument '" + file + "' does not load (" + std::to_string(count) + (count == 1 ? " problem)" : " problems)"),
-                         "run: kelias instrument validate " + path->string());
+                const std::size_t count = loaded.error().size();
+                yaml_.error(it->first, DiagnosticCode::unknown_reference,
+                            "instrument '" + for_message(file) + "' does not load (" + std::to_string(count) + (count == 1 ? " problem)" : " problems)"),
+                            "run: kelias instrument validate " + path->string());
                 continue;
             }
             req.instrument = *loaded;
-            add_instrument_columns(req);
+            add_instrument_columns(req, yaml_.at(it->first));
             rules_->instruments.push_back(std::move(req));
         }
     }
 
     std::optional<std::filesystem::path> locate(const std::string& file) {
         namespace fs = std::filesystem;
-        fs::path beside = fs::path(file_).parent_path() / file;
+        const fs::path beside = fs::path(file_).parent_path() / file;
         std::error_code ec;
         if (fs::is_regular_file(beside, ec)) return beside;
         if (fs::is_regular_file(fs::path(beside).concat(".yaml"), ec)) return fs::path(beside).concat(".yaml");
         return find_definition(file);
     }
 
-    void add_instrument_columns(RequiredInstrument& req) {
+    int add_column(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, ColumnOwner who) {
+        const int column = r_.add_field(entry, owner, name, f, false, false);
+        rules_->column_owners.resize(m().fields.size());
+        rules_->column_owners[static_cast<std::size_t>(column)] = std::move(who);
+        return column;
+    }
+
+    void add_instrument_columns(RequiredInstrument& req, Location where) {
         const InstrumentData& src = req.instrument.data();
-        const int entry = static_cast<int>(d().entries.size());
+        const int index = static_cast<int>(rules_->instruments.size());
         EntryInfo info;
         info.id = req.id;
         info.in_totals = false;
-        d().entry_by_id[req.id] = d().entries.size();
-        d().entries.push_back(info);
-        d().entry_models.push_back(EntryModel{});
+        const int entry = r_.add_entry(std::move(info), std::move(where));
         FieldSpec date;
         date.type = FieldType::date;
-        req.date_column = add_column(entry, req.id, "date", date);
+        req.date_column = add_column(entry, req.id, "date", date, {ColumnOwner::Role::assessment_date, index, "date"});
         for (std::size_t s = 0; s < src.score_infos.size(); ++s) {
-            const Type& t = src.scores[s].expr.type;
-            FieldType type = t.kind == Kind::boolean ? FieldType::boolean
-                           : t.kind == Kind::date    ? FieldType::date
-                           : t.kind == Kind::category ? FieldType::category
-                                                      : FieldType::number;
-            req.score_columns.emplace_back(s, add_column(entry, req.id, src.score_infos[s].id, spec_for(src, type, t.scale)));
+            const Type& t = src.results[s].expr.type;
+            const FieldType type = t.kind == Kind::boolean ? FieldType::boolean
+                                 : t.kind == Kind::date     ? FieldType::date
+                                 : t.kind == Kind::category ? FieldType::category
+                                                            : FieldType::number;
+            const std::string& name = src.score_infos[s].id;
+            const int column = add_column(entry, req.id, name, spec_for(src, src.id, type, t.scale),
+                                          {ColumnOwner::Role::assessment_result, index, name});
+            req.score_columns.emplace_back(s, column);
+            req.given_columns.emplace(name, column);
         }
         for (std::size_t f = 0; f < src.fields.size(); ++f) {
             if (!src.fields[f].is_outcome) continue;
-            req.field_columns.emplace_back(
-                f, add_column(entry, req.id, src.fields[f].column, spec_for(src, src.fields[f].type, src.field_models[f].scale)));
+            const std::string& name = src.fields[f].column;
+            const int column = add_column(entry, req.id, name, spec_for(src, src.id, src.fields[f].type, src.field_models[f].scale),
+                                          {ColumnOwner::Role::assessment_result, index, name});
+            req.field_columns.emplace_back(f, column);
+            req.given_columns.emplace(name, column);
         }
     }
 
     // ---- facts -------------------------------------------------------------------------
     void read_facts(const YAML::Node& n) {
-        if (!n.IsDefined() || !r_.expect_map(n, "facts")) return;
+        if (!n.IsDefined() || !yaml_.expect_map(n, "facts")) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto id = r_.id(it->first, "fact name");
-            if (!id || !base_.claim_name(*id, it->first, "fact")) continue;
-            YAML::Node spec = it->second;  // a copy: it-> goes through a temporary proxy
+            auto id = yaml_.id(it->first, "fact name");
+            if (!id || !r_.claim_name(*id, it->first, "fact", true)) continue;
+            const YAML::Node spec = it->second;  // a copy: it-> goes through a temporary proxy
             if (spec.IsMap() && spec["list"].IsDefined()) {
                 read_list_fact(*id, it->first, spec);
                 continue;
             }
-            auto f = base_.read_field_spec(spec, *id);
+            auto f = r_.read_field_spec(spec, *id);
             if (!f) continue;
-            const int entry = static_cast<int>(d().entries.size());
             EntryInfo info;
             info.id = *id;
             info.in_totals = false;
-            d().entry_by_id[*id] = d().entries.size();
-            d().entries.push_back(info);
-            d().entry_models.push_back(EntryModel{{}, r_.at(it->first)});
-            rules_->fact_columns.push_back(static_cast<int>(d().fields.size()));
-            base_.add_field(entry, *id, "value", *f, true, false);
+            const int entry = r_.add_entry(std::move(info), yaml_.at(it->first));
+            const int column = r_.add_field(entry, *id, "value", *f, true, false);
+            rules_->column_owners.resize(m().fields.size());
+            rules_->column_owners[static_cast<std::size_t>(column)] = {ColumnOwner::Role::fact, -1, *id};
+            rules_->fact_columns.emplace(*id, column);
             rules_->fact_types.emplace_back(*id, type_text(*f));
         }
     }
@@ -218,70 +254,70 @@ private:
     }
 
     void read_list_fact(const std::string& id, const YAML::Node& where, const YAML::Node& spec) {
-        r_.check_keys(spec, {"list", "label", "description"}, "list fact '" + id + "'");
-        const std::size_t errors_before = r_.error_count();
-        auto fields = base_.read_field_set(spec["list"], "the fields of list '" + id + "'");
+        yaml_.check_keys(spec, {"list", "label", "description"}, "list fact '" + id + "'");
+        const std::size_t errors_before = yaml_.error_count();
+        const FieldSet fields = r_.read_field_set(spec["list"], "the fields of list '" + id + "'");
         ListModel list;
         list.id = id;
-        list.where = r_.at(where);
+        list.where = yaml_.at(where);
         for (const auto& [name, f] : fields) {
-            auto [info, model] = base_.build_field(-1, id, name, f, false, false);
+            auto [info, model] = r_.build_field(-1, id, name, f, false, false);
             list.field_names.push_back(name);
             list.fields.push_back(std::move(info));
             list.field_models.push_back(model);
         }
         if (list.fields.empty()) {
             // Fields that were given but are invalid have been reported already.
-            if (r_.error_count() == errors_before)
-                r_.error(where, "E205", "list fact '" + id + "' has no fields", "write list: {date: date, active: bool}");
+            if (yaml_.error_count() == errors_before)
+                yaml_.error(where, DiagnosticCode::invalid_field, "list fact '" + id + "' has no fields", "write list: {date: date, active: bool}");
             return;
         }
-        d().list_index[id] = static_cast<int>(d().lists.size());
-        d().lists.push_back(std::move(list));
+        m().list_index[id] = static_cast<int>(m().lists.size());
+        m().lists.push_back(std::move(list));
         rules_->fact_types.emplace_back(id + "[]", "list");
     }
 
     // ---- params ------------------------------------------------------------------------
     void read_params(const YAML::Node& n) {
-        if (!n.IsDefined() || !r_.expect_map(n, "params")) return;
+        if (!n.IsDefined() || !yaml_.expect_map(n, "params")) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto id = r_.id(it->first, "param name");
+            auto id = yaml_.id(it->first, "param name");
             if (!id) continue;
-            if (d().params.count(*id)) {
-                r_.error(it->first, "E105", "param '" + *id + "' is defined twice");
+            if (rules_->param_values.count(*id)) {
+                yaml_.error(it->first, DiagnosticCode::duplicate_id, "param '" + *id + "' is defined twice");
                 continue;
             }
-            YAML::Node p = it->second;  // a copy: it-> goes through a temporary proxy
+            const YAML::Node p = it->second;  // a copy: it-> goes through a temporary proxy
             YAML::Node value_node;
             ParamInfo info;
             info.id = *id;
             if (p.IsMap()) {
-                r_.check_keys(p, {"value", "source", "confidence", "note", "label"}, "param '" + *id + "'");
-                auto v = r_.required(p, "value", "param '" + *id + "'");
+                yaml_.check_keys(p, {"value", "source", "confidence", "note", "label"}, "param '" + *id + "'");
+                auto v = yaml_.required(p, "value", "param '" + *id + "'");
                 if (!v) continue;
                 value_node.reset(*v);
                 if (p["source"].IsDefined())
-                    if (auto t = r_.text(p["source"], "source")) info.source = *t;
+                    if (auto t = yaml_.text(p["source"], "source")) info.source = *t;
                 if (p["note"].IsDefined())
-                    if (auto t = r_.text(p["note"], "note")) info.note = *t;
+                    if (auto t = yaml_.text(p["note"], "note")) info.note = *t;
                 if (p["confidence"].IsDefined()) read_confidence(p["confidence"], info.confidence);
             } else {
                 value_node.reset(p);
             }
-            if (!r_.expect_scalar(value_node, "a param value")) continue;
+            if (!yaml_.expect_scalar(value_node, "a param value")) continue;
             info.value = value_node.Scalar();
             auto e = param_value(value_node);
             if (!e) continue;
-            d().params[*id] = *e;
+            rules_->param_values[*id] = *e;
             rules_->params.push_back(std::move(info));
         }
     }
 
     void read_confidence(const YAML::Node& n, std::string& out) {
-        if (!r_.expect_scalar(n, "confidence")) return;
+        if (!yaml_.expect_scalar(n, "confidence")) return;
         if (std::find(confidences().begin(), confidences().end(), n.Scalar()) == confidences().end()) {
-            r_.error(n, "E104", "confidence must be verified, secondary or unverified, not '" + n.Scalar() + "'",
-                     did_you_mean(n.Scalar(), confidences()));
+            yaml_.error(n, DiagnosticCode::invalid_value, "confidence must be verified, secondary or unverified, not '" + for_message(n.Scalar()) + "'",
+                        did_you_mean(n.Scalar(), confidences()));
             return;
         }
         out = n.Scalar();
@@ -308,175 +344,208 @@ private:
             e.duration = *dur;
         } else if (is_identifier(t)) {
             e.type = Type{Kind::category, -1};
-            e.number = d().intern(t);
+            e.number = m().intern(t);
         } else {
-            r_.error(v, "E104", "'" + t + "' is not a number, bool, date, duration or code");
+            yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a number, bool, date, duration or code");
             return std::nullopt;
         }
         return e;
     }
 
     // ---- programmes --------------------------------------------------------------------
-    // `condition`: the id of a condition leaf, whose expression must be a bool.
-    int register_score(const std::string& id, const YAML::Node& where, const YAML::Node& expr_node, const std::string& text,
-                       const std::string& condition = {}) {
-        ScoreInfo info;
-        info.id = id;
-        info.label = id;
-        info.hidden = true;
-        info.expression = text;
-        Score score;
-        score.where = r_.at(where);
-        DefinitionLoader::PendingScore p;
-        p.expr_node.reset(expr_node);
-        p.condition = condition;
-        std::vector<ExprError> errors;
-        p.ast = parse_expression(text, errors);
-        base_.report(expr_node, errors);
-        const int index = static_cast<int>(d().scores.size());
-        d().score_by_id[id] = d().scores.size();
-        d().score_infos.push_back(info);
-        d().scores.push_back(std::move(score));
-        pending_.push_back(std::move(p));
-        return index;
-    }
-
-    // Reads a condition tree and returns its expression over leaf score ids.
     static int add_node(ProgrammeModel& prog, ConditionNode node) {
         prog.nodes.push_back(std::move(node));
         return static_cast<int>(prog.nodes.size()) - 1;
     }
 
-    // Reads a condition tree into prog.nodes (its root in `node`) and returns its
-    // expression over leaf score ids.
-    std::string read_tree(const YAML::Node& n, ProgrammeModel& prog, bool exclusion, int depth, int& node) {
-        node = -1;
-        if (depth > 16) {
-            r_.error(n, "E305", "condition tree nested too deeply");
-            return "true";
+    // A result whose expression the loader builds (groups, decisions, freshness leaves).
+    int add_built(ResultKind kind, int programme, Expr expr, std::vector<int> depends_on, const YAML::Node& where, int leaf = -1) {
+        Computed c;
+        c.kind = kind;
+        c.expr = std::move(expr);
+        c.depends_on = std::move(depends_on);
+        c.where = yaml_.at(where);
+        c.programme = programme;
+        c.leaf = leaf;
+        const int result = r_.add_result(std::move(c), where);
+        if (result < 0) return -1;
+        PendingResult p;
+        p.result = result;
+        p.built = true;
+        pending_.push_back(std::move(p));
+        return result;
+    }
+
+    // A group node over `children` (node indices): a result combining theirs.
+    int add_group(ProgrammeModel& prog, int programme, ConditionNode::Kind kind, std::vector<int> children, const YAML::Node& where) {
+        std::vector<int> results;
+        for (int c : children) {
+            const int r = prog.nodes[static_cast<std::size_t>(c)].result;
+            if (r >= 0) results.push_back(r);
         }
-        if (!r_.expect_map(n, "a condition")) return "true";
+        Expr e = kind == ConditionNode::Kind::not_ ? (results.empty() ? bool_constant(true) : negate(result_ref(results.front(), Type{Kind::boolean})))
+                                                   : combine(kind == ConditionNode::Kind::all ? Op::and_ : Op::or_, results);
+        ConditionNode node;
+        node.kind = kind;
+        node.children = std::move(children);
+        node.result = add_built(ResultKind::group, programme, std::move(e), results, where);
+        return add_node(prog, std::move(node));
+    }
+
+    // Reads a condition tree into prog.nodes; returns its root node, or -1.
+    int read_tree(const YAML::Node& n, ProgrammeModel& prog, int programme, bool exclusion, int depth) {
+        if (depth > max_condition_depth) {
+            yaml_.error(n, DiagnosticCode::expression_too_deep, "condition tree nested too deeply",
+                        "at most " + std::to_string(max_condition_depth) + " levels of all/any/not");
+            return -1;
+        }
+        if (!yaml_.expect_map(n, "a condition")) return -1;
         for (const char* group : {"all", "any"}) {
             if (!n[group].IsDefined()) continue;
-            r_.check_keys(n, {group}, std::string("an '") + group + "' group");
-            if (!r_.expect_list(n[group], group)) return "true";
-            std::string out;
-            ConditionNode group_node;
-            group_node.kind = std::string(group) == "all" ? ConditionNode::Kind::all : ConditionNode::Kind::any;
+            yaml_.check_keys(n, {group}, std::string("an '") + group + "' group");
+            if (!yaml_.expect_list(n[group], group)) return -1;
+            std::vector<int> children;
             for (const auto& child : n[group]) {
-                int child_node;
-                std::string part = read_tree(child, prog, exclusion, depth + 1, child_node);
-                if (child_node >= 0) group_node.children.push_back(child_node);
-                out += (out.empty() ? "(" : std::string(group) == "all" ? " and " : " or ") + part;
+                const int c = read_tree(child, prog, programme, exclusion, depth + 1);
+                if (c >= 0) children.push_back(c);
             }
-            node = add_node(prog, std::move(group_node));
-            if (out.empty()) return std::string(group) == "all" ? "true" : "false";
-            return out + ")";
+            return add_group(prog, programme, std::string(group) == "all" ? ConditionNode::Kind::all : ConditionNode::Kind::any,
+                             std::move(children), n);
         }
         if (n["not"].IsDefined()) {
-            r_.check_keys(n, {"not"}, "a 'not' group");
-            int child_node;
-            std::string inner = read_tree(n["not"], prog, exclusion, depth + 1, child_node);
-            ConditionNode not_node;
-            not_node.kind = ConditionNode::Kind::not_;
-            if (child_node >= 0) not_node.children.push_back(child_node);
-            node = add_node(prog, std::move(not_node));
-            return "not (" + inner + ")";
+            yaml_.check_keys(n, {"not"}, "a 'not' group");
+            const int c = read_tree(n["not"], prog, programme, exclusion, depth + 1);
+            return add_group(prog, programme, ConditionNode::Kind::not_, c >= 0 ? std::vector<int>{c} : std::vector<int>{}, n);
         }
-        r_.check_keys(n, {"id", "expr", "text", "source", "confidence"}, "a condition");
-        auto idn = r_.required(n, "id", "a condition");
-        auto expr = r_.required(n, "expr", "a condition");
-        if (!idn || !expr) return "true";
-        auto id = r_.id(*idn, "condition id");
-        if (!id || !r_.expect_scalar(*expr, "expr")) return "true";
+        return read_leaf(n, prog, programme, exclusion);
+    }
+
+    int read_leaf(const YAML::Node& n, ProgrammeModel& prog, int programme, bool exclusion) {
+        yaml_.check_keys(n, {"id", "expr", "text", "source", "confidence"}, "a condition");
+        auto idn = yaml_.required(n, "id", "a condition");
+        auto expr = yaml_.required(n, "expr", "a condition");
+        if (!idn || !expr) return -1;
+        auto id = yaml_.id(*idn, "condition id");
+        if (!id || !yaml_.expect_scalar(*expr, "expr")) return -1;
         for (const auto& leaf : prog.leaves)
             if (leaf.info.id == *id) {
-                r_.error(*idn, "E105", "condition '" + *id + "' appears twice in programme '" + prog.info.id + "'",
-                         "first at line " + std::to_string(leaf.where.line));
-                return "true";
+                yaml_.error(*idn, DiagnosticCode::duplicate_id, "condition '" + *id + "' appears twice in programme '" + prog.info.id + "'",
+                            "first at line " + std::to_string(leaf.where.line));
+                return -1;
             }
         LeafModel leaf;
         leaf.info.id = *id;
         leaf.info.exclusion = exclusion;
         leaf.info.expression = expr->Scalar();
-        leaf.info.text = n["text"].IsDefined() ? english(r_.labels(n["text"], "text"), expr->Scalar()) : expr->Scalar();
+        leaf.info.text = n["text"].IsDefined() ? english(yaml_.labels(n["text"], "text"), expr->Scalar()) : expr->Scalar();
         if (n["source"].IsDefined())
-            if (auto t = r_.text(n["source"], "source")) leaf.info.source = *t;
+            if (auto t = yaml_.text(n["source"], "source")) leaf.info.source = *t;
         if (n["confidence"].IsDefined()) read_confidence(n["confidence"], leaf.info.confidence);
-        leaf.where = r_.at(*idn);
-        const std::string score_id = prog.info.id + "__" + *id;
-        leaf.score = register_score(score_id, *idn, *expr, expr->Scalar(), *id);
+        leaf.where = yaml_.at(*idn);
+        Computed c;
+        c.kind = ResultKind::condition;
+        c.where = leaf.where;
+        c.programme = programme;
+        c.leaf = static_cast<int>(prog.leaves.size());
+        PendingResult p;
+        r_.parse(*expr, p);
+        p.must_be_bool = true;
+        p.bool_what = "condition '" + *id + "'";
+        p.result = r_.add_result(std::move(c), *idn);
+        if (p.result < 0) return -1;
+        leaf.result = p.result;
+        pending_.push_back(std::move(p));
         prog.leaves.push_back(std::move(leaf));
-        node = add_node(prog, ConditionNode{ConditionNode::Kind::leaf, static_cast<int>(prog.leaves.size()) - 1, {}});
-        return score_id;
+        ConditionNode node;
+        node.kind = ConditionNode::Kind::leaf;
+        node.leaf = static_cast<int>(prog.leaves.size()) - 1;
+        node.result = prog.leaves.back().result;
+        return add_node(prog, std::move(node));
     }
 
     void read_programmes(const YAML::Node& n) {
-        if (!r_.expect_list(n, "programmes")) return;
+        if (!yaml_.expect_list(n, "programmes")) return;
         for (const auto& p : n) {
-            if (!r_.expect_map(p, "a programme")) continue;
-            r_.check_keys(p, {"id", "kind", "label", "description", "source", "requires", "eligible_when", "excluded_when", "priority", "dosage"},
-                          "a programme");
-            auto idn = r_.required(p, "id", "a programme");
+            if (!yaml_.expect_map(p, "a programme")) continue;
+            yaml_.check_keys(p, {"id", "kind", "label", "description", "source", "requires", "eligible_when", "excluded_when", "priority", "dosage"},
+                             "a programme");
+            auto idn = yaml_.required(p, "id", "a programme");
             if (!idn) continue;
-            auto id = r_.id(*idn, "programme id");
-            if (!id || !base_.claim_name(*id, *idn, "programme")) continue;
+            auto id = yaml_.id(*idn, "programme id");
+            if (!id || !r_.claim_name(*id, *idn, "programme", true)) continue;
+            const int programme = static_cast<int>(rules_->programmes.size());
             ProgrammeModel prog;
             prog.info.id = *id;
-            prog.where = r_.at(*idn);
+            prog.where = yaml_.at(*idn);
             read_programme_info(p, prog);
-            std::string when = "true";
-            ConditionNode root;
-            root.kind = ConditionNode::Kind::all;
-            for (const auto& req : prog.info.required_instruments) {
-                when += " and " + requires_leaf(prog, req, p);
-                root.children.push_back(add_node(prog, ConditionNode{ConditionNode::Kind::leaf, static_cast<int>(prog.leaves.size()) - 1, {}}));
-            }
+            std::vector<int> eligible_parts;
+            for (const auto& req : prog.info.required_instruments) eligible_parts.push_back(freshness_leaf(prog, programme, req, p));
             if (p["eligible_when"].IsDefined()) {
-                int node;
-                when += " and " + read_tree(p["eligible_when"], prog, false, 0, node);
-                if (node >= 0) root.children.push_back(node);
+                const int node = read_tree(p["eligible_when"], prog, programme, false, 0);
+                if (node >= 0) eligible_parts.push_back(node);
             }
-            prog.eligible_root = add_node(prog, std::move(root));
-            std::string decision = "(" + when + ")";
-            if (p["excluded_when"].IsDefined())
-                decision += " and not (" + read_tree(p["excluded_when"], prog, true, 0, prog.excluded_root) + ")";
-            prog.decision_score = register_score(*id, *idn, *idn, decision);
+            eligible_parts.erase(std::remove(eligible_parts.begin(), eligible_parts.end(), -1), eligible_parts.end());
+            prog.eligible_root = add_group(prog, programme, ConditionNode::Kind::all, std::move(eligible_parts), *idn);
+            if (p["excluded_when"].IsDefined()) prog.excluded_root = read_tree(p["excluded_when"], prog, programme, true, 0);
+            add_decision(prog, programme, *idn);
+            rules_->programme_by_id.emplace(*id, prog.decision);
             rules_->programmes.push_back(std::move(prog));
         }
+    }
+
+    // decision = eligible_root and not excluded_root
+    void add_decision(ProgrammeModel& prog, int programme, const YAML::Node& where) {
+        const int eligible = prog.nodes[static_cast<std::size_t>(prog.eligible_root)].result;
+        const int excluded = prog.excluded_root >= 0 ? prog.nodes[static_cast<std::size_t>(prog.excluded_root)].result : -1;
+        std::vector<int> parts;
+        Expr e = eligible >= 0 ? result_ref(eligible, Type{Kind::boolean}) : bool_constant(true);
+        if (eligible >= 0) parts.push_back(eligible);
+        if (excluded >= 0) {
+            Expr both;
+            both.op = Op::and_;
+            both.type = Type{Kind::boolean};
+            both.args.push_back(std::move(e));
+            both.args.push_back(negate(result_ref(excluded, Type{Kind::boolean})));
+            e = std::move(both);
+            parts.push_back(excluded);
+        }
+        prog.decision = add_built(ResultKind::decision, programme, std::move(e), std::move(parts), where);
     }
 
     void read_programme_info(const YAML::Node& p, ProgrammeModel& prog) {
         ProgrammeInfo& info = prog.info;
         info.label = info.id;
         if (p["label"].IsDefined()) {
-            info.labels = r_.labels(p["label"], "label");
+            info.labels = yaml_.labels(p["label"], "label");
             info.label = english(info.labels, info.id);
         }
-        if (p["description"].IsDefined()) r_.labels(p["description"], "description");
+        if (p["description"].IsDefined()) yaml_.labels(p["description"], "description");
         if (p["source"].IsDefined())
-            if (auto t = r_.text(p["source"], "source")) info.source = *t;
-        if (const YAML::Node& k = p["kind"]; k.IsDefined() && r_.expect_scalar(k, "kind")) {
-            if (std::find(programme_kinds().begin(), programme_kinds().end(), k.Scalar()) == programme_kinds().end())
-                r_.error(k, "E104", "unknown programme kind '" + k.Scalar() + "'",
-                         did_you_mean(k.Scalar(), programme_kinds()).empty() ? "use placement, intervention, activity, supervision or service"
-                                                                             : did_you_mean(k.Scalar(), programme_kinds()));
+            if (auto t = yaml_.text(p["source"], "source")) info.source = *t;
+        if (const YAML::Node& k = p["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
+            if (std::find(programme_kinds().begin(), programme_kinds().end(), k.Scalar()) == programme_kinds().end()) {
+                const std::string hint = did_you_mean(k.Scalar(), programme_kinds());
+                yaml_.error(k, DiagnosticCode::invalid_value, "unknown programme kind '" + for_message(k.Scalar()) + "'",
+                            hint.empty() ? "use placement, intervention, activity, supervision or service" : hint);
+            }
             info.kind = k.Scalar();
         }
         if (p["priority"].IsDefined())
-            if (auto v = r_.number(p["priority"], "priority")) info.priority = *v;
-        if (const YAML::Node& dosage = p["dosage"]; dosage.IsDefined() && r_.expect_map(dosage, "dosage"))
+            if (auto v = yaml_.number(p["priority"], "priority")) info.priority = *v;
+        if (const YAML::Node& dosage = p["dosage"]; dosage.IsDefined() && yaml_.expect_map(dosage, "dosage"))
             for (auto it = dosage.begin(); it != dosage.end(); ++it)
-                if (r_.expect_scalar(it->second, "a dosage value")) info.dosage.emplace_back(it->first.Scalar(), it->second.Scalar());
-        if (const YAML::Node& req = p["requires"]; req.IsDefined() && r_.expect_list(req, "requires")) {
+                if (yaml_.expect_scalar(it->first, "a dosage name") && yaml_.expect_scalar(it->second, "a dosage value"))
+                    info.dosage.emplace_back(it->first.Scalar(), it->second.Scalar());
+        if (const YAML::Node& req = p["requires"]; req.IsDefined() && yaml_.expect_list(req, "requires")) {
             for (const auto& i : req) {
-                if (!r_.expect_scalar(i, "an instrument id")) continue;
-                bool known = std::any_of(rules_->instruments.begin(), rules_->instruments.end(),
-                                         [&](const RequiredInstrument& x) { return x.id == i.Scalar(); });
+                if (!yaml_.expect_scalar(i, "an instrument id")) continue;
+                const bool known = std::any_of(rules_->instruments.begin(), rules_->instruments.end(),
+                                               [&](const RequiredInstrument& x) { return x.id == i.Scalar(); });
                 if (!known) {
                     std::vector<std::string> ids;
                     for (const auto& x : rules_->instruments) ids.push_back(x.id);
-                    r_.error(i, "E203", "'" + i.Scalar() + "' is not listed under 'instruments'", did_you_mean(i.Scalar(), ids));
+                    yaml_.error(i, DiagnosticCode::unknown_reference, "'" + for_message(i.Scalar()) + "' is not listed under 'instruments'",
+                                did_you_mean(i.Scalar(), ids));
                     continue;
                 }
                 info.required_instruments.push_back(i.Scalar());
@@ -484,193 +553,251 @@ private:
         }
     }
 
-    // The generated leaf: the instrument's assessment exists and is recent enough.
-    std::string requires_leaf(ProgrammeModel& prog, const std::string& instrument, const YAML::Node& where) {
-        const auto& req = *std::find_if(rules_->instruments.begin(), rules_->instruments.end(),
-                                        [&](const RequiredInstrument& x) { return x.id == instrument; });
+    // The generated leaf: the instrument's assessment exists and is recent enough, built as
+    // fresh(<instrument>.date, <max_age>) without going through text.
+    int freshness_leaf(ProgrammeModel& prog, int programme, const std::string& instrument, const YAML::Node& where) {
+        const auto req = std::find_if(rules_->instruments.begin(), rules_->instruments.end(),
+                                      [&](const RequiredInstrument& x) { return x.id == instrument; });
         LeafModel leaf;
         leaf.info.id = "requires_" + instrument;
-        leaf.info.expression = "fresh(" + instrument + ".date, " + to_string(req.max_age) + ")";
-        leaf.info.text = "a " + instrument + " assessment from the last " + to_string(req.max_age);
-        leaf.requires_instrument = instrument;
-        leaf.where = r_.at(where);
-        const std::string score_id = prog.info.id + "__" + leaf.info.id;
-        leaf.score = register_score(score_id, where["requires"], where["requires"], leaf.info.expression);
+        leaf.info.expression = "fresh(" + instrument + ".date, " + to_string(req->max_age) + ")";
+        leaf.info.text = "a " + instrument + " assessment from the last " + to_string(req->max_age);
+        leaf.fresh_instrument = static_cast<int>(req - rules_->instruments.begin());
+        leaf.where = yaml_.at(where);
+        Expr date;
+        date.op = Op::field;
+        date.index = req->date_column;
+        date.type = Type{Kind::date};
+        Expr age;
+        age.op = Op::duration;
+        age.duration = req->max_age;
+        age.type = Type{Kind::duration};
+        Expr fresh;
+        fresh.op = Op::fresh;
+        fresh.type = Type{Kind::boolean};
+        fresh.args.push_back(std::move(date));
+        fresh.args.push_back(std::move(age));
+        leaf.result = add_built(ResultKind::condition, programme, std::move(fresh), {}, where["requires"], static_cast<int>(prog.leaves.size()));
+        if (leaf.result < 0) return -1;
         prog.leaves.push_back(std::move(leaf));
-        return score_id;
+        ConditionNode node;
+        node.kind = ConditionNode::Kind::leaf;
+        node.leaf = static_cast<int>(prog.leaves.size()) - 1;
+        node.result = prog.leaves.back().result;
+        return add_node(prog, std::move(node));
     }
 
-    // ---- after compiling ---------------------------------------------------------------
-    void finish() {
-        base_.order_and_compile(pending_);
-        if (has_errors(out_)) return;
-        share_identical_leaves();
-        std::vector<int> programme_of_score(d().scores.size(), -1);
-        for (std::size_t p = 0; p < rules_->programmes.size(); ++p)
-            programme_of_score[static_cast<std::size_t>(rules_->programmes[p].decision_score)] = static_cast<int>(p);
-        std::vector<int> time_memo(d().scores.size(), -1);
-        for (auto& prog : rules_->programmes) {
-            for (auto& leaf : prog.leaves) {
-                const Expr& e = d().scores[static_cast<std::size_t>(leaf.score)].expr;
-                if (e.type.kind != Kind::boolean) {
-                    r_.error(leaf.where, "E303", "condition '" + leaf.info.id + "' must be a bool, not a " + type_name(e.type),
-                             "compare the value, e.g. x == 'a' or x > 0");
-                    continue;
-                }
-                collect_inputs(e, leaf, programme_of_score);
-                leaf.time_dependent = depends_on_time(e, time_memo);
-                prog.info.conditions.push_back(leaf.info);
+    // ---- after reading: compile and describe -------------------------------------------
+    std::string describe_result(int result, bool described) const {
+        const Computed& c = rules_->model.results[static_cast<std::size_t>(result)];
+        if (c.programme < 0) return {};
+        const ProgrammeModel& prog = rules_->programmes[static_cast<std::size_t>(c.programme)];
+        switch (c.kind) {
+            case ResultKind::decision: return described ? "programme '" + prog.info.id + "'" : prog.info.id;
+            case ResultKind::condition: {
+                const std::string& id = prog.leaves[static_cast<std::size_t>(c.leaf)].info.id;
+                return described ? "condition '" + id + "' of programme '" + prog.info.id + "'" : prog.info.id + "." + id;
             }
-            rules_->programme_infos.push_back(prog.info);
+            default: return {};  // groups are structure, not something an author named
         }
+    }
+
+    void compile() {
+        CompileScope scope{.model = &m(), .params = &rules_->param_values, .programmes = &rules_->programme_by_id};
+        r_.order_and_compile(
+            pending_, scope,
+            [&](const PendingResult& p) {
+                if (p.built) return m().results[static_cast<std::size_t>(p.result)].depends_on;
+                std::vector<int> deps;
+                if (!p.ast) return deps;
+                for (const auto& programme : collect_references(*p.ast).programmes)
+                    if (auto it = rules_->programme_by_id.find(programme); it != rules_->programme_by_id.end() && it->second >= 0)
+                        deps.push_back(it->second);
+                return deps;
+            },
+            [&](int result, bool described) { return describe_result(result, described); },
+            "a programme cannot depend on its own decision, directly or through other programmes");
+        if (r_.failed()) return;
+        share_identical_leaves();
+        describe_leaves();
         for (std::size_t i = 0; i < rules_->programmes.size(); ++i) rules_->report_order.push_back(i);
         std::stable_sort(rules_->report_order.begin(), rules_->report_order.end(), [&](std::size_t a, std::size_t b) {
             return rules_->programmes[a].info.priority < rules_->programmes[b].info.priority;
         });
-        rules_->model = base_.d_;
-        rules_->columns_view = make_instrument(base_.d_);
     }
 
     // Leaves with the same expression text compute the same column: the freshness of an
     // assessment and the low-risk guard recur in most programmes. The first of them in
-    // evaluation order computes it, the others' scores become references to it, and every
-    // such leaf reads the one computed.
+    // evaluation order computes it; the others become references to it.
     void share_identical_leaves() {
-        std::vector<std::size_t> position(d().scores.size());
-        for (std::size_t k = 0; k < d().score_order.size(); ++k) position[static_cast<std::size_t>(d().score_order[k])] = k;
+        std::vector<std::size_t> position(m().results.size());
+        for (std::size_t k = 0; k < m().order.size(); ++k) position[static_cast<std::size_t>(m().order[k])] = k;
         std::vector<LeafModel*> leaves;
         for (auto& prog : rules_->programmes)
             for (auto& leaf : prog.leaves) leaves.push_back(&leaf);
-        std::unordered_map<std::string, int> computed;  // expression text -> the score that computes it
+        std::unordered_map<std::string, int> computed;  // expression text -> the result that computes it
         for (const LeafModel* leaf : leaves) {
-            auto [it, added] = computed.try_emplace(leaf->info.expression, leaf->score);
-            if (!added && position[static_cast<std::size_t>(leaf->score)] < position[static_cast<std::size_t>(it->second)]) it->second = leaf->score;
+            auto [it, added] = computed.try_emplace(leaf->info.expression, leaf->result);
+            if (!added && position[static_cast<std::size_t>(leaf->result)] < position[static_cast<std::size_t>(it->second)]) it->second = leaf->result;
         }
         for (LeafModel* leaf : leaves) {
             const int shared = computed[leaf->info.expression];
-            if (shared == leaf->score) continue;
-            Score& alias = d().scores[static_cast<std::size_t>(leaf->score)];
-            Expr reference;
-            reference.op = Op::score;
-            reference.index = shared;
-            reference.type = d().scores[static_cast<std::size_t>(shared)].expr.type;
-            reference.end = static_cast<int>(leaf->info.expression.size());
-            alias.expr = std::move(reference);
+            if (shared == leaf->result) continue;
+            Computed& alias = m().results[static_cast<std::size_t>(leaf->result)];
+            alias.expr = result_ref(shared, m().results[static_cast<std::size_t>(shared)].expr.type);
+            alias.expr.end = static_cast<int>(leaf->info.expression.size());
             alias.depends_on = {shared};
-            leaf->score = shared;
+            leaf->result = shared;
         }
     }
 
-    void collect_inputs(const Expr& e, LeafModel& leaf, const std::vector<int>& programme_of_score) {
-        if (e.op == Op::field && std::find(leaf.columns.begin(), leaf.columns.end(), e.index) == leaf.columns.end())
-            leaf.columns.push_back(e.index);
-        if (e.op == Op::list_aggregate && std::find(leaf.lists.begin(), leaf.lists.end(), e.index) == leaf.lists.end())
-            leaf.lists.push_back(e.index);
-        if (e.op == Op::score) {
-            int p = programme_of_score[static_cast<std::size_t>(e.index)];
-            if (p >= 0) leaf.programmes.push_back(p);
-            else collect_inputs(d().scores[static_cast<std::size_t>(e.index)].expr, leaf, programme_of_score);
-        }
-        for (const auto& a : e.args) collect_inputs(a, leaf, programme_of_score);
-    }
-
-    bool depends_on_time(const Expr& e, std::vector<int>& memo) {
-        if (e.op == Op::as_of || e.op == Op::fresh) return true;
-        if (e.op == Op::score) {
-            auto i = static_cast<std::size_t>(e.index);
-            if (memo[i] < 0) {
-                memo[i] = 0;  // cycles were rejected; this only guards re-entry
-                memo[i] = depends_on_time(d().scores[i].expr, memo) ? 1 : 0;
+    // What each leaf reads (facts, lists, programmes) and whether time alone can change it,
+    // worked out per result in evaluation order: a result read by another is done first.
+    void describe_leaves() {
+        const std::size_t count = m().results.size();
+        struct Reads {
+            std::vector<int> columns, lists, programmes;
+            bool time = false;
+        };
+        std::vector<Reads> reads(count);
+        std::vector<int> programme_of_decision(count, -1);
+        for (std::size_t p = 0; p < rules_->programmes.size(); ++p)
+            programme_of_decision[static_cast<std::size_t>(rules_->programmes[p].decision)] = static_cast<int>(p);
+        auto add_unique = [](std::vector<int>& v, int x) {
+            if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+        };
+        for (int r : m().order) {
+            Reads& mine = reads[static_cast<std::size_t>(r)];
+            std::vector<const Expr*> todo{&m().results[static_cast<std::size_t>(r)].expr};
+            while (!todo.empty()) {
+                const Expr* e = todo.back();
+                todo.pop_back();
+                if (e->op == Op::as_of || e->op == Op::fresh) mine.time = true;
+                if (e->op == Op::field) add_unique(mine.columns, e->index);
+                if (e->op == Op::list_aggregate) add_unique(mine.lists, e->index);
+                if (e->op == Op::result) {
+                    const Reads& theirs = reads[static_cast<std::size_t>(e->index)];
+                    mine.time |= theirs.time;
+                    if (const int p = programme_of_decision[static_cast<std::size_t>(e->index)]; p >= 0) {
+                        add_unique(mine.programmes, p);
+                    } else {
+                        for (int c : theirs.columns) add_unique(mine.columns, c);
+                        for (int l : theirs.lists) add_unique(mine.lists, l);
+                        for (int p2 : theirs.programmes) add_unique(mine.programmes, p2);
+                    }
+                }
+                // Reports list inputs as the expression reads them, left to right.
+                for (auto a = e->args.rbegin(); a != e->args.rend(); ++a) todo.push_back(&*a);
             }
-            return memo[i] == 1;
         }
-        return std::any_of(e.args.begin(), e.args.end(), [&](const Expr& a) { return depends_on_time(a, memo); });
+        for (auto& prog : rules_->programmes) {
+            for (auto& leaf : prog.leaves) {
+                const Reads& rd = reads[static_cast<std::size_t>(leaf.result)];
+                leaf.columns = rd.columns;
+                leaf.lists = rd.lists;
+                leaf.programmes = rd.programmes;
+                leaf.time_dependent = rd.time;
+                prog.info.conditions.push_back(leaf.info);
+            }
+            rules_->programme_infos.push_back(prog.info);
+        }
     }
 
     // ---- tests -------------------------------------------------------------------------
+    void check_test_shapes(const YAML::Node& n) {
+        if (!n.IsDefined() || !n.IsSequence()) return;
+        for (const auto& t : n)
+            if (t.IsMap()) check_test_keys(t);
+    }
+
+    void check_test_keys(const YAML::Node& t) {
+        yaml_.check_keys(t, {"name", "description", "as_of", "facts", "assessments", "expect", "expect_earliest", "expect_missing", "expect_failed"},
+                         "a test");
+    }
+
     void read_tests(const YAML::Node& n) {
-        if (!n.IsDefined() || !r_.expect_list(n, "tests")) return;
-        RuleSet probe = make_rule_set(rules_);
+        if (!n.IsDefined() || !yaml_.expect_list(n, "tests")) return;
+        const RuleSet probe = make_rule_set(rules_);
         int number = 0;
         for (const auto& t : n) {
             ++number;
-            if (!r_.expect_map(t, "a test")) continue;
-            r_.check_keys(t, {"name", "description", "as_of", "facts", "assessments", "expect", "expect_earliest", "expect_missing",
-                              "expect_failed"},
-                          "a test");
+            if (!yaml_.expect_map(t, "a test")) continue;
+            check_test_keys(t);
             RulesTestCase tc;
             tc.name = t["name"].IsDefined() && t["name"].IsScalar() ? t["name"].Scalar() : "#" + std::to_string(number);
-            tc.where = r_.at(t);
-            auto input = case_from_yaml(t, r_, false);
+            tc.where = yaml_.at(t);
+            auto input = case_from_yaml(t, yaml_, false);
             if (!input) continue;
             tc.input = std::move(*input);
             tc.input.id = tc.name;
+            tc.input.where = tc.where;
             CaseBatch check(probe);
-            for (const auto& problem : check.add(tc.input))
-                r_.error(tc.where, "E401", "test '" + tc.name + "': " + problem.message, problem.hint);
+            for (const auto& problem : check.add(tc.input)) {
+                yaml_.error(problem.where, DiagnosticCode::invalid_test, "test '" + tc.name + "': " + problem.message, problem.hint);
+                tc.runnable = false;
+            }
             read_expectations(t, tc);
             rules_->tests.push_back(std::move(tc));
         }
     }
 
     bool known_programme(const YAML::Node& key) {
-        if (!r_.expect_scalar(key, "a programme id")) return false;
-        for (const auto& p : rules_->programmes)
-            if (p.info.id == key.Scalar()) return true;
+        if (!yaml_.expect_scalar(key, "a programme id")) return false;
+        if (rules_->programme_by_id.count(key.Scalar())) return true;
         std::vector<std::string> ids;
         for (const auto& p : rules_->programmes) ids.push_back(p.info.id);
-        r_.error(key, "E401", "unknown programme '" + key.Scalar() + "'", did_you_mean(key.Scalar(), ids));
+        yaml_.error(key, DiagnosticCode::invalid_test, "unknown programme '" + for_message(key.Scalar()) + "'", did_you_mean(key.Scalar(), ids));
         return false;
     }
 
     void read_expectations(const YAML::Node& t, RulesTestCase& tc) {
-        if (auto e = r_.required(t, "expect", "a test"); e && r_.expect_map(*e, "expect")) {
+        if (auto e = yaml_.required(t, "expect", "a test"); e && yaml_.expect_map(*e, "expect")) {
             for (auto it = e->begin(); it != e->end(); ++it) {
-                if (!known_programme(it->first) || !r_.expect_scalar(it->second, "a decision")) continue;
+                if (!known_programme(it->first) || !yaml_.expect_scalar(it->second, "a decision")) continue;
                 const std::string& v = it->second.Scalar();
-                Decision dec = v == "eligible" ? Decision::eligible : v == "not_eligible" ? Decision::not_eligible : Decision::undetermined;
                 if (v != "eligible" && v != "not_eligible" && v != "undetermined") {
-                    r_.error(it->second, "E401", "'" + v + "' is not a decision", "use eligible, not_eligible or undetermined");
+                    yaml_.error(it->second, DiagnosticCode::invalid_test, "'" + for_message(v) + "' is not a decision",
+                                "use eligible, not_eligible or undetermined");
                     continue;
                 }
-                tc.expect.push_back({it->first.Scalar(), {dec, r_.at(it->second)}});
+                const Decision dec = v == "eligible" ? Decision::eligible : v == "not_eligible" ? Decision::not_eligible : Decision::undetermined;
+                tc.expect.push_back({it->first.Scalar(), {dec, yaml_.at(it->second)}});
             }
         }
-        if (const YAML::Node& e = t["expect_earliest"]; e.IsDefined() && r_.expect_map(e, "expect_earliest")) {
+        if (const YAML::Node& e = t["expect_earliest"]; e.IsDefined() && yaml_.expect_map(e, "expect_earliest")) {
             for (auto it = e.begin(); it != e.end(); ++it) {
                 if (!known_programme(it->first)) continue;
                 std::optional<Date> date;
-                if (!it->second.IsNull() && it->second.Scalar() != "null") {
-                    date = parse_date(it->second.Scalar());
+                if (!it->second.IsNull() && !(it->second.IsScalar() && it->second.Scalar() == "null")) {
+                    date = it->second.IsScalar() ? parse_date(it->second.Scalar()) : std::nullopt;
                     if (!date) {
-                        r_.error(it->second, "E401", "expected a date YYYY-MM-DD or null");
+                        yaml_.error(it->second, DiagnosticCode::invalid_test, "expected a date YYYY-MM-DD or null");
                         continue;
                     }
                 }
-                tc.expect_earliest.push_back({it->first.Scalar(), {date, r_.at(it->second)}});
+                tc.expect_earliest.push_back({it->first.Scalar(), {date, yaml_.at(it->second)}});
             }
         }
         for (const char* key : {"expect_missing", "expect_failed"}) {
             const YAML::Node& e = t[key];
-            if (!e.IsDefined() || !r_.expect_map(e, key)) continue;
+            if (!e.IsDefined() || !yaml_.expect_map(e, key)) continue;
             for (auto it = e.begin(); it != e.end(); ++it) {
-                if (!known_programme(it->first) || !r_.expect_list(it->second, key)) continue;
+                if (!known_programme(it->first) || !yaml_.expect_list(it->second, key)) continue;
                 std::vector<std::string> items;
                 const YAML::Node list = it->second;  // a copy: it-> goes through a temporary proxy
                 for (const auto& x : list)
-                    if (r_.expect_scalar(x, "a name")) items.push_back(x.Scalar());
+                    if (yaml_.expect_scalar(x, "a name")) items.push_back(x.Scalar());
                 auto& target = std::string(key) == "expect_missing" ? tc.expect_missing : tc.expect_failed;
-                target.push_back({it->first.Scalar(), {items, r_.at(it->second)}});
+                target.push_back({it->first.Scalar(), {items, yaml_.at(it->second)}});
             }
         }
     }
 
-    DefinitionLoader base_;
-    YamlReader& r_;
-    std::vector<Diagnostic>& out_;
+    std::shared_ptr<RuleSetData> rules_;
+    YamlReader yaml_;
+    DefinitionReader r_;
     std::string file_;
-    std::shared_ptr<RuleSetData> rules_ = std::make_shared<RuleSetData>();
-    std::vector<DefinitionLoader::PendingScore> pending_;
+    std::vector<PendingResult> pending_;
 };
 
 }  // namespace
@@ -686,15 +813,15 @@ Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_nam
         diagnostics.push_back(detail::unexpected_structure(e, file_name));
         data = nullptr;
     }
-    if (!data) return Result<RuleSet>(std::move(diagnostics));
+    if (!data) return diagnostics;
     return Result<RuleSet>(detail::make_rule_set(std::move(data)), std::move(diagnostics));
 }
 
 Result<RuleSet> load_rules_file(const std::filesystem::path& path) {
     std::vector<Diagnostic> problems;
     auto text = detail::read_definition_text(path, problems);
-    if (!text) return Result<RuleSet>(std::move(problems));
+    if (!text) return problems;
     return load_rules(*text, path.string());
 }
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

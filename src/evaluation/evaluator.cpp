@@ -7,7 +7,12 @@
 
 #include <kelias/date.hpp>
 
-namespace kelias::detail {
+#include "base/calendar.hpp"
+#include "base/checked.hpp"
+#include "model/ratings_access.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 using Eigen::Index;
@@ -46,14 +51,19 @@ Column map_unary(Column x, F f) {
     return x;
 }
 
+// A date moved by a duration; no date when the result leaves the calendar.
+void shift_date(Column& out, Eigen::Index i, double date, const Duration& d, bool forward) {
+    const auto from = date_from_column(date);
+    const auto moved = from ? (forward ? add(*from, d) : subtract(*from, d)) : std::nullopt;
+    if (moved) out.v[i] = moved->days;
+    else out.s[i] = unknown_state;
+}
+
 Column date_shift(const Column& date, const Duration& d, bool forward) {
     Column out = date;
     out.s = to_unknown(date.s);
     for (Index i = 0; i < out.v.size(); ++i)
-        if (out.s[i] == 0) {
-            Date x{static_cast<int>(date.v[i])};
-            out.v[i] = (forward ? add(x, d) : subtract(x, d)).days;
-        }
+        if (out.s[i] == 0) shift_date(out, i, date.v[i], d, forward);
     return out;
 }
 
@@ -61,11 +71,7 @@ Column date_shift_by_column(const Column& date, const Column& by, bool forward) 
     Column out = date;
     out.s = merge_states(date.s, by.s);
     for (Index i = 0; i < out.v.size(); ++i)
-        if (out.s[i] == 0) {
-            Date x{static_cast<int>(date.v[i])};
-            Duration d = decode_duration(by.v[i]);
-            out.v[i] = (forward ? add(x, d) : subtract(x, d)).days;
-        }
+        if (out.s[i] == 0) shift_date(out, i, date.v[i], duration_from_column(by.v[i]), forward);
     return out;
 }
 
@@ -82,7 +88,7 @@ Column gather(const Column& rows, const Block& b) {
 }
 
 bool reads_rows(Op op) {
-    return op == Op::field || op == Op::as_of || op == Op::score || op == Op::aggregate || op == Op::list_aggregate;
+    return op == Op::field || op == Op::as_of || op == Op::result || op == Op::aggregate || op == Op::list_aggregate;
 }
 
 Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t) {
@@ -91,7 +97,7 @@ Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tra
     const Index last = list.offsets[static_cast<std::size_t>(b.begin + b.n)];
     Column body;
     if (!e.args.empty()) {
-        Block records{b.data, b.in, first, last - first, b.scores, nullptr, b.lists, &b, e.index};
+        Block records{b.model, b.in, first, last - first, b.results, nullptr, b.lists, &b, e.index};
         body = evaluate(e.args[0], records, p, t);
     }
     Column out{Eigen::ArrayXd::Zero(b.n), StateArray::Zero(b.n)};
@@ -153,11 +159,11 @@ ColumnView view(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t
     if (!t && !(b.parent && reads_rows(e.op))) {  // explanations trace every node: no shortcut then
         switch (e.op) {
             case Op::constant: return {nullptr, nullptr, e.number};
-            case Op::duration: return {nullptr, nullptr, encode_duration(e.duration)};
+            case Op::duration: return {nullptr, nullptr, duration_to_column(e.duration)};
             case Op::field:
                 return {b.in->values[static_cast<std::size_t>(e.index)] + b.begin, b.in->states[static_cast<std::size_t>(e.index)] + b.begin, 0};
             case Op::as_of: return {b.in->as_of + b.begin, b.in->as_of_state + b.begin, 0};
-            case Op::score: return view_of((*b.scores)[static_cast<std::size_t>(e.index)]);
+            case Op::result: return view_of((*b.results)[static_cast<std::size_t>(e.index)]);
             case Op::record_field: {
                 const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
                 const auto f = static_cast<std::size_t>(e.index);
@@ -238,7 +244,7 @@ Column logic_views(ColumnView a, ColumnView b, Index n, bool is_and) {
     return out;
 }
 
-Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
+Column compare(const Expr& e, Column l, Column r, const Model& d) {
     const Type& lt = e.args[0].type;
     if (lt.kind == Kind::category && lt.scale >= 0 && e.op != Op::eq && e.op != Op::ne) {
         for (Index i = 0; i < l.v.size(); ++i) {
@@ -248,10 +254,7 @@ Column compare(const Expr& e, Column l, Column r, const InstrumentData& d) {
     }
     if (lt.kind == Kind::duration) {
         // By average length (a month is 30.436875 days), so P200D > P6M > P180D.
-        auto days = [](double encoded) {
-            const Duration d = decode_duration(encoded);
-            return d.months * 30.436875 + d.days;
-        };
+        auto days = [](double encoded) { return average_days(duration_from_column(encoded)); };
         for (Index i = 0; i < l.v.size(); ++i) {
             l.v[i] = days(l.v[i]);
             r.v[i] = days(r.v[i]);
@@ -382,6 +385,10 @@ Column lookup(const Table& t, const Column& x) {
     return out;
 }
 
+Column as_of_column(const Block& b) {
+    return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, b.n), Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, b.n)};
+}
+
 Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
     const Index n = b.n;
     switch (e.op) {
@@ -449,7 +456,12 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
             Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
             for (Index i = 0; i < n; ++i) {
                 if (out.s[i] != 0) continue;
-                Date from{static_cast<int>(a[0].v[i])}, to{static_cast<int>(a[1].v[i])};
+                const auto from_date = date_from_column(a[0].v[i]), to_date = date_from_column(a[1].v[i]);
+                if (!from_date || !to_date) {
+                    out.s[i] = unknown_state;
+                    continue;
+                }
+                const Date from = *from_date, to = *to_date;
                 out.v[i] = e.op == Op::years_between ? years_between(from, to)
                          : e.op == Op::months_between ? months_between(from, to)
                                                       : days_between(from, to);
@@ -461,8 +473,11 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
             for (Index i = 0; i < n; ++i) {
                 if (out.s[i] != 0) continue;
                 // Rounded up: the share has passed only once the whole day has.
-                const double span = (a[1].v[i] - a[0].v[i]) * a[2].v[i];
-                out.v[i] = a[0].v[i] + std::ceil(span - 1e-9);
+                const auto start = date_from_column(a[0].v[i]);
+                const auto days = floor_int64(std::ceil((a[1].v[i] - a[0].v[i]) * a[2].v[i] - 1e-9));
+                const auto date = start && days ? add_days(*start, *days) : std::nullopt;
+                if (date) out.v[i] = date->days;
+                else out.s[i] = unknown_state;
             }
             return out;
         }
@@ -471,23 +486,30 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
             Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
             for (Index i = 0; i < n; ++i) {
                 if (out.s[i] != 0) continue;
-                const int k = static_cast<int>(std::floor(a[1].v[i]));
-                Date d{static_cast<int>(a[0].v[i])};
-                out.v[i] = e.op == Op::add_days ? d.days + k : add(d, Duration{0, k, 0}).days;
+                // A count of days or months that is huge or not a number gives no date.
+                const auto start = date_from_column(a[0].v[i]);
+                const auto k = floor_int64(a[1].v[i]);
+                std::optional<Date> date;
+                if (start && k) {
+                    if (e.op == Op::add_days) date = add_days(*start, *k);
+                    else if (*k >= -max_duration_months && *k <= max_duration_months)
+                        date = *k >= 0 ? add(*start, Duration{0, static_cast<int>(*k), 0}) : subtract(*start, Duration{0, static_cast<int>(-*k), 0});
+                }
+                if (date) out.v[i] = date->days;
+                else out.s[i] = unknown_state;
             }
             return out;
         }
         case Op::fresh: {
-            // True when the date is at most `age` before as_of (and not after it); else unknown.
-            const Column as_of = b.parent ? unknown_column(n)
-                                          : Column{Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n),
-                                                   Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
+            // True when the date is at most `age` before as_of (and not after it); else
+            // unknown. Inside a list aggregate, each record reads its case's as_of.
+            const Column as_of = b.parent ? gather(as_of_column(*b.parent), b) : as_of_column(b);
             Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
             for (Index i = 0; i < n; ++i) {
                 if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;
-                Date now{static_cast<int>(as_of.v[i])};
-                const double oldest = subtract(now, decode_duration(a[1].v[i])).days;
-                if (a[0].v[i] >= oldest && a[0].v[i] <= now.days) out.s[i] = known_state;
+                const auto now = date_from_column(as_of.v[i]);
+                const auto oldest = now ? subtract(*now, duration_from_column(a[1].v[i])) : std::nullopt;
+                if (oldest && a[0].v[i] >= oldest->days && a[0].v[i] <= now->days) out.s[i] = known_state;
             }
             return out;
         }
@@ -500,7 +522,7 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
     if (b.parent && reads_rows(e.op)) return gather(evaluate(e, *b.parent, p, t), b);
     switch (e.op) {
         case Op::constant: return constant(e.number, n);
-        case Op::duration: return constant(encode_duration(e.duration), n);
+        case Op::duration: return constant(duration_to_column(e.duration), n);
         case Op::list: return unknown_column(n);  // only read through its parent
         case Op::record_field: {
             const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
@@ -514,10 +536,10 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
                     Eigen::Map<const StateArray>(b.in->states[static_cast<std::size_t>(e.index)] + b.begin, n)};
         case Op::as_of:
             return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n), Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
-        case Op::score: return (*b.scores)[static_cast<std::size_t>(e.index)];
+        case Op::result: return (*b.results)[static_cast<std::size_t>(e.index)];
         case Op::aggregate: return aggregate(e, b, p);
         case Op::table:
-            return lookup(b.data->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
+            return lookup(b.model->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
         case Op::neg: {
             Column x = evaluate(e.args[0], b, p, t);
             x.v = -x.v;
@@ -577,7 +599,7 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
             const Type& type = e.args[0].type;
             const bool ranked = type.kind == Kind::category && type.scale >= 0 && e.op != Op::eq && e.op != Op::ne;
             if (ranked || type.kind == Kind::duration)
-                return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.data);
+                return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.model);
             Column held_l, held_r;
             const ColumnView l = view(e.args[0], b, p, t, held_l);
             const ColumnView r = view(e.args[1], b, p, t, held_r);
@@ -619,13 +641,25 @@ Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, 
 
 InputColumns input_columns(const RatingsBatch& batch) {
     InputColumns in;
-    for (Index c = 0; c < static_cast<Index>(batch.columns()); ++c) {
-        in.values.push_back(batch.values().col(c).data());
-        in.states.push_back(batch.states().col(c).data());
+    for (std::size_t c = 0; c < batch.columns(); ++c) {
+        in.values.push_back(RatingsBatchAccess::values(batch, c));
+        in.states.push_back(RatingsBatchAccess::states(batch, c));
     }
-    in.as_of = batch.as_of_days().data();
-    in.as_of_state = batch.as_of_states().data();
+    in.as_of = RatingsBatchAccess::as_of_days(batch);
+    in.as_of_state = RatingsBatchAccess::as_of_states(batch);
     in.rows = static_cast<Index>(batch.rows());
+    return in;
+}
+
+InputColumns input_columns(const CaseBatch::Storage& s) {
+    InputColumns in;
+    for (std::size_t col = 0; col < s.values.size(); ++col) {
+        in.values.push_back(s.values[col].data());
+        in.states.push_back(s.states[col].data());
+    }
+    in.as_of = s.as_of_days.data();
+    in.as_of_state = s.as_of_states.data();
+    in.rows = static_cast<Index>(s.ids.size());
     return in;
 }
 
@@ -662,4 +696,5 @@ double round_decimal(double x, int digits) {
     return std::round(nudged) / scale;
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -5,9 +5,9 @@
 
 #include <kelias/scoring.hpp>
 
-#include "model/model.hpp"
+#include "model/instrument_data.hpp"
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
 namespace {
 
 std::string describe_expected(const detail::TestExpect& ex) { return ex.expected ? *ex.expected : "unknown"; }
@@ -33,7 +33,7 @@ TestReport run_embedded_tests(const Instrument& instrument) {
         batch.id(0) = tc.name;
         batch.set_as_of(0, tc.as_of);
         for (const auto& cell : tc.cells) batch.set_text(0, static_cast<std::size_t>(cell.column), cell.text);
-        ScoreBatch scored = score_batch(instrument, batch, {1, true});
+        const ScoreBatch scored = score_batch(instrument, batch, {.threads = 1, .run_checks = true});
         bool ok = true;
         for (const auto& ex : tc.expect) {
             if (matches(scored, ex)) continue;
@@ -65,4 +65,4 @@ TestReport run_embedded_tests(const Instrument& instrument) {
     return report;
 }
 
-}  // namespace kelias
+KELIAS_END_NAMESPACE

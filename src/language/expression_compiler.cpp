@@ -5,28 +5,11 @@
 
 #include <kelias/date.hpp>
 
+#include "base/text.hpp"
 #include "language/expression.hpp"
 
-namespace kelias::detail {
-
-std::string type_name(const Type& t) {
-    switch (t.kind) {
-        case Kind::number: return "number";
-        case Kind::boolean: return "bool";
-        case Kind::category: return "category";
-        case Kind::date: return "date";
-        case Kind::duration: return "duration";
-        case Kind::list: return "list";
-        case Kind::error: return "error";
-    }
-    return "?";
-}
-
-int InstrumentData::intern(const std::string& s) {
-    auto [it, inserted] = string_ids.emplace(s, static_cast<int>(strings.size()));
-    if (inserted) strings.push_back(s);
-    return it->second;
-}
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 namespace {
 
@@ -68,7 +51,7 @@ const std::unordered_map<std::string, AggregateFn>& aggregates() {
 
 class Compiler {
 public:
-    Compiler(const CompileScope& scope, std::vector<ExprError>& errors) : s_(scope), d_(*scope.data), errors_(errors) {}
+    Compiler(const CompileScope& scope, std::vector<ExprError>& errors) : s_(scope), d_(*scope.model), errors_(errors) {}
 
     Expr compile(const Ast& a) {
         Expr e;
@@ -98,8 +81,8 @@ public:
     }
 
 private:
-    Expr fail(const Ast& a, std::string code, std::string message, std::string hint = {}) {
-        errors_.push_back({std::move(code), std::move(message), std::move(hint), a.begin});
+    Expr fail(const Ast& a, DiagnosticCode code, std::string message, std::string hint = {}) {
+        errors_.push_back({code, std::move(message), std::move(hint), a.begin});
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
@@ -121,8 +104,8 @@ private:
     std::vector<std::string> known_names() const {
         std::vector<std::string> names = {"as_of"};
         for (const auto& [id, _] : d_.entry_by_id) names.push_back(id);
-        if (!d_.is_rules)  // a rule set's scores are its programmes and conditions: not names to read
-            for (const auto& [id, _] : d_.score_by_id) names.push_back(id);
+        if (s_.scores)
+            for (const auto& [id, _] : *s_.scores) names.push_back(id);
         for (const auto& [id, _] : d_.table_index) names.push_back(id);
         return names;
     }
@@ -168,22 +151,12 @@ private:
             }
         }
         if (d_.list_index.count(n))
-            return fail(a, "E303", "'" + n + "' is a list; read it with an aggregate",
+            return fail(a, DiagnosticCode::type_error, "'" + n + "' is a list; read it with an aggregate",
                         "e.g. count(" + n + ") or count(" + n + ", CONDITION)");
-        auto score = d_.score_by_id.find(n);
-        if (score != d_.score_by_id.end() && s_.condition && !in_eligible_) {
-            if (n.find("__") == std::string::npos)
-                return fail(a, "E301", "'" + n + "' is a programme, not a fact", "read its decision with eligible('" + n + "')");
-            score = d_.score_by_id.end();  // a generated condition score: not a name to read
-        }
-        if (auto it = score; it != d_.score_by_id.end()) {
-            int idx = static_cast<int>(it->second);
-            if (s_.score_refs) s_.score_refs->push_back(idx);
-            e.op = Op::score;
-            e.index = idx;
-            bool ready = s_.score_ready && (*s_.score_ready)[static_cast<std::size_t>(idx)];
-            e.type = ready ? d_.scores[static_cast<std::size_t>(idx)].expr.type : error_t;
-            return e;
+        if (s_.programmes && s_.programmes->count(n))
+            return fail(a, DiagnosticCode::unknown_name, "'" + n + "' is a programme, not a fact", "read its decision with eligible('" + n + "')");
+        if (s_.scores) {
+            if (auto it = s_.scores->find(n); it != s_.scores->end()) return result_reference(a, static_cast<int>(it->second));
         }
         if (auto it = d_.entry_by_id.find(n); it != d_.entry_by_id.end()) {
             const auto& fields = d_.entry_models[it->second].field_column;
@@ -194,10 +167,10 @@ private:
                     example = f.column;
                     break;
                 }
-            return fail(a, "E303", "'" + n + "' has several fields; name one", "write e.g. " + example);
+            return fail(a, DiagnosticCode::type_error, "'" + n + "' has several fields; name one", "write e.g. " + example);
         }
         if (d_.table_index.count(n))
-            return fail(a, "E303", "table '" + n + "' is used like a function", "write " + n + "(x)");
+            return fail(a, DiagnosticCode::type_error, "table '" + n + "' is used like a function", "write " + n + "(x)");
         if (auto dur = parse_duration(n)) {
             e.op = Op::duration;
             e.duration = *dur;
@@ -205,18 +178,18 @@ private:
             return e;
         }
         if (is_field_name(n))
-            return fail(a, "E301", "field '" + n + "' needs an item or an aggregate",
+            return fail(a, DiagnosticCode::unknown_name, "field '" + n + "' needs an item or an aggregate",
                         "write item." + n + " for one item, or an aggregate such as sum(" + n + ")");
-        return fail(a, "E301", "unknown name '" + n + "'", did_you_mean(n, known_names()));
+        return fail(a, DiagnosticCode::unknown_name, "unknown name '" + n + "'", did_you_mean(n, known_names()));
     }
 
     Expr compile_member(const Ast& a) {
-        if (a.text == "params") {
-            auto p = d_.params.find(a.member);
-            if (p == d_.params.end()) {
+        if (a.text == "params" && s_.params) {
+            auto p = s_.params->find(a.member);
+            if (p == s_.params->end()) {
                 std::vector<std::string> names;
-                for (const auto& [name, _] : d_.params) names.push_back(name);
-                return fail(a, "E301", "unknown param '" + a.member + "'", did_you_mean(a.member, names));
+                for (const auto& [name, _] : *s_.params) names.push_back(name);
+                return fail(a, DiagnosticCode::unknown_name, "unknown param '" + a.member + "'", did_you_mean(a.member, names));
             }
             Expr e = p->second;
             e.begin = a.begin;
@@ -229,13 +202,13 @@ private:
             std::vector<std::string> columns;
             for (const auto& f : d_.fields) columns.push_back(f.column);
             std::string path = a.text + "." + a.member;
-            return fail(a, "E301", "unknown name '" + path + "'", did_you_mean(path, columns));
+            return fail(a, DiagnosticCode::unknown_name, "unknown name '" + path + "'", did_you_mean(path, columns));
         }
         auto it = d_.entry_by_id.find(a.text);
         if (it == d_.entry_by_id.end()) {
             std::vector<std::string> ids;
             for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
-            return fail(a, "E301", "unknown item or outcome '" + a.text + "'", did_you_mean(a.text, ids));
+            return fail(a, DiagnosticCode::unknown_name, "unknown item or outcome '" + a.text + "'", did_you_mean(a.text, ids));
         }
         const auto& fields = d_.entry_models[it->second].field_column;
         auto f = fields.find(a.member);
@@ -248,7 +221,7 @@ private:
                 hint = "its fields are:";
                 for (const auto& n : names) hint += " " + n;
             }
-            return fail(a, "E301", "'" + a.text + "' has no field '" + a.member + "'", hint);
+            return fail(a, DiagnosticCode::unknown_name, "'" + a.text + "' has no field '" + a.member + "'", hint);
         }
         return field_ref(a, f->second);
     }
@@ -264,9 +237,9 @@ private:
             Expr x = compile(item);
             if (bad(x)) return x;
             if (x.op != Op::constant)
-                return fail(item, "E303", "list elements must be literal values", "compute the value in a score first");
+                return fail(item, DiagnosticCode::type_error, "list elements must be literal values", "compute the value in a score first");
             if (element != Kind::error && x.type.kind != element)
-                return fail(item, "E303", "list mixes " + type_name(Type{element}) + " and " + type_name(x.type));
+                return fail(item, DiagnosticCode::type_error, "list mixes " + type_name(Type{element}) + " and " + type_name(x.type));
             element = x.type.kind;
             e.list.push_back(x.number);
         }
@@ -280,13 +253,13 @@ private:
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
-        if (a.op == "not") {
+        if (a.op == Operator::not_) {
             if (x.type.kind != Kind::boolean)
-                return fail(a, "E303", "'not' needs a bool, not a " + type_name(x.type));
+                return fail(a, DiagnosticCode::type_error, "'not' needs a bool, not a " + type_name(x.type));
             e.op = Op::not_;
             e.type = bool_t;
         } else {
-            if (x.type.kind != Kind::number) return fail(a, "E303", "'-' needs a number, not a " + type_name(x.type));
+            if (x.type.kind != Kind::number) return fail(a, DiagnosticCode::type_error, "'-' needs a number, not a " + type_name(x.type));
             e.op = Op::neg;
             e.type = number_t;
         }
@@ -306,7 +279,7 @@ private:
             hint = "the codes of '" + sc.id + "' are:";
             for (const auto& c : codes) hint += " " + c;
         }
-        errors_.push_back({"E308", "'" + d_.strings[static_cast<std::size_t>(literal.number)] + "' is not a code of scale '" + sc.id + "'",
+        errors_.push_back({DiagnosticCode::code_not_in_scale, "'" + d_.strings[static_cast<std::size_t>(literal.number)] + "' is not a code of scale '" + sc.id + "'",
                            hint, where.begin});
         return false;
     }
@@ -326,68 +299,83 @@ private:
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
-        const std::string& op = a.op;
+        const Operator op = a.op;
+        const std::string shown(spelling(op));
         auto mismatch = [&](std::string what) {
-            return fail(a, "E303", "'" + op + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
+            return fail(a, DiagnosticCode::type_error, "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
         };
-        if (op == "and" || op == "or") {
-            if (l.type.kind != Kind::boolean || r.type.kind != Kind::boolean) return mismatch("needs two bools");
-            e.op = op == "and" ? Op::and_ : Op::or_;
-            e.type = bool_t;
-        } else if (op == "+" || op == "-") {
-            if (l.type.kind == Kind::number && r.type.kind == Kind::number) {
+        switch (op) {
+            case Operator::and_:
+            case Operator::or_:
+                if (l.type.kind != Kind::boolean || r.type.kind != Kind::boolean) return mismatch("needs two bools");
+                e.op = op == Operator::and_ ? Op::and_ : Op::or_;
+                e.type = bool_t;
+                break;
+            case Operator::add:
+            case Operator::sub:
+                if (l.type.kind == Kind::number && r.type.kind == Kind::number) {
+                    e.type = number_t;
+                } else if (l.type.kind == Kind::date && r.type.kind == Kind::duration) {
+                    e.type = date_t;
+                } else if (op == Operator::add && l.type.kind == Kind::duration && r.type.kind == Kind::date) {
+                    std::swap(l, r);
+                    e.type = date_t;
+                } else if (l.type.kind == Kind::date && r.type.kind == Kind::date) {
+                    return fail(a, DiagnosticCode::type_error, "dates cannot be subtracted directly", "use days_between(a, b) or months_between(a, b)");
+                } else {
+                    return mismatch("needs two numbers, or a date and a duration");
+                }
+                e.op = op == Operator::add ? Op::add : Op::sub;
+                break;
+            case Operator::mul:
+            case Operator::div:
+                if (l.type.kind != Kind::number || r.type.kind != Kind::number) return mismatch("needs two numbers");
+                e.op = op == Operator::mul ? Op::mul : Op::div;
                 e.type = number_t;
-            } else if (l.type.kind == Kind::date && r.type.kind == Kind::duration) {
-                e.type = date_t;
-            } else if (op == "+" && l.type.kind == Kind::duration && r.type.kind == Kind::date) {
-                std::swap(l, r);
-                e.type = date_t;
-            } else if (l.type.kind == Kind::date && r.type.kind == Kind::date) {
-                return fail(a, "E303", "dates cannot be subtracted directly", "use days_between(a, b) or months_between(a, b)");
-            } else {
-                return mismatch("needs two numbers, or a date and a duration");
-            }
-            e.op = op == "+" ? Op::add : Op::sub;
-        } else if (op == "*" || op == "/") {
-            if (l.type.kind != Kind::number || r.type.kind != Kind::number) return mismatch("needs two numbers");
-            e.op = op == "*" ? Op::mul : Op::div;
-            e.type = number_t;
-        } else if (op == "in" || op == "not in") {
-            if (r.op != Op::list) return fail(a.args[1], "E303", "'" + op + "' needs a list such as ['a', 'b']");
-            e.op = op == "in" ? Op::in : Op::not_in;
-            e.type = bool_t;
-            if (!r.list.empty() && r.type.element != l.type.kind)
-                return mismatch("compares a value with a list of another type");
-            if (l.type.kind == Kind::category && l.type.scale >= 0) {
-                for (std::size_t i = 0; i < r.list.size(); ++i) {
-                    Expr lit;
-                    lit.number = r.list[i];
-                    if (!check_code(lit, l.type.scale, a.args[1].args[i])) return poisoned(a);
+                break;
+            case Operator::in:
+            case Operator::not_in:
+                if (r.op != Op::list) return fail(a.args[1], DiagnosticCode::type_error, "'" + shown + "' needs a list such as ['a', 'b']");
+                e.op = op == Operator::in ? Op::in : Op::not_in;
+                e.type = bool_t;
+                if (!r.list.empty() && r.type.element != l.type.kind) return mismatch("compares a value with a list of another type");
+                if (l.type.kind == Kind::category && l.type.scale >= 0) {
+                    for (std::size_t i = 0; i < r.list.size(); ++i) {
+                        Expr lit;
+                        lit.number = r.list[i];
+                        if (!check_code(lit, l.type.scale, a.args[1].args[i])) return poisoned(a);
+                    }
                 }
-            }
-        } else {  // comparisons
-            static const std::unordered_map<std::string, Op> ops = {{"==", Op::eq}, {"!=", Op::ne}, {"<", Op::lt},
-                                                                     {"<=", Op::le}, {">", Op::gt}, {">=", Op::ge}};
-            e.op = ops.at(op);
-            e.type = bool_t;
-            bool ordering = e.op != Op::eq && e.op != Op::ne;
-            if (l.type.kind != r.type.kind) return mismatch("compares values of different types");
-            if (l.type.kind == Kind::category) {
-                auto t = unify_categories(l, r, a.args[0], a.args[1]);
-                if (!t) return mismatch("compares codes of different scales");
-                if (t->kind == Kind::error) return poisoned(a);
-                if (ordering) {
-                    if (t->scale < 0 || !d_.scales[static_cast<std::size_t>(t->scale)].ordered)
-                        return fail(a, "E303", "'" + op + "' needs an ordered scale",
+                break;
+            case Operator::eq:
+            case Operator::ne:
+            case Operator::lt:
+            case Operator::le:
+            case Operator::gt:
+            case Operator::ge: {
+                e.op = op == Operator::eq ? Op::eq : op == Operator::ne ? Op::ne : op == Operator::lt ? Op::lt
+                     : op == Operator::le ? Op::le : op == Operator::gt ? Op::gt : Op::ge;
+                e.type = bool_t;
+                const bool ordering = e.op != Op::eq && e.op != Op::ne;
+                if (l.type.kind != r.type.kind) return mismatch("compares values of different types");
+                if (l.type.kind == Kind::category) {
+                    auto u = unify_categories(l, r, a.args[0], a.args[1]);
+                    if (!u) return mismatch("compares codes of different scales");
+                    if (u->kind == Kind::error) return poisoned(a);
+                    if (ordering && (u->scale < 0 || !d_.scales[static_cast<std::size_t>(u->scale)].ordered))
+                        return fail(a, DiagnosticCode::type_error, "'" + shown + "' needs an ordered scale",
                                     "mark the scale 'ordered: true' or compare with == / in");
+                    // Both sides carry the scale so the evaluator can compare ranks.
+                    l.type.scale = r.type.scale = u->scale;
+                } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date && l.type.kind != Kind::duration) {
+                    return mismatch("orders numbers, dates or durations");
+                } else if (l.type.kind == Kind::list) {
+                    return mismatch("cannot compare");
                 }
-                // Both sides carry the scale so the evaluator can compare ranks.
-                l.type.scale = r.type.scale = t->scale;
-            } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date && l.type.kind != Kind::duration) {
-                return mismatch("orders numbers, dates or durations");
-            } else if (l.type.kind == Kind::list) {
-                return mismatch("cannot compare");
+                break;
             }
+            case Operator::not_:
+            case Operator::neg: return fail(a, DiagnosticCode::expression_syntax, "'" + shown + "' takes one operand");
         }
         e.args.push_back(std::move(l));
         e.args.push_back(std::move(r));
@@ -396,18 +384,18 @@ private:
 
     Expr compile_table(const Ast& a, int index) {
         const Table& t = d_.tables[static_cast<std::size_t>(index)];
-        if (a.args.size() != 1) return fail(a, "E304", "table '" + t.id + "' takes one argument", "write " + t.id + "(x)");
+        if (a.args.size() != 1) return fail(a, DiagnosticCode::unknown_function, "table '" + t.id + "' takes one argument", "write " + t.id + "(x)");
         Expr x = compile(a.args[0]);
         if (bad(x)) return x;
         if (x.type.kind != t.input.kind)
-            return fail(a.args[0], "E303", "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
+            return fail(a.args[0], DiagnosticCode::type_error, "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
         if (x.type.kind == Kind::category) {
             for (const auto& row : t.rows)
                 if (row.equals && x.type.scale >= 0) {
                     Expr lit;
                     lit.number = *row.equals;
                     if (!d_.scales[static_cast<std::size_t>(x.type.scale)].rank.count(static_cast<int>(*row.equals))) {
-                        errors_.push_back({"E308", "table '" + t.id + "' matches '" + d_.strings[static_cast<std::size_t>(*row.equals)] +
+                        errors_.push_back({DiagnosticCode::code_not_in_scale, "table '" + t.id + "' matches '" + d_.strings[static_cast<std::size_t>(*row.equals)] +
                                                        "', which is not a code of scale '" + d_.scales[static_cast<std::size_t>(x.type.scale)].id + "'",
                                            "", a.begin});
                         return poisoned(a);
@@ -426,12 +414,12 @@ private:
 
     Expr compile_aggregate(const Ast& a, AggregateFn fn) {
         if (a.args.empty() || a.args.size() > 2)
-            return fail(a, "E304", "'" + a.text + "' takes a field name and an optional scope",
+            return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' takes a field name and an optional scope",
                         "write " + a.text + "(strength) or " + a.text + "(strength, domain)");
         const Ast& field = a.args[0];
         if (field.kind == Ast::Kind::name && d_.list_index.count(field.text)) return compile_list_aggregate(a, fn);
         if (field.kind != Ast::Kind::name)
-            return fail(field, "E306", "the first argument of '" + a.text + "' must be a field name",
+            return fail(field, DiagnosticCode::invalid_aggregate, "the first argument of '" + a.text + "' must be a field name",
                         "aggregates run over a field of many items, e.g. sum(strength)");
         std::vector<int> entries;  // candidate entries, before the field filter
         bool explicit_list = false;
@@ -440,7 +428,7 @@ private:
             if (scope.kind == Ast::Kind::name) {
                 auto it = std::find(d_.domains.begin(), d_.domains.end(), scope.text);
                 if (it == d_.domains.end())
-                    return fail(scope, "E306", "unknown domain '" + scope.text + "'", did_you_mean(scope.text, d_.domains));
+                    return fail(scope, DiagnosticCode::invalid_aggregate, "unknown domain '" + scope.text + "'", did_you_mean(scope.text, d_.domains));
                 for (std::size_t i = 0; i < d_.entries.size(); ++i)
                     if (d_.entries[i].domain == scope.text && !d_.entries[i].is_outcome) entries.push_back(static_cast<int>(i));
             } else if (scope.kind == Ast::Kind::list) {
@@ -450,13 +438,13 @@ private:
                     if (it == d_.entry_by_id.end()) {
                         std::vector<std::string> ids;
                         for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
-                        return fail(item, "E306", "a scope list names items: '" + (item.kind == Ast::Kind::name ? item.text : std::string("?")) + "' is not one",
+                        return fail(item, DiagnosticCode::invalid_aggregate, "a scope list names items: '" + (item.kind == Ast::Kind::name ? item.text : std::string("?")) + "' is not one",
                                     item.kind == Ast::Kind::name ? did_you_mean(item.text, ids) : std::string());
                     }
                     entries.push_back(static_cast<int>(it->second));
                 }
             } else {
-                return fail(scope, "E306", "the scope of '" + a.text + "' must be a domain or a list of items");
+                return fail(scope, DiagnosticCode::invalid_aggregate, "the scope of '" + a.text + "' must be a domain or a list of items");
             }
         } else {
             for (std::size_t i = 0; i < d_.entries.size(); ++i) entries.push_back(static_cast<int>(i));
@@ -480,17 +468,17 @@ private:
             if (!is_field_name(field.text)) {
                 std::vector<std::string> names;
                 for (const auto& f : d_.fields) names.push_back(f.name);
-                return fail(field, "E306", "no item has a field '" + field.text + "'", did_you_mean(field.text, names));
+                return fail(field, DiagnosticCode::invalid_aggregate, "no item has a field '" + field.text + "'", did_you_mean(field.text, names));
             }
-            return fail(a, "E306", "no item in this scope has a field '" + field.text + "'");
+            return fail(a, DiagnosticCode::invalid_aggregate, "no item in this scope has a field '" + field.text + "'");
         }
         bool numeric = fn == AggregateFn::sum || fn == AggregateFn::mean || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
         bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
         if (numeric && field_kind != Kind::number)
-            return fail(a, "E306", "'" + a.text + "' needs a numeric field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' needs a numeric field; '" + field.text + "' holds " + type_name(Type{field_kind}),
                         field_kind == Kind::boolean ? "use count(" + field.text + ") to count true values" : "");
         if (logical && field_kind != Kind::boolean)
-            return fail(a, "E306", "'" + a.text + "' needs a bool field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' needs a bool field; '" + field.text + "' holds " + type_name(Type{field_kind}),
                         "use n_known(" + field.text + ") to count rated items");
         e.type = (fn == AggregateFn::any || fn == AggregateFn::all) ? bool_t : number_t;
         return e;
@@ -508,10 +496,10 @@ private:
         const bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
         const bool numeric = fn == AggregateFn::sum || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
         if (!logical && !numeric)
-            return fail(a, "E306", "'" + a.text + "' does not apply to lists", "use count, any, all, sum, min_of or max_of");
+            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' does not apply to lists", "use count, any, all, sum, min_of or max_of");
         if (a.args.size() == 1) {
             if (fn != AggregateFn::count)
-                return fail(a, "E304", "'" + a.text + "' over a list needs a second argument", "e.g. " + a.text + "(" + a.args[0].text + ", CONDITION)");
+                return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' over a list needs a second argument", "e.g. " + a.text + "(" + a.args[0].text + ", CONDITION)");
             e.type = number_t;
             return e;
         }
@@ -521,32 +509,40 @@ private:
         Expr body = sub.compile(a.args[1]);
         if (bad(body)) return body;
         if (logical && body.type.kind != Kind::boolean)
-            return fail(a.args[1], "E303", "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
+            return fail(a.args[1], DiagnosticCode::type_error, "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
         if (numeric && body.type.kind != Kind::number && !(fn != AggregateFn::sum && body.type.kind == Kind::date))
-            return fail(a.args[1], "E303", "'" + a.text + "' needs a number, not a " + type_name(body.type));
+            return fail(a.args[1], DiagnosticCode::type_error, "'" + a.text + "' needs a number, not a " + type_name(body.type));
         e.type = fn == AggregateFn::count ? number_t : logical ? bool_t : body.type;
         e.args.push_back(std::move(body));
         return e;
     }
 
+    // A reference to result `index`, typed when the result is compiled already.
+    Expr result_reference(const Ast& a, int index) {
+        if (s_.result_refs) s_.result_refs->push_back(index);
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::result;
+        e.index = index;
+        const bool ready = s_.result_ready && (*s_.result_ready)[static_cast<std::size_t>(index)];
+        e.type = ready ? d_.results[static_cast<std::size_t>(index)].expr.type : error_t;
+        return e;
+    }
+
     Expr compile_eligible(const Ast& a) {
         if (a.args.size() != 1 || a.args[0].kind != Ast::Kind::string)
-            return fail(a, "E304", "eligible() takes one programme id in quotes", "write eligible('halfway_house')");
+            return fail(a, DiagnosticCode::unknown_function, "eligible() takes one programme id in quotes", "write eligible('halfway_house')");
         const std::string& id = a.args[0].text;
-        auto it = d_.score_by_id.find(id);
-        if (!d_.is_rules || it == d_.score_by_id.end() || id.find("__") != std::string::npos) {
+        const auto found = s_.programmes ? s_.programmes->find(id) : std::unordered_map<std::string, int>::const_iterator{};
+        if (!s_.programmes || found == s_.programmes->end()) {
             std::vector<std::string> ids;
-            for (const auto& [name, _] : d_.score_by_id)
-                if (name.find("__") == std::string::npos) ids.push_back(name);
-            return fail(a.args[0], "E301", "unknown programme '" + id + "'", did_you_mean(id, ids));
+            if (s_.programmes)
+                for (const auto& [name, _] : *s_.programmes) ids.push_back(name);
+            return fail(a.args[0], DiagnosticCode::unknown_name, "unknown programme '" + id + "'", did_you_mean(id, ids));
         }
-        Ast name = a;
-        name.kind = Ast::Kind::name;
-        name.text = id;
-        name.args.clear();
-        in_eligible_ = true;
-        Expr e = compile_name(name);
-        in_eligible_ = false;
+        Expr e = result_reference(a, found->second);
+        e.type = bool_t;  // a decision is a bool, compiled or not yet
         return e;
     }
 
@@ -560,14 +556,14 @@ private:
             for (const auto& [n, _] : functions()) names.push_back(n);
             for (const auto& [n, _] : aggregates()) names.push_back(n);
             for (const auto& [n, _] : d_.table_index) names.push_back(n);
-            return fail(a, "E304", "unknown function '" + a.text + "'", did_you_mean(a.text, names));
+            return fail(a, DiagnosticCode::unknown_function, "unknown function '" + a.text + "'", did_you_mean(a.text, names));
         }
         const FunctionSpec& spec = it->second;
         int n = static_cast<int>(a.args.size());
         if (n < spec.min_args || n > spec.max_args) {
             std::string want = spec.min_args == spec.max_args ? std::to_string(spec.min_args)
                                                               : std::to_string(spec.min_args) + " to " + std::to_string(spec.max_args);
-            return fail(a, "E304", "'" + a.text + "' takes " + want + " argument" + (want == "1" ? "" : "s") + ", not " + std::to_string(n));
+            return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' takes " + want + " argument" + (want == "1" ? "" : "s") + ", not " + std::to_string(n));
         }
         Expr e;
         e.begin = a.begin;
@@ -576,7 +572,7 @@ private:
         if (spec.op == Op::date_fn) {
             const Ast& arg = a.args[0];
             auto d = arg.kind == Ast::Kind::string ? parse_date(arg.text) : std::nullopt;
-            if (!d) return fail(arg, "E303", "date() needs a literal 'YYYY-MM-DD'", "write date('2024-01-31')");
+            if (!d) return fail(arg, DiagnosticCode::type_error, "date() needs a literal 'YYYY-MM-DD'", "write date('2024-01-31')");
             e.op = Op::constant;
             e.type = date_t;
             e.number = d->days;
@@ -588,7 +584,7 @@ private:
         }
         auto need = [&](std::size_t i, Kind k) -> bool {
             if (e.args[i].type.kind == k) return true;
-            fail(a.args[i], "E303", "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
+            fail(a.args[i], DiagnosticCode::type_error, "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
                                         ", not a " + type_name(e.args[i].type));
             return false;
         };
@@ -652,7 +648,7 @@ private:
                 if (!need(0, Kind::number)) return poisoned(a);
                 if (e.args.size() == 2 && (e.args[1].op != Op::constant || e.args[1].type.kind != Kind::number ||
                                            e.args[1].number < 0 || e.args[1].number > 12 || e.args[1].number != std::floor(e.args[1].number)))
-                    return fail(a.args[1], "E303", "the digits of round() must be a whole number from 0 to 12");
+                    return fail(a.args[1], DiagnosticCode::type_error, "the digits of round() must be a whole number from 0 to 12");
                 e.type = number_t;
                 break;
             default:
@@ -666,14 +662,14 @@ private:
     // The common type of two branches (if, coalesce), or nullopt after reporting.
     std::optional<Type> same_type(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw, const Ast& where) {
         if (l.type.kind != r.type.kind) {
-            errors_.push_back({"E303", "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
+            errors_.push_back({DiagnosticCode::type_error, "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
                                "every branch must give the same type", rw.begin});
             return std::nullopt;
         }
         if (l.type.kind != Kind::category) return l.type;
         auto t = unify_categories(l, r, lw, rw);
         if (!t) {
-            errors_.push_back({"E303", "'" + where.text + "' mixes codes of different scales", "", rw.begin});
+            errors_.push_back({DiagnosticCode::type_error, "'" + where.text + "' mixes codes of different scales", "", rw.begin});
             return std::nullopt;
         }
         if (t->kind == Kind::error) return std::nullopt;
@@ -681,12 +677,21 @@ private:
     }
 
     const CompileScope& s_;
-    InstrumentData& d_;
+    Model& d_;
     std::vector<ExprError>& errors_;
-    bool in_eligible_ = false;  // compiling the name inside eligible(...)
 };
 
 }  // namespace
+
+const std::vector<std::string>& function_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out = {"eligible"};
+        for (const auto& [name, _] : functions()) out.push_back(name);
+        for (const auto& [name, _] : aggregates()) out.push_back(name);
+        return out;
+    }();
+    return names;
+}
 
 Expr compile_expression(const Ast& ast, const CompileScope& scope, std::vector<ExprError>& errors) {
     std::size_t before = errors.size();
@@ -696,4 +701,5 @@ Expr compile_expression(const Ast& ast, const CompileScope& scope, std::vector<E
     return e;
 }
 
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

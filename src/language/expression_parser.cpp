@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 #include "language/expression.hpp"
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 namespace {
 
 struct Token {
@@ -124,7 +126,7 @@ private:
         failed_ = true;
         if (t.kind == Token::Kind::error && t.text.rfind("unexpected", 0) == 0) message = t.text;
         if (t.kind == Token::Kind::error && t.text == "unexpected '='") hint = "compare with '=='";
-        errors_.push_back({"E302", std::move(message), std::move(hint), t.begin});
+        errors_.push_back({DiagnosticCode::expression_syntax, std::move(message), std::move(hint), t.begin});
     }
 
     // `depth` counts nesting levels: brackets (groups, calls, lists) and prefix operators.
@@ -133,7 +135,7 @@ private:
         if (depth <= max_expression_depth) return false;
         if (!failed_) {
             failed_ = true;
-            errors_.push_back({"E305", "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
+            errors_.push_back({DiagnosticCode::expression_too_deep, "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
                                "split it into intermediate scores", at.begin});
         }
         return true;
@@ -144,16 +146,16 @@ private:
         if (a.height - 1 <= max_expression_operators) return false;
         if (!failed_) {
             failed_ = true;
-            errors_.push_back({"E305", "expression too long: more than " + std::to_string(max_expression_operators) + " operators in a row",
+            errors_.push_back({DiagnosticCode::expression_too_deep, "expression too long: more than " + std::to_string(max_expression_operators) + " operators in a row",
                                "split it into intermediate scores", at.begin});
         }
         return true;
     }
 
-    static Ast binary(std::string op, Ast l, Ast r) {
+    static Ast binary(Operator op, Ast l, Ast r) {
         Ast a;
         a.kind = Ast::Kind::binary;
-        a.op = std::move(op);
+        a.op = op;
         a.begin = l.begin;
         a.end = r.end;
         a.height = std::max(l.height, r.height) + 1;
@@ -169,7 +171,7 @@ private:
             advance();
             auto r = parse_and(depth);
             if (!r) return std::nullopt;
-            l = binary("or", std::move(*l), std::move(*r));
+            l = binary(Operator::or_, std::move(*l), std::move(*r));
             if (too_long(*l, at)) return std::nullopt;
         }
         return l;
@@ -182,7 +184,7 @@ private:
             advance();
             auto r = parse_not(depth);
             if (!r) return std::nullopt;
-            l = binary("and", std::move(*l), std::move(*r));
+            l = binary(Operator::and_, std::move(*l), std::move(*r));
             if (too_long(*l, at)) return std::nullopt;
         }
         return l;
@@ -197,7 +199,7 @@ private:
             if (!e) return std::nullopt;
             Ast a;
             a.kind = Ast::Kind::unary;
-            a.op = "not";
+            a.op = Operator::not_;
             a.begin = b;
             a.end = e->end;
             a.height = e->height + 1;
@@ -210,29 +212,30 @@ private:
     P parse_comparison(int depth) {
         auto l = parse_additive(depth);
         if (!l) return l;
-        static constexpr std::string_view ops[] = {"==", "!=", "<", "<=", ">", ">="};
-        for (auto op : ops) {
-            if (is_punct(op)) {
+        static constexpr std::pair<std::string_view, Operator> ops[] = {
+            {"==", Operator::eq}, {"!=", Operator::ne}, {"<", Operator::lt}, {"<=", Operator::le}, {">", Operator::gt}, {">=", Operator::ge}};
+        for (const auto& [text, op] : ops) {
+            if (is_punct(text)) {
                 Token at = tok_;
                 advance();
                 auto r = parse_additive(depth);
                 if (!r) return std::nullopt;
-                Ast a = binary(std::string(op), std::move(*l), std::move(*r));
+                Ast a = binary(op, std::move(*l), std::move(*r));
                 if (too_long(a, at)) return std::nullopt;
                 return a;
             }
         }
         if (is_word("in") || is_word("not")) {
-            std::string op = tok_.text;
+            Operator op = Operator::in;
             Token at = tok_;
             advance();
-            if (op == "not") {
+            if (at.text == "not") {
                 if (!is_word("in")) {
                     fail(at, "expected 'in' after 'not' here", "write 'x not in [...]' or 'not (...)'");
                     return std::nullopt;
                 }
                 advance();
-                op = "not in";
+                op = Operator::not_in;
             }
             auto r = parse_additive(depth);
             if (!r) return std::nullopt;
@@ -250,7 +253,7 @@ private:
             advance();
             auto r = parse_multiplicative(depth);
             if (!r) return std::nullopt;
-            l = binary(at.text, std::move(*l), std::move(*r));
+            l = binary(at.text == "+" ? Operator::add : Operator::sub, std::move(*l), std::move(*r));
             if (too_long(*l, at)) return std::nullopt;
         }
         return l;
@@ -263,7 +266,7 @@ private:
             advance();
             auto r = parse_unary(depth);
             if (!r) return std::nullopt;
-            l = binary(at.text, std::move(*l), std::move(*r));
+            l = binary(at.text == "*" ? Operator::mul : Operator::div, std::move(*l), std::move(*r));
             if (too_long(*l, at)) return std::nullopt;
         }
         return l;
@@ -278,7 +281,7 @@ private:
             if (!e) return std::nullopt;
             Ast a;
             a.kind = Ast::Kind::unary;
-            a.op = "-";
+            a.op = Operator::neg;
             a.begin = b;
             a.end = e->end;
             a.height = e->height + 1;
@@ -424,51 +427,53 @@ private:
 
 std::optional<Ast> parse_expression(std::string_view text, std::vector<ExprError>& errors) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        errors.push_back({"E302", "empty expression", "write an expression such as sum(strength)", 0});
+        errors.push_back({DiagnosticCode::expression_syntax, "empty expression", "write an expression such as sum(strength)", 0});
         return std::nullopt;
     }
     Parser p(text, errors);
     return p.parse();
 }
 
-void collect_names(const Ast& ast, std::vector<std::string>& names) {
-    if (ast.kind == Ast::Kind::name || ast.kind == Ast::Kind::member) names.push_back(ast.text);
-    // eligible('x') depends on programme x's decision.
-    if (ast.kind == Ast::Kind::call && ast.text == "eligible" && ast.args.size() == 1 && ast.args[0].kind == Ast::Kind::string)
-        names.push_back(ast.args[0].text);
-    for (const auto& a : ast.args) collect_names(a, names);
+namespace {
+
+void collect(const Ast& ast, References& out) {
+    if (ast.kind == Ast::Kind::name || ast.kind == Ast::Kind::member) out.names.push_back(ast.text);
+    if (ast.kind == Ast::Kind::call && ast.text == "eligible" && ast.args.size() == 1 && ast.args[0].kind == Ast::Kind::string) {
+        out.programmes.push_back(ast.args[0].text);
+        return;
+    }
+    for (const auto& a : ast.args) collect(a, out);
 }
 
-namespace {
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
 }  // namespace
 
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates) {
-    std::optional<std::string> best;
-    std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        std::size_t d = edit_distance(word, c);
-        if (d < best_d && c != word) {
-            best_d = d;
-            best = c;
-        }
+References collect_references(const Ast& ast) {
+    References out;
+    collect(ast, out);
+    return out;
+}
+
+std::string_view spelling(Operator op) noexcept {
+    switch (op) {
+        case Operator::or_: return "or";
+        case Operator::and_: return "and";
+        case Operator::not_: return "not";
+        case Operator::neg: return "-";
+        case Operator::eq: return "==";
+        case Operator::ne: return "!=";
+        case Operator::lt: return "<";
+        case Operator::le: return "<=";
+        case Operator::gt: return ">";
+        case Operator::ge: return ">=";
+        case Operator::in: return "in";
+        case Operator::not_in: return "not in";
+        case Operator::add: return "+";
+        case Operator::sub: return "-";
+        case Operator::mul: return "*";
+        case Operator::div: return "/";
     }
-    return best;
+    return "?";
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-    auto c = closest(word, candidates);
-    return c ? "did you mean '" + *c + "'?" : std::string();
-}
-
-}  // namespace kelias::detail
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -1,11 +1,16 @@
+// Instrument: the public face of a compiled InstrumentData.
 #include <kelias/instrument.hpp>
 
-#include <cstdlib>
-
 #include "base/json_writer.hpp"
-#include "model/model.hpp"
+#include "base/number_format.hpp"
+#include "base/text.hpp"
+#include "model/instrument_data.hpp"
 
-namespace kelias {
+KELIAS_BEGIN_NAMESPACE
+
+namespace detail {
+Instrument make_instrument(std::shared_ptr<const InstrumentData> data) { return Instrument(std::move(data)); }
+}  // namespace detail
 
 const std::string& Instrument::id() const noexcept { return data_->id; }
 const std::string& Instrument::version() const noexcept { return data_->version; }
@@ -19,16 +24,25 @@ std::span<const ScoreInfo> Instrument::scores() const noexcept { return data_->s
 std::span<const EntryInfo> Instrument::entries() const noexcept { return data_->entries; }
 std::vector<std::string> Instrument::domains() const { return data_->domains; }
 
-std::optional<std::size_t> Instrument::find_field(std::string_view column) const noexcept {
-    auto it = data_->field_by_column.find(std::string(column));
-    if (it == data_->field_by_column.end()) return std::nullopt;
-    return it->second;
+bool Instrument::same_definition(const Instrument& other) const noexcept {
+    return data_ == other.data_ || (data_ && other.data_ && data_->hash == other.data_->hash);
 }
 
-std::optional<std::size_t> Instrument::find_score(std::string_view id) const noexcept {
-    auto it = data_->score_by_id.find(std::string(id));
-    if (it == data_->score_by_id.end()) return std::nullopt;
-    return it->second;
+Result<std::size_t> Instrument::find_field(std::string_view column) const {
+    if (auto it = data_->field_by_column.find(std::string(column)); it != data_->field_by_column.end()) return it->second;
+    std::vector<std::string> columns;
+    for (const auto& f : data_->fields) columns.push_back(f.column);
+    return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_column,
+                                    "unknown column '" + detail::for_message(column) + "': " + key() + " has no such field",
+                                    detail::did_you_mean(column, columns), {}}};
+}
+
+Result<std::size_t> Instrument::find_score(std::string_view id) const {
+    if (auto it = data_->score_by_id.find(std::string(id)); it != data_->score_by_id.end()) return it->second;
+    std::vector<std::string> ids;
+    for (const auto& s : data_->score_infos) ids.push_back(s.id);
+    return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_score,
+                                    "unknown score '" + detail::for_message(id) + "' of " + key(), detail::did_you_mean(id, ids), {}}};
 }
 
 namespace {
@@ -59,7 +73,10 @@ const char* score_type_name(ScoreType t) {
 std::string allowed_values(const FieldInfo& f) {
     std::string out;
     if (!f.levels.empty()) {
-        for (double l : f.levels) out += (out.empty() ? "" : "|") + std::to_string(static_cast<long long>(l));
+        for (double l : f.levels) {
+            if (!out.empty()) out += '|';
+            detail::append_number(out, l);
+        }
     } else {
         for (const auto& c : f.codes) out += (out.empty() ? "" : "|") + c;
     }
@@ -76,9 +93,9 @@ std::string Instrument::describe() const {
     if (!d.source.empty()) out += "  source: " + d.source + "\n";
     std::size_t items = 0, outcomes = 0;
     for (const auto& e : d.entries) (e.is_outcome ? outcomes : items)++;
-    out += "  " + std::to_string(items) + " items, " + std::to_string(outcomes) + " outcomes, " +
-           std::to_string(d.fields.size()) + " input columns, " + std::to_string(d.score_infos.size()) + " scores, " +
-           std::to_string(d.checks.size()) + " checks, " + std::to_string(d.tests.size()) + " tests\n";
+    out += "  " + std::to_string(items) + " items, " + std::to_string(outcomes) + " outcomes, " + std::to_string(d.fields.size()) +
+           " input columns, " + std::to_string(d.score_infos.size()) + " scores, " + std::to_string(d.checks.size()) + " checks, " +
+           std::to_string(d.tests.size()) + " tests\n";
     if (!d.domains.empty()) {
         out += "domains:";
         for (const auto& dom : d.domains) out += " " + dom;
@@ -87,7 +104,7 @@ std::string Instrument::describe() const {
     out += "columns:\n";
     for (const auto& f : d.fields) {
         out += "  " + f.column + "  " + field_type_name(f.type);
-        std::string values = allowed_values(f);
+        const std::string values = allowed_values(f);
         if (!values.empty()) out += " " + values;
         if (f.allows_na) out += " (na allowed)";
         out += "\n";
@@ -99,74 +116,34 @@ std::string Instrument::describe() const {
 }
 
 std::string Instrument::describe_json() const {
-    using detail::json_string;
     const auto& d = *data_;
-    std::string out = "{\"id\":" + json_string(d.id) + ",\"version\":" + json_string(d.version) + ",\"key\":" +
-                      json_string(key()) + ",\"hash\":" + json_string(d.hash) + ",\"title\":" + json_string(d.title);
-    out += ",\"reassess_every\":" + (d.reassess_every ? json_string(to_string(*d.reassess_every)) : std::string("null"));
-    out += ",\"domains\":[";
-    for (std::size_t i = 0; i < d.domains.size(); ++i) out += (i ? "," : "") + json_string(d.domains[i]);
-    out += "],\"entries\":[";
-    for (std::size_t i = 0; i < d.entries.size(); ++i) {
-        const auto& e = d.entries[i];
-        out += std::string(i ? "," : "") + "{\"id\":" + json_string(e.id) + ",\"kind\":" + (e.is_outcome ? "\"outcome\"" : "\"item\"") +
-               ",\"domain\":" + (e.domain.empty() ? std::string("null") : json_string(e.domain)) +
-               ",\"in_totals\":" + (e.in_totals ? "true" : "false") + ",\"labels\":{";
-        for (std::size_t l = 0; l < e.labels.size(); ++l)
-            out += (l ? "," : "") + json_string(e.labels[l].first) + ":" + json_string(e.labels[l].second);
-        out += "}}";
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object().key("id").string(d.id).key("version").string(d.version).key("key").string(key());
+    w.key("hash").string(d.hash).key("title").string(d.title).key("reassess_every");
+    if (d.reassess_every) w.string(to_string(*d.reassess_every));
+    else w.null();
+    w.key("domains").begin_array();
+    for (const auto& dom : d.domains) w.string(dom);
+    w.end_array().key("entries").begin_array();
+    for (const auto& e : d.entries) {
+        w.begin_object().key("id").string(e.id).key("kind").string(e.is_outcome ? "outcome" : "item").key("domain");
+        if (e.domain.empty()) w.null();
+        else w.string(e.domain);
+        w.key("in_totals").boolean(e.in_totals).key("labels").begin_object();
+        for (const auto& [language, text] : e.labels) w.key(language).string(text);
+        w.end_object().end_object();
     }
-    out += "],\"columns\":[";
-    for (std::size_t i = 0; i < d.fields.size(); ++i) {
-        const auto& f = d.fields[i];
-        out += std::string(i ? "," : "") + "{\"column\":" + json_string(f.column) + ",\"type\":" + json_string(field_type_name(f.type)) +
-               ",\"na\":" + (f.allows_na ? "true" : "false") + ",\"values\":" + json_string(allowed_values(f)) + "}";
-    }
-    out += "],\"scores\":[";
-    for (std::size_t i = 0; i < d.score_infos.size(); ++i) {
-        const auto& s = d.score_infos[i];
-        out += std::string(i ? "," : "") + "{\"id\":" + json_string(s.id) + ",\"label\":" + json_string(s.label) +
-               ",\"type\":" + json_string(score_type_name(s.type)) + ",\"hidden\":" + (s.hidden ? "true" : "false") +
-               ",\"expr\":" + json_string(s.expression) + "}";
-    }
-    out += "]}";
+    w.end_array().key("columns").begin_array();
+    for (const auto& f : d.fields)
+        w.begin_object().key("column").string(f.column).key("type").string(field_type_name(f.type)).key("na").boolean(f.allows_na)
+            .key("values").string(allowed_values(f)).end_object();
+    w.end_array().key("scores").begin_array();
+    for (const auto& s : d.score_infos)
+        w.begin_object().key("id").string(s.id).key("label").string(s.label).key("type").string(score_type_name(s.type))
+            .key("hidden").boolean(s.hidden).key("expr").string(s.expression).end_object();
+    w.end_array().end_object();
     return out;
 }
 
-std::vector<std::filesystem::path> definition_search_path() {
-    namespace fs = std::filesystem;
-    std::vector<fs::path> dirs;
-    if (const char* env = std::getenv("KELIAS_PATH")) {
-        std::string_view rest(env);
-        while (!rest.empty()) {
-            auto colon = rest.find(':');
-            auto part = rest.substr(0, colon);
-            if (!part.empty()) dirs.emplace_back(part);
-            if (colon == std::string_view::npos) break;
-            rest.remove_prefix(colon + 1);
-        }
-    }
-#ifdef KELIAS_INSTALL_INSTRUMENTS_DIR
-    dirs.emplace_back(KELIAS_INSTALL_INSTRUMENTS_DIR);
-#endif
-#ifdef KELIAS_SOURCE_INSTRUMENTS_DIR
-    dirs.emplace_back(KELIAS_SOURCE_INSTRUMENTS_DIR);
-    dirs.emplace_back(fs::path(KELIAS_SOURCE_INSTRUMENTS_DIR).parent_path() / "examples" / "instruments");
-#endif
-    return dirs;
-}
-
-std::optional<std::filesystem::path> find_definition(std::string_view id_or_path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path direct(id_or_path);
-    if (fs::is_regular_file(direct, ec)) return direct;
-    if (id_or_path.find('/') != std::string_view::npos || id_or_path.ends_with(".yaml")) return std::nullopt;
-    for (const auto& dir : definition_search_path()) {
-        fs::path candidate = dir / (std::string(id_or_path) + ".yaml");
-        if (fs::is_regular_file(candidate, ec)) return candidate;
-    }
-    return std::nullopt;
-}
-
-}  // namespace kelias
+KELIAS_END_NAMESPACE

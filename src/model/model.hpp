@@ -1,18 +1,21 @@
 #pragma once
-// The compiled form of an instrument: what the loader builds and the evaluator reads.
+// The compiled form of definitions: what the loaders build and the evaluator reads. An
+// instrument and a rule set share one Model (input columns, tables, computed results);
+// each adds what only it has (instrument_data.hpp, rule_set_data.hpp).
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include <kelias/cell.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
-#include <kelias/ratings.hpp>
 
-namespace kelias::detail {
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
 
 /// Value types of the expression language. Categories carry their scale (-1: free codes).
 enum class Kind : std::uint8_t { number, boolean, category, date, duration, list, error };
@@ -30,7 +33,7 @@ enum class Policy : std::uint8_t { strict, skip, prorate };
 
 enum class Op : std::uint8_t {
     // literals and references
-    constant, duration, list, field, as_of, score, table, aggregate,
+    constant, duration, list, field, as_of, result, table, aggregate,
     // operators
     neg, not_, add, sub, mul, div, eq, ne, lt, le, gt, ge, and_, or_, in, not_in,
     // functions
@@ -46,37 +49,33 @@ enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, a
 struct Expr {
     Op op = Op::constant;
     Type type;
-    int begin = 0, end = 0;   // byte range in the source expression text
-    double number = 0;        // constants: number, bool 0/1, date days, category code
+    int begin = 0, end = 0;    // byte range in the source expression text
+    double number = 0;         // constants: number, bool 0/1, date days, category code
     Duration duration;
-    std::vector<double> list; // list literal elements
-    int index = -1;           // field column, score, table
+    std::vector<double> list;  // list literal elements
+    int index = -1;            // field column, result, table, list
     AggregateFn aggregate = AggregateFn::sum;
-    std::vector<int> columns; // aggregate inputs
+    std::vector<int> columns;  // aggregate inputs
     std::vector<Expr> args;
 };
 
-/// Durations in columns: whole months and days packed into one number, so that ordering
-/// the numbers orders (months, days) lexicographically.
-constexpr double duration_day_span = 4096;
-inline double encode_duration(const Duration& d) { return (d.years * 12 + d.months) * duration_day_span + d.days; }
-inline Duration decode_duration(double v) {
-    const auto months = static_cast<int>(v / duration_day_span);
-    return Duration{0, months, static_cast<int>(v - months * duration_day_span)};
-}
+/// A bool constant, and references to a computed result: the parts of trees that rule sets
+/// build from their condition trees (no text is parsed for them).
+Expr bool_constant(bool value);
+Expr result_ref(int result, Type type);
 
 struct Scale {
     std::string id;
     bool numeric = true;
     bool ordered = true;
-    std::vector<double> numbers;  // numeric scales
-    std::vector<int> codes;       // coded scales: string pool ids, in order
+    std::vector<double> numbers;        // numeric scales
+    std::vector<int> codes;             // coded scales: string pool ids, in order
     std::unordered_map<int, int> rank;  // pool id -> position (coded scales)
     Location where;
 };
 
 struct FieldModel {
-    Type type;   // number / boolean / category / date
+    Type type;  // number / boolean / category / date / duration
     int scale = -1;
     int entry = -1;
 };
@@ -112,47 +111,26 @@ struct Table {
     Location where;
 };
 
-struct Score {
+/// What a computed result is. Instruments compute scores. Rule sets compute, per
+/// programme, its condition leaves, the groups of its condition tree (all/any/not) and
+/// its decision; every one is a column, so reasons read a group's value instead of
+/// working it out again.
+enum class ResultKind : std::uint8_t { score, condition, group, decision };
+
+struct Computed {
+    ResultKind kind = ResultKind::score;
     Expr expr;
     Policy policy = Policy::strict;
     int max_omitted = -1;  // -1: no limit
     Location where;
-    std::vector<int> depends_on;
+    std::vector<int> depends_on;  // results read directly
+    int programme = -1;           // condition, group, decision: whose
+    int leaf = -1;                // condition: its index among the programme's leaves
 };
 
-struct CheckModel {
-    std::string id;
-    Severity severity = Severity::warning;
-    std::string message;
-    std::vector<std::pair<int, Expr>> instances;  // (entry index or -1, condition)
-};
-
-struct TestCell {
-    int column;
-    std::string text;
-    Location where;
-};
-
-struct TestExpect {
-    int score;
-    std::optional<std::string> expected;  // nullopt: unknown
-    bool numeric = false;
-    double number = 0;
-    Location where;
-};
-
-struct TestCase {
-    std::string name;
-    Location where;
-    std::vector<TestCell> cells;
-    std::optional<Date> as_of;
-    std::vector<TestExpect> expect;
-    std::optional<std::vector<std::string>> expect_checks;
-};
-
-struct InstrumentData {
+/// Columns and the results computed from them.
+struct Model {
     std::string id, version, title, file, hash, source, licence;
-    std::optional<Duration> reassess_every;
 
     std::vector<std::string> strings;  // interned codes and string literals
     std::unordered_map<std::string, int> string_ids;
@@ -163,32 +141,31 @@ struct InstrumentData {
     std::vector<std::string> domains;
     std::vector<FieldInfo> fields;
     std::vector<FieldModel> field_models;
+    std::unordered_map<std::string, std::size_t> field_by_column;
     std::vector<EntryInfo> entries;
     std::vector<EntryModel> entry_models;
+    std::unordered_map<std::string, std::size_t> entry_by_id;
+    std::vector<ListModel> lists;  // list inputs (facts of rule sets)
+    std::unordered_map<std::string, int> list_index;
     std::vector<Table> tables;
     std::unordered_map<std::string, int> table_index;
-    std::vector<ScoreInfo> score_infos;
-    std::vector<Score> scores;
-    std::vector<int> score_order;  // dependencies first
-    std::vector<CheckModel> checks;
-    std::vector<TestCase> tests;
-    std::unordered_map<std::string, std::size_t> field_by_column, score_by_id, entry_by_id;
 
-    // Rule sets only.
-    std::vector<ListModel> lists;
-    std::unordered_map<std::string, int> list_index;
-    std::unordered_map<std::string, Expr> params;  // constants, read as params.NAME
-    bool is_rules = false;
+    std::vector<Computed> results;
+    std::vector<int> order;  // every result after the results it reads
 };
 
 /// Reads one cell for a field described by `f` (a column or a list-record field).
-ParsedCell parse_field_cell(const InstrumentData& d, const FieldInfo& f, int scale_index, std::string_view text) noexcept;
+ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale, std::string_view text) noexcept;
 
-/// The rank of a category code on an ordered scale, or the code itself on free codes.
-inline double category_rank(const InstrumentData& d, int scale, double code) {
-    if (scale < 0) return code;
-    auto it = d.scales[static_cast<std::size_t>(scale)].rank.find(static_cast<int>(code));
-    return it == d.scales[static_cast<std::size_t>(scale)].rank.end() ? -1 : it->second;
-}
+/// A stored cell as text: a value as written back (codes, dates, numbers), `na`, `omitted`.
+std::string cell_text(const Model& m, const FieldInfo& f, double value, CellState state);
 
-}  // namespace kelias::detail
+/// The rank of a category code on an ordered scale (-1 when not on it), or the code itself
+/// for free codes.
+double category_rank(const Model& m, int scale, double code);
+
+/// The text of a string-pool code held in a column; "?" when the number is no code.
+const std::string& code_text(const Model& m, double code);
+
+}  // namespace detail
+KELIAS_END_NAMESPACE

@@ -1,0 +1,75 @@
+#pragma once
+/// \file case_io.hpp
+/// Cases as JSON lines in, decisions out: the batch run of the CLI and the bindings, and
+/// the writers of decisions and rejected cases.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <kelias/date.hpp>
+#include <kelias/diagnostic.hpp>
+#include <kelias/output_file.hpp>
+#include <kelias/rules.hpp>
+
+KELIAS_BEGIN_NAMESPACE
+
+enum class DecisionFormat { text, json };
+
+/// How decide_jsonl() runs: `{.as_of = date, .brief = true}`.
+struct DecideRunOptions {
+    /// Decide as on this date (replaces every case's own as_of).
+    std::optional<Date> as_of;
+    DecisionFormat format = DecisionFormat::json;
+    /// Decisions only (no reasons, missing facts or dates), from the columnar fast path:
+    /// JSON `{"case","as_of","rules","hash","decisions":[{"programme","decision"}...]}`
+    /// or text `ID: programme=decision ...`.
+    bool brief = false;
+    /// Full output: every condition (JSON) or every condition with its inputs (text).
+    bool explain = false;
+    bool earliest_dates = true;
+    /// Workers: each chunk of lines is split among up to this many threads (0 = one per
+    /// core); the previous chunk is written meanwhile.
+    unsigned threads = 0;
+    /// Lines read, decided and written at a time (bounds memory).
+    std::size_t chunk_lines = 20000;
+    std::string source_name = "<input>";
+    std::size_t max_line_bytes = std::size_t{1} << 20;
+    std::uint64_t max_stream_bytes = std::uint64_t{64} << 30;
+};
+
+/// A line of a JSONL case file that was not decided.
+struct CaseReject {
+    std::size_t line = 0;
+    std::string case_id;  ///< as far as it was read (cut when long)
+    std::string reason;   ///< every problem, `; `-separated (never a fact's value)
+};
+
+struct DecideRunEvents {
+    std::function<void(const CaseReject&)> rejected;  ///< in line order
+    std::function<void(const Diagnostic&)> warning;   ///< W502 duplicate case ids
+};
+
+struct DecideRunSummary {
+    std::size_t decided = 0;
+    std::size_t rejected = 0;
+};
+
+/// Reads JSON lines of cases from `path` ("-" = standard input, a UTF-8 byte-order mark
+/// allowed), decides them in chunks and writes one line (JSON) or block (text) per case to
+/// `out` in input order. Bad lines are reported through `events` and the rest go on.
+/// Returns the summary, or the error that stopped the run (the input's: unreadable,
+/// changed, over a limit; or E803 when `out` cannot be written); `out` is not committed.
+Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out, const DecideRunOptions& options = {},
+                                      const DecideRunEvents& events = {});
+
+/// One case's decisions as the batch writes them (with the line break).
+std::string render(const CaseDecisions& decisions, DecisionFormat format, bool explain);
+
+/// Rejected cases as CSV, `line,case,reason`.
+std::string case_rejects_csv_header();
+void append_case_reject(std::string& out, const CaseReject& reject);
+
+KELIAS_END_NAMESPACE

@@ -1,0 +1,499 @@
+// RatingsReader: CSV or JSONL ratings, read in blocks and parsed in parallel into batches.
+#include <kelias/ratings_io.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/json_scanner.hpp"
+#include "base/parallel.hpp"
+#include "base/text.hpp"
+#include "io/cell_cache.hpp"
+#include "io/csv.hpp"
+#include "io/input_source.hpp"
+#include "model/instrument_data.hpp"
+#include "model/ratings_access.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace {
+
+using detail::for_message;
+using detail::Record;
+using detail::RecordScanner;
+
+/// Bytes read from the input at a time. A chunk of rows never spans more than the buffer.
+constexpr std::size_t block_bytes = std::size_t{32} << 20;
+/// Unknown columns described one by one (with a hint each); the rest are counted.
+constexpr std::size_t described_unknown_columns = 20;
+
+constexpr std::string_view bom = "\xEF\xBB\xBF";
+
+// What a column of the input holds, when it is not simply an instrument field.
+struct ColumnRole {
+    int field = -1;  // instrument field
+    int pass = -1;   // pass-through column
+    bool id = false;
+    bool date = false;
+    std::size_t slot = 0;  // JSONL: this key's place among the keys, to find one given twice
+};
+
+constexpr int id_target = -1;
+constexpr int other_target = -2;  // pass-through, date, or both: see roles
+
+std::vector<Diagnostic> input_error(DiagnosticCode code, std::string message, std::string hint = {}, Location where = {}) {
+    return {{Severity::error, code, std::move(message), std::move(hint), std::move(where)}};
+}
+
+}  // namespace
+
+struct RatingsReader::State {
+    State(const Instrument& i, RatingsReaderOptions o, detail::InputSource in)
+        : instrument(i),
+          options(std::move(o)),
+          input(std::move(in)),
+          scanner(options.format == RatingsFormat::csv ? RecordScanner::Mode::csv : RecordScanner::Mode::lines) {}
+
+    Instrument instrument;
+    RatingsReaderOptions options;
+    detail::InputSource input;
+    RecordScanner scanner;
+    char delimiter = ',';
+
+    // The block buffer: valid bytes [0, size), with padding after capacity so that a cell
+    // key can always be loaded 8 bytes at a time.
+    std::unique_ptr<char[]> buffer;
+    std::size_t capacity = 0, size = 0;
+    bool eof = false;
+    std::vector<Record> records;
+
+    // Columns: per CSV column a field index (>= 0), id_target or other_target.
+    std::vector<std::string> header;
+    std::vector<int> targets;
+    std::vector<ColumnRole> roles;
+    std::unordered_map<std::string, ColumnRole> roles_by_name;  // JSONL keys
+    std::vector<std::string> pass_through;
+
+    std::string place(std::size_t line) const { return input.name() + ":" + std::to_string(line); }
+
+    Result<bool> fill();
+    Result<bool> start();
+    Result<bool> read_csv_header();
+    Result<bool> check_jsonl_start();
+    std::vector<Diagnostic> unknown_columns(std::size_t line, const std::vector<std::string>& names) const;
+
+    struct Findings {
+        std::vector<RowProblem> problems;
+        std::optional<std::pair<std::size_t, std::vector<Diagnostic>>> failure;  // (row, why the input cannot go on)
+    };
+    void parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk, Findings& found) const;
+    void parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, std::vector<std::string_view>& cells,
+                       std::string& scratch, detail::CellCache& cache) const;
+    void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
+                         std::vector<std::uint32_t>& seen) const;
+    void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row, RatingsChunk& chunk,
+                     std::vector<RowProblem>& problems, std::size_t line) const;
+    void add_warnings(std::vector<Diagnostic>& out) const;
+};
+
+// Moves what is left of the block to the front and reads more behind it. False at the end.
+Result<bool> RatingsReader::State::fill() {
+    if (eof) return false;
+    const std::size_t used = scanner.offset();
+    if (used > 0) {
+        std::memmove(buffer.get(), buffer.get() + used, size - used);
+        size -= used;
+        scanner.dropped(used);
+    }
+    if (size + block_bytes > capacity) {
+        // Grows only while one record is longer than the buffer (bounded by max_line_bytes).
+        const std::size_t wanted = std::max(capacity * 2, size + block_bytes);
+        std::unique_ptr<char[]> bigger(new char[wanted + 64]);  // not zeroed: only [0, size) is read
+        std::memcpy(bigger.get(), buffer.get(), size);
+        std::memset(bigger.get() + wanted, 0, 64);
+        buffer = std::move(bigger);
+        capacity = wanted;
+    }
+    auto got = input.read(buffer.get() + size, block_bytes);
+    if (!got) return got.error();
+    const bool first = input.bytes_read() == *got;
+    size += *got;
+    if (*got < block_bytes) eof = true;
+    if (first && std::string_view(buffer.get(), size).starts_with(bom)) {
+        // Spreadsheet exports start with a byte-order mark; it is not part of the data.
+        std::memmove(buffer.get(), buffer.get() + bom.size(), size - bom.size());
+        size -= bom.size();
+    }
+    return *got > 0;
+}
+
+std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line, const std::vector<std::string>& names) const {
+    std::vector<std::string> known{options.id_column};
+    for (const auto& f : instrument.fields()) known.push_back(f.column);
+    std::vector<Diagnostic> out;
+    for (std::size_t i = 0; i < names.size() && i < described_unknown_columns; ++i) {
+        const std::string& column = names[i];
+        std::string hint = detail::did_you_mean(column, known);
+        if (hint.empty()) {
+            std::string fields_of_item;
+            for (const auto& f : instrument.fields())
+                if (f.owner == column) fields_of_item += (fields_of_item.empty() ? "" : ", ") + f.column;
+            hint = fields_of_item.empty() ? "`kelias instrument show " + instrument.id() + "` lists the columns; keep other columns with --keep"
+                                          : "'" + column + "' has several fields, one column each: " + fields_of_item;
+        }
+        out.push_back({Severity::error, DiagnosticCode::unknown_column,
+                       "unknown column '" + for_message(column) + "': " + instrument.key() + " has no such field", hint,
+                       Location{input.name(), static_cast<int>(line), 0}});
+    }
+    if (names.size() > described_unknown_columns)
+        out.push_back({Severity::error, DiagnosticCode::unknown_column,
+                       std::to_string(names.size() - described_unknown_columns) + " more unknown columns", {},
+                       Location{input.name(), static_cast<int>(line), 0}});
+    return out;
+}
+
+Result<bool> RatingsReader::State::start() {
+    auto filled = fill();
+    if (!filled) return filled.error();
+    const std::string_view probe(buffer.get(), std::min<std::size_t>(size, 64 * 1024));
+    if (probe.find('\0') != std::string_view::npos)
+        return input_error(DiagnosticCode::unreadable_file, input.name() + " is not a text file (expected CSV or JSON lines)");
+    for (const auto& p : options.pass_through) pass_through.push_back(p);
+    return options.format == RatingsFormat::csv ? read_csv_header() : check_jsonl_start();
+}
+
+Result<bool> RatingsReader::State::read_csv_header() {
+    records.clear();
+    for (;;) {
+        if (scanner.scan({buffer.get(), size}, 1, eof, records) > 0) break;
+        if (eof) return input_error(DiagnosticCode::unreadable_file, input.name() + " is empty: expected a CSV header line");
+        if (size - scanner.offset() > options.max_line_bytes)
+            return input_error(DiagnosticCode::input_limit, place(1) + ": the header is longer than " + std::to_string(options.max_line_bytes) + " bytes");
+        auto more = fill();
+        if (!more) return more.error();
+    }
+    Record head = records.front();
+    records.clear();
+    if (head.text.starts_with('{'))
+        return input_error(DiagnosticCode::unreadable_file, place(head.line) + ": the first line is a JSON object, not a CSV header",
+                           "for JSON lines use --input-format jsonl (or name the file *.jsonl)");
+    delimiter = options.delimiter ? options.delimiter : detail::detect_delimiter(head.text);
+    scanner.set_delimiter(delimiter);
+    std::vector<std::string_view> cells;
+    std::string scratch;
+    if (const char* error = detail::split_record(head, delimiter, cells, scratch))
+        return input_error(DiagnosticCode::unreadable_file, place(head.line) + ": cannot read the CSV header: " + error);
+    if (cells.size() > options.max_columns)
+        return input_error(DiagnosticCode::input_limit,
+                           place(head.line) + ": the header has " + std::to_string(cells.size()) + " columns, more than the limit of " +
+                               std::to_string(options.max_columns));
+
+    std::vector<Diagnostic> problems;
+    std::vector<std::string> unknown;
+    std::unordered_set<std::string_view> seen;
+    bool has_id = false;
+    const Location at{input.name(), static_cast<int>(head.line), 0};
+    header.reserve(cells.size());
+    for (const auto cell : cells) header.emplace_back(detail::trim(cell));
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        const std::string& name = header[i];
+        ColumnRole role;
+        if (name.empty()) {
+            problems.push_back({Severity::error, DiagnosticCode::unknown_column, "header column " + std::to_string(i + 1) + " has no name", {}, at});
+        } else if (!seen.insert(name).second) {
+            problems.push_back({Severity::error, DiagnosticCode::duplicate_key, "duplicate column '" + for_message(name) + "' in the header",
+                                "keep one of them", at});
+        }
+        const auto pass = std::find(pass_through.begin(), pass_through.end(), name);
+        if (pass != pass_through.end()) role.pass = static_cast<int>(pass - pass_through.begin());
+        if (options.date_column && name == *options.date_column) role.date = true;
+        if (name == options.id_column) {
+            has_id = true;
+            role.id = true;
+        } else if (auto field = instrument.data().field_by_column.find(name); field != instrument.data().field_by_column.end()) {
+            role.field = static_cast<int>(field->second);
+        } else if (role.pass < 0 && !role.date && !name.empty()) {
+            unknown.push_back(name);
+        }
+        roles.push_back(role);
+        targets.push_back(role.field >= 0 && role.pass < 0 && !role.date ? role.field : role.id && role.pass < 0 && !role.date ? id_target : other_target);
+    }
+    if (!unknown.empty()) {
+        auto described = unknown_columns(head.line, unknown);
+        problems.insert(problems.end(), described.begin(), described.end());
+    }
+    if (!has_id) {
+        const std::string hint = detail::closest(options.id_column, header);
+        problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no id column '" + for_message(options.id_column) + "' in the header",
+                            hint.empty() ? "name the id column with --id-column NAME" : "did you mean --id-column '" + hint + "'?", at});
+    }
+    for (const auto& p : pass_through)
+        if (!seen.count(p))
+            problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no column '" + for_message(p) + "' to keep in the header",
+                                detail::did_you_mean(p, header), at});
+    if (options.date_column && !seen.count(*options.date_column))
+        problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no date column '" + for_message(*options.date_column) + "' in the header",
+                            detail::did_you_mean(*options.date_column, header), at});
+    if (!problems.empty()) return problems;
+    return true;
+}
+
+Result<bool> RatingsReader::State::check_jsonl_start() {
+    roles_by_name[options.id_column].id = true;
+    for (std::size_t i = 0; i < instrument.fields().size(); ++i) roles_by_name[instrument.fields()[i].column].field = static_cast<int>(i);
+    for (std::size_t k = 0; k < pass_through.size(); ++k) roles_by_name[pass_through[k]].pass = static_cast<int>(k);
+    if (options.date_column) roles_by_name[*options.date_column].date = true;
+    std::size_t slot = 0;
+    for (auto& [name, role] : roles_by_name) role.slot = slot++;
+    // The first line must be a JSON object: otherwise this is not JSON lines at all.
+    RecordScanner probe(RecordScanner::Mode::lines);
+    std::vector<Record> first;
+    if (probe.scan({buffer.get(), size}, 1, true, first) == 0) return true;  // no rows: an empty result, not an error
+    detail::JsonScanner json(first.front().text);
+    if (json.peek() != detail::JsonScanner::Kind::object)
+        return input_error(DiagnosticCode::unreadable_file, place(first.front().line) + ": not JSON lines: the first line is not a JSON object");
+    return true;
+}
+
+void RatingsReader::State::store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
+                                       RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const {
+    if (role.id) chunk.batch.id(row).assign(cell);
+    if (role.pass >= 0) chunk.pass_through[static_cast<std::size_t>(role.pass)][row].assign(cell);
+    if (role.date) {
+        const std::string_view text = detail::trim(cell);
+        if (text.empty()) return;  // falls back to the run's as_of
+        const auto date = parse_date(text);
+        if (!date) problems.push_back({line, {}, std::string(column), "expected a date YYYY-MM-DD"});
+        else chunk.batch.set_as_of(row, date);
+    }
+    if (role.field >= 0) {
+        if (const char* error = chunk.batch.set_text(row, static_cast<std::size_t>(role.field), cell))
+            problems.push_back({line, {}, std::string(column), error});
+    }
+}
+
+void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
+                                         std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache) const {
+    const std::size_t problems_before = found.problems.size();
+    const std::size_t expected = targets.size();
+    // Kept out of line: inlined into the delimiter loop it made parsing ~10% slower (GCC 12).
+    auto store = [&](std::size_t j, std::string_view cell) __attribute__((noinline)) {
+        const int target = targets[j];
+        if (target >= 0) {
+            // Cells of unquoted records point into the block, which is padded: 8 bytes can be read.
+            if (const char* error = cache.store(chunk.batch, row, static_cast<std::size_t>(target), cell, !record.has_quote))
+                found.problems.push_back({record.line, {}, header[j], error});
+        } else if (target == id_target) {
+            chunk.batch.id(row).assign(cell);
+        } else {
+            store_other(roles[j], header[j], cell, row, chunk, found.problems, record.line);
+        }
+    };
+    std::size_t count = 0;
+    if (!record.has_quote) {
+        // The common case, split and stored in one pass without collecting the cells.
+        count = detail::for_each_unquoted_cell(record.text, delimiter, [&](std::size_t j, std::string_view cell) {
+            if (j < expected) store(j, cell);
+        });
+    } else {
+        if (const char* error = detail::split_record(record, delimiter, cells, scratch)) {
+            found.problems.push_back({record.line, {}, {}, error});
+            chunk.bad[row] = 1;
+            return;
+        }
+        count = cells.size();
+        for (std::size_t j = 0; j < std::min(count, expected); ++j) store(j, cells[j]);
+    }
+    if (count != expected) {
+        // Cells out of place make every per-cell complaint meaningless: report the shape only.
+        found.problems.resize(problems_before);
+        found.problems.push_back({record.line, {}, {}, "wrong number of columns: " + std::to_string(count) + " cells, the header has " + std::to_string(expected)});
+        chunk.bad[row] = 1;
+    }
+}
+
+void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
+                                           std::vector<std::uint32_t>& seen) const {
+    using Kind = detail::JsonScanner::Kind;
+    detail::JsonScanner json(record.text);
+    auto reject = [&](std::string reason, std::string column = {}) {
+        found.problems.push_back({record.line, {}, std::move(column), std::move(reason)});
+        chunk.bad[row] = 1;
+    };
+    if (json.peek() != Kind::object) return reject("not a JSON object");
+    json.enter_object();
+    // A stamp per column says it was given in this row: a key given twice is rejected.
+    const auto stamp = static_cast<std::uint32_t>(row + 1);
+    bool first = true;
+    std::string_view key;
+    std::size_t members = 0;
+    while (json.next_key(first, key)) {
+        if (++members > options.max_columns) return reject("more than " + std::to_string(options.max_columns) + " members");
+        const auto role = roles_by_name.find(std::string(key));
+        if (role == roles_by_name.end()) {
+            // As an unknown CSV column: the input does not fit the instrument, so no row can be trusted.
+            found.failure.emplace(row, unknown_columns(record.line, {std::string(key)}));
+            return;
+        }
+        if (seen[role->second.slot] == stamp) {
+            const std::string column = for_message(key);
+            if (!json.skip_value()) break;
+            reject("given twice in the row", column);
+            continue;
+        }
+        seen[role->second.slot] = stamp;
+        const Kind kind = json.peek();
+        if (kind == Kind::object || kind == Kind::array) {
+            const std::string column(key);
+            if (!json.skip_value()) break;
+            found.problems.push_back({record.line, {}, column, "expected a number, a string, true/false or null"});
+            continue;
+        }
+        const std::string column(key);  // the key's buffer is reused by the value
+        std::optional<std::string_view> text;
+        if (!json.read_scalar(text)) break;
+        if (!text) continue;  // null: omitted
+        const ColumnRole& r = role->second;
+        if (r.field >= 0 && r.pass < 0 && !r.date && !r.id) {
+            if (const char* error = cache.store(chunk.batch, row, static_cast<std::size_t>(r.field), *text, false))
+                found.problems.push_back({record.line, {}, column, error});
+        } else {
+            store_other(r, column, *text, row, chunk, found.problems, record.line);
+        }
+    }
+    if (json.failed() || !json.finish()) {
+        found.problems.push_back({record.line, {}, {}, "not valid JSON: " + json.error()});
+        chunk.bad[row] = 1;
+    }
+}
+
+void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk, Findings& found) const {
+    std::vector<std::string_view> cells;
+    std::string scratch;
+    detail::CellCache cache(instrument);
+    std::vector<std::uint32_t> seen;
+    if (options.format == RatingsFormat::jsonl) seen.assign(roles_by_name.size(), 0);
+    for (std::size_t row = first; row < first + count; ++row) {
+        const Record& record = records[row];
+        chunk.lines[row] = record.line;
+        if (options.as_of) chunk.batch.set_as_of(row, options.as_of);
+        const std::size_t problems_before = found.problems.size();
+        if (options.format == RatingsFormat::csv) parse_csv_row(record, row, chunk, found, cells, scratch, cache);
+        else parse_jsonl_row(record, row, chunk, found, cache, seen);
+        if (found.failure) return;
+        const std::string& id = chunk.batch.id(row);
+        if (!chunk.bad[row]) {
+            if (detail::trim(id).empty()) found.problems.push_back({record.line, {}, options.id_column, "missing id"});
+            else if (!detail::is_valid_utf8(id)) found.problems.push_back({record.line, {}, options.id_column, "the id is not valid UTF-8"});
+        }
+        if (found.problems.size() > problems_before) {
+            chunk.bad[row] = 1;
+            const std::string shown = detail::is_valid_utf8(id) && id.size() <= detail::message_value_limit ? id : for_message(id);
+            for (std::size_t p = problems_before; p < found.problems.size(); ++p) found.problems[p].id = shown;
+        }
+    }
+}
+
+RatingsReader::RatingsReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+RatingsReader::RatingsReader(RatingsReader&&) noexcept = default;
+RatingsReader& RatingsReader::operator=(RatingsReader&&) noexcept = default;
+RatingsReader::~RatingsReader() = default;
+
+namespace {
+
+Result<RatingsReader> start_reader(std::unique_ptr<RatingsReader::State> state, RatingsReader (*make)(std::unique_ptr<RatingsReader::State>)) {
+    auto started = state->start();
+    if (!started) return started.error();
+    std::vector<Diagnostic> warnings;
+    state->add_warnings(warnings);
+    return Result<RatingsReader>(make(std::move(state)), std::move(warnings));
+}
+
+}  // namespace
+
+void RatingsReader::State::add_warnings(std::vector<Diagnostic>& out) const {
+    if (options.format != RatingsFormat::csv) return;
+    // Absent columns mean omitted in every row: right for a partial export, but worth a word
+    // when it is not what was meant.
+    std::vector<char> present(instrument.fields().size(), 0);
+    for (const auto& role : roles)
+        if (role.field >= 0) present[static_cast<std::size_t>(role.field)] = 1;
+    std::size_t items = 0, absent = 0;
+    std::string example;
+    for (std::size_t f = 0; f < instrument.fields().size(); ++f) {
+        if (instrument.fields()[f].is_outcome) continue;
+        ++items;
+        if (present[f]) continue;
+        ++absent;
+        if (example.empty()) example = instrument.fields()[f].column;
+    }
+    if (absent > 0)
+        out.push_back({Severity::warning, DiagnosticCode::absent_columns,
+                       std::to_string(absent) + " of " + std::to_string(items) + " item fields of " + instrument.key() +
+                           " have no column (such as " + example + "): they count as omitted in every row",
+                       "`kelias instrument show " + instrument.id() + "` lists the columns", Location{input.name(), 1, 0}});
+}
+
+Result<RatingsReader> RatingsReader::open(const Instrument& instrument, const std::string& path, RatingsReaderOptions options) {
+    if (options.source_name == "<input>") options.source_name = path == "-" ? "<stdin>" : path;
+    auto input = detail::InputSource::open(path, options.source_name, options.max_stream_bytes);
+    if (!input) return input.error();
+    auto state = std::make_unique<State>(instrument, std::move(options), std::move(*input));
+    return start_reader(std::move(state), [](std::unique_ptr<State> s) { return RatingsReader(std::move(s)); });
+}
+
+Result<RatingsReader> RatingsReader::from_text(const Instrument& instrument, std::string text, RatingsReaderOptions options) {
+    auto input = detail::InputSource::from_text(std::move(text), options.source_name);
+    auto state = std::make_unique<State>(instrument, std::move(options), std::move(input));
+    return start_reader(std::move(state), [](std::unique_ptr<State> s) { return RatingsReader(std::move(s)); });
+}
+
+Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
+    State& s = *state_;
+    if (!chunk.batch.instrument().same_definition(s.instrument)) chunk = RatingsChunk(s.instrument);
+    s.records.clear();
+    // Complete records of the block; when there are none, read more (the last record of a
+    // block usually runs on into the next).
+    while (s.scanner.scan({s.buffer.get(), s.size}, s.options.chunk_rows, s.eof, s.records) == 0) {
+        if (s.size - s.scanner.offset() > s.options.max_line_bytes)
+            return input_error(DiagnosticCode::input_limit,
+                               s.place(s.scanner.line()) + ": a record longer than " + std::to_string(s.options.max_line_bytes) + " bytes",
+                               "check the file (a missing closing quote runs on to the end); raise the limit with --max-line if it is meant");
+        if (s.eof) break;
+        auto more = s.fill();
+        if (!more) return more.error();
+    }
+    for (const Record& r : s.records)
+        if (r.text.size() > s.options.max_line_bytes)
+            return input_error(DiagnosticCode::input_limit, s.place(r.line) + ": a record longer than " + std::to_string(s.options.max_line_bytes) + " bytes");
+    const std::size_t rows = s.records.size();
+    chunk.batch.resize(rows);
+    chunk.lines.assign(rows, 0);
+    chunk.bad.assign(rows, 0);
+    chunk.problems.clear();
+    chunk.pass_through.resize(s.pass_through.size());
+    for (auto& column : chunk.pass_through) column.assign(rows, std::string());
+
+    const std::size_t threads = detail::thread_count(rows, s.options.threads);
+    std::vector<State::Findings> found(threads);
+    detail::for_each_slice(rows, threads, [&](std::size_t part, std::size_t begin, std::size_t end) {
+        s.parse_rows(begin, end - begin, chunk, found[part]);
+    });
+    for (auto& f : found) {
+        if (f.failure) return std::move(f.failure->second);  // threads hold consecutive rows: the first is the earliest
+        std::move(f.problems.begin(), f.problems.end(), std::back_inserter(chunk.problems));
+    }
+    // The block's bytes are copied out; the next call may reuse them.
+    if (rows == 0 && s.eof) {
+        auto more = s.fill();  // consumes the rest; a file that changed is reported here
+        if (!more) return more.error();
+    }
+    return rows;
+}
+
+const std::vector<std::string>& RatingsReader::pass_through() const noexcept { return state_->pass_through; }
+char RatingsReader::delimiter() const noexcept { return state_->delimiter; }
+std::uint64_t RatingsReader::bytes_read() const noexcept { return state_->input.bytes_read(); }
+std::optional<std::uint64_t> RatingsReader::total_bytes() const noexcept { return state_->input.size(); }
+
+KELIAS_END_NAMESPACE

@@ -1,0 +1,147 @@
+// score_ratings(): a whole scoring run, chunk by chunk, from a reader to an output file.
+#include <kelias/ratings_io.hpp>
+
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
+
+#include "base/parallel.hpp"
+#include "base/seen_ids.hpp"
+#include "base/text.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace {
+
+/// Duplicate ids named one by one; the rest are counted.
+constexpr std::size_t described_duplicates = 10;
+
+class ScoreRun {
+public:
+    ScoreRun(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out, const ScoreRunOptions& options,
+             const ScoreRunEvents& events)
+        : instrument_(instrument), reader_(reader), writer_(writer), out_(out), options_(options), events_(events), chunk_(instrument) {}
+
+    Result<ScoreRunSummary> run() {
+        if (auto problem = out_.write(writer_.header())) return std::vector<Diagnostic>{*problem};
+        for (;;) {
+            auto rows = reader_.next(chunk_);
+            if (!rows) return rows.error();
+            if (*rows == 0) break;
+            const ScoreBatch scores = score_batch(instrument_, chunk_.batch, {.threads = options_.threads, .run_checks = options_.run_checks});
+            summary_.rows_read += *rows;
+            report(scores);
+            note_duplicates(scores);
+            if (auto problem = write(scores)) return std::vector<Diagnostic>{*problem};
+            if (options_.explain_id) explain(scores);
+            if (events_.progress) events_.progress(reader_.bytes_read(), reader_.total_bytes());
+        }
+        if (duplicates_ > described_duplicates && events_.warning)
+            events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
+                             std::to_string(duplicates_ - described_duplicates) + " more rows repeat an id of an earlier row", {}, {}});
+        return summary_;
+    }
+
+private:
+    // Cell problems and failed checks of severity error, merged in row order; warnings of
+    // checks for the rows that are scored.
+    void report(const ScoreBatch& scores) {
+        std::vector<RowProblem> check_problems;
+        for (const CheckFinding& f : scores.findings()) {
+            if (chunk_.bad[f.row]) continue;  // not scored: its cell problems are what matters
+            const std::string item = f.item.empty() ? std::string() : " (item " + std::string(f.item) + ")";
+            if (f.severity == Severity::error) {
+                check_problems.push_back({chunk_.lines[f.row], shown_id(f.row), {}, "error[" + std::string(f.check) + "]: " + std::string(f.message) + item});
+            } else {
+                ++summary_.check_warnings;
+                if (events_.check_warning) events_.check_warning(chunk_.lines[f.row], shown_id(f.row), f);
+            }
+        }
+        std::vector<RowProblem> all;
+        all.reserve(chunk_.problems.size() + check_problems.size());
+        std::merge(chunk_.problems.begin(), chunk_.problems.end(), check_problems.begin(), check_problems.end(), std::back_inserter(all),
+                   [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
+        if (events_.rejected)
+            for (const auto& p : all) events_.rejected(p);
+    }
+
+    std::string shown_id(std::size_t row) const {
+        const std::string& id = chunk_.batch.id(row);
+        return id.size() <= detail::message_value_limit ? id : detail::for_message(id);
+    }
+
+    void note_duplicates(const ScoreBatch& scores) {
+        for (std::size_t r = 0; r < chunk_.batch.rows(); ++r) {
+            if (chunk_.bad[r] || scores.rejected(r)) continue;
+            const std::size_t first = seen_ids_.first_line(chunk_.batch.id(r), chunk_.lines[r]);
+            if (first == chunk_.lines[r]) continue;
+            if (++duplicates_ <= described_duplicates && events_.warning)
+                events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
+                                 row_label(chunk_.lines[r], shown_id(r)) + ": the id is also on row " + std::to_string(first),
+                                 "each assessment should have an id of its own", {}});
+        }
+    }
+
+    std::optional<Diagnostic> write(const ScoreBatch& scores) {
+        const std::size_t rows = chunk_.batch.rows();
+        const std::size_t parts = detail::thread_count(rows, options_.threads);
+        buffers_.resize(parts);
+        std::vector<std::size_t> rejected(parts, 0);
+        detail::for_each_slice(rows, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
+            // Work on locals: neighbouring std::string headers share a cache line.
+            std::string out = std::move(buffers_[part]);
+            out.clear();
+            std::size_t skipped = 0;
+            for (std::size_t r = begin; r < end; ++r) {
+                if (chunk_.bad[r] || scores.rejected(r)) {
+                    ++skipped;
+                    continue;
+                }
+                writer_.append_row(out, chunk_, scores, r);
+            }
+            buffers_[part] = std::move(out);
+            rejected[part] = skipped;
+        });
+        for (std::size_t part = 0; part < parts; ++part) {
+            summary_.rows_rejected += rejected[part];
+            if (auto problem = out_.write(buffers_[part])) return problem;
+        }
+        return std::nullopt;
+    }
+
+    void explain(const ScoreBatch& scores) {
+        for (std::size_t r = 0; r < chunk_.batch.rows(); ++r) {
+            if (chunk_.batch.id(r) != *options_.explain_id) continue;
+            if (chunk_.bad[r] || scores.rejected(r)) {
+                summary_.explain_id_rejected = true;
+                continue;
+            }
+            ExplainedRow row{chunk_.lines[r], chunk_.batch.id(r), {}};
+            for (const ScoreInfo& score : instrument_.scores()) {
+                if (score.hidden) continue;
+                if (auto explained = kelias::explain(instrument_, chunk_.batch, r, score.id)) row.scores.push_back(std::move(*explained));
+            }
+            summary_.explained.push_back(std::move(row));
+        }
+    }
+
+    const Instrument& instrument_;
+    RatingsReader& reader_;
+    const ScoreWriter& writer_;
+    OutputFile& out_;
+    const ScoreRunOptions& options_;
+    const ScoreRunEvents& events_;
+    RatingsChunk chunk_;
+    ScoreRunSummary summary_;
+    std::vector<std::string> buffers_;  // one per formatting thread, reused across chunks
+    detail::SeenIds seen_ids_;
+    std::size_t duplicates_ = 0;
+};
+
+}  // namespace
+
+Result<ScoreRunSummary> score_ratings(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out,
+                                      const ScoreRunOptions& options, const ScoreRunEvents& events) {
+    return ScoreRun(instrument, reader, writer, out, options, events).run();
+}
+
+KELIAS_END_NAMESPACE

@@ -1,0 +1,185 @@
+// Cells: reading one value of text for a field, and writing it back.
+#include <charconv>
+#include <cmath>
+
+#include <kelias/cell.hpp>
+
+#include "base/calendar.hpp"
+#include "base/checked.hpp"
+#include "base/number_format.hpp"
+#include "base/text.hpp"
+#include "model/instrument_data.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace {
+
+bool parse_number(std::string_view s, double& out) noexcept {
+    if (s.size() == 1 && s[0] >= '0' && s[0] <= '9') {  // the common case: a 0-2 rating
+        out = s[0] - '0';
+        return true;
+    }
+    const char* first = s.data();
+    if (!s.empty() && s[0] == '+') ++first;
+    auto [p, ec] = std::from_chars(first, s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char c = a[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != b[i]) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+namespace detail {
+
+int Model::intern(const std::string& s) {
+    auto [it, inserted] = string_ids.emplace(s, static_cast<int>(strings.size()));
+    if (inserted) strings.push_back(s);
+    return it->second;
+}
+
+std::string type_name(const Type& t) {
+    switch (t.kind) {
+        case Kind::number: return "number";
+        case Kind::boolean: return "bool";
+        case Kind::category: return "category";
+        case Kind::date: return "date";
+        case Kind::duration: return "duration";
+        case Kind::list: return "list";
+        case Kind::error: return "error";
+    }
+    return "?";
+}
+
+Expr bool_constant(bool value) {
+    Expr e;
+    e.op = Op::constant;
+    e.type = Type{Kind::boolean};
+    e.number = value ? 1 : 0;
+    return e;
+}
+
+Expr result_ref(int result, Type type) {
+    Expr e;
+    e.op = Op::result;
+    e.index = result;
+    e.type = type;
+    return e;
+}
+
+ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
+    ParsedCell out;
+    text = trim(text);
+    if (text.empty() || text == "omitted") return out;
+    if (text == "na" || text == "NA" || text == "n/a") {
+        if (!f.allows_na) out.error = "'na' is not allowed for this field";
+        else out.state = CellState::na;
+        return out;
+    }
+    out.state = CellState::value;
+    switch (f.type) {
+        case FieldType::boolean:
+            if (equals_ignore_case(text, "true") || text == "1") out.value = 1;
+            else if (equals_ignore_case(text, "false") || text == "0") out.value = 0;
+            else out.error = "expected true or false";
+            break;
+        case FieldType::date:
+            if (auto date = parse_date(text)) out.value = date->days;
+            else out.error = "expected a date YYYY-MM-DD";
+            break;
+        case FieldType::duration:
+            if (auto dur = parse_duration(text)) out.value = duration_to_column(*dur);
+            else out.error = "expected an ISO-8601 duration such as P6M (at most 10000 years)";
+            break;
+        case FieldType::integer:
+        case FieldType::number:
+            if (!parse_number(text, out.value)) out.error = "expected a number";
+            else if (f.type == FieldType::integer && out.value != std::floor(out.value)) out.error = "expected a whole number";
+            else if (f.min && out.value < *f.min) out.error = "below the field's minimum";
+            else if (f.max && out.value > *f.max) out.error = "above the field's maximum";
+            break;
+        case FieldType::rating:
+        case FieldType::category:
+            if (!f.levels.empty()) {
+                if (!parse_number(text, out.value)) {
+                    out.error = "expected a rating on the field's scale";
+                } else {
+                    bool found = false;
+                    for (double l : f.levels) found |= l == out.value;
+                    if (!found) out.error = "not a value of the field's scale";
+                }
+            } else {
+                out.error = "not one of the field's codes";
+                if (scale_index < 0 || static_cast<std::size_t>(scale_index) >= m.scales.size()) break;
+                const Scale& scale = m.scales[static_cast<std::size_t>(scale_index)];
+                for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
+                    if (f.codes[i] == text) {
+                        out.value = scale.codes[i];
+                        out.error = nullptr;
+                        break;
+                    }
+            }
+            break;
+    }
+    if (out.error) {
+        out.state = CellState::omitted;
+        out.value = 0;
+    }
+    return out;
+}
+
+const std::string& code_text(const Model& m, double code) {
+    static const std::string unknown = "?";
+    const auto index = index_from_column(code, m.strings.size());
+    return index ? m.strings[*index] : unknown;
+}
+
+std::string cell_text(const Model& m, const FieldInfo& f, double v, CellState state) {
+    switch (state) {
+        case CellState::na: return "na";
+        case CellState::omitted: return "omitted";
+        case CellState::value: break;
+    }
+    switch (f.type) {
+        case FieldType::boolean: return v != 0 ? "true" : "false";
+        case FieldType::date: {
+            const auto date = date_from_column(v);
+            return date ? to_string(*date) : "?";
+        }
+        case FieldType::duration: return to_string(duration_from_column(v));
+        case FieldType::category:
+        case FieldType::rating:
+            if (f.levels.empty()) return code_text(m, v);
+            [[fallthrough]];
+        default: {
+            std::string out;
+            append_number(out, v);
+            return out;
+        }
+    }
+}
+
+double category_rank(const Model& m, int scale, double code) {
+    if (scale < 0) return code;
+    const auto c = exact_int(code);
+    if (!c) return -1;
+    const auto& rank = m.scales[static_cast<std::size_t>(scale)].rank;
+    auto it = rank.find(*c);
+    return it == rank.end() ? -1 : it->second;
+}
+
+}  // namespace detail
+
+ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::string_view text) noexcept {
+    const detail::InstrumentData& d = instrument.data();
+    if (field >= d.fields.size()) return ParsedCell{CellState::omitted, 0, "no such field"};
+    return detail::parse_field_cell(d, d.fields[field], d.field_models[field].scale, text);
+}
+
+KELIAS_END_NAMESPACE

@@ -1,0 +1,65 @@
+// RuleSet: the public face of a compiled RuleSetData.
+#include <kelias/rules.hpp>
+
+#include "model/rule_set_data.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+
+namespace detail {
+RuleSet make_rule_set(std::shared_ptr<const RuleSetData> data) { return RuleSet(std::move(data)); }
+}  // namespace detail
+
+std::string_view to_string(Decision d) noexcept {
+    switch (d) {
+        case Decision::eligible: return "eligible";
+        case Decision::not_eligible: return "not_eligible";
+        case Decision::undetermined: return "undetermined";
+    }
+    return "?";
+}
+
+const std::string& RuleSet::id() const noexcept { return data_->model.id; }
+const std::string& RuleSet::version() const noexcept { return data_->model.version; }
+std::string RuleSet::key() const { return id() + "@" + version(); }
+const std::string& RuleSet::hash() const noexcept { return data_->model.hash; }
+const std::string& RuleSet::title() const noexcept { return data_->model.title; }
+const std::string& RuleSet::file() const noexcept { return data_->model.file; }
+Duration RuleSet::horizon() const noexcept { return data_->horizon; }
+std::span<const ProgrammeInfo> RuleSet::programmes() const noexcept { return data_->programme_infos; }
+std::span<const std::size_t> RuleSet::report_order() const noexcept { return data_->report_order; }
+std::span<const ParamInfo> RuleSet::params() const noexcept { return data_->params; }
+std::vector<std::pair<std::string, std::string>> RuleSet::facts() const { return data_->fact_types; }
+
+bool RuleSet::same_definition(const RuleSet& other) const noexcept {
+    return data_ == other.data_ || (data_ && other.data_ && data_->model.hash == other.data_->model.hash);
+}
+
+std::vector<std::pair<std::string, Instrument>> RuleSet::instruments() const {
+    std::vector<std::pair<std::string, Instrument>> out;
+    for (const auto& i : data_->instruments) out.emplace_back(i.id, i.instrument);
+    return out;
+}
+
+std::string RuleSet::describe() const {
+    std::string out = title() + " (" + key() + ")\n  file:   " + file() + "\n  hash:   " + hash() + "\n";
+    out += "  horizon for earliest dates: " + to_string(horizon()) + "\n";
+    for (const auto& i : data_->instruments)
+        out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) + " old)\n";
+    out += "facts:\n";
+    for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
+    out += "params:\n";
+    for (const auto& p : data_->params)
+        out += "  " + p.id + " = " + p.value + (p.confidence.empty() ? "" : "  [" + p.confidence + "]") +
+               (p.source.empty() ? "" : "  " + p.source) + "\n";
+    out += "programmes:\n";
+    for (std::size_t i : data_->report_order) {
+        const ProgrammeInfo& p = data_->programme_infos[i];
+        out += "  " + p.id + " (" + (p.kind.empty() ? "programme" : p.kind) + "): " + p.label + "\n";
+        for (const auto& c : p.conditions)
+            out += std::string("    ") + (c.exclusion ? "excluded when " : "requires ") + c.id + ": " + c.text +
+                   (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
+    }
+    return out;
+}
+
+KELIAS_END_NAMESPACE

@@ -1,0 +1,94 @@
+#pragma once
+// The compiled form of a rule set. Facts are the input columns of a Model; every condition
+// leaf, every group of a condition tree and every programme decision is a computed result
+// of it, so rule sets run through the same ordering, cycle check and columnar evaluator as
+// instruments. Decisions are built from the condition trees directly, never from text.
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <kelias/rules.hpp>
+
+#include "model/model.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace detail {
+
+struct LeafModel {
+    ConditionInfo info;
+    int result = -1;
+    bool time_dependent = false;
+    std::vector<int> columns;     // fact and instrument columns the leaf reads
+    std::vector<int> lists;       // list facts it reads
+    std::vector<int> programmes;  // programmes whose decision it reads (eligible('x'))
+    int fresh_instrument = -1;    // the generated freshness leaf of `requires`: which instrument
+    Location where;
+};
+
+/// A node of a programme's condition tree. Each node is a computed result: leaves are the
+/// conditions, groups combine their children with the evaluator's three-valued logic.
+struct ConditionNode {
+    enum class Kind : std::uint8_t { leaf, all, any, not_ } kind = Kind::leaf;
+    int leaf = -1;              // leaves: index into ProgrammeModel::leaves
+    std::vector<int> children;  // groups: node indices
+    int result = -1;            // the column holding this node's value
+};
+
+struct ProgrammeModel {
+    ProgrammeInfo info;
+    int decision = -1;  // the decision's result
+    std::vector<LeafModel> leaves;
+    std::vector<ConditionNode> nodes;
+    int eligible_root = -1;  // node: an `all` of the freshness leaves and eligible_when
+    int excluded_root = -1;  // node of excluded_when, or -1
+    Location where;
+};
+
+/// What a column of the rule set's model holds.
+struct ColumnOwner {
+    enum class Role : std::uint8_t { fact, assessment_date, assessment_result } role = Role::fact;
+    int instrument = -1;  // assessments: index into RuleSetData::instruments
+    std::string name;     // the fact; or the score id / outcome column within the instrument
+};
+
+struct RequiredInstrument {
+    std::string id;
+    Instrument instrument = make_instrument(nullptr);
+    Duration max_age;
+    int date_column = -1;
+    std::vector<std::pair<std::size_t, int>> score_columns;  // instrument score -> rules column
+    std::vector<std::pair<std::size_t, int>> field_columns;  // instrument outcome field -> rules column
+    std::unordered_map<std::string, int> given_columns;      // score id or outcome column -> rules column
+};
+
+struct RulesTestCase {
+    std::string name;
+    Location where;
+    CaseInput input;
+    bool runnable = true;  // false when the case does not fit the rules (reported at load)
+    std::vector<std::pair<std::string, std::pair<Decision, Location>>> expect;
+    std::vector<std::pair<std::string, std::pair<std::optional<Date>, Location>>> expect_earliest;
+    std::vector<std::pair<std::string, std::pair<std::vector<std::string>, Location>>> expect_missing;
+    std::vector<std::pair<std::string, std::pair<std::vector<std::string>, Location>>> expect_failed;
+};
+
+struct RuleSetData {
+    Model model;
+    std::vector<ProgrammeModel> programmes;  // in declaration order
+    std::vector<ProgrammeInfo> programme_infos;
+    std::unordered_map<std::string, int> programme_by_id;
+    std::vector<std::size_t> report_order;  // by priority, then declaration
+    std::vector<RequiredInstrument> instruments;
+    std::vector<ParamInfo> params;
+    std::unordered_map<std::string, Expr> param_values;  // read as params.NAME
+    std::vector<std::pair<std::string, std::string>> fact_types;
+    std::unordered_map<std::string, int> fact_columns;  // scalar fact -> column
+    std::vector<ColumnOwner> column_owners;             // per column of the model
+    Duration horizon{3, 0, 0};
+    std::vector<RulesTestCase> tests;
+};
+
+}  // namespace detail
+KELIAS_END_NAMESPACE
