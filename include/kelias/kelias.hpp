@@ -1,11 +1,15 @@
 #pragma once
 /// \file kelias.hpp
 /// Everything in the public API.
+#include <kelias/case_io.hpp>
+#include <kelias/cell.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 #include <kelias/instrument_test.hpp>
+#include <kelias/output_file.hpp>
 #include <kelias/ratings.hpp>
+#include <kelias/ratings_io.hpp>
 #include <kelias/rules.hpp>
 #include <kelias/scoring.hpp>
 #include <kelias/version.hpp>

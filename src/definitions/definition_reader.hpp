@@ -24,7 +24,7 @@ namespace detail {
 /// Results (scores, or a rule set's conditions, groups and decisions) one definition may
 /// compute. Ordering and evaluation are iterative, so this is about time and memory, not
 /// the stack.
-constexpr std::size_t max_results = 20000;
+constexpr std::size_t max_results = 10000;
 /// Largest definition file read.
 constexpr std::size_t max_definition_bytes = std::size_t{16} << 20;
 

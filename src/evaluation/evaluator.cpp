@@ -502,8 +502,8 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
         }
         case Op::fresh: {
             // True when the date is at most `age` before as_of (and not after it); else
-            // unknown. Inside a list aggregate, each record reads its case's as_of.
-            const Column as_of = b.parent ? gather(as_of_column(*b.parent), b) : as_of_column(b);
+            // unknown. (Not allowed inside list aggregates, so `b` is a block of rows.)
+            const Column as_of = as_of_column(b);
             Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
             for (Index i = 0; i < n; ++i) {
                 if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;

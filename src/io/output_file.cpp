@@ -127,17 +127,17 @@ std::optional<Diagnostic> OutputFile::open(const std::string& path, const std::v
     }
     for (const auto& input : inputs)
         if (same_file(path, input))
-            return failure("will not write '" + detail::for_message(path) + "': it is also an input of this run ('" + detail::for_message(input) +
+            return failure("will not write '" + path + "': it is also an input of this run ('" + input +
                            "'), which would be lost");
     struct stat st {};
     // /dev/stdout, /proc/self/fd/N and the like stand for an open stream, never a file to replace.
     const bool special = path.starts_with("/dev/") || path.starts_with("/proc/");
     const bool exists = stat(path.c_str(), &st) == 0;
     if (exists && (special || !S_ISREG(st.st_mode))) {
-        if (S_ISDIR(st.st_mode)) return failure("cannot write '" + detail::for_message(path) + "': it is a directory");
+        if (S_ISDIR(st.st_mode)) return failure("cannot write '" + path + "': it is a directory");
         // Appending keeps what a `>>` redirection behind /dev/stdout already holds.
         fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
-        if (fd_ < 0) return failure("cannot write '" + detail::for_message(path) + "': " + errno_text());
+        if (fd_ < 0) return failure("cannot write '" + path + "': " + errno_text());
         return std::nullopt;
     }
     // A symlink to a regular file: replace the file it points to, not the link.
@@ -171,7 +171,7 @@ std::optional<Diagnostic> OutputFile::open_temporary(const std::string& target) 
     std::string pattern = folder_ + "/" + temporary_prefix(target) + "XXXXXX";
     fd_ = mkstemp(pattern.data());  // mode 0600 whatever the umask
     if (fd_ < 0)
-        return failure("cannot create '" + detail::for_message(path_) + "' (temporary file in " + detail::for_message(folder_) + "): " + errno_text());
+        return failure("cannot create '" + path_ + "' (temporary file in " + folder_ + "): " + errno_text());
     temp_path_ = pattern;
     flock(fd_, LOCK_EX | LOCK_NB);  // tells a later run that this writer is alive
     return std::nullopt;
@@ -182,7 +182,7 @@ std::optional<Diagnostic> OutputFile::write(std::string_view data) {
         const ssize_t n = ::write(fd_, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) continue;
-            return failure("cannot write " + (is_stdout() ? std::string("standard output") : "'" + detail::for_message(path_) + "'") + ": " + errno_text());
+            return failure("cannot write " + (is_stdout() ? std::string("standard output") : "'" + path_ + "'") + ": " + errno_text());
         }
         data.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -192,7 +192,7 @@ std::optional<Diagnostic> OutputFile::write(std::string_view data) {
 std::optional<Diagnostic> OutputFile::commit() {
     if (!unnamed_ && temp_path_.empty()) return std::nullopt;  // stdout or a device: nothing to make final
     if (fsync(fd_) != 0) {
-        auto problem = failure("cannot write '" + detail::for_message(path_) + "': " + errno_text());
+        auto problem = failure("cannot write '" + path_ + "': " + errno_text());
         discard();
         return problem;
     }
@@ -206,20 +206,20 @@ std::optional<Diagnostic> OutputFile::commit() {
         }
         unnamed_ = false;
         if (temp_path_.empty()) {
-            auto problem = failure("cannot create '" + detail::for_message(path_) + "': " + errno_text());
+            auto problem = failure("cannot create '" + path_ + "': " + errno_text());
             discard();
             return problem;
         }
     }
     if (::close(fd_) != 0) {
         fd_ = -1;
-        auto problem = failure("cannot write '" + detail::for_message(path_) + "': " + errno_text());
+        auto problem = failure("cannot write '" + path_ + "': " + errno_text());
         discard();
         return problem;
     }
     fd_ = -1;
     if (std::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-        auto problem = failure("cannot create '" + detail::for_message(path_) + "': " + errno_text());
+        auto problem = failure("cannot create '" + path_ + "': " + errno_text());
         discard();
         return problem;
     }

@@ -641,6 +641,11 @@ private:
                 e.type = date_t;
                 break;
             case Op::fresh:
+                // fresh() is true for a recent assessment and unknown otherwise (never false):
+                // for records, whose dates are facts, that would leave every decision open.
+                if (s_.current_list >= 0)
+                    return fail(a, DiagnosticCode::type_error, "fresh() cannot be used inside a list aggregate",
+                                "compare the record's date instead, e.g. date > as_of - P6M");
                 if (!need(0, Kind::date) || !need(1, Kind::duration)) return poisoned(a);
                 e.type = bool_t;
                 break;
