@@ -1,12 +1,15 @@
 # kelias developer entry points. Debian 12 is the reference system.
 #
-#   make deps       install missing Debian packages and Python test modules
-#   make build      configure + build the release preset (build/release)
-#   make test       deps, build, ctest (release), then the asan suite
-#   make test-asan  configure + build + ctest the asan preset (build/asan)
-#   make demo       deps, build, then examples/demo.sh
-#   make bench      deps, build, kelias_bench and the pandas comparison
-#   make clean      remove build/
+#   make deps          install missing Debian packages and Python test modules
+#   make build         configure + build the release preset (build/release)
+#   make test          deps, build, ctest (release), then the asan suite
+#   make test-asan     configure + build + ctest the asan preset (build/asan)
+#   make demo          deps, build, then examples/demo.sh
+#   make bench         deps, build, kelias_bench and the pandas comparisons
+#   make fuzz          build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)
+#   make format        reformat the C++ sources with clang-format
+#   make format-check  fail when a C++ source is not formatted
+#   make clean         remove build/
 #
 # JOBS defaults to the number of cores: `make build JOBS=1` on a small machine.
 
@@ -20,34 +23,48 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTHON ?= python3
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
-	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev \
-	nlohmann-json3-dev libfast-float-dev python3-dev
+	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev libssl-dev \
+	python3-dev
+FORMAT_PACKAGES := clang-format-14
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev llvm-14
+CLANG_FORMAT ?= clang-format-14
 # Used instead of pip when python3 is Debian's own, externally managed interpreter (PEP 668).
 APT_PYTHON_PACKAGES := python3-pytest python3-pandas python3-numpy python3-yaml
 PY_MODULES := pytest, pandas, numpy, yaml
 
+# The C++ sources clang-format owns (generated and third-party files are not here).
+FORMATTED := $(shell git ls-files 'include/*.hpp' 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' \
+	'benchmarks/*.cpp' 'examples/*.cpp' 2>/dev/null)
+
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help deps build test test-asan demo bench clean
+# $(call install_missing,PACKAGES): asks dpkg what is missing and installs only that.
+define install_missing
+missing=""; \
+for p in $(1); do \
+    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' \
+        || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+    echo "deps: installing Debian packages:$$missing"; \
+    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+fi
+endef
+
+.PHONY: help deps format-deps fuzz-deps build test test-asan demo bench fuzz format format-check clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
 
-# Idempotent: asks dpkg what is missing and installs only that; silent apart
-# from one line when everything is present.
+# Idempotent: installs only what is missing; silent apart from one line when everything
+# is present.
 deps:
-	@missing=""; \
-	for p in $(APT_PACKAGES); do \
-	    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' \
-	        || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	    echo "deps: installing Debian packages:$$missing"; \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
-	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi; \
+	@$(call install_missing,$(APT_PACKAGES)); \
 	if ! $(PYTHON) -c 'import $(PY_MODULES)' >/dev/null 2>&1; then \
 	    if $(PYTHON) -c 'import os, sys, sysconfig; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then \
 	        echo "deps: installing Python modules with apt ($(PYTHON) is externally managed)"; \
@@ -60,6 +77,12 @@ deps:
 	    $(PYTHON) -c 'import $(PY_MODULES)'; \
 	fi; \
 	echo "deps: all present"
+
+format-deps:
+	@$(call install_missing,$(FORMAT_PACKAGES))
+
+fuzz-deps: deps
+	@$(call install_missing,$(FUZZ_PACKAGES))
 
 build: deps
 	cmake --preset release
@@ -82,6 +105,19 @@ bench: build
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
 	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
+
+# Builds the harnesses with clang (the fuzz preset) and runs each for FUZZ_SECONDS; fails
+# on any finding, which is left in tests/fuzz/regressions/<harness>/ for CTest to replay.
+fuzz: fuzz-deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run_fuzzers.sh build/fuzz
+
+format: format-deps
+	$(CLANG_FORMAT) -i $(FORMATTED)
+
+format-check: format-deps
+	@$(CLANG_FORMAT) --dry-run --Werror $(FORMATTED) && echo "format-check: $(words $(FORMATTED)) files formatted"
 
 clean:
 	rm -rf build

@@ -16,6 +16,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -280,4 +281,33 @@ TEST_CASE("diagnostics: an unreadable file is E000") {
     CHECK(!dir.ok());
     REQUIRE(!dir.diagnostics().empty());
     CHECK(kelias::code_text(dir.diagnostics().front().code) == "E000");
+}
+
+TEST_CASE("the code table of instruments/README.md is the library's table") {
+    std::ifstream in(std::string(KELIAS_SOURCE_DIR) + "/instruments/README.md");
+    REQUIRE(in);
+    std::vector<std::pair<std::string, std::string>> documented;
+    std::string line;
+    bool in_table = false;
+    while (std::getline(in, line)) {
+        if (line == "| code | meaning |") {
+            in_table = true;
+            continue;
+        }
+        if (!in_table) continue;
+        if (line.rfind("|---", 0) == 0) continue;
+        if (line.rfind("| ", 0) != 0) break;
+        const auto bar = line.find(" | ", 2);
+        REQUIRE(bar != std::string::npos);
+        documented.emplace_back(line.substr(2, bar - 2), line.substr(bar + 3, line.size() - bar - 5));
+    }
+    const auto codes = kelias::all_codes();
+    REQUIRE(documented.size() == codes.size());
+    std::set<std::string> texts;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        CAPTURE(documented[i].first);
+        CHECK(documented[i].first == kelias::code_text(codes[i]));
+        CHECK(documented[i].second == kelias::code_summary(codes[i]));
+        CHECK(texts.insert(std::string(kelias::code_text(codes[i]))).second);  // no code twice
+    }
 }

@@ -21,7 +21,7 @@ enum class DecisionFormat { text, json };
 /// How decide_jsonl() runs: `{.as_of = date, .brief = true}`.
 struct DecideRunOptions {
     /// Decide as on this date (replaces every case's own as_of).
-    std::optional<Date> as_of;
+    std::optional<Date> as_of = {};
     DecisionFormat format = DecisionFormat::json;
     /// Decisions only (no reasons, missing facts or dates), from the columnar fast path:
     /// JSON `{"case","as_of","rules","hash","decisions":[{"programme","decision"}...]}`
@@ -43,13 +43,13 @@ struct DecideRunOptions {
 /// A line of a JSONL case file that was not decided.
 struct CaseReject {
     std::size_t line = 0;
-    std::string case_id;  ///< as far as it was read (cut when long)
-    std::string reason;   ///< every problem, `; `-separated (never a fact's value)
+    std::string case_id = {};  ///< as far as it was read (cut when long)
+    std::string reason = {};   ///< every problem, `; `-separated (never a fact's value)
 };
 
 struct DecideRunEvents {
-    std::function<void(const CaseReject&)> rejected;  ///< in line order
-    std::function<void(const Diagnostic&)> warning;   ///< W502 duplicate case ids
+    std::function<void(const CaseReject&)> rejected = {};  ///< in line order
+    std::function<void(const Diagnostic&)> warning = {};   ///< W502 duplicate case ids
 };
 
 struct DecideRunSummary {

@@ -38,12 +38,12 @@ struct RatingsReaderOptions {
     std::string id_column = "id";
     /// Columns copied unchanged to the output (unit, assessor, date): they need not be
     /// instrument fields.
-    std::vector<std::string> pass_through;
+    std::vector<std::string> pass_through = {};
     /// A column with each row's assessment date (`as_of` in expressions); a row whose cell
     /// is not a date is rejected, an empty cell falls back to `as_of`.
-    std::optional<std::string> date_column;
+    std::optional<std::string> date_column = {};
     /// The assessment date of rows that give none.
-    std::optional<Date> as_of;
+    std::optional<Date> as_of = {};
     /// How messages name the input (the file name).
     std::string source_name = "<input>";
     /// Parsing threads per block: up to this many (0 = one per core) for blocks of more
@@ -60,9 +60,9 @@ struct RatingsReaderOptions {
 /// Why one input row is not scored.
 struct RowProblem {
     std::size_t line = 0;  ///< where the row starts (the CSV header is line 1)
-    std::string id;        ///< the row's id, when it has one (cut when long)
-    std::string column;    ///< the column at fault; empty for problems of the whole row
-    std::string reason;
+    std::string id = {};        ///< the row's id, when it has one (cut when long)
+    std::string column = {};    ///< the column at fault; empty for problems of the whole row
+    std::string reason = {};
 };
 
 /// One chunk of rows as read: the batch, and per row where it came from and whether it
@@ -131,7 +131,7 @@ struct ScoreWriterOptions {
     char delimiter = ',';  ///< CSV
     std::string id_column = "id";
     /// Columns written after the id, with the cells the reader kept for them.
-    std::vector<std::string> pass_through;
+    std::vector<std::string> pass_through = {};
 };
 
 /// Formats result rows: the id, the pass-through columns, every non-hidden score in the
@@ -164,8 +164,8 @@ std::string row_label(std::size_t line, std::string_view id);
 /// One explained row of a scoring run.
 struct ExplainedRow {
     std::size_t line = 0;
-    std::string id;
-    std::vector<Explanation> scores;  ///< every non-hidden score
+    std::string id = {};
+    std::vector<Explanation> scores = {};  ///< every non-hidden score
 };
 
 /// How score_ratings() runs.
@@ -174,22 +174,22 @@ struct ScoreRunOptions {
     unsigned threads = 0;
     bool run_checks = true;
     /// Explain every score of the rows with this id (all of them when the id repeats).
-    std::optional<std::string> explain_id;
+    std::optional<std::string> explain_id = {};
 };
 
 /// What a scoring run reports as it goes, besides the scores. Any callback may be empty.
 struct ScoreRunEvents {
-    std::function<void(const RowProblem&)> rejected;  ///< each rejected row, in row order
-    std::function<void(std::size_t line, std::string_view id, const CheckFinding&)> check_warning;
-    std::function<void(const Diagnostic&)> warning;  ///< W502 duplicate ids, ...
-    std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> progress;
+    std::function<void(const RowProblem&)> rejected = {};  ///< each rejected row, in row order
+    std::function<void(std::size_t line, std::string_view id, const CheckFinding&)> check_warning = {};
+    std::function<void(const Diagnostic&)> warning = {};  ///< W502 duplicate ids, ...
+    std::function<void(std::uint64_t done, std::optional<std::uint64_t> total)> progress = {};
 };
 
 struct ScoreRunSummary {
     std::size_t rows_read = 0;
     std::size_t rows_rejected = 0;
     std::size_t check_warnings = 0;
-    std::vector<ExplainedRow> explained;
+    std::vector<ExplainedRow> explained = {};
     bool explain_id_rejected = false;  ///< rows with the explain id were seen, but rejected
 };
 

@@ -57,9 +57,19 @@ constexpr std::array code_table{
     CodeRow{DiagnosticCode::duplicate_row_id, "W502", "an id that appears on more than one row or case"},
 };
 
+// The table lists every code once, in the enum's order, so a code is its own row index.
+constexpr bool table_in_enum_order() {
+    for (std::size_t i = 0; i < code_table.size(); ++i)
+        if (static_cast<std::size_t>(code_table[i].code) != i) return false;
+    return true;
+}
+static_assert(table_in_enum_order(), "every DiagnosticCode has one row in code_table, in enum order");
+static_assert(code_table.size() == static_cast<std::size_t>(DiagnosticCode::duplicate_row_id) + 1,
+              "duplicate_row_id is the last DiagnosticCode: add new codes before it and to the table");
+
 const CodeRow& row_of(DiagnosticCode code) noexcept {
-    const auto it = std::find_if(code_table.begin(), code_table.end(), [&](const CodeRow& r) { return r.code == code; });
-    return it == code_table.end() ? code_table.front() : *it;
+    const auto index = static_cast<std::size_t>(code);
+    return index < code_table.size() ? code_table[index] : code_table.front();
 }
 
 }  // namespace

@@ -8,10 +8,6 @@
 
 KELIAS_BEGIN_NAMESPACE
 
-namespace detail {
-std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t row);
-}  // namespace detail
-
 std::string CasePath::to_string() const {
     switch (part) {
         case Part::case_id: return "case";

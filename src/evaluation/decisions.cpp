@@ -17,19 +17,11 @@ using Eigen::Index;
 
 namespace detail {
 
-std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t row) {
-    std::vector<std::string> out;
-    for (std::uint32_t k = s.assessment_offsets[row]; k < s.assessment_offsets[row + 1]; ++k) {
-        const Instrument& used = s.rules.data().instruments[s.assessed[k]].instrument;
-        out.push_back(used.key() + "#" + used.hash());
-    }
-    return out;
-}
-
 void check_same_rules(const RuleSet& rules, const CaseBatch& cases) {
-    if (cases.rules().same_definition(rules)) return;
+    const RuleSet& own = cases.storage().rules;
+    if (own.same_definition(rules)) return;
     throw Error({{Severity::error, DiagnosticCode::wrong_definition,
-                  "the case batch was built for " + cases.rules().key() + " (" + cases.rules().hash() + "), not for " + rules.key() +
+                  "the case batch was built for " + own.key() + " (" + own.hash() + "), not for " + rules.key() +
                       " (" + rules.hash() + ")",
                   "build the CaseBatch with the rule set you decide it with", {}}});
 }
@@ -317,7 +309,7 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
     const detail::ScoredColumns sc = detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists,
                                                            {.threads = threads, .keep = &decisions});
     DecisionTable out;
-    out.rows_ = cases.rows();
+    out.rows_ = cases.storage().ids.size();
     out.programmes_ = rd.programmes.size();
     out.data_.resize(out.rows_ * out.programmes_);
     for (std::size_t p = 0; p < out.programmes_; ++p)
@@ -332,8 +324,9 @@ std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& c
         detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists, {.threads = options.threads});
     DecisionBuilder builder(rd, cases.storage(), sc);
     std::vector<CaseDecisions> out;
-    out.reserve(cases.rows());
-    for (std::size_t r = 0; r < cases.rows(); ++r) out.push_back(builder.build(r, options.earliest_dates));
+    const std::size_t rows = cases.storage().ids.size();
+    out.reserve(rows);
+    for (std::size_t r = 0; r < rows; ++r) out.push_back(builder.build(r, options.earliest_dates));
     return out;
 }
 

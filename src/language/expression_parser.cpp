@@ -13,6 +13,8 @@ namespace {
 struct Token {
     enum class Kind { end, number, string, name, punct, error } kind = Kind::end;
     std::string text;
+    // Error tokens whose message replaces the parser's (the lexer knows better).
+    std::string problem, hint;
     double number = 0;
     int begin = 0, end = 0;
 };
@@ -53,6 +55,7 @@ public:
             t.text = std::string(s_.substr(b, pos_ - b));
             auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);
             t.kind = (ec == std::errc() && p == t.text.data() + t.text.size()) ? Token::Kind::number : Token::Kind::error;
+            if (t.kind == Token::Kind::error) t.problem = "'" + t.text + "' is not a number";
         } else if (is_name_start(c)) {
             std::size_t b = pos_;
             while (pos_ < s_.size() && is_name_char(s_[pos_])) ++pos_;
@@ -63,7 +66,8 @@ public:
             while (pos_ < s_.size() && s_[pos_] != c) ++pos_;
             if (pos_ >= s_.size()) {
                 t.kind = Token::Kind::error;
-                t.text = "unterminated string";
+                t.problem = "unterminated string";
+                t.hint = std::string("close it with ") + c;
             } else {
                 t.kind = Token::Kind::string;
                 t.text = std::string(s_.substr(b, pos_ - b));
@@ -77,8 +81,9 @@ public:
             if (t.text.empty()) {
                 if (std::string_view("+-*/()[],.<>").find(c) == std::string_view::npos) {
                     t.kind = Token::Kind::error;
-                    t.text = std::string("unexpected character '") + c + "'";
-                    if (c == '=') t.text = "unexpected '='";
+                    t.text = std::string(1, c);
+                    t.problem = c == '=' ? "unexpected '='" : "unexpected character '" + t.text + "'";
+                    if (c == '=') t.hint = "compare with '=='";
                     ++pos_;
                     t.end = static_cast<int>(pos_);
                     return t;
@@ -124,8 +129,8 @@ private:
     void fail(const Token& t, std::string message, std::string hint = {}) {
         if (failed_) return;
         failed_ = true;
-        if (t.kind == Token::Kind::error && t.text.rfind("unexpected", 0) == 0) message = t.text;
-        if (t.kind == Token::Kind::error && t.text == "unexpected '='") hint = "compare with '=='";
+        if (!t.problem.empty()) message = t.problem;
+        if (!t.hint.empty()) hint = t.hint;
         errors_.push_back({DiagnosticCode::expression_syntax, std::move(message), std::move(hint), t.begin});
     }
 
@@ -407,7 +412,7 @@ private:
                 fail(tok_, "the expression ends too early", "an operand is missing");
                 return std::nullopt;
             case Token::Kind::error:
-                fail(tok_, tok_.text);
+                fail(tok_, tok_.problem);
                 return std::nullopt;
         }
         return std::nullopt;

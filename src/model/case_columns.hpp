@@ -6,6 +6,8 @@
 
 #include <kelias/rules.hpp>
 
+#include "model/rule_set_data.hpp"
+
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
@@ -36,4 +38,17 @@ struct CaseBatch::Storage {
     std::vector<std::uint16_t> assessed;               // indices into RuleSetData::instruments
 };
 
+namespace detail {
+
+/// The `id@version#hash` of each assessment case `row` used.
+inline std::vector<std::string> assessments_of(const CaseBatch::Storage& s, std::size_t row) {
+    std::vector<std::string> out;
+    for (std::uint32_t k = s.assessment_offsets[row]; k < s.assessment_offsets[row + 1]; ++k) {
+        const Instrument& used = s.rules.data().instruments[s.assessed[k]].instrument;
+        out.push_back(used.key() + "#" + used.hash());
+    }
+    return out;
+}
+
+}  // namespace detail
 KELIAS_END_NAMESPACE
