@@ -6,9 +6,12 @@
 #   make test-asan  configure + build + ctest the asan preset (build/asan)
 #   make demo       deps, build, then examples/demo.sh
 #   make bench      deps, build, kelias_bench and the pandas comparison
+#   make fuzz       deps, build the fuzz preset (Clang), run every fuzzer FUZZ_SECONDS (60)
 #   make clean      remove build/
 #
 # JOBS defaults to the number of cores: `make build JOBS=1` on a small machine.
+# make fuzz: FUZZ_SECONDS per harness (60), FUZZ_JOBS libFuzzer jobs (1), FUZZ_TARGETS
+# the harnesses to run (default all), e.g. `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=dates`.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -20,6 +23,10 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTHON ?= python3
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
+FUZZ_DIR := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?=
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev \
@@ -27,10 +34,12 @@ APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev 
 # Used instead of pip when python3 is Debian's own, externally managed interpreter (PEP 668).
 APT_PYTHON_PACKAGES := python3-pytest python3-pandas python3-numpy python3-yaml
 PY_MODULES := pytest, pandas, numpy, yaml
+# libFuzzer (-fsanitize=fuzzer) for the fuzz preset.
+FUZZ_APT_PACKAGES := clang-14 libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help deps build test test-asan demo bench clean
+.PHONY: help deps fuzz-deps build test test-asan demo bench fuzz clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
@@ -61,6 +70,20 @@ deps:
 	fi; \
 	echo "deps: all present"
 
+# The same for the fuzz preset's compiler and libFuzzer.
+fuzz-deps:
+	@missing=""; \
+	for p in $(FUZZ_APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    echo "fuzz-deps: installing Debian packages:$$missing"; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	echo "fuzz-deps: all present"
+
 build: deps
 	cmake --preset release
 	cmake --build --preset release -j $(JOBS)
@@ -82,6 +105,11 @@ bench: build
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
 	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
+
+fuzz: deps fuzz-deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	bash tests/fuzz/run_fuzzers.sh --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --build-dir $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build
