@@ -11,7 +11,8 @@
 #
 # JOBS defaults to the number of cores: `make build JOBS=1` on a small machine.
 # make fuzz: FUZZ_SECONDS per harness (60), FUZZ_JOBS libFuzzer jobs (1), FUZZ_TARGETS
-# the harnesses to run (default all), e.g. `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=dates`.
+# the harnesses to run (default all), e.g. `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=dates`;
+# FUZZ_KEEP_GOING=1 collects every finding of a run instead of stopping at the first.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -27,6 +28,7 @@ FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_TARGETS ?=
+FUZZ_KEEP_GOING ?= 0
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev \
@@ -109,7 +111,7 @@ bench: build
 fuzz: deps fuzz-deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
-	bash tests/fuzz/run_fuzzers.sh --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --build-dir $(FUZZ_DIR) $(FUZZ_TARGETS)
+	FUZZ_KEEP_GOING=$(FUZZ_KEEP_GOING) bash tests/fuzz/run_fuzzers.sh --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --build-dir $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build

@@ -3,10 +3,13 @@
 # time, and fails when any of them finds a crash, a leak, a timeout or an out-of-memory.
 # `make fuzz` builds the preset and calls this script.
 #
-#   tests/fuzz/run_fuzzers.sh [--seconds N] [--jobs N] [--build-dir DIR] [HARNESS...]
+#   tests/fuzz/run_fuzzers.sh [--seconds N] [--jobs N] [--keep-going] [--build-dir DIR] [HARNESS...]
 #
 #   --seconds N     fuzzing time per harness (default: $FUZZ_SECONDS, else 60)
 #   --jobs N        libFuzzer -jobs and -workers (default: $FUZZ_JOBS, else 1)
+#   --keep-going    go on after a finding, to collect several in one run: libFuzzer's
+#                   fork mode (-fork=N with N = --jobs, -ignore_crashes/_timeouts/_ooms)
+#                   instead of -jobs (default: $FUZZ_KEEP_GOING = 1)
 #   --build-dir DIR the fuzz preset's build folder (default: build/fuzz)
 #   HARNESS         names such as `dates` or `rules_loader` (default: every
 #                   tests/fuzz/fuzz_<name>.cpp)
@@ -23,6 +26,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 fuzz_src="$root/tests/fuzz"
 seconds=${FUZZ_SECONDS:-60}
 jobs=${FUZZ_JOBS:-1}
+keep_going=${FUZZ_KEEP_GOING:-0}
 build_dir="$root/build/fuzz"
 harnesses=()
 
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
         --jobs) jobs=$2; shift 2 ;;
+        --keep-going) keep_going=1; shift ;;
         --build-dir) build_dir=$2; shift 2 ;;
         -h|--help) sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
         -*) echo "run_fuzzers: unknown option $1" >&2; exit 2 ;;
@@ -47,11 +52,15 @@ if [ ${#harnesses[@]} -eq 0 ]; then
     done
 fi
 
-# Limits: inputs up to 64 KB for whole files, less where more adds nothing.
+# Limits: inputs up to 64 KB for whole files, less where more adds nothing. CSV ratings:
+# 8 KB, because every unknown header column costs an edit distance to each START:AV
+# column for the "did you mean" hint; under the fuzz instrumentation a 64 KB header of
+# unknown names takes ~40 s (0.5 s in a release build), which only makes timeouts.
 max_len_of() {
     case "$1" in
         dates) echo 256 ;;
         expression) echo 4096 ;;
+        ratings_csv) echo 8192 ;;
         *) echo 65536 ;;
     esac
 }
@@ -68,12 +77,52 @@ artifacts_in() {  # the artifact files of a folder, one per line
     find "$1" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) -printf '%f\n' 2>/dev/null | sort
 }
 
-# Prints a field of the last libFuzzer status line of the given logs ("-" when absent).
+# Prints a field of the last libFuzzer status line of the given logs ("-" when absent):
+# `#N  DONE  cov: 1 ft: 2 corp: 3/4Kb ... exec/s: 5`, or in fork mode
+# `#N: cov: 1 ft: 2 corp: 3 exec/s 5 ...`.
 status_field() {  # status_field FIELD LOG...
-    local line
-    line=$(grep -h -E '^#[0-9]+[[:space:]]+[A-Z]+[[:space:]]+cov: ' "${@:2}" 2>/dev/null | tail -n 1 || true)
-    if [ -z "$line" ]; then echo "-"; return; fi
-    sed -n -E "s#.*[[:space:]]$1: ([0-9]+[A-Za-z]*(/[0-9]+[A-Za-z]*)?).*#\1#p" <<<"$line" | head -n 1
+    local line value
+    line=$(grep -h -E '^#[0-9]+:?[[:space:]]+([A-Z]+[[:space:]]+)?cov: [0-9]+ ft: ' "${@:2}" 2>/dev/null | tail -n 1 || true)
+    value=$(sed -n -E "s#.*[[:space:]]$1:? ([0-9]+[A-Za-z]*(/[0-9]+[A-Za-z]*)?).*#\1#p" <<<"$line" | head -n 1)
+    echo "${value:--}"
+}
+
+# What an artifact does: the harness's own message, else the first sanitizer SUMMARY
+# line, else libFuzzer's error; without the repository path.
+signature_of() {  # signature_of BINARY ARTIFACT
+    local out
+    out=$(timeout 60 "$1" -runs=1 "$2" 2>&1 || true)
+    {
+        grep -m1 -E '^kelias fuzz: ' <<<"$out" ||
+        grep -m1 -E '^SUMMARY: ' <<<"$out" ||
+        grep -m1 -E 'ERROR: libFuzzer: ' <<<"$out" ||
+        echo "does not reproduce"
+    } | sed "s#$root/##g"
+}
+
+# Groups new artifacts by signature: one line per distinct finding, with the smallest
+# file as its reproducer and the first `runtime error` or ASan line for it.
+triage() {  # triage BINARY REGRESSIONS_DIR ARTIFACT...
+    local bin=$1 dir=$2 a sig
+    shift 2
+    declare -A count=() smallest=()
+    local order=()
+    for a in "$@"; do
+        sig=$(signature_of "$bin" "$dir/$a")
+        if [ -z "${count[$sig]+x}" ]; then
+            order+=("$sig"); count[$sig]=0; smallest[$sig]=$a
+        fi
+        count[$sig]=$((count[$sig] + 1))
+        if [ "$(stat -c %s "$dir/$a")" -lt "$(stat -c %s "$dir/${smallest[$sig]}")" ]; then smallest[$sig]=$a; fi
+    done
+    for sig in "${order[@]}"; do
+        echo "  - $sig"
+        echo "    ${count[$sig]} file(s); smallest: ${dir#"$root"/}/${smallest[$sig]}"
+        timeout 60 "$bin" -runs=1 "$dir/${smallest[$sig]}" 2>&1 |
+            grep -m1 -E 'runtime error: |ERROR: AddressSanitizer|ERROR: LeakSanitizer|property violated' |
+            sed -e "s#$root/##g" -e 's/^/    /' || true
+    done
+    distinct=${#order[@]}
 }
 
 summary=()
@@ -96,7 +145,11 @@ for name in "${harnesses[@]}"; do
 
     args=(-max_total_time="$seconds" -max_len="$(max_len_of "$name")" -rss_limit_mb=2048 -timeout=10
           -dict="$(dict_of "$name")" -artifact_prefix="$regressions/" -print_final_stats=1)
-    if [ "$jobs" -gt 1 ]; then args+=(-jobs="$jobs" -workers="$jobs"); fi
+    if [ "$keep_going" = 1 ]; then
+        args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    elif [ "$jobs" -gt 1 ]; then
+        args+=(-jobs="$jobs" -workers="$jobs")
+    fi
 
     echo "run_fuzzers: $name for ${seconds}s (log: ${logs#"$root"/}/)"
     status=0
@@ -108,13 +161,19 @@ for name in "${harnesses[@]}"; do
     ft=$(status_field ft "$logs"/*.log)
     execs=$(status_field exec/s "$logs"/*.log)
     corp=$(status_field corp "$logs"/*.log)
+    if [ "$execs" = 0 ] || [ "$execs" = - ]; then  # fork mode reports 0: count runs / time
+        runs=$(grep -h -o -E '^#[0-9]+' "$logs"/*.log | tail -n 1 | tr -d '#')
+        took=$(status_field time "$logs"/*.log | tr -d 's')
+        if [[ "$runs" =~ ^[0-9]+$ && "$took" =~ ^[1-9][0-9]*$ ]]; then execs=$((runs / took)); fi
+    fi
     result="ok"
     if [ -n "$new" ]; then
-        result="FOUND $(tr '\n' ' ' <<<"$new")"
+        mapfile -t found <<<"$new"
+        echo "run_fuzzers: $name wrote ${#found[@]} artifact(s) to ${regressions#"$root"/}/:"
+        distinct=0
+        triage "$bin" "$regressions" "${found[@]}"
+        result="FOUND ${#found[@]} artifact(s), $distinct distinct"
         failed=1
-        echo "run_fuzzers: $name found:"
-        while read -r a; do echo "  tests/fuzz/regressions/$name/$a"; done <<<"$new"
-        grep -h -E 'ERROR: |SUMMARY: |runtime error|kelias fuzz:|property violated' "$logs"/*.log | head -n 8 | sed 's/^/  /' || true
     elif [ "$status" -ne 0 ]; then
         result="FAILED (exit $status, no artifact; see the log)"
         failed=1
@@ -124,7 +183,7 @@ for name in "${harnesses[@]}"; do
 done
 
 echo
-echo "run_fuzzers: ${seconds}s per harness, $jobs job(s)"
+echo "run_fuzzers: ${seconds}s per harness, $jobs job(s)$([ "$keep_going" = 1 ] && echo ", fork mode (keep going)")"
 printf '%s\n' "${summary[@]}"
 if [ "$failed" -ne 0 ]; then
     echo
