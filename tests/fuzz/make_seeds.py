@@ -105,12 +105,17 @@ HAND_EXPRESSIONS = [
     "1 + 2 * 3 - 4 / 5 == 3 and 1 < 2 and 2 <= 2 and 3 > 2 and 3 >= 3 and 1 != 2",
     "regime == 'closed'", "custodial and not sexual_offence", "eligible('halfway_house')",
     "count(penalties, active)", "any(penalties, active and date > as_of - P1Y)", "n_known(penalties)",
-    "date_at_fraction(sentence_start, sentence_end, 1/4)", "add_days(sentence_start, 1e10)",
-    "add_months(sentence_end, -1e12)", "fresh(start_av.date, P6M)", "as_of >= earliest_parole_date - P1Y",
+    "date_at_fraction(sentence_start, sentence_end, 1/4)", "add_days(sentence_start, 10)",
+    "add_months(sentence_end, -12)", "fresh(start_av.date, P6M)", "as_of >= earliest_parole_date - P1Y",
     "params.hwh_min_share_served", "start_av.violence.estimate in ['low', 'moderate']",
     "sentence_end - sentence_start > P3Y", "1 +", "sum(", "'unterminated", "a.b.c.d", "f(,)", "[1, 2, [3]]",
     "not not not true", "1 in []", "@", "\u00e4\u00f6\u00fc == '\u017e'", "1 " + "+ 1 " * 300,
     "(" * 70 + "1" + ")" * 70, "-" * 70 + "1", "not " * 70 + "true",
+    # Rule-set conditions must be bool to be evaluated.
+    "as_of >= date_at_fraction(sentence_start, sentence_end, 1/4)", "add_days(sentence_start, 10) <= as_of",
+    "add_months(sentence_end, -12) < as_of", "add_days(as_of, convictions_last_5y) > sentence_end",
+    "add_months(date_of_birth, 12 * 18) <= as_of", "as_of - P6M < earliest_parole_date",
+    "count(penalties, active and date >= as_of - P1Y) == 0", "eligible('halfway_house') or not custodial",
 ]
 for i, e in enumerate(HAND_EXPRESSIONS):
     seed("expression", f"hand__{i:03d}", e)
