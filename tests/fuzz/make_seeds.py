@@ -116,6 +116,10 @@ HAND_EXPRESSIONS = [
     "add_months(sentence_end, -12) < as_of", "add_days(as_of, convictions_last_5y) > sentence_end",
     "add_months(date_of_birth, 12 * 18) <= as_of", "as_of - P6M < earliest_parole_date",
     "count(penalties, active and date >= as_of - P1Y) == 0", "eligible('halfway_house') or not custodial",
+    # Large but harmless numbers, a mutation or two away from the limits of int days.
+    "add_days(sentence_start, 1e9) <= as_of", "add_months(sentence_end, 100000) < as_of",
+    "as_of >= date_at_fraction(sentence_start, sentence_end, 1e6)", "seen + P9999Y > as_of",
+    "round(income * 1e300, 12) > weight",
 ]
 for i, e in enumerate(HAND_EXPRESSIONS):
     seed("expression", f"hand__{i:03d}", e)
