@@ -12,6 +12,9 @@
 #   make clean         remove build/
 #
 # JOBS defaults to the number of cores: `make build JOBS=1` on a small machine.
+# make fuzz: FUZZ_SECONDS per harness (60), FUZZ_JOBS libFuzzer jobs (1), FUZZ_TARGETS
+# the harnesses to run (default all), e.g. `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=dates`;
+# FUZZ_KEEP_GOING=1 collects every finding of a run instead of stopping at the first.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,14 +26,17 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 PYTHON ?= python3
 RELEASE_DIR := build/release
 ASAN_DIR := build/asan
+FUZZ_DIR := build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?=
+FUZZ_KEEP_GOING ?= 0
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev libssl-dev \
 	python3-dev
 FORMAT_PACKAGES := clang-format-14
-FUZZ_PACKAGES := clang-14 libclang-rt-14-dev llvm-14
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 CLANG_FORMAT ?= clang-format-14
 # Used instead of pip when python3 is Debian's own, externally managed interpreter (PEP 668).
 APT_PYTHON_PACKAGES := python3-pytest python3-pandas python3-numpy python3-yaml
@@ -111,7 +117,7 @@ bench: build
 fuzz: fuzz-deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run_fuzzers.sh build/fuzz
+	FUZZ_KEEP_GOING=$(FUZZ_KEEP_GOING) bash tests/fuzz/run_fuzzers.sh --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) --build-dir $(FUZZ_DIR) $(FUZZ_TARGETS)
 
 format: format-deps
 	$(CLANG_FORMAT) -i $(FORMATTED)

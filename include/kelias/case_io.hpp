@@ -65,6 +65,14 @@ struct DecideRunSummary {
 Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out, const DecideRunOptions& options = {},
                                       const DecideRunEvents& events = {});
 
+/// Largest case file read_case_file() accepts; more cases belong in JSON lines.
+inline constexpr std::size_t max_case_file_bytes = std::size_t{16} << 20;
+
+/// Reads and parses one case file, YAML or JSON (`path` "-" = standard input, called
+/// `<stdin>` in messages). E000 when it cannot be read, E801 when it is larger than
+/// max_case_file_bytes, else what parse_case() reports.
+Result<CaseInput> read_case_file(const std::string& path);
+
 /// One case's decisions as the batch writes them (with the line break).
 std::string render(const CaseDecisions& decisions, DecisionFormat format, bool explain);
 

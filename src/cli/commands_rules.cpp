@@ -2,9 +2,6 @@
 // exit codes; reading cases and writing decisions are the library's (kelias/case_io.hpp).
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -44,34 +41,8 @@ int write_whole(const std::string& path, const std::string& text, const std::vec
     return path == "-" && !flush_stdout() ? exit_unreadable : exit_ok;
 }
 
-// One case file (YAML or JSON), at most 16 MiB.
-std::optional<std::string> read_case_text(const std::string& path) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-        file.open(path, std::ios::binary);
-        if (!file) {
-            fmt::print(stderr, "kelias: cannot open '{}'\n", path);
-            return std::nullopt;
-        }
-        in = &file;
-    }
-    std::string text;
-    char buffer[65536];
-    while (in->read(buffer, sizeof buffer) || in->gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in->gcount()));
-        if (text.size() > (std::size_t{16} << 20)) {
-            fmt::print(stderr, "kelias: {}: a case file larger than 16 MiB; for many cases use JSON lines (--input-format jsonl)\n", path);
-            return std::nullopt;
-        }
-    }
-    return text;
-}
-
 int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs, DecisionFormat format) {
-    const auto text = read_case_text(o.input);
-    if (!text) return exit_unreadable;
-    auto input = parse_case(*text, o.input == "-" ? "<stdin>" : o.input);
+    auto input = read_case_file(o.input);
     if (!input) {
         print(input.error());
         return exit_unreadable;

@@ -166,12 +166,17 @@ private:
         const std::size_t used = scanner_.offset();
         buffer_.erase(0, used);
         scanner_.dropped(used);
+        // No block larger than what is left of a file of known size (plus one byte, to see
+        // the end): a small file costs kilobytes, not a whole zero-filled block.
+        std::size_t block = block_bytes;
+        if (const auto total = input_.size(); total && *total - input_.bytes_read() < block)
+            block = static_cast<std::size_t>(*total - input_.bytes_read()) + 1;
         const std::size_t before = buffer_.size();
-        buffer_.resize(before + block_bytes);
-        auto got = input_.read(buffer_.data() + before, block_bytes);
+        buffer_.resize(before + block);
+        auto got = input_.read(buffer_.data() + before, block);
         if (!got) return got.error();
         buffer_.resize(before + *got);
-        if (*got < block_bytes) eof_ = true;
+        if (*got < block) eof_ = true;
         if (first_block_) {
             first_block_ = false;
             constexpr std::string_view bom = "\xEF\xBB\xBF";  // spreadsheet exports start with one

@@ -105,20 +105,25 @@ Result<bool> RatingsReader::State::fill() {
         size -= used;
         scanner.dropped(used);
     }
-    if (size + block_bytes > capacity) {
+    // A file of known size needs no block larger than what is left of it (plus one byte, to
+    // see the end): a small file or a text then costs kilobytes, not a whole block.
+    std::size_t block = block_bytes;
+    if (const auto total = input.size(); total && *total - input.bytes_read() < block)
+        block = static_cast<std::size_t>(*total - input.bytes_read()) + 1;
+    if (size + block > capacity) {
         // Grows only while one record is longer than the buffer (bounded by max_line_bytes).
-        const std::size_t wanted = std::max(capacity * 2, size + block_bytes);
+        const std::size_t wanted = std::max(capacity * 2, size + block);
         std::unique_ptr<char[]> bigger(new char[wanted + 64]);  // not zeroed: only [0, size) is read
-        std::memcpy(bigger.get(), buffer.get(), size);
+        if (size > 0) std::memcpy(bigger.get(), buffer.get(), size);
         std::memset(bigger.get() + wanted, 0, 64);
         buffer = std::move(bigger);
         capacity = wanted;
     }
-    auto got = input.read(buffer.get() + size, block_bytes);
+    auto got = input.read(buffer.get() + size, block);
     if (!got) return got.error();
     const bool first = input.bytes_read() == *got;
     size += *got;
-    if (*got < block_bytes) eof = true;
+    if (*got < block) eof = true;
     if (first && std::string_view(buffer.get(), size).starts_with(bom)) {
         // Spreadsheet exports start with a byte-order mark; it is not part of the data.
         std::memmove(buffer.get(), buffer.get() + bom.size(), size - bom.size());

@@ -1,0 +1,71 @@
+// read_case_file(): one case file from disk, as parse_case() reads its text, and refused
+// with a clear error when it is missing, a folder or too large for one case.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <kelias/case_io.hpp>
+
+using namespace kelias;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string text_of(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+fs::path scratch(const std::string& name) {
+    return fs::temp_directory_path() / ("kelias_case_io_" + std::to_string(::getpid()) + "_" + name);
+}
+
+}  // namespace
+
+TEST_CASE("read_case_file reads a case file as parse_case reads its text") {
+    for (const char* name : {"hwh_eligible_now.yaml", "hwh_eligible_later.yaml", "missing_facts.yaml"}) {
+        CAPTURE(name);
+        const fs::path path = fs::path(KELIAS_SOURCE_DIR) / "examples/cases" / name;
+        auto from_file = read_case_file(path.string());
+        REQUIRE(from_file.ok());
+        auto from_text = parse_case(text_of(path), path.string());
+        REQUIRE(from_text.ok());
+        CHECK(to_json(*from_file) == to_json(*from_text));
+        CHECK_FALSE(from_file->id.empty());
+    }
+}
+
+TEST_CASE("read_case_file: problems in the case are placed in the named file") {
+    const fs::path path = scratch("bad.yaml");
+    std::ofstream(path) << "case: C-1\nas_of: 2026-13-01\n";
+    auto c = read_case_file(path.string());
+    fs::remove(path);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().front().where.file == path.string());
+    CHECK(c.error().front().where.line == 2);
+}
+
+TEST_CASE("read_case_file refuses a missing file, a folder and a file over the limit") {
+    auto missing = read_case_file(scratch("absent.yaml").string());
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().front().code == DiagnosticCode::unreadable_file);
+    CHECK(missing.error().front().message.find("absent.yaml") != std::string::npos);
+
+    auto folder = read_case_file(fs::temp_directory_path().string());
+    REQUIRE_FALSE(folder.ok());
+    CHECK(folder.error().front().code == DiagnosticCode::unreadable_file);
+
+    const fs::path big = scratch("big.yaml");
+    { std::ofstream(big) << "case: C-1\n"; }
+    fs::resize_file(big, max_case_file_bytes + 1);  // sparse: costs no disk
+    auto too_large = read_case_file(big.string());
+    fs::remove(big);
+    REQUIRE_FALSE(too_large.ok());
+    CHECK(too_large.error().front().code == DiagnosticCode::input_limit);
+    CHECK(too_large.error().front().hint.find("JSON lines") != std::string::npos);
+}
