@@ -146,7 +146,9 @@ private:
         if (!chance(0.03)) c.facts.emplace(name, std::move(value));
     }
     void fact(kelias::CaseInput& c, const char* name, const char* value) { fact(c, name, std::string(value)); }
-    void fact(kelias::CaseInput& c, const char* name, bool value) { fact(c, name, std::string(value ? "true" : "false")); }
+    void fact(kelias::CaseInput& c, const char* name, bool value) {
+        fact(c, name, std::string(value ? "true" : "false"));
+    }
     void fact(kelias::CaseInput& c, const char* name, kelias::Date value) { fact(c, name, kelias::to_string(value)); }
     void score(kelias::AssessmentInput& a, const char* name, std::string value) {
         if (!chance(0.03)) a.scores.emplace(name, std::move(value));
@@ -172,7 +174,8 @@ kelias::CaseBatch build_batch(std::size_t rows) {
     }
     const double total = std::chrono::duration<double>(clock::now() - t0).count();
     const double add = std::chrono::duration<double>(in_add).count();
-    std::fprintf(stderr, "bench_rules: built %zu cases in %.2f s (CaseBatch::add %.2f s = %.2f us/case, generation %.2f s)\n",
+    std::fprintf(stderr,
+                 "bench_rules: built %zu cases in %.2f s (CaseBatch::add %.2f s = %.2f us/case, generation %.2f s)\n",
                  rows, total, add, 1e6 * add / static_cast<double>(rows), total - add);
     return batch;
 }

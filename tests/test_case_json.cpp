@@ -130,7 +130,8 @@ TEST_CASE("add_json: any order of members, escapes, nulls and omitted facts read
         if (n % 5 == 0) {  // an escaped spelling of the same text, and spaces between tokens
             for (std::string from : {"\"closed\"", "\"minor\""}) {
                 const auto at = line.find(from);
-                if (at != std::string::npos) line.replace(at + 1, 1, "\\u00" + std::string(from[1] == 'c' ? "63" : "6d"));
+                if (at != std::string::npos)
+                    line.replace(at + 1, 1, "\\u00" + std::string(from[1] == 'c' ? "63" : "6d"));
             }
             line = " " + line + " \r";
         }
@@ -177,7 +178,8 @@ TEST_CASE("add_json names every problem of a case by its path") {
     CHECK(all.find("facts.penalties[1].date: expected a date YYYY-MM-DD") != std::string::npos);
     CHECK(all.find("facts.custodial: the rules have no such list") != std::string::npos);
     CHECK(all.find("assessments.start_av.scores.violence.estimat: start_av@") != std::string::npos);
-    CHECK(all.find("assessments.start_av.scores.nonviolent_offending.estimate: not one of the field's codes") != std::string::npos);
+    CHECK(all.find("assessments.start_av.scores.nonviolent_offending.estimate: not one of the field's codes") !=
+          std::string::npos);
     CHECK(all.find("assessments.psa: the rules read no such instrument") != std::string::npos);
     CHECK(added.problems.front().hint.find("regime") != std::string::npos);  // did you mean
     CHECK(batch.rows() == 0);
@@ -194,19 +196,26 @@ TEST_CASE("add_json refuses the wrong shapes and malformed JSON, with the column
     CHECK(refusal("not json") == "not valid JSON: expected a value at column 1");
     CHECK(refusal(R"({"case":"A" "facts":{}})") == "not valid JSON: expected ',' or '}' at column 13");
     CHECK(refusal(R"({"case":"A"} extra)") == "not valid JSON: unexpected text after the value at column 14");
-    CHECK(refusal(R"({"case":"A","facts":{"regime":"clo\sed"}})") == "not valid JSON: unknown escape in a string at column 36");
-    CHECK(refusal(R"({"case":"A","facts":{"regime":"\ud800"}})") == "not valid JSON: unpaired surrogate in \\u escape at column 38");
+    CHECK(refusal(R"({"case":"A","facts":{"regime":"clo\sed"}})") ==
+          "not valid JSON: unknown escape in a string at column 36");
+    CHECK(refusal(R"({"case":"A","facts":{"regime":"\ud800"}})") ==
+          "not valid JSON: unpaired surrogate in \\u escape at column 38");
     CHECK(refusal("{\"case\":\"A\tB\"}") == "not valid JSON: control character in a string (escape it) at column 11");
-    CHECK(refusal(R"({"case":"A","facts":{"convictions_last_5y":01}})") == "not valid JSON: expected ',' or '}' at column 45");
+    CHECK(refusal(R"({"case":"A","facts":{"convictions_last_5y":01}})") ==
+          "not valid JSON: expected ',' or '}' at column 45");
     CHECK(refusal(R"({"case":"A")") == "not valid JSON: unterminated object at column 12");
-    CHECK(refusal(R"({"case":"A","description":)" + std::string(100, '[')) == "not valid JSON: nested too deeply at column 90");
+    CHECK(refusal(R"({"case":"A","description":)" + std::string(100, '[')) ==
+          "not valid JSON: nested too deeply at column 90");
     CHECK(refusal("[1, 2]") == "a case must be a JSON object");
     CHECK(refusal(R"({"case":"A","facts":[]})") == "facts must be an object");
     CHECK(refusal(R"({"case":"A","facts":{"regime":{"x":1}}})") == "facts.regime must be a value or a list of records");
-    CHECK(refusal(R"({"case":"A","facts":{"penalties":[{"date":["2025-01-01"]}]}})") == "facts.penalties[].date must be a single value");
+    CHECK(refusal(R"({"case":"A","facts":{"penalties":[{"date":["2025-01-01"]}]}})") ==
+          "facts.penalties[].date must be a single value");
     CHECK(refusal(R"({"case":"A","facts":{"penalties":[3]}})") == "facts.penalties[] must be an object");
-    CHECK(refusal(R"({"case":"A","assessments":{"start_av":{"date":"yesterday"}}})") == "assessments.start_av.date must be a date YYYY-MM-DD");
-    CHECK(refusal(R"({"case":"A","assessments":{"start_av":{"rater":"x"}}})") == "assessments.start_av: unknown key 'rater'");
+    CHECK(refusal(R"({"case":"A","assessments":{"start_av":{"date":"yesterday"}}})") ==
+          "assessments.start_av.date must be a date YYYY-MM-DD");
+    CHECK(refusal(R"({"case":"A","assessments":{"start_av":{"rater":"x"}}})") ==
+          "assessments.start_av: unknown key 'rater'");
     CHECK(refusal(R"({"case":"A","as_of":"2025-13-01"})") == "as_of must be a date YYYY-MM-DD");
     CHECK(refusal(R"({"case":"A","extra":1})") == "unknown key 'extra' (a case has case, as_of, facts, assessments)");
     CHECK(batch.rows() == 0);
@@ -227,7 +236,8 @@ TEST_CASE("add_json: as_of from the case or the batch, never neither") {
 
 TEST_CASE("add_json: scores given beside ratings win, whatever their order") {
     const RuleSet& rules = lt_rules();
-    auto parsed = parse_case(read_file(std::string(KELIAS_SOURCE_DIR) + "/examples/cases/hwh_eligible_now.yaml"), "now.yaml");
+    auto parsed =
+        parse_case(read_file(std::string(KELIAS_SOURCE_DIR) + "/examples/cases/hwh_eligible_now.yaml"), "now.yaml");
     REQUIRE(parsed.ok());
     CaseInput c = *parsed;
     REQUIRE(!c.assessments.empty());
@@ -269,14 +279,19 @@ TEST_CASE("JsonScanner: numbers as spelled, literals, and unicode escapes as UTF
     }
     CHECK_FALSE(json.failed());
     CHECK(json.finish());
-    CHECK(seen == std::vector<std::string>{"a=-0.5e+3", "b=true", "c=null", "d=\xC3\xA9\xF0\x9F\x98\x80\n", "e skipped"});
+    CHECK(seen ==
+          std::vector<std::string>{"a=-0.5e+3", "b=true", "c=null", "d=\xC3\xA9\xF0\x9F\x98\x80\n", "e skipped"});
 }
 
 TEST_CASE("to_json writes a case that reads back the same, typed where JSON allows") {
     CaseInput c;
     c.id = "LT \"7\"";
     c.as_of = parse_date("2025-06-01");
-    c.facts = {{"plan_compliance", "true"}, {"convictions_last_5y", "3"}, {"regime", "closed"}, {"code", "007"}, {"note", "a\nb"}};
+    c.facts = {{"plan_compliance", "true"},
+               {"convictions_last_5y", "3"},
+               {"regime", "closed"},
+               {"code", "007"},
+               {"note", "a\nb"}};
     c.lists["penalties"] = std::vector<RecordInput>{{{"date", "2025-01-02"}, {"active", "false"}}, {}};
     c.lists["transfers"] = std::nullopt;
     AssessmentInput a;

@@ -30,7 +30,7 @@ TEST_CASE("durations parse ISO 8601 date parts in order") {
     CHECK_FALSE(parse_duration("3M"));
     CHECK_FALSE(parse_duration("P3M1Y"));  // designators out of order
     CHECK_FALSE(parse_duration("P3X"));
-    CHECK_FALSE(parse_duration("PT3H"));   // no time part in this language
+    CHECK_FALSE(parse_duration("PT3H"));  // no time part in this language
     CHECK(to_string(Duration{1, 2, 10}) == "P1Y2M10D");
     CHECK(to_string(Duration{}) == "P0D");
 }

@@ -16,9 +16,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <set>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -69,9 +69,9 @@ const Corpus rules_corpus{malformed_rules_dir, load_rules_text, true};
 struct Expectation {
     std::string code;
     int line = 0, column = 0;
-    std::string message;  // substring of the message; may be empty
+    std::string message;             // substring of the message; may be empty
     std::vector<std::string> hints;  // substrings of the hint
-    std::string source;   // the header line, for failure messages
+    std::string source;              // the header line, for failure messages
 };
 
 std::string read_text(const fs::path& p) {
@@ -139,8 +139,8 @@ std::vector<fs::path> malformed_files(const Corpus& corpus) {
 }
 
 bool matches(const kelias::Diagnostic& d, const Expectation& x) {
-    return d.severity == kelias::Severity::error && kelias::code_text(d.code) == x.code && d.where.line == x.line && d.where.column == x.column &&
-           (x.message.empty() || d.message.find(x.message) != std::string::npos);
+    return d.severity == kelias::Severity::error && kelias::code_text(d.code) == x.code && d.where.line == x.line &&
+           d.where.column == x.column && (x.message.empty() || d.message.find(x.message) != std::string::npos);
 }
 
 void check_file(const Corpus& corpus, const fs::path& path) {
@@ -156,7 +156,8 @@ void check_file(const Corpus& corpus, const fs::path& path) {
     INFO("diagnostics:\n" << kelias::format(diagnostics));
 
     CHECK_MESSAGE(!result.ok, "the definition loaded, but it should have failed");
-    for (const auto& d : diagnostics) CHECK_MESSAGE(d.where.file == name, "diagnostic without the file name: " << kelias::format(d));
+    for (const auto& d : diagnostics)
+        CHECK_MESSAGE(d.where.file == name, "diagnostic without the file name: " << kelias::format(d));
 
     // Each expectation takes a distinct diagnostic (two errors may share a place).
     std::vector<bool> used(diagnostics.size(), false);
@@ -164,18 +165,21 @@ void check_file(const Corpus& corpus, const fs::path& path) {
         bool found = false;
         for (std::size_t i = 0; i < diagnostics.size() && !found; ++i) {
             if (used[i] || !matches(diagnostics[i], x)) continue;
-            bool hints_ok = std::all_of(x.hints.begin(), x.hints.end(),
-                                        [&](const std::string& h) { return diagnostics[i].hint.find(h) != std::string::npos; });
+            bool hints_ok = std::all_of(x.hints.begin(), x.hints.end(), [&](const std::string& h) {
+                return diagnostics[i].hint.find(h) != std::string::npos;
+            });
             if (!hints_ok) continue;
             used[i] = true;
             found = true;
         }
-        CHECK_MESSAGE(found, "no diagnostic matches '" << x.source << "'"
-                                                       << (x.hints.empty() ? std::string() : " (with its expect-hint lines)"));
+        CHECK_MESSAGE(found, "no diagnostic matches '"
+                                 << x.source << "'"
+                                 << (x.hints.empty() ? std::string() : " (with its expect-hint lines)"));
     }
 
-    const auto errors = std::count_if(diagnostics.begin(), diagnostics.end(),
-                                      [](const kelias::Diagnostic& d) { return d.severity == kelias::Severity::error; });
+    const auto errors = std::count_if(diagnostics.begin(), diagnostics.end(), [](const kelias::Diagnostic& d) {
+        return d.severity == kelias::Severity::error;
+    });
     CHECK_MESSAGE(static_cast<std::size_t>(errors) == expected.size(),
                   "expected " << expected.size() << " errors, the loader reported " << errors);
 }
@@ -210,16 +214,13 @@ TEST_CASE("malformed rule sets: the folder holds the cases") {
     CHECK(files.size() >= 20);
 }
 
-TEST_CASE("malformed rule sets: every expected diagnostic, at its place, and no others") {
-    check_corpus(rules_corpus);
-}
+TEST_CASE("malformed rule sets: every expected diagnostic, at its place, and no others") { check_corpus(rules_corpus); }
 
 TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint") {
-    kelias::Diagnostic d{kelias::Severity::error, kelias::DiagnosticCode::unknown_name, "unknown name 'substanse_use'", "did you mean 'substance_use'?",
-                         kelias::Location{"instruments/start_av.yaml", 42, 12}};
-    CHECK(kelias::format(d) ==
-          "instruments/start_av.yaml:42:12: error[E301]: unknown name 'substanse_use'\n"
-          "  hint: did you mean 'substance_use'?\n");
+    kelias::Diagnostic d{kelias::Severity::error, kelias::DiagnosticCode::unknown_name, "unknown name 'substanse_use'",
+                         "did you mean 'substance_use'?", kelias::Location{"instruments/start_av.yaml", 42, 12}};
+    CHECK(kelias::format(d) == "instruments/start_av.yaml:42:12: error[E301]: unknown name 'substanse_use'\n"
+                               "  hint: did you mean 'substance_use'?\n");
 
     d.hint.clear();
     CHECK(kelias::format(d) == "instruments/start_av.yaml:42:12: error[E301]: unknown name 'substanse_use'\n");
@@ -229,11 +230,13 @@ TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint
     CHECK(kelias::format(d).rfind("instruments/start_av.yaml:42:12: warning[W101]: ", 0) == 0);
 
     // A load failure formats the same way, with the name given to load_instrument().
-    auto r = kelias::load_instrument("kelias: 1\nid: x\nversion: '1'\ntitle: X\nitems:\n  - {id: a, type: bool}\nscores:\n  s: \"a and b\"\n",
-                                     "inline.yaml");
+    auto r = kelias::load_instrument(
+        "kelias: 1\nid: x\nversion: '1'\ntitle: X\nitems:\n  - {id: a, type: bool}\nscores:\n  s: \"a and b\"\n",
+        "inline.yaml");
     REQUIRE(!r.ok());
     REQUIRE(r.diagnostics().size() == 1);
-    CHECK(kelias::format(r.diagnostics()) == "inline.yaml:8:13: error[E301]: unknown name 'b'\n  hint: did you mean 'a'?\n");
+    CHECK(kelias::format(r.diagnostics()) ==
+          "inline.yaml:8:13: error[E301]: unknown name 'b'\n  hint: did you mean 'a'?\n");
 }
 
 TEST_CASE("diagnostics: a valid minimal instrument loads without any") {

@@ -192,9 +192,9 @@ TEST_CASE("cells are checked against their field") {
         CHECK_FALSE(r.ok());
     };
     check_bad("level", "hgh");
-    check_bad("med", "3");      // above max
-    check_bad("med", "1.5");    // integer field
-    check_bad("x", "na");       // na not allowed here
+    check_bad("med", "3");    // above max
+    check_bad("med", "1.5");  // integer field
+    check_bad("x", "na");     // na not allowed here
     check_bad("p", "maybe");
     check_bad("start", "2024-02-30");
     check_bad("nosuch", "1");

@@ -42,7 +42,9 @@ Decision decision_of(const RuleSet& rules, const CaseInput& c, const char* progr
 }
 
 bool has(const std::vector<Diagnostic>& ds, DiagnosticCode code, const std::string& part) {
-    return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.code == code && d.message.find(part) != std::string::npos; });
+    return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) {
+        return d.code == code && d.message.find(part) != std::string::npos;
+    });
 }
 
 }  // namespace
@@ -50,10 +52,14 @@ bool has(const std::vector<Diagnostic>& ds, DiagnosticCode code, const std::stri
 TEST_CASE("defect 1: a typo in a condition of a rule set with tests is reported, not a crash") {
     for (const char* condition : {"regime in ['closed', 'semi-open']", "regim == 'closed'"}) {
         CAPTURE(condition);
-        auto r = rules_from(std::string("facts:\n  regime: {values: [closed, semi_open]}\nprogrammes:\n  - id: p\n    eligible_when: {all: [{id: c, expr: \"") +
-                            condition + "\"}]}\ntests:\n  - {name: t, as_of: 2025-01-01, facts: {regime: closed}, expect: {p: eligible}}\n");
+        auto r = rules_from(
+            std::string("facts:\n  regime: {values: [closed, semi_open]}\nprogrammes:\n  - id: p\n    eligible_when: "
+                        "{all: [{id: c, expr: \"") +
+            condition +
+            "\"}]}\ntests:\n  - {name: t, as_of: 2025-01-01, facts: {regime: closed}, expect: {p: eligible}}\n");
         CHECK_FALSE(r.ok());
-        CHECK((has(r.error(), DiagnosticCode::code_not_in_scale, "semi-open") || has(r.error(), DiagnosticCode::unknown_name, "regim")));
+        CHECK((has(r.error(), DiagnosticCode::code_not_in_scale, "semi-open") ||
+               has(r.error(), DiagnosticCode::unknown_name, "regim")));
     }
 }
 
@@ -62,7 +68,8 @@ TEST_CASE("defect 2: durations keep their days and refuse what does not fit") {
     CHECK_FALSE(parse_duration("P999999999W"));
     CHECK_FALSE(parse_duration("P200000000Y"));
     CHECK_FALSE(parse_duration("P100000000000D"));
-    auto r = rules_from("facts:\n  length: duration\nprogrammes:\n  - id: long\n    eligible_when: {all: [{id: ten_years, expr: \"length >= P10Y\"}]}\n");
+    auto r = rules_from("facts:\n  length: duration\nprogrammes:\n  - id: long\n    eligible_when: {all: [{id: "
+                        "ten_years, expr: \"length >= P10Y\"}]}\n");
     REQUIRE(r.ok());
     // P5000D is 13.7 years: read back as P1M904D it compared as about a year.
     CHECK(decision_of(*r, one_case({{"length", "P5000D"}}), "long") == Decision::eligible);
@@ -75,7 +82,8 @@ TEST_CASE("defect 2: durations keep their days and refuse what does not fit") {
     const auto problems = batch.add(one_case({{"length", "P999999999W"}}));
     REQUIRE(problems.size() == 1);
     CHECK(problems.front().message.find("facts.length") == 0);
-    auto bad = rules_from("horizon: P200000000Y\nfacts:\n  a: bool\nprogrammes:\n  - id: p\n    eligible_when: {all: [{id: c, expr: a}]}\n");
+    auto bad = rules_from("horizon: P200000000Y\nfacts:\n  a: bool\nprogrammes:\n  - id: p\n    eligible_when: {all: "
+                          "[{id: c, expr: a}]}\n");
     REQUIRE_FALSE(bad.ok());
     CHECK(has(bad.error(), DiagnosticCode::invalid_value, "P200000000Y"));
     CHECK(bad.error().front().where.line == 6);
@@ -154,9 +162,10 @@ programmes:
 }
 
 TEST_CASE("defect 6: one JSON writer: escapes every text and writes null for no date") {
-    auto r = load_rules("kelias: 1\nkind: rules\nid: r\nversion: '1\"; x'\ntitle: t\nfacts:\n  a: bool\nprogrammes:\n  - id: p\n"
-                        "    eligible_when: {all: [{id: c, expr: a}]}\n",
-                        "quote.yaml");
+    auto r = load_rules(
+        "kelias: 1\nkind: rules\nid: r\nversion: '1\"; x'\ntitle: t\nfacts:\n  a: bool\nprogrammes:\n  - id: p\n"
+        "    eligible_when: {all: [{id: c, expr: a}]}\n",
+        "quote.yaml");
     REQUIRE(r.ok());
     CaseDecisions d;
     d.case_id = "id \"with\" quotes \x01 and \xff bad byte";
@@ -188,14 +197,16 @@ TEST_CASE("defect 7: scoring a batch built for another instrument is refused") {
 TEST_CASE("defect 10: a key given twice in a case is refused, whatever the order") {
     const auto rules = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
     REQUIRE(rules.ok());
-    for (const char* facts : {"{sexual_offence: true, sexual_offence: false}", "{sexual_offence: false, sexual_offence: true}"}) {
+    for (const char* facts :
+         {"{sexual_offence: true, sexual_offence: false}", "{sexual_offence: false, sexual_offence: true}"}) {
         auto parsed = parse_case(std::string("case: c\nas_of: 2025-06-01\nfacts: ") + facts + "\n", "twice.yaml");
         REQUIRE_FALSE(parsed.ok());
         CHECK(has(parsed.error(), DiagnosticCode::duplicate_key, "facts.sexual_offence"));
         CHECK(parsed.error().front().where.line == 3);
     }
     CaseBatch batch(*rules);
-    const auto added = batch.add_json(R"({"case":"c","as_of":"2025-06-01","facts":{"sexual_offence":true,"sexual_offence":false}})");
+    const auto added =
+        batch.add_json(R"({"case":"c","as_of":"2025-06-01","facts":{"sexual_offence":true,"sexual_offence":false}})");
     REQUIRE_FALSE(added);
     CHECK(added.problems.front().code == DiagnosticCode::duplicate_key);
     const auto bad_id = batch.add_json("{\"case\":\"c\xff\",\"as_of\":\"2025-06-01\",\"facts\":{}}");
@@ -206,8 +217,11 @@ TEST_CASE("defect 10: a key given twice in a case is refused, whatever the order
 
 TEST_CASE("defect 13: long chains of scores are ordered without recursion, and definitions have a size limit") {
     auto chain = [](int n) {
-        std::string yaml = "kelias: 1\nid: chain\nversion: \"1\"\ntitle: Chain\nitems:\n  - {id: x, type: number}\nscores:\n";
-        for (int i = 0; i < n; ++i) yaml += "  s" + std::to_string(i) + ": \"" + (i + 1 < n ? "s" + std::to_string(i + 1) + " + 1" : "x") + "\"\n";
+        std::string yaml =
+            "kelias: 1\nid: chain\nversion: \"1\"\ntitle: Chain\nitems:\n  - {id: x, type: number}\nscores:\n";
+        for (int i = 0; i < n; ++i)
+            yaml +=
+                "  s" + std::to_string(i) + ": \"" + (i + 1 < n ? "s" + std::to_string(i + 1) + " + 1" : "x") + "\"\n";
         return yaml;
     };
     auto long_chain = load_instrument(chain(9000), "chain.yaml");
@@ -239,7 +253,8 @@ TEST_CASE("defect 14: dates are years 0001-9999, and an empty definition is plac
 TEST_CASE("defect 14: a case file's fact problems are E601, at the fact") {
     const auto rules = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
     REQUIRE(rules.ok());
-    auto parsed = parse_case("case: c\nas_of: 2025-06-01\nfacts:\n  regime: closed\n  sexual_offence: maybe\n", "case.yaml");
+    auto parsed =
+        parse_case("case: c\nas_of: 2025-06-01\nfacts:\n  regime: closed\n  sexual_offence: maybe\n", "case.yaml");
     REQUIRE(parsed.ok());
     auto decided = decide(*rules, *parsed);
     REQUIRE_FALSE(decided.ok());

@@ -136,9 +136,9 @@ TEST_CASE("reasons list every condition, without short-circuit, with values and 
     CHECK(both->reasons[0].source == "rule A");
     CHECK(both->reasons[0].value == false);
     CHECK(both->reasons[0].against);
-    CHECK(both->reasons[1].against);           // b also fails: listed too
+    CHECK(both->reasons[1].against);  // b also fails: listed too
     CHECK(both->reasons[2].exclusion);
-    CHECK(both->reasons[2].against);           // the exclusion applies
+    CHECK(both->reasons[2].against);  // the exclusion applies
     CHECK(both->reasons[0].inputs[0] == std::pair<std::string, std::string>{"a", "false"});
     CHECK(d->rules_key == "test_rules@1");
     CHECK(d->rules_hash.rfind("sha256:", 0) == 0);
@@ -257,9 +257,12 @@ TEST_CASE("list facts: counts, conditions on records and time windows") {
 
 TEST_CASE("duration and category facts") {
     RuleSet rules = must_load_rules();
-    CHECK(decision_of(rules, make_case({{"length", "P6M"}, {"category", "minor"}}), "short_sentence") == Decision::eligible);
-    CHECK(decision_of(rules, make_case({{"length", "P1Y"}, {"category", "minor"}}), "short_sentence") == Decision::not_eligible);
-    CHECK(decision_of(rules, make_case({{"length", "P5M20D"}, {"category", "grave"}}), "short_sentence") == Decision::not_eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P6M"}, {"category", "minor"}}), "short_sentence") ==
+          Decision::eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P1Y"}, {"category", "minor"}}), "short_sentence") ==
+          Decision::not_eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P5M20D"}, {"category", "grave"}}), "short_sentence") ==
+          Decision::not_eligible);
 }
 
 TEST_CASE("assessments: scored from ratings, required fresh, named when missing") {
@@ -311,7 +314,8 @@ TEST_CASE("bad cases are rejected whole, each problem named") {
 TEST_CASE("decide_columns matches decide_batch") {
     RuleSet rules = must_load_rules();
     CaseBatch batch(rules);
-    for (int i = 0; i < 9; ++i) REQUIRE(batch.add(make_case({{"a", values[i / 3]}, {"b", values[i % 3]}, {"x", "false"}})).empty());
+    for (int i = 0; i < 9; ++i)
+        REQUIRE(batch.add(make_case({{"a", values[i / 3]}, {"b", values[i % 3]}, {"x", "false"}})).empty());
     const DecisionTable m = decide_columns(rules, batch, 2);
     auto full = decide_batch(rules, batch, {false, 1});
     for (std::size_t r = 0; r < batch.rows(); ++r)
@@ -381,7 +385,10 @@ TEST_CASE("a member of a satisfied any-group is not held against the programme")
 
 TEST_CASE("durations order by their average length") {
     RuleSet rules = must_load_rules();
-    CHECK(decision_of(rules, make_case({{"length", "P180D"}, {"category", "minor"}}), "short_sentence") == Decision::eligible);
-    CHECK(decision_of(rules, make_case({{"length", "P200D"}, {"category", "minor"}}), "short_sentence") == Decision::not_eligible);
-    CHECK(decision_of(rules, make_case({{"length", "P26W"}, {"category", "minor"}}), "short_sentence") == Decision::eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P180D"}, {"category", "minor"}}), "short_sentence") ==
+          Decision::eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P200D"}, {"category", "minor"}}), "short_sentence") ==
+          Decision::not_eligible);
+    CHECK(decision_of(rules, make_case({{"length", "P26W"}, {"category", "minor"}}), "short_sentence") ==
+          Decision::eligible);
 }

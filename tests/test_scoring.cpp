@@ -11,13 +11,32 @@ using kelias::testing::shipped;
 
 namespace {
 
-const char* dynamic_items[] = {
-    "school_work", "recreation", "substance_use", "rule_adherence", "conduct", "self_care", "coping", "impulse_control",
-    "mental_cognitive_state", "emotional_state", "attitudes", "social_skills", "relationships_adults",
-    "relationships_peers", "social_support_adults", "social_support_peers", "parenting", "parental_functioning",
-    "home_environment", "neighbourhood", "insight", "plans", "treatability", "medication_adherence"};
+const char* dynamic_items[] = {"school_work",
+                               "recreation",
+                               "substance_use",
+                               "rule_adherence",
+                               "conduct",
+                               "self_care",
+                               "coping",
+                               "impulse_control",
+                               "mental_cognitive_state",
+                               "emotional_state",
+                               "attitudes",
+                               "social_skills",
+                               "relationships_adults",
+                               "relationships_peers",
+                               "social_support_adults",
+                               "social_support_peers",
+                               "parenting",
+                               "parental_functioning",
+                               "home_environment",
+                               "neighbourhood",
+                               "insight",
+                               "plans",
+                               "treatability",
+                               "medication_adherence"};
 const char* outcomes[] = {"violence", "nonviolent_offending", "substance_abuse", "unauthorized_absence",
-                          "suicide", "self_injury", "victimization", "health_neglect"};
+                          "suicide",  "self_injury",          "victimization",   "health_neglect"};
 
 // Every dynamic item rated `s` for strength and `v` for vulnerability, every estimate 'low'.
 Assessment uniform(const char* s, const char* v) {
@@ -41,11 +60,21 @@ std::string get(const Instrument& inst, const Assessment& a, const char* id) {
 
 TEST_CASE("START:AV reports exactly the scores the issue names, in order") {
     Instrument sav = shipped("instruments/start_av.yaml");
-    const char* expected[] = {"strength_total", "vulnerability_total", "strength_n", "vulnerability_n",
-                              "individual_strength", "individual_vulnerability", "relationships_environment_strength",
-                              "relationships_environment_vulnerability", "response_to_interventions_strength",
-                              "response_to_interventions_vulnerability", "key_strengths", "critical_vulnerabilities",
-                              "strength_total_prorated", "vulnerability_total_prorated", "complete"};
+    const char* expected[] = {"strength_total",
+                              "vulnerability_total",
+                              "strength_n",
+                              "vulnerability_n",
+                              "individual_strength",
+                              "individual_vulnerability",
+                              "relationships_environment_strength",
+                              "relationships_environment_vulnerability",
+                              "response_to_interventions_strength",
+                              "response_to_interventions_vulnerability",
+                              "key_strengths",
+                              "critical_vulnerabilities",
+                              "strength_total_prorated",
+                              "vulnerability_total_prorated",
+                              "complete"};
     std::vector<std::string> visible;
     for (const auto& s : sav.scores())
         if (!s.hidden) visible.push_back(s.id);
@@ -134,9 +163,12 @@ TEST_CASE("a batch gives the same numbers as single assessments, with any thread
         for (std::size_t f = 0; f < sav.fields().size(); ++f) {
             const FieldInfo& field = sav.fields()[f];
             std::string text;
-            if (field.type == FieldType::boolean) text = rng() % 2 ? "true" : "false";
-            else if (field.is_outcome) text = rng() % 5 == 0 ? "" : "moderate";
-            else text = cells[rng() % (field.allows_na ? 5 : 4)];
+            if (field.type == FieldType::boolean)
+                text = rng() % 2 ? "true" : "false";
+            else if (field.is_outcome)
+                text = rng() % 5 == 0 ? "" : "moderate";
+            else
+                text = cells[rng() % (field.allows_na ? 5 : 4)];
             rejected_cells += batch.set_text(r, f, text) != nullptr;
             if (r < 50) singles[r].cells[field.column] = text;
         }
@@ -205,7 +237,8 @@ TEST_CASE("an instrument is shared safely across threads") {
     Instrument sav = shipped("instruments/start_av.yaml");
     RatingsBatch batch(sav, 2000);
     for (std::size_t r = 0; r < batch.rows(); ++r)
-        for (const char* item : dynamic_items) batch.set_text(r, *sav.find_field(std::string(item) + ".strength"), r % 2 ? "2" : "1");
+        for (const char* item : dynamic_items)
+            batch.set_text(r, *sav.find_field(std::string(item) + ".strength"), r % 2 ? "2" : "1");
     std::vector<double> totals(4);
     {
         std::vector<std::jthread> threads;
@@ -221,7 +254,8 @@ TEST_CASE("an instrument is shared safely across threads") {
 }
 
 TEST_CASE("the content hash changes with the definition") {
-    const std::string a = "kelias: 1\nid: h\nversion: '1'\ntitle: H\nitems:\n  - {id: x, type: number}\nscores:\n  s: {expr: 'x + 1'}\n";
+    const std::string a =
+        "kelias: 1\nid: h\nversion: '1'\ntitle: H\nitems:\n  - {id: x, type: number}\nscores:\n  s: {expr: 'x + 1'}\n";
     std::string b = a;
     b.replace(b.find("x + 1"), 5, "x + 2");
     auto ia = load_instrument(a), ib = load_instrument(b), ia2 = load_instrument(a);

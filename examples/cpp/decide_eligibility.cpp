@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     }
     std::cout << kelias::to_text(*decided);
     const kelias::ProgrammeDecision* hwh = decided->find("halfway_house");
-    if (hwh && hwh->earliest_date) std::cout << "\nhalfway house from " << kelias::to_string(*hwh->earliest_date) << "\n";
+    if (hwh && hwh->earliest_date)
+        std::cout << "\nhalfway house from " << kelias::to_string(*hwh->earliest_date) << "\n";
     return 0;
 }

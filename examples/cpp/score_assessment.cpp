@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
     }
     std::cout << "instrument " << scores->instrument_key << "\n";
     for (const auto& [id, value] : scores->scores)
-        std::cout << "  " << id << " = " << (value.kind == kelias::Value::Kind::unknown ? "unknown" : value.to_string()) << "\n";
+        std::cout << "  " << id << " = " << (value.kind == kelias::Value::Kind::unknown ? "unknown" : value.to_string())
+                  << "\n";
 
     // Explanations work on a batch; one assessment is a batch of one.
     kelias::RatingsBatch batch(start_av, 1);

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
         std::cerr << kelias::format(*problem);
         return 2;
     }
-    const kelias::ScoreWriter writer(*start_av, {.format = kelias::ScoresFormat::csv, .delimiter = reader->delimiter()});
+    const kelias::ScoreWriter writer(*start_av,
+                                     {.format = kelias::ScoresFormat::csv, .delimiter = reader->delimiter()});
     kelias::ScoreRunEvents events;
     events.rejected = [](const kelias::RowProblem& p) {
         std::cerr << kelias::row_label(p.line, p.id) << ": " << p.column << ": " << p.reason << "\n";

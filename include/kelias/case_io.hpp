@@ -62,8 +62,8 @@ struct DecideRunSummary {
 /// `out` in input order. Bad lines are reported through `events` and the rest go on.
 /// Returns the summary, or the error that stopped the run (the input's: unreadable,
 /// changed, over a limit; or E803 when `out` cannot be written); `out` is not committed.
-Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out, const DecideRunOptions& options = {},
-                                      const DecideRunEvents& events = {});
+Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out,
+                                      const DecideRunOptions& options = {}, const DecideRunEvents& events = {});
 
 /// Largest case file read_case_file() accepts; more cases belong in JSON lines.
 inline constexpr std::size_t max_case_file_bytes = std::size_t{16} << 20;

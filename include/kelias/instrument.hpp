@@ -27,15 +27,15 @@ enum class FieldType { rating, boolean, integer, number, category, date, duratio
 
 /// One input field of an instrument: one column of a ratings table.
 struct FieldInfo {
-    std::string owner;                ///< the item or outcome id
-    std::string name;                 ///< the field name (`value` for single-field items)
-    std::string column;               ///< `owner.name`, or `owner` for a single-field item
+    std::string owner;   ///< the item or outcome id
+    std::string name;    ///< the field name (`value` for single-field items)
+    std::string column;  ///< `owner.name`, or `owner` for a single-field item
     FieldType type = FieldType::number;
     bool allows_na = false;
     bool is_outcome = false;
-    std::optional<double> min, max;   ///< numeric range, when declared
-    std::vector<std::string> codes;   ///< allowed codes (category and coded ratings)
-    std::vector<double> levels;       ///< allowed numbers (numeric ratings)
+    std::optional<double> min, max;  ///< numeric range, when declared
+    std::vector<std::string> codes;  ///< allowed codes (category and coded ratings)
+    std::vector<double> levels;      ///< allowed numbers (numeric ratings)
 };
 
 /// What kind of value a score produces.
@@ -44,7 +44,7 @@ enum class ScoreType { number, boolean, category, date };
 /// One computed score, in the order of the definition.
 struct ScoreInfo {
     std::string id;
-    std::string label;       ///< English label, or the id
+    std::string label;  ///< English label, or the id
     ScoreType type = ScoreType::number;
     bool hidden = false;     ///< an intermediate score, left out of outputs
     std::string expression;  ///< the source text

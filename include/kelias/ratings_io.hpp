@@ -52,16 +52,16 @@ struct RatingsReaderOptions {
     /// Rows handed out per chunk at most.
     std::size_t chunk_rows = 65536;
     /// Limits that keep a bad input from taking the machine (E801 when passed).
-    std::size_t max_line_bytes = std::size_t{1} << 20;  ///< one record (a CSV row may span lines)
-    std::size_t max_columns = 10000;                     ///< cells of the header (and of a JSON line)
+    std::size_t max_line_bytes = std::size_t{1} << 20;         ///< one record (a CSV row may span lines)
+    std::size_t max_columns = 10000;                           ///< cells of the header (and of a JSON line)
     std::uint64_t max_stream_bytes = std::uint64_t{64} << 30;  ///< a pipe or device; files are not capped
 };
 
 /// Why one input row is not scored.
 struct RowProblem {
-    std::size_t line = 0;  ///< where the row starts (the CSV header is line 1)
-    std::string id = {};        ///< the row's id, when it has one (cut when long)
-    std::string column = {};    ///< the column at fault; empty for problems of the whole row
+    std::size_t line = 0;     ///< where the row starts (the CSV header is line 1)
+    std::string id = {};      ///< the row's id, when it has one (cut when long)
+    std::string column = {};  ///< the column at fault; empty for problems of the whole row
     std::string reason = {};
 };
 
@@ -70,9 +70,9 @@ struct RowProblem {
 struct RatingsChunk {
     explicit RatingsChunk(const Instrument& instrument) : batch(instrument, 0) {}
     RatingsBatch batch;
-    std::vector<std::size_t> lines;     ///< per row: its line in the input
-    std::vector<std::uint8_t> bad;      ///< per row: 1 when a cell or the row's shape is invalid
-    std::vector<RowProblem> problems;   ///< every invalid row's problems, in row order
+    std::vector<std::size_t> lines;    ///< per row: its line in the input
+    std::vector<std::uint8_t> bad;     ///< per row: 1 when a cell or the row's shape is invalid
+    std::vector<RowProblem> problems;  ///< every invalid row's problems, in row order
     /// Per pass-through column (RatingsReader::pass_through()), the cell of every row.
     std::vector<std::vector<std::string>> pass_through;
 };
@@ -99,9 +99,11 @@ public:
     /// Opens `path` ("-" = standard input) and reads the CSV header (or checks the first
     /// JSON line). E000 unreadable; E501 unknown columns (all of them, with hints); E801
     /// over a limit. Warnings (W501: item fields without a column) come with the reader.
-    static Result<RatingsReader> open(const Instrument& instrument, const std::string& path, RatingsReaderOptions options);
+    static Result<RatingsReader> open(const Instrument& instrument, const std::string& path,
+                                      RatingsReaderOptions options);
     /// The same over text in memory.
-    static Result<RatingsReader> from_text(const Instrument& instrument, std::string text, RatingsReaderOptions options);
+    static Result<RatingsReader> from_text(const Instrument& instrument, std::string text,
+                                           RatingsReaderOptions options);
 
     /// Reads the next rows into `chunk` (its batch resized to fit); returns how many were
     /// read, 0 at the end. An error ends the input: a read error, the file changing, a
@@ -197,7 +199,8 @@ struct ScoreRunSummary {
 /// in input order. Reading, scoring and formatting use up to `options.threads` threads.
 /// Returns the summary, or the error that ended the run (the input's, or E803 when `out`
 /// cannot be written); `out` is not committed either way.
-Result<ScoreRunSummary> score_ratings(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out,
-                                      const ScoreRunOptions& options = {}, const ScoreRunEvents& events = {});
+Result<ScoreRunSummary> score_ratings(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer,
+                                      OutputFile& out, const ScoreRunOptions& options = {},
+                                      const ScoreRunEvents& events = {});
 
 KELIAS_END_NAMESPACE

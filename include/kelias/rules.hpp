@@ -37,7 +37,7 @@ std::string_view to_string(Decision d) noexcept;
 /// One condition leaf of a programme, as declared.
 struct ConditionInfo {
     std::string id;
-    std::string text;        ///< English text, or the expression
+    std::string text;  ///< English text, or the expression
     std::string source;
     std::string confidence;  ///< verified, secondary, unverified (or empty)
     std::string expression;
@@ -106,7 +106,17 @@ Result<RuleSet> load_rules_file(const std::filesystem::path& path);
 /// `facts.sentence_end`, `facts.penalties[0].date`, `assessments.start_av.date`,
 /// `assessments.start_av.scores.violence.estimate`, `assessments.start_av.ratings.coping.strength`.
 struct CasePath {
-    enum class Part : std::uint8_t { case_id, as_of, fact, record, record_field, assessment, assessment_date, score, rating };
+    enum class Part : std::uint8_t {
+        case_id,
+        as_of,
+        fact,
+        record,
+        record_field,
+        assessment,
+        assessment_date,
+        score,
+        rating
+    };
     Part part = Part::fact;
     std::string name;        ///< the fact or list; the instrument id for assessments
     std::size_t record = 0;  ///< record, record_field: the record's index in its list
@@ -117,14 +127,22 @@ struct CasePath {
     static CasePath case_id() { return {Part::case_id, {}, 0, {}}; }
     static CasePath as_of() { return {Part::as_of, {}, 0, {}}; }
     static CasePath fact(std::string name) { return {Part::fact, std::move(name), 0, {}}; }
-    static CasePath record_at(std::string list, std::size_t index) { return {Part::record, std::move(list), index, {}}; }
+    static CasePath record_at(std::string list, std::size_t index) {
+        return {Part::record, std::move(list), index, {}};
+    }
     static CasePath record_field(std::string list, std::size_t index, std::string field) {
         return {Part::record_field, std::move(list), index, std::move(field)};
     }
     static CasePath assessment(std::string instrument) { return {Part::assessment, std::move(instrument), 0, {}}; }
-    static CasePath assessment_date(std::string instrument) { return {Part::assessment_date, std::move(instrument), 0, {}}; }
-    static CasePath score(std::string instrument, std::string name) { return {Part::score, std::move(instrument), 0, std::move(name)}; }
-    static CasePath rating(std::string instrument, std::string column) { return {Part::rating, std::move(instrument), 0, std::move(column)}; }
+    static CasePath assessment_date(std::string instrument) {
+        return {Part::assessment_date, std::move(instrument), 0, {}};
+    }
+    static CasePath score(std::string instrument, std::string name) {
+        return {Part::score, std::move(instrument), 0, std::move(name)};
+    }
+    static CasePath rating(std::string instrument, std::string column) {
+        return {Part::rating, std::move(instrument), 0, std::move(column)};
+    }
 };
 
 /// One record of a list fact: field → cell text.
@@ -256,7 +274,9 @@ class DecisionTable {
 public:
     std::size_t rows() const noexcept { return rows_; }
     std::size_t programmes() const noexcept { return programmes_; }
-    Decision operator()(std::size_t row, std::size_t programme) const noexcept { return data_[programme * rows_ + row]; }
+    Decision operator()(std::size_t row, std::size_t programme) const noexcept {
+        return data_[programme * rows_ + row];
+    }
     std::span<const Decision> column(std::size_t programme) const noexcept {
         return {data_.data() + programme * rows_, rows_};
     }
@@ -274,7 +294,8 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
 
 /// Full decisions (reasons, missing facts, earliest dates) for every case of the batch.
 /// Same precondition as decide_columns().
-std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options = {});
+std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases,
+                                        const DecideOptions& options = {});
 
 /// Decides one case (a batch of one). The case's problems (E601) come back located when it
 /// was read by parse_case().

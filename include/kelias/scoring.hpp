@@ -29,8 +29,8 @@ struct Value {
 /// definition: valid while any copy of the instrument lives.
 struct CheckFinding {
     std::size_t row = 0;
-    std::string_view check;    ///< the check id
-    std::string_view item;     ///< the item it fired on, for per-item checks (else empty)
+    std::string_view check;  ///< the check id
+    std::string_view item;   ///< the item it fired on, for per-item checks (else empty)
     Severity severity = Severity::warning;
     std::string_view message;  ///< English message from the definition
 };

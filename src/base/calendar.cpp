@@ -26,7 +26,8 @@ bool in_calendar(std::int64_t days) noexcept { return days >= min_date.days && d
 std::optional<Date> add_months(Date d, std::int64_t months) noexcept {
     if (!in_calendar(d.days)) return std::nullopt;
     const chr::year_month_day ymd{chr::sys_days{chr::days{d.days}}};
-    const std::int64_t index = static_cast<int>(ymd.year()) * std::int64_t{12} + (static_cast<unsigned>(ymd.month()) - 1) + months;
+    const std::int64_t index =
+        static_cast<int>(ymd.year()) * std::int64_t{12} + (static_cast<unsigned>(ymd.month()) - 1) + months;
     if (index < 12 || index >= 10000 * std::int64_t{12}) return std::nullopt;  // years 1-9999
     const chr::year y{static_cast<int>(index / 12)};
     const chr::month m{static_cast<unsigned>(index % 12) + 1};
@@ -51,18 +52,20 @@ int digits_value(std::string_view s) noexcept {
 }  // namespace
 
 bool in_range(const Duration& d) noexcept {
-    return d.years >= 0 && d.years <= max_duration_years && d.months >= 0 && d.months <= max_duration_months && d.days >= 0 &&
-           d.days <= max_duration_days;
+    return d.years >= 0 && d.years <= max_duration_years && d.months >= 0 && d.months <= max_duration_months &&
+           d.days >= 0 && d.days <= max_duration_days;
 }
 
 CivilDate civil(Date d) noexcept {
     const chr::year_month_day ymd{chr::sys_days{chr::days{d.days}}};
-    return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())), static_cast<int>(static_cast<unsigned>(ymd.day()))};
+    return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+            static_cast<int>(static_cast<unsigned>(ymd.day()))};
 }
 
 std::optional<Date> make_date(int year, int month, int day) noexcept {
     if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-    const chr::year_month_day ymd{chr::year{year}, chr::month{static_cast<unsigned>(month)}, chr::day{static_cast<unsigned>(day)}};
+    const chr::year_month_day ymd{chr::year{year}, chr::month{static_cast<unsigned>(month)},
+                                  chr::day{static_cast<unsigned>(day)}};
     if (!ymd.ok()) return std::nullopt;
     return Date{static_cast<int>(chr::sys_days{ymd}.time_since_epoch().count())};
 }
@@ -84,11 +87,16 @@ std::string to_string(Date d) {
         return buf;
     }
     const CivilDate c = civil(d);
-    const char text[10] = {static_cast<char>('0' + c.year / 1000),      static_cast<char>('0' + c.year / 100 % 10),
-                           static_cast<char>('0' + c.year / 10 % 10),   static_cast<char>('0' + c.year % 10),
-                           '-',                                          static_cast<char>('0' + c.month / 10),
-                           static_cast<char>('0' + c.month % 10),       '-',
-                           static_cast<char>('0' + c.day / 10),         static_cast<char>('0' + c.day % 10)};
+    const char text[10] = {static_cast<char>('0' + c.year / 1000),
+                           static_cast<char>('0' + c.year / 100 % 10),
+                           static_cast<char>('0' + c.year / 10 % 10),
+                           static_cast<char>('0' + c.year % 10),
+                           '-',
+                           static_cast<char>('0' + c.month / 10),
+                           static_cast<char>('0' + c.month % 10),
+                           '-',
+                           static_cast<char>('0' + c.day / 10),
+                           static_cast<char>('0' + c.day % 10)};
     return std::string(text, sizeof text);
 }
 
@@ -108,11 +116,24 @@ std::optional<Duration> parse_duration(std::string_view t) noexcept {
         if (j == i || j >= t.size()) return std::nullopt;
         int rank;
         switch (t[j]) {
-            case 'Y': rank = 0; years = n; break;
-            case 'M': rank = 1; months = n; break;
-            case 'W': rank = 2; days += 7 * n; break;
-            case 'D': rank = 3; days += n; break;
-            default: return std::nullopt;
+        case 'Y':
+            rank = 0;
+            years = n;
+            break;
+        case 'M':
+            rank = 1;
+            months = n;
+            break;
+        case 'W':
+            rank = 2;
+            days += 7 * n;
+            break;
+        case 'D':
+            rank = 3;
+            days += n;
+            break;
+        default:
+            return std::nullopt;
         }
         if (rank <= last_rank) return std::nullopt;
         last_rank = rank;
@@ -133,7 +154,8 @@ std::string to_string(const Duration& d) {
 double average_days(const Duration& d) noexcept { return (d.years * 12.0 + d.months) * 30.436875 + d.days; }
 
 std::optional<Date> add_days(Date d, std::int64_t days) noexcept {
-    if (!in_calendar(d.days) || days > max_date.days - min_date.days || days < min_date.days - max_date.days) return std::nullopt;
+    if (!in_calendar(d.days) || days > max_date.days - min_date.days || days < min_date.days - max_date.days)
+        return std::nullopt;
     const std::int64_t r = d.days + days;
     if (!in_calendar(r)) return std::nullopt;
     return Date{static_cast<int>(r)};

@@ -15,7 +15,8 @@ namespace detail {
 
 /// The int `x` equals, when it is a whole number in int's range.
 inline std::optional<int> exact_int(double x) noexcept {
-    if (!(x >= std::numeric_limits<int>::min() && x <= std::numeric_limits<int>::max()) || x != std::floor(x)) return std::nullopt;
+    if (!(x >= std::numeric_limits<int>::min() && x <= std::numeric_limits<int>::max()) || x != std::floor(x))
+        return std::nullopt;
     return static_cast<int>(x);
 }
 

@@ -70,13 +70,19 @@ JsonScanner::Kind JsonScanner::peek() {
     skip_space();
     if (pos_ >= text_.size()) return Kind::invalid;
     switch (text_[pos_]) {
-        case '{': return Kind::object;
-        case '[': return Kind::array;
-        case '"': return Kind::string;
-        case 't':
-        case 'f': return Kind::literal;
-        case 'n': return Kind::null;
-        default: return text_[pos_] == '-' || is_digit(text_[pos_]) ? Kind::number : Kind::invalid;
+    case '{':
+        return Kind::object;
+    case '[':
+        return Kind::array;
+    case '"':
+        return Kind::string;
+    case 't':
+    case 'f':
+        return Kind::literal;
+    case 'n':
+        return Kind::null;
+    default:
+        return text_[pos_] == '-' || is_digit(text_[pos_]) ? Kind::number : Kind::invalid;
     }
 }
 
@@ -167,41 +173,60 @@ bool JsonScanner::unescape(std::size_t start, std::string_view& out, std::string
         }
         if (++pos_ >= text_.size()) break;
         switch (text_[pos_++]) {
-            case '"': buffer += '"'; break;
-            case '\\': buffer += '\\'; break;
-            case '/': buffer += '/'; break;
-            case 'b': buffer += '\b'; break;
-            case 'f': buffer += '\f'; break;
-            case 'n': buffer += '\n'; break;
-            case 'r': buffer += '\r'; break;
-            case 't': buffer += '\t'; break;
-            case 'u': {
-                auto hex4 = [&](unsigned& v) {
-                    if (pos_ + 4 > text_.size()) return false;
-                    v = 0;
-                    for (int i = 0; i < 4; ++i) {
-                        const int h = hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
-                        if (h < 0) return false;
-                        v = v * 16 + static_cast<unsigned>(h);
-                    }
-                    pos_ += 4;
-                    return true;
-                };
-                unsigned cp = 0;
-                if (!hex4(cp)) return fail("expected four hex digits after \\u");
-                if (cp >= 0xD800 && cp < 0xDC00) {  // a high surrogate: its pair must follow
-                    unsigned low = 0;
-                    if (pos_ + 2 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u') return fail("unpaired surrogate in \\u escape");
-                    pos_ += 2;
-                    if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                } else if (cp >= 0xDC00 && cp < 0xE000) {
-                    return fail("unpaired surrogate in \\u escape");
+        case '"':
+            buffer += '"';
+            break;
+        case '\\':
+            buffer += '\\';
+            break;
+        case '/':
+            buffer += '/';
+            break;
+        case 'b':
+            buffer += '\b';
+            break;
+        case 'f':
+            buffer += '\f';
+            break;
+        case 'n':
+            buffer += '\n';
+            break;
+        case 'r':
+            buffer += '\r';
+            break;
+        case 't':
+            buffer += '\t';
+            break;
+        case 'u': {
+            auto hex4 = [&](unsigned& v) {
+                if (pos_ + 4 > text_.size()) return false;
+                v = 0;
+                for (int i = 0; i < 4; ++i) {
+                    const int h = hex_value(text_[pos_ + static_cast<std::size_t>(i)]);
+                    if (h < 0) return false;
+                    v = v * 16 + static_cast<unsigned>(h);
                 }
-                append_utf8(buffer, cp);
-                break;
+                pos_ += 4;
+                return true;
+            };
+            unsigned cp = 0;
+            if (!hex4(cp)) return fail("expected four hex digits after \\u");
+            if (cp >= 0xD800 && cp < 0xDC00) {  // a high surrogate: its pair must follow
+                unsigned low = 0;
+                if (pos_ + 2 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u')
+                    return fail("unpaired surrogate in \\u escape");
+                pos_ += 2;
+                if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            } else if (cp >= 0xDC00 && cp < 0xE000) {
+                return fail("unpaired surrogate in \\u escape");
             }
-            default: --pos_; return fail("unknown escape in a string");
+            append_utf8(buffer, cp);
+            break;
+        }
+        default:
+            --pos_;
+            return fail("unknown escape in a string");
         }
     }
     return fail("unterminated string");
@@ -211,7 +236,8 @@ bool JsonScanner::read_number(std::string_view& out) {
     const std::size_t start = pos_;
     if (text_[pos_] == '-') ++pos_;
     if (pos_ >= text_.size() || !is_digit(text_[pos_])) return fail("expected a digit");
-    if (text_[pos_] == '0') ++pos_;
+    if (text_[pos_] == '0')
+        ++pos_;
     else
         while (pos_ < text_.size() && is_digit(text_[pos_])) ++pos_;
     if (pos_ < text_.size() && text_[pos_] == '.') {
@@ -238,30 +264,32 @@ bool JsonScanner::read_literal(std::string_view word) {
 bool JsonScanner::read_scalar(std::optional<std::string_view>& text) {
     std::string_view v;
     switch (peek()) {
-        case Kind::string:
-            if (!read_string(v, value_buffer_)) return false;
-            text = v;
-            return true;
-        case Kind::number:
-            if (!read_number(v)) return false;
-            text = v;
-            return true;
-        case Kind::literal:
-            if (text_[pos_] == 't') {
-                if (!read_literal("true")) return false;
-                text = "true";
-            } else {
-                if (!read_literal("false")) return false;
-                text = "false";
-            }
-            return true;
-        case Kind::null:
-            if (!read_literal("null")) return false;
-            text = std::nullopt;
-            return true;
-        case Kind::object:
-        case Kind::array: return fail("expected a single value");
-        case Kind::invalid: break;
+    case Kind::string:
+        if (!read_string(v, value_buffer_)) return false;
+        text = v;
+        return true;
+    case Kind::number:
+        if (!read_number(v)) return false;
+        text = v;
+        return true;
+    case Kind::literal:
+        if (text_[pos_] == 't') {
+            if (!read_literal("true")) return false;
+            text = "true";
+        } else {
+            if (!read_literal("false")) return false;
+            text = "false";
+        }
+        return true;
+    case Kind::null:
+        if (!read_literal("null")) return false;
+        text = std::nullopt;
+        return true;
+    case Kind::object:
+    case Kind::array:
+        return fail("expected a single value");
+    case Kind::invalid:
+        break;
     }
     return fail(pos_ >= text_.size() ? "unexpected end of the text" : "expected a value");
 }

@@ -43,7 +43,8 @@ public:
 private:
     bool fail(const char* what) noexcept;
     void skip_space() noexcept {
-        if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ') return;  // compact JSON: no space at all
+        if (pos_ < text_.size() && static_cast<unsigned char>(text_[pos_]) > ' ')
+            return;  // compact JSON: no space at all
         skip_space_slow();
     }
     void skip_space_slow() noexcept;

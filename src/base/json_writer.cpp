@@ -30,12 +30,28 @@ void append_json_string(std::string& out, std::string_view s) {
         if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
-            case '"': out += "\\\""; ++i; continue;
-            case '\\': out += "\\\\"; ++i; continue;
-            case '\n': out += "\\n"; ++i; continue;
-            case '\r': out += "\\r"; ++i; continue;
-            case '\t': out += "\\t"; ++i; continue;
-            default: break;
+        case '"':
+            out += "\\\"";
+            ++i;
+            continue;
+        case '\\':
+            out += "\\\\";
+            ++i;
+            continue;
+        case '\n':
+            out += "\\n";
+            ++i;
+            continue;
+        case '\r':
+            out += "\\r";
+            ++i;
+            continue;
+        case '\t':
+            out += "\\t";
+            ++i;
+            continue;
+        default:
+            break;
         }
         if (c < 0x20) {
             out += "\\u00";
@@ -107,8 +123,10 @@ JsonWriter& JsonWriter::string(std::string_view s) {
 
 JsonWriter& JsonWriter::number(double v) {
     separate();
-    if (std::isfinite(v)) append_number(out_, v);
-    else out_ += "null";  // JSON has no NaN or infinity
+    if (std::isfinite(v))
+        append_number(out_, v);
+    else
+        out_ += "null";  // JSON has no NaN or infinity
     return *this;
 }
 

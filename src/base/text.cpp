@@ -20,12 +20,16 @@ std::size_t utf8_length_at(std::string_view s, std::size_t i) noexcept {
         n = 2;
     } else if (c >= 0xE0 && c <= 0xEF) {
         n = 3;
-        if (c == 0xE0) lo = 0xA0;        // no overlong forms
-        else if (c == 0xED) hi = 0x9F;   // no surrogates
+        if (c == 0xE0)
+            lo = 0xA0;  // no overlong forms
+        else if (c == 0xED)
+            hi = 0x9F;  // no surrogates
     } else if (c >= 0xF0 && c <= 0xF4) {
         n = 4;
-        if (c == 0xF0) lo = 0x90;
-        else if (c == 0xF4) hi = 0x8F;   // nothing past U+10FFFF
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;  // nothing past U+10FFFF
     } else {
         return 0;
     }
@@ -100,7 +104,8 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     std::size_t best_distance = tolerance + 1;
     for (const auto& candidate : candidates) {
         if (candidate == word) continue;
-        const std::size_t gap = candidate.size() > word.size() ? candidate.size() - word.size() : word.size() - candidate.size();
+        const std::size_t gap =
+            candidate.size() > word.size() ? candidate.size() - word.size() : word.size() - candidate.size();
         if (gap > tolerance) continue;
         const std::size_t d = edit_distance(word, candidate);
         if (d < best_distance) {

@@ -27,14 +27,22 @@ public:
     void OnDocumentStart(const YAML::Mark&) override {}
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
-    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override { leaf(mark, anchor); }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+        leaf(mark, anchor);
+    }
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
         auto it = sizes_.find(anchor);
         add(mark, it == sizes_.end() ? 1 : it->second);
     }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override { open(mark, anchor); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
+        open(mark, anchor);
+    }
     void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override { open(mark, anchor); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                    YAML::EmitterStyle::value) override {
+        open(mark, anchor);
+    }
     void OnMapEnd() override { close(); }
 
     std::optional<std::pair<YAML::Mark, std::string>> problem;
@@ -47,7 +55,8 @@ private:
     void add(const YAML::Mark& mark, std::size_t n) {
         nodes_ += n;
         if (nodes_ > max_yaml_nodes && !problem)
-            problem.emplace(mark, "the document has more than " + std::to_string(max_yaml_nodes) + " nodes (aliases counted each time they are used)");
+            problem.emplace(mark, "the document has more than " + std::to_string(max_yaml_nodes) +
+                                      " nodes (aliases counted each time they are used)");
     }
     void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
         add(mark, 1);
@@ -82,21 +91,22 @@ std::optional<YAML::Node> YamlReader::parse() {
             SizeCheck check;
             parser.HandleNextDocument(check);
             if (check.problem) {
-                error(Location{file_, check.problem->first.line + 1, check.problem->first.column + 1}, DiagnosticCode::limit_exceeded,
-                      check.problem->second, "split the definition or remove the deep nesting");
+                error(Location{file_, check.problem->first.line + 1, check.problem->first.column + 1},
+                      DiagnosticCode::limit_exceeded, check.problem->second,
+                      "split the definition or remove the deep nesting");
                 return std::nullopt;
             }
         }
         YAML::Node root = YAML::Load(text);
         if (!root.IsDefined() || root.IsNull()) {
-            error(Location{file_, 1, 1}, DiagnosticCode::wrong_node_type, "the file holds no YAML document (it is empty)",
-                  "a definition starts with 'kelias: 1'");
+            error(Location{file_, 1, 1}, DiagnosticCode::wrong_node_type,
+                  "the file holds no YAML document (it is empty)", "a definition starts with 'kelias: 1'");
             return std::nullopt;
         }
         return root;
     } catch (const YAML::Exception& e) {
-        error(Location{file_, e.mark.line + 1, e.mark.column + 1}, DiagnosticCode::yaml_syntax, "YAML syntax error: " + e.msg,
-              "check indentation, colons and quotes near this place");
+        error(Location{file_, e.mark.line + 1, e.mark.column + 1}, DiagnosticCode::yaml_syntax,
+              "YAML syntax error: " + e.msg, "check indentation, colons and quotes near this place");
         return std::nullopt;
     }
 }
@@ -135,9 +145,10 @@ Location YamlReader::at_offset(const YAML::Node& n, int offset) const {
             const std::size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
             unsigned long code = 0;
             for (std::size_t k = 0; k < digits && p + 2 + k < text_.size(); ++k)
-                code = code * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(text_[p + 2 + k]))
-                                                                  ? text_[p + 2 + k] - '0'
-                                                                  : (std::tolower(static_cast<unsigned char>(text_[p + 2 + k])) - 'a' + 10));
+                code = code * 16 + static_cast<unsigned long>(
+                                       std::isdigit(static_cast<unsigned char>(text_[p + 2 + k]))
+                                           ? text_[p + 2 + k] - '0'
+                                           : (std::tolower(static_cast<unsigned char>(text_[p + 2 + k])) - 'a' + 10));
             i += digits == 0 || code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
             p += 2 + digits;
             continue;
@@ -153,7 +164,8 @@ Location YamlReader::at_offset(const YAML::Node& n, int offset) const {
     // Step over what separates the previous character from the token (a folded or escaped
     // line break and the next line's indentation).
     while (p < text_.size() && i < value.size() && text_[p] != value[i]) {
-        if (style == '"' && text_[p] == '\\' && p + 1 < text_.size() && (text_[p + 1] == '\n' || text_[p + 1] == '\r')) {
+        if (style == '"' && text_[p] == '\\' && p + 1 < text_.size() &&
+            (text_[p + 1] == '\n' || text_[p + 1] == '\r')) {
             p += 2;
             continue;
         }
@@ -194,7 +206,8 @@ std::string kind_of(const YAML::Node& n) {
 }  // namespace
 
 std::size_t YamlReader::error_count() const {
-    return static_cast<std::size_t>(std::count_if(out_.begin(), out_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
+    return static_cast<std::size_t>(
+        std::count_if(out_.begin(), out_.end(), [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 bool YamlReader::expect_map(const YAML::Node& n, std::string_view what) {
@@ -205,7 +218,8 @@ bool YamlReader::expect_map(const YAML::Node& n, std::string_view what) {
 
 bool YamlReader::expect_list(const YAML::Node& n, std::string_view what) {
     if (n.IsSequence()) return true;
-    error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be a list, not " + kind_of(n), "write a YAML list: [a, b] or lines starting with '- '");
+    error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be a list, not " + kind_of(n),
+          "write a YAML list: [a, b] or lines starting with '- '");
     return false;
 }
 
@@ -215,7 +229,8 @@ bool YamlReader::expect_scalar(const YAML::Node& n, std::string_view what) {
     return false;
 }
 
-void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, std::string_view where) {
+void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                            std::string_view where) {
     std::vector<std::string> names(allowed.begin(), allowed.end());
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
@@ -225,7 +240,8 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
         }
         const std::string& key = it->first.Scalar();
         if (!seen.insert(key).second) {
-            error(it->first, DiagnosticCode::duplicate_id, "'" + for_message(key) + "' is given twice in " + std::string(where), "keep one of them");
+            error(it->first, DiagnosticCode::duplicate_id,
+                  "'" + for_message(key) + "' is given twice in " + std::string(where), "keep one of them");
             continue;
         }
         if (std::find(names.begin(), names.end(), key) == names.end()) {
@@ -234,7 +250,8 @@ void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::st
                 hint = "allowed here:";
                 for (const auto& n : names) hint += " " + n;
             }
-            error(it->first, DiagnosticCode::unknown_key, "unknown key '" + for_message(key) + "' in " + std::string(where), hint);
+            error(it->first, DiagnosticCode::unknown_key,
+                  "unknown key '" + for_message(key) + "' in " + std::string(where), hint);
         }
     }
 }
@@ -259,7 +276,8 @@ bool is_language_code(std::string_view s) {
 
 bool is_identifier(std::string_view s) {
     if (s.empty() || !(s[0] >= 'a' && s[0] <= 'z')) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 std::optional<std::string> YamlReader::id(const YAML::Node& n, std::string_view what) {
@@ -267,9 +285,12 @@ std::optional<std::string> YamlReader::id(const YAML::Node& n, std::string_view 
     const std::string& s = n.Scalar();
     if (is_identifier(s)) return s;
     std::string fixed;
-    for (char c : s) fixed += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+    for (char c : s)
+        fixed += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a')
+                                        : (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
     error(n, DiagnosticCode::invalid_value, "'" + for_message(s) + "' is not a valid " + std::string(what),
-          "ids are lower-case letters, digits and '_', starting with a letter" + (is_identifier(fixed) ? ", e.g. '" + fixed + "'" : std::string()));
+          "ids are lower-case letters, digits and '_', starting with a letter" +
+              (is_identifier(fixed) ? ", e.g. '" + fixed + "'" : std::string()));
     return std::nullopt;
 }
 
@@ -304,13 +325,15 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
         return out;
     }
     if (!n.IsMap()) {
-        error(n, DiagnosticCode::wrong_node_type, std::string(what) + " must be text or a map of languages, e.g. {en: ..., lt: ...}");
+        error(n, DiagnosticCode::wrong_node_type,
+              std::string(what) + " must be text or a map of languages, e.g. {en: ..., lt: ...}");
         return out;
     }
     for (auto it = n.begin(); it != n.end(); ++it) {
         const std::string lang = it->first.IsScalar() ? it->first.Scalar() : "";
         if (!is_language_code(lang)) {
-            error(it->first, DiagnosticCode::invalid_value, "'" + for_message(lang) + "' is not a language code", "use ISO 639-1 codes such as en, lt, nb");
+            error(it->first, DiagnosticCode::invalid_value, "'" + for_message(lang) + "' is not a language code",
+                  "use ISO 639-1 codes such as en, lt, nb");
             continue;
         }
         if (!it->second.IsScalar()) {
@@ -323,7 +346,10 @@ Labels YamlReader::labels(const YAML::Node& n, std::string_view what) {
 }
 
 Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_name) {
-    return {Severity::error, DiagnosticCode::wrong_node_type, "unexpected YAML structure: " + e.msg, {},
+    return {Severity::error,
+            DiagnosticCode::wrong_node_type,
+            "unexpected YAML structure: " + e.msg,
+            {},
             Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}};
 }
 

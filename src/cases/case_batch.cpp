@@ -10,20 +10,30 @@ KELIAS_BEGIN_NAMESPACE
 
 std::string CasePath::to_string() const {
     switch (part) {
-        case Part::case_id: return "case";
-        case Part::as_of: return "as_of";
-        case Part::fact: return "facts." + name;
-        case Part::record: return "facts." + name + "[" + std::to_string(record) + "]";
-        case Part::record_field: return "facts." + name + "[" + std::to_string(record) + "]." + field;
-        case Part::assessment: return "assessments." + name;
-        case Part::assessment_date: return "assessments." + name + ".date";
-        case Part::score: return "assessments." + name + ".scores." + field;
-        case Part::rating: return "assessments." + name + ".ratings." + field;
+    case Part::case_id:
+        return "case";
+    case Part::as_of:
+        return "as_of";
+    case Part::fact:
+        return "facts." + name;
+    case Part::record:
+        return "facts." + name + "[" + std::to_string(record) + "]";
+    case Part::record_field:
+        return "facts." + name + "[" + std::to_string(record) + "]." + field;
+    case Part::assessment:
+        return "assessments." + name;
+    case Part::assessment_date:
+        return "assessments." + name + ".date";
+    case Part::score:
+        return "assessments." + name + ".scores." + field;
+    case Part::rating:
+        return "assessments." + name + ".ratings." + field;
     }
     return "?";
 }
 
-CaseBatch::CaseBatch(const RuleSet& rules) : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}, {0}, {}})) {
+CaseBatch::CaseBatch(const RuleSet& rules)
+    : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}, {0}, {}})) {
     const detail::Model& m = rules.data().model;
     storage_->values.resize(m.fields.size());
     storage_->states.resize(m.fields.size());
@@ -46,7 +56,9 @@ std::optional<Date> CaseBatch::as_of(std::size_t row) const {
     return detail::date_from_column(storage_->as_of_days[row]);
 }
 
-std::vector<std::string> CaseBatch::assessments_used(std::size_t row) const { return detail::assessments_of(*storage_, row); }
+std::vector<std::string> CaseBatch::assessments_used(std::size_t row) const {
+    return detail::assessments_of(*storage_, row);
+}
 
 void CaseBatch::set_as_of(Date d) {
     std::fill(storage_->as_of_days.begin(), storage_->as_of_days.end(), d.days);

@@ -34,7 +34,12 @@ public:
         std::string_view key;
         bool seen[5] = {};  // case, as_of, facts, assessments, description
         while (json_.next_key(first, key)) {
-            const int slot = key == "case" ? 0 : key == "as_of" ? 1 : key == "facts" ? 2 : key == "assessments" ? 3 : key == "description" ? 4 : -1;
+            const int slot = key == "case"          ? 0
+                             : key == "as_of"       ? 1
+                             : key == "facts"       ? 2
+                             : key == "assessments" ? 3
+                             : key == "description" ? 4
+                                                    : -1;
             if (slot >= 0 && std::exchange(seen[slot], true)) {
                 const std::string message = "'" + std::string(key) + "' is given twice";
                 if (!json_.skip_value()) return Stop::syntax;
@@ -119,7 +124,8 @@ private:
                 if (!list(position, std::string(name))) return false;
                 continue;
             }
-            if (kind == JsonScanner::Kind::object) return object_expected("facts." + std::string(name) + " must be a value or a list of records");
+            if (kind == JsonScanner::Kind::object)
+                return object_expected("facts." + std::string(name) + " must be a value or a list of records");
             std::optional<std::string_view> text;
             if (!json_.read_scalar(text)) return syntax_error();
             rows_.fact(position, name, text.value_or(""));
@@ -138,13 +144,16 @@ private:
                 if (!json_.skip_value()) return syntax_error();
                 continue;
             }
-            if (json_.peek() != JsonScanner::Kind::object) return object_expected("facts." + name + "[] must be an object");
+            if (json_.peek() != JsonScanner::Kind::object)
+                return object_expected("facts." + name + "[] must be an object");
             json_.enter_object();
             bool first_field = true;
             std::string_view field;
             while (json_.next_key(first_field, field)) {
                 std::optional<std::string_view> text;
-                if (!scalar(text, [&] { return "facts." + name + "[]." + std::string(field) + " must be a single value"; })) return false;
+                if (!scalar(text,
+                            [&] { return "facts." + name + "[]." + std::string(field) + " must be a single value"; }))
+                    return false;
                 if (recording) rows_.record_field(list, name, i, field, text.value_or(""));
             }
             if (json_.failed()) return syntax_error();
@@ -160,7 +169,8 @@ private:
         std::string_view key;
         while (json_.next_key(first, key)) {
             const std::string id(key);
-            if (json_.peek() != JsonScanner::Kind::object) return object_expected("assessments." + id + " must be an object");
+            if (json_.peek() != JsonScanner::Kind::object)
+                return object_expected("assessments." + id + " must be an object");
             if (!assessment(id)) return false;
         }
         return !json_.failed() || syntax_error();
@@ -197,7 +207,8 @@ private:
                 std::string_view name;
                 for (std::size_t position = 0; json_.next_key(first_member, name); ++position) {
                     std::optional<std::string_view> text;
-                    if (!scalar(text, [&] { return path() + "." + std::string(name) + " must be a single value"; })) return false;
+                    if (!scalar(text, [&] { return path() + "." + std::string(name) + " must be a single value"; }))
+                        return false;
                     if (!is_ratings) {
                         if (req) rows_.assessment_score(*req, position, name, text.value_or(""));
                     } else if (!ratings.emplace(std::string(name), std::string(text.value_or(""))).second) {
@@ -240,7 +251,8 @@ void cell(detail::JsonWriter& w, const std::string& text) {
     }
     JsonScanner number(text);
     std::optional<std::string_view> spelled;
-    if (number.peek() == JsonScanner::Kind::number && number.read_scalar(spelled) && number.finish() && spelled == text) {
+    if (number.peek() == JsonScanner::Kind::number && number.read_scalar(spelled) && number.finish() &&
+        spelled == text) {
         w.raw(text);
         return;
     }
@@ -283,8 +295,10 @@ std::string to_json(const CaseInput& c) {
         w.key("assessments").begin_object();
         for (const AssessmentInput& a : c.assessments) {
             w.key(a.instrument).begin_object().key("date");
-            if (a.date) w.string(to_string(*a.date));
-            else w.null();
+            if (a.date)
+                w.string(to_string(*a.date));
+            else
+                w.null();
             if (!a.ratings.empty()) cells(w.key("ratings"), a.ratings);
             if (!a.scores.empty()) cells(w.key("scores"), a.scores);
             w.end_object();
@@ -305,17 +319,23 @@ JsonCaseAdded CaseBatch::add_json(std::string_view json, std::optional<Date> as_
     JsonCaseAdded out;
     out.case_id = detail::is_valid_utf8(reading.id()) ? reading.id() : detail::for_message(reading.id());
     if (stop == Stop::syntax) {
-        out.problems.push_back({Severity::error, DiagnosticCode::malformed_case, "not valid JSON: " + scanner.error(), {}, {}});
+        out.problems.push_back(
+            {Severity::error, DiagnosticCode::malformed_case, "not valid JSON: " + scanner.error(), {}, {}});
         return out;
     }
     if (stop == Stop::shape) {
-        out.problems.push_back({Severity::error, reading.duplicate_key() ? DiagnosticCode::duplicate_key : DiagnosticCode::malformed_case,
-                                std::move(reading.shape_error()), {}, {}});
+        out.problems.push_back(
+            {Severity::error,
+             reading.duplicate_key() ? DiagnosticCode::duplicate_key : DiagnosticCode::malformed_case,
+             std::move(reading.shape_error()),
+             {},
+             {}});
         return out;
     }
     const std::optional<Date> date = as_of ? as_of : reading.as_of();
     if (!date) rows.problem(CasePath::as_of(), "missing", "give it in the case, or one date for the whole batch");
-    if (!rows.commit(*storage_, reading.id(), date)) out.problems = detail::to_diagnostics(rows.problems(), {}, nullptr);
+    if (!rows.commit(*storage_, reading.id(), date))
+        out.problems = detail::to_diagnostics(rows.problems(), {}, nullptr);
     return out;
 }
 

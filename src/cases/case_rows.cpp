@@ -87,7 +87,8 @@ bool CaseRowBuilder::first_time(std::size_t slot, std::string_view name) {
 
 void CaseRowBuilder::fact(std::size_t position, std::string_view name, std::string_view text) {
     const FactTarget target = find_fact(position, name);
-    const std::size_t slot = target.list >= 0 ? m_.fields.size() + static_cast<std::size_t>(target.list) : static_cast<std::size_t>(target.column);
+    const std::size_t slot = target.list >= 0 ? m_.fields.size() + static_cast<std::size_t>(target.list)
+                                              : static_cast<std::size_t>(target.column);
     if ((target.list >= 0 || target.column >= 0) && !first_time(slot, name)) return;
     if (target.list >= 0) {
         if (!text.empty()) problem(CasePath::fact(std::string(name)), "expected a list of records");
@@ -113,8 +114,8 @@ bool CaseRowBuilder::add_record(int list, std::string_view list_name) {
     PendingList& l = lists_[static_cast<std::size_t>(list)];
     if (l.records == max_records_per_list) {
         problem(CasePath::fact(std::string(list_name)),
-                "more than " + std::to_string(max_records_per_list) + " records", "a list fact holds at most that many per case",
-                DiagnosticCode::input_limit);
+                "more than " + std::to_string(max_records_per_list) + " records",
+                "a list fact holds at most that many per case", DiagnosticCode::input_limit);
     }
     if (l.records >= max_records_per_list) return false;
     ++l.records;
@@ -124,7 +125,8 @@ bool CaseRowBuilder::add_record(int list, std::string_view list_name) {
     return true;
 }
 
-void CaseRowBuilder::record_field(int list, std::string_view list_name, std::size_t record, std::string_view field, std::string_view text) {
+void CaseRowBuilder::record_field(int list, std::string_view list_name, std::size_t record, std::string_view field,
+                                  std::string_view text) {
     const ListModel& model = m_.lists[static_cast<std::size_t>(list)];
     const CasePath path = CasePath::record_field(std::string(list_name), record, for_message(field));
     auto f = std::find(model.field_names.begin(), model.field_names.end(), field);
@@ -142,7 +144,8 @@ void CaseRowBuilder::record_field(int list, std::string_view list_name, std::siz
 
 const RequiredInstrument* CaseRowBuilder::begin_assessment(std::string_view id) {
     const CasePath path = CasePath::assessment(for_message(id));
-    auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(), [&](const RequiredInstrument& r) { return r.id == id; });
+    auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(),
+                            [&](const RequiredInstrument& r) { return r.id == id; });
     if (req == rd_.instruments.end()) {
         std::vector<std::string> ids;
         for (const auto& r : rd_.instruments) ids.push_back(r.id);
@@ -165,7 +168,8 @@ void CaseRowBuilder::assessment_date(const RequiredInstrument& req, Date date) {
     states_[c] = known_state;
 }
 
-void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name, std::string_view text) {
+void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name,
+                                      std::string_view text) {
     const auto instrument = static_cast<std::size_t>(&req - rd_.instruments.data());
     const CasePath path = CasePath::score(req.id, for_message(name));
     const int column = score_lookup_[instrument].find(position, name, [&](std::string_view n) {
@@ -183,8 +187,8 @@ void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t
     if (const char* error = set_cell(column, text)) problem(path, error);
 }
 
-void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
-                                        std::optional<Date> date) {
+void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req,
+                                        const std::map<std::string, std::string>& ratings, std::optional<Date> date) {
     // Each rating checked on its own, so that every problem names its column.
     bool fits = true;
     for (const auto& [column, text] : ratings) {
@@ -208,7 +212,9 @@ void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req, const std
         return;
     }
     // Results given under `scores:` win over the same results scored from ratings.
-    auto given = [&](int column) { return std::find(scored_columns_.begin(), scored_columns_.end(), column) != scored_columns_.end(); };
+    auto given = [&](int column) {
+        return std::find(scored_columns_.begin(), scored_columns_.end(), column) != scored_columns_.end();
+    };
     for (const auto& [s, column] : req.score_columns) {
         const Value& v = scored->scores[s].second;
         if (v.kind == Value::Kind::unknown || given(column)) continue;
@@ -218,13 +224,13 @@ void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req, const std
     for (const auto& [f, column] : req.field_columns) {
         auto it = ratings.find(req.instrument.fields()[f].column);
         if (it == ratings.end() || given(column)) continue;
-        if (const char* error = set_cell(column, it->second))
-            problem(CasePath::rating(req.id, it->first), error);
+        if (const char* error = set_cell(column, it->second)) problem(CasePath::rating(req.id, it->first), error);
     }
 }
 
 bool CaseRowBuilder::commit(CaseBatch::Storage& s, std::string_view id, std::optional<Date> as_of) {
-    if (!is_valid_utf8(id)) problem(CasePath::case_id(), "the id is not valid UTF-8", "ids are text; check the file's encoding");
+    if (!is_valid_utf8(id))
+        problem(CasePath::case_id(), "the id is not valid UTF-8", "ids are text; check the file's encoding");
     if (!problems_.empty()) return false;
     const std::size_t row = s.ids.size();
     s.ids.emplace_back(id);

@@ -69,18 +69,22 @@ public:
     /// max_records_per_list.
     bool add_record(int list, std::string_view list_name);
     /// A field of the last record of list `list`; `list_name` and `record` name it in problems.
-    void record_field(int list, std::string_view list_name, std::size_t record, std::string_view field, std::string_view text);
+    void record_field(int list, std::string_view list_name, std::size_t record, std::string_view field,
+                      std::string_view text);
 
     /// The instrument `id` read by the rules, or null after reporting it (unknown or twice).
     const RequiredInstrument* begin_assessment(std::string_view id);
     void assessment_date(const RequiredInstrument& req, Date date);
     /// The `position`-th score or outcome field given already scored (`scores:`).
-    void assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name, std::string_view text);
+    void assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name,
+                          std::string_view text);
     /// Ratings, scored with the instrument; the scores and outcome fields fill the columns.
-    void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings, std::optional<Date> date);
+    void assessment_ratings(const RequiredInstrument& req, const std::map<std::string, std::string>& ratings,
+                            std::optional<Date> date);
 
     /// Reports a problem of the case.
-    void problem(CasePath path, std::string message, std::string hint = {}, DiagnosticCode code = DiagnosticCode::case_mismatch);
+    void problem(CasePath path, std::string message, std::string hint = {},
+                 DiagnosticCode code = DiagnosticCode::case_mismatch);
 
     const std::vector<CaseProblem>& problems() const noexcept { return problems_; }
     /// Appends the case to `s` when no problem was found; false otherwise.
@@ -105,7 +109,7 @@ private:
     std::unordered_map<std::string_view, FactTarget> facts_;
     std::vector<double> values_;
     std::vector<std::uint8_t> states_;
-    std::vector<char> fact_given_;  // per column and per list (after the columns): named once already
+    std::vector<char> fact_given_;     // per column and per list (after the columns): named once already
     std::vector<int> scored_columns_;  // columns given under `scores:` in the current assessment
     PositionalLookup<FactTarget> fact_lookup_;
     std::vector<PositionalLookup<int>> score_lookup_;  // per instrument

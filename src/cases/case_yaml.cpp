@@ -42,7 +42,8 @@ public:
             const YAML::Node v = it->second;
             if (!r_.expect_map(v, "assessments." + a.instrument)) continue;
             const std::string path = "assessments." + a.instrument;
-            if (std::any_of(c_.assessments.begin(), c_.assessments.end(), [&](const AssessmentInput& x) { return x.instrument == a.instrument; })) {
+            if (std::any_of(c_.assessments.begin(), c_.assessments.end(),
+                            [&](const AssessmentInput& x) { return x.instrument == a.instrument; })) {
                 duplicate(it->first, path);
                 continue;
             }
@@ -61,7 +62,8 @@ public:
 
 private:
     void duplicate(const YAML::Node& key, const std::string& path) {
-        r_.error(key, DiagnosticCode::duplicate_key, path + " is given twice", "keep one of them: the value would depend on which came last");
+        r_.error(key, DiagnosticCode::duplicate_key, path + " is given twice",
+                 "keep one of them: the value would depend on which came last");
     }
 
     std::vector<RecordInput> records(const std::string& name, const YAML::Node& list) {
@@ -81,8 +83,10 @@ private:
                     }
                     const YAML::Node v = it->second;
                     c_.places[CasePath::record_field(name, index, field)] = r_.at(v.IsNull() ? it->first : v);
-                    if (v.IsNull()) record[field] = "";
-                    else if (r_.expect_scalar(v, path + "." + field)) record[field] = v.Scalar();
+                    if (v.IsNull())
+                        record[field] = "";
+                    else if (r_.expect_scalar(v, path + "." + field))
+                        record[field] = v.Scalar();
                 }
             }
             out.push_back(std::move(record));
@@ -91,8 +95,8 @@ private:
         return out;
     }
 
-    void cells(const YAML::Node& n, const std::string& what, std::map<std::string, std::string>& out, CasePath::Part part,
-               const std::string& instrument) {
+    void cells(const YAML::Node& n, const std::string& what, std::map<std::string, std::string>& out,
+               CasePath::Part part, const std::string& instrument) {
         if (!n.IsDefined() || n.IsNull() || !r_.expect_map(n, what)) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
             if (!r_.expect_scalar(it->first, "a name")) continue;
@@ -103,8 +107,10 @@ private:
             }
             const YAML::Node v = it->second;
             c_.places[CasePath{part, instrument, 0, name}] = r_.at(v.IsNull() ? it->first : v);
-            if (v.IsNull()) out[name] = "";
-            else if (r_.expect_scalar(v, what + "." + name)) out[name] = v.Scalar();
+            if (v.IsNull())
+                out[name] = "";
+            else if (r_.expect_scalar(v, what + "." + name))
+                out[name] = v.Scalar();
         }
     }
 
@@ -129,12 +135,16 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
     }
     if (const YAML::Node& a = n["as_of"]; a.IsDefined() && !a.IsNull() && r.expect_scalar(a, "as_of")) {
         c.as_of = parse_date(a.Scalar());
-        if (!c.as_of) r.error(a, DiagnosticCode::malformed_date, "as_of must be a date YYYY-MM-DD, not '" + for_message(a.Scalar()) + "'");
+        if (!c.as_of)
+            r.error(a, DiagnosticCode::malformed_date,
+                    "as_of must be a date YYYY-MM-DD, not '" + for_message(a.Scalar()) + "'");
         c.places[CasePath::as_of()] = r.at(a);
     }
     CaseYamlReader reader(r, c);
-    if (const YAML::Node& facts = n["facts"]; facts.IsDefined() && !facts.IsNull() && r.expect_map(facts, "facts")) reader.facts(facts);
-    if (const YAML::Node& as = n["assessments"]; as.IsDefined() && !as.IsNull() && r.expect_map(as, "assessments")) reader.assessments(as);
+    if (const YAML::Node& facts = n["facts"]; facts.IsDefined() && !facts.IsNull() && r.expect_map(facts, "facts"))
+        reader.facts(facts);
+    if (const YAML::Node& as = n["assessments"]; as.IsDefined() && !as.IsNull() && r.expect_map(as, "assessments"))
+        reader.assessments(as);
     if (r.error_count() > errors_before) return std::nullopt;
     return c;
 }

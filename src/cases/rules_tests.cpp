@@ -26,7 +26,8 @@ RulesTestReport run_rules_tests(const RuleSet& rules) {
         auto decided = decide(rules, tc.input);
         if (!decided) {
             ++report.failed;
-            report.failures.push_back({tc.where, "test '" + tc.name + "': the case is invalid: " + decided.error().front().message});
+            report.failures.push_back(
+                {tc.where, "test '" + tc.name + "': the case is invalid: " + decided.error().front().message});
             continue;
         }
         bool ok = true;
@@ -37,17 +38,20 @@ RulesTestReport run_rules_tests(const RuleSet& rules) {
         for (const auto& [programme, expected] : tc.expect) {
             const ProgrammeDecision* d = decided->find(programme);
             if (d && d->decision != expected.first)
-                fail(expected.second, programme + ": expected " + std::string(to_string(expected.first)) + ", got " + std::string(to_string(d->decision)));
+                fail(expected.second, programme + ": expected " + std::string(to_string(expected.first)) + ", got " +
+                                          std::string(to_string(d->decision)));
         }
         for (const auto& [programme, expected] : tc.expect_earliest) {
             const ProgrammeDecision* d = decided->find(programme);
             if (d && d->earliest_date != expected.first)
-                fail(expected.second, programme + ": expected earliest date " + date_text(expected.first) + ", got " + date_text(d->earliest_date));
+                fail(expected.second, programme + ": expected earliest date " + date_text(expected.first) + ", got " +
+                                          date_text(d->earliest_date));
         }
         for (const auto& [programme, expected] : tc.expect_missing) {
             const ProgrammeDecision* d = decided->find(programme);
             if (d && joined(d->missing) != joined(expected.first))
-                fail(expected.second, programme + ": expected missing " + joined(expected.first) + ", got " + joined(d->missing));
+                fail(expected.second,
+                     programme + ": expected missing " + joined(expected.first) + ", got " + joined(d->missing));
         }
         for (const auto& [programme, expected] : tc.expect_failed) {
             const ProgrammeDecision* d = decided->find(programme);
@@ -56,7 +60,8 @@ RulesTestReport run_rules_tests(const RuleSet& rules) {
             for (const auto& r : d->reasons)
                 if (r.against) failed.push_back(r.id);
             if (joined(failed) != joined(expected.first))
-                fail(expected.second, programme + ": expected failing " + joined(expected.first) + ", got " + joined(failed));
+                fail(expected.second,
+                     programme + ": expected failing " + joined(expected.first) + ", got " + joined(failed));
         }
         (ok ? report.passed : report.failed)++;
     }

@@ -37,8 +37,8 @@ char delimiter_of(const std::string& name) { return name == "tab" || name == "\\
 // read, changed, or passed a limit is exit 2.
 int input_failure_code(const std::vector<Diagnostic>& ds) {
     for (const auto& d : ds)
-        if (d.code == DiagnosticCode::unreadable_file || d.code == DiagnosticCode::input_limit || d.code == DiagnosticCode::input_changed ||
-            d.code == DiagnosticCode::unwritable_output)
+        if (d.code == DiagnosticCode::unreadable_file || d.code == DiagnosticCode::input_limit ||
+            d.code == DiagnosticCode::input_changed || d.code == DiagnosticCode::unwritable_output)
             return exit_unreadable;
     return exit_usage;
 }
@@ -79,7 +79,8 @@ public:
                                               .id_column = o_.id_column,
                                               .pass_through = reader->pass_through()});
         Progress progress(reader->total_bytes().value_or(0));
-        auto summary = score_ratings(instrument, *reader, writer, output_, {.threads = o_.threads, .explain_id = o_.explain}, events(progress));
+        auto summary = score_ratings(instrument, *reader, writer, output_,
+                                     {.threads = o_.threads, .explain_id = o_.explain}, events(progress));
         progress.finish();
         if (!flush_rejects()) return exit_unreadable;
         if (!summary) {
@@ -116,7 +117,8 @@ private:
                 if (rejects_.size() > (std::size_t{1} << 20)) flush_rejects();
                 return;
             }
-            fmt::print(stderr, "{}{}: {}\n", row_label(p.line, p.id), p.column.empty() ? "" : ": column " + p.column, p.reason);
+            fmt::print(stderr, "{}{}: {}\n", row_label(p.line, p.id), p.column.empty() ? "" : ": column " + p.column,
+                       p.reason);
         };
         e.check_warning = [this](std::size_t line, std::string_view id, const CheckFinding& f) {
             if (++warnings_ > o_.max_warnings) return;
@@ -140,8 +142,9 @@ private:
 
     int finish(const ScoreRunSummary& summary) {
         if (o_.explain && summary.explained.empty()) {
-            print_error(summary.explain_id_rejected ? "--explain: the row with that id was rejected, so it has no scores to explain"
-                                                    : "--explain: no row has that id");
+            print_error(summary.explain_id_rejected
+                            ? "--explain: the row with that id was rejected, so it has no scores to explain"
+                            : "--explain: no row has that id");
             return exit_usage;
         }
         if (auto problem = output_.commit()) {
@@ -155,7 +158,8 @@ private:
             }
         }
         if (!summary.explained.empty() && !print_explanations(summary)) return exit_unreadable;
-        if (warnings_ > o_.max_warnings) print_error(fmt::format("{} more check warnings not shown (--max-warnings)", warnings_ - o_.max_warnings));
+        if (warnings_ > o_.max_warnings)
+            print_error(fmt::format("{} more check warnings not shown (--max-warnings)", warnings_ - o_.max_warnings));
         if (summary.rows_rejected == 0) return exit_ok;
         print_error(fmt::format("{} of {} rows rejected{}", summary.rows_rejected, summary.rows_read,
                                 o_.rejects ? fmt::format(" (listed in {})", *o_.rejects) : std::string()));

@@ -15,8 +15,8 @@ int run_instrument_show(const std::string& id_or_file, bool json);
 
 /// Limits on inputs, shared by `score` and `eligibility`.
 struct InputLimits {
-    std::size_t max_line = std::size_t{1} << 20;          ///< bytes of one record
-    std::uint64_t max_input = std::uint64_t{64} << 30;    ///< bytes of a pipe or device
+    std::size_t max_line = std::size_t{1} << 20;        ///< bytes of one record
+    std::uint64_t max_input = std::uint64_t{64} << 30;  ///< bytes of a pipe or device
 };
 
 struct ScoreOptions {
@@ -28,12 +28,12 @@ struct ScoreOptions {
     std::optional<std::string> delimiter;     ///< , ; tab (default: from the header; output uses the same)
     std::optional<std::string> rejects;       ///< rejects CSV; stderr when not given
     std::string id_column = "id";
-    std::vector<std::string> keep;            ///< columns passed through to the output
-    std::optional<std::string> date_column;   ///< per-row assessment dates
-    std::optional<std::string> explain;       ///< id of the rows to explain
-    std::optional<std::string> as_of;         ///< assessment date for every row
-    unsigned threads = 0;                     ///< 0 = one per core
-    std::size_t max_warnings = 100;           ///< check warnings printed before they are only counted
+    std::vector<std::string> keep;           ///< columns passed through to the output
+    std::optional<std::string> date_column;  ///< per-row assessment dates
+    std::optional<std::string> explain;      ///< id of the rows to explain
+    std::optional<std::string> as_of;        ///< assessment date for every row
+    unsigned threads = 0;                    ///< 0 = one per core
+    std::size_t max_warnings = 100;          ///< check warnings printed before they are only counted
     InputLimits limits;
 };
 
@@ -44,8 +44,8 @@ int run_rules_test(const std::vector<std::string>& files);
 int run_rules_show(const std::string& id_or_file);
 
 struct EligibilityOptions {
-    std::string rules;                        ///< id or file
-    std::string input = "-";                  ///< a case (YAML/JSON) or cases (JSONL); "-" = stdin
+    std::string rules;        ///< id or file
+    std::string input = "-";  ///< a case (YAML/JSON) or cases (JSONL); "-" = stdin
     std::string output = "-";
     std::optional<std::string> format;        ///< text | json (default: json for JSONL input or a .json/.jsonl output)
     std::optional<std::string> input_format;  ///< case | jsonl (default: from the file name)
@@ -54,8 +54,8 @@ struct EligibilityOptions {
     bool explain = false;                     ///< text: every condition with its inputs
     bool no_earliest = false;                 ///< skip the earliest-date search
     unsigned threads = 0;
-    std::size_t chunk = 20000;                ///< JSONL cases decided and written at a time
-    bool brief = false;                       ///< decisions only: no reasons, missing facts or dates
+    std::size_t chunk = 20000;  ///< JSONL cases decided and written at a time
+    bool brief = false;         ///< decisions only: no reasons, missing facts or dates
     InputLimits limits;
 };
 

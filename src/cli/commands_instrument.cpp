@@ -23,8 +23,10 @@ int run_instrument_validate(const std::vector<std::string>& files) {
             continue;
         }
         const Instrument& instrument = *loaded.instrument;
-        const auto items = std::count_if(instrument.entries().begin(), instrument.entries().end(), [](const EntryInfo& e) { return !e.is_outcome; });
-        fmt::print("{}: valid ({}, {} items, {} scores)\n", loaded.path, instrument.key(), items, instrument.scores().size());
+        const auto items = std::count_if(instrument.entries().begin(), instrument.entries().end(),
+                                         [](const EntryInfo& e) { return !e.is_outcome; });
+        fmt::print("{}: valid ({}, {} items, {} scores)\n", loaded.path, instrument.key(), items,
+                   instrument.scores().size());
     }
     if (!flush_stdout()) return exit_unreadable;
     return code;
@@ -40,7 +42,8 @@ int run_instrument_test(const std::vector<std::string>& files) {
             continue;
         }
         const TestReport report = run_embedded_tests(*loaded.instrument);
-        for (const auto& f : report.failures) fmt::print("{}: test '{}': {}\n", place(f.where, loaded.path), f.test, f.message);
+        for (const auto& f : report.failures)
+            fmt::print("{}: test '{}': {}\n", place(f.where, loaded.path), f.test, f.message);
         passed += report.passed;
         failed += report.failed;
     }

@@ -41,7 +41,8 @@ int write_whole(const std::string& path, const std::string& text, const std::vec
     return path == "-" && !flush_stdout() ? exit_unreadable : exit_ok;
 }
 
-int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs, DecisionFormat format) {
+int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs,
+                    DecisionFormat format) {
     auto input = read_case_file(o.input);
     if (!input) {
         print(input.error());
@@ -50,7 +51,8 @@ int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std
     CaseInput c = *input;
     if (o.as_of) c.as_of = parse_date(*o.as_of);
     if (!c.as_of) {
-        fmt::print(stderr, "kelias: {}: no as_of date; give --as-of YYYY-MM-DD (rules never read the clock)\n", o.input);
+        fmt::print(stderr, "kelias: {}: no as_of date; give --as-of YYYY-MM-DD (rules never read the clock)\n",
+                   o.input);
         return exit_usage;
     }
     auto decided = decide(rules, c, {.earliest_dates = !o.no_earliest, .threads = o.threads});
@@ -58,10 +60,13 @@ int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std
         print(decided.error());
         return exit_rejected;
     }
-    return write_whole(o.output, format == DecisionFormat::json ? to_json(*decided, o.explain) + "\n" : to_text(*decided, o.explain), inputs);
+    return write_whole(
+        o.output, format == DecisionFormat::json ? to_json(*decided, o.explain) + "\n" : to_text(*decided, o.explain),
+        inputs);
 }
 
-int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs, DecisionFormat format) {
+int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs,
+                      DecisionFormat format) {
     OutputFile out, rejects_file;
     if (auto problem = out.open(o.output, inputs)) {
         print(*problem);
@@ -78,8 +83,10 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const s
     std::string rejects = case_rejects_csv_header();
     DecideRunEvents events;
     events.rejected = [&](const CaseReject& r) {
-        if (o.rejects) append_case_reject(rejects, r);
-        else fmt::print(stderr, "line {} (case {}): {}\n", r.line, r.case_id.empty() ? "?" : r.case_id, r.reason);
+        if (o.rejects)
+            append_case_reject(rejects, r);
+        else
+            fmt::print(stderr, "line {} (case {}): {}\n", r.line, r.case_id.empty() ? "?" : r.case_id, r.reason);
     };
     events.warning = [](const Diagnostic& d) { print(d); };
     const auto summary = decide_jsonl(rules, o.input, out,
@@ -121,8 +128,8 @@ int run_rules_validate(const std::vector<std::string>& files) {
             code = std::max(code, loaded.exit_code);
             continue;
         }
-        fmt::print("{}: valid ({}, {} programmes, {} facts)\n", loaded.path, loaded.rules->key(), loaded.rules->programmes().size(),
-                   loaded.rules->facts().size());
+        fmt::print("{}: valid ({}, {} programmes, {} facts)\n", loaded.path, loaded.rules->key(),
+                   loaded.rules->programmes().size(), loaded.rules->facts().size());
     }
     if (!flush_stdout()) return exit_unreadable;
     return code;
@@ -163,10 +170,12 @@ int run_eligibility(const EligibilityOptions& o) {
     const LoadedRules loaded = load_rules_arg(o.rules);
     if (!loaded.rules) return loaded.exit_code;
     const bool batch = is_jsonl(o);
-    const bool json = o.format ? *o.format == "json" : batch || o.output.ends_with(".jsonl") || o.output.ends_with(".json");
+    const bool json =
+        o.format ? *o.format == "json" : batch || o.output.ends_with(".jsonl") || o.output.ends_with(".json");
     const DecisionFormat format = json ? DecisionFormat::json : DecisionFormat::text;
     const std::vector<std::string> inputs = inputs_of(o, loaded);
-    return batch ? eligibility_batch(*loaded.rules, o, inputs, format) : eligibility_one(*loaded.rules, o, inputs, format);
+    return batch ? eligibility_batch(*loaded.rules, o, inputs, format)
+                 : eligibility_one(*loaded.rules, o, inputs, format);
 }
 
 }  // namespace kelias::cli

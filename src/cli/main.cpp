@@ -55,19 +55,23 @@ struct Commands {
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
     command.add_option("--max-line", limits.max_line, "Longest record in bytes (a longer one stops the run)")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
     command.add_option("--max-input", limits.max_input, "Most bytes read from a pipe or device (files are not capped)")
-        ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
 }
 
 void add_instrument_commands(CLI::App& app, Commands& c) {
     CLI::App* instrument = app.add_subcommand("instrument", "Check, test and describe instrument definitions");
     instrument->require_subcommand(1);
 
-    c.validate = instrument->add_subcommand("validate", "Check definition files; print 'FILE: valid (...)' for each good one");
+    c.validate =
+        instrument->add_subcommand("validate", "Check definition files; print 'FILE: valid (...)' for each good one");
     c.validate->add_option("FILE", c.files, "Definition files (or ids of shipped instruments)")->required();
-    c.validate->footer("\nExamples:\n  kelias instrument validate instruments/*.yaml\n  kelias instrument validate my_tool.yaml\n"
-                       "\nExit 0 when every file is valid (warnings do not fail), 1 when one is not, 2 when one cannot be read.");
+    c.validate->footer(
+        "\nExamples:\n  kelias instrument validate instruments/*.yaml\n  kelias instrument validate my_tool.yaml\n"
+        "\nExit 0 when every file is valid (warnings do not fail), 1 when one is not, 2 when one cannot be read.");
 
     c.test = instrument->add_subcommand("test", "Run the test cases embedded in definition files (their tests: block)");
     c.test->add_option("FILE", c.files, "Definition files (or ids of shipped instruments)")->required();
@@ -76,34 +80,51 @@ void add_instrument_commands(CLI::App& app, Commands& c) {
                    "\nExit 0 when every test passed, 1 when one failed or a file is invalid.");
 
     c.show = instrument->add_subcommand("show", "Describe an instrument: items, input columns, scores");
-    c.show->add_option("ID|FILE", c.show_target, "Instrument id (looked up in KELIAS_PATH and the shipped folders) or file")
+    c.show
+        ->add_option("ID|FILE", c.show_target,
+                     "Instrument id (looked up in KELIAS_PATH and the shipped folders) or file")
         ->required();
     c.show->add_flag("--json", c.show_json, "Print the description as one JSON document");
-    c.show->footer("\nExamples:\n  kelias instrument show start_av\n  kelias instrument show --json examples/instruments/ogrs3.yaml\n"
+    c.show->footer("\nExamples:\n  kelias instrument show start_av\n  kelias instrument show --json "
+                   "examples/instruments/ogrs3.yaml\n"
                    "\nExit 2 when the id names no file in the search path.");
 }
 
 void add_score_command(CLI::App& app, Commands& c) {
     ScoreOptions& o = c.score_options;
-    c.score = app.add_subcommand("score", "Score assessments: one CSV or JSONL row per assessment in, one row of scores out");
+    c.score =
+        app.add_subcommand("score", "Score assessments: one CSV or JSONL row per assessment in, one row of scores out");
     c.score->add_option("--instrument,-i", o.instrument, "Instrument id or definition file")->required();
-    c.score->add_option("INPUT", o.input, "Ratings file; '-' or none reads stdin (*.jsonl / *.ndjson are read as JSON lines)");
+    c.score->add_option("INPUT", o.input,
+                        "Ratings file; '-' or none reads stdin (*.jsonl / *.ndjson are read as JSON lines)");
     c.score->add_option("-o,--output", o.output, "Output file ('-' = stdout, the default)");
     c.score->add_option("--format", o.format, "Output format (default: jsonl for *.jsonl / *.ndjson outputs, else csv)")
         ->check(CLI::IsMember({"csv", "jsonl"}));
-    c.score->add_option("--input-format", o.input_format, "Input format (default: from the input's file name, else csv)")
+    c.score
+        ->add_option("--input-format", o.input_format, "Input format (default: from the input's file name, else csv)")
         ->check(CLI::IsMember({"csv", "jsonl"}));
-    c.score->add_option("--rejects", o.rejects, "Write rejected rows to this CSV (row,id,column,reason) instead of stderr");
+    c.score->add_option("--rejects", o.rejects,
+                        "Write rejected rows to this CSV (row,id,column,reason) instead of stderr");
     c.score->add_option("--id-column", o.id_column, "Name of the id column")->capture_default_str();
-    c.score->add_option("--delimiter", o.delimiter, "CSV delimiter: , ; or tab (default: found from the header; the output uses the same)")
+    c.score
+        ->add_option("--delimiter", o.delimiter,
+                     "CSV delimiter: , ; or tab (default: found from the header; the output uses the same)")
         ->check(CLI::IsMember({",", ";", "tab"}));
-    c.score->add_option("--keep", o.keep, "Columns copied unchanged to the output after the id (unit, assessor, ...); repeat or separate with ','")
+    c.score
+        ->add_option(
+            "--keep", o.keep,
+            "Columns copied unchanged to the output after the id (unit, assessor, ...); repeat or separate with ','")
         ->delimiter(',');
-    c.score->add_option("--date-column", o.date_column, "A column with each row's assessment date (as_of in expressions)");
-    c.score->add_option("--explain", o.explain, "Explain every score of the row with this id (to stderr; to stdout when -o is a file)");
+    c.score->add_option("--date-column", o.date_column,
+                        "A column with each row's assessment date (as_of in expressions)");
+    c.score->add_option("--explain", o.explain,
+                        "Explain every score of the row with this id (to stderr; to stdout when -o is a file)");
     c.score->add_option("--as-of", o.as_of, "Assessment date YYYY-MM-DD for every row (as_of in expressions)");
-    c.score->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str()->check(CLI::Range(0u, 1024u));
-    c.score->add_option("--max-warnings", o.max_warnings, "Print at most this many check warnings; the rest are counted")
+    c.score->add_option("--threads", o.threads, "Worker threads (0 = one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 1024u));
+    c.score
+        ->add_option("--max-warnings", o.max_warnings, "Print at most this many check warnings; the rest are counted")
         ->capture_default_str();
     add_limit_options(*c.score, o.limits);
     c.score->footer(R"(
@@ -141,10 +162,12 @@ Examples:
 void add_rules_commands(CLI::App& app, Commands& c) {
     CLI::App* rules = app.add_subcommand("rules", "Check, test and describe eligibility rule sets");
     rules->require_subcommand(1);
-    c.rules_validate = rules->add_subcommand("validate", "Check rule files; print 'FILE: valid (...)' for each good one");
+    c.rules_validate =
+        rules->add_subcommand("validate", "Check rule files; print 'FILE: valid (...)' for each good one");
     c.rules_validate->add_option("FILE", c.files, "Rule files (or ids of shipped rule sets)")->required();
-    c.rules_validate->footer("\nExamples:\n  kelias rules validate instruments/lt_release_pathway.yaml instruments/no_release_pathway.yaml\n"
-                             "\nExit 0 when every file is valid, 1 when one is not, 2 when one cannot be read.");
+    c.rules_validate->footer(
+        "\nExamples:\n  kelias rules validate instruments/lt_release_pathway.yaml instruments/no_release_pathway.yaml\n"
+        "\nExit 0 when every file is valid, 1 when one is not, 2 when one cannot be read.");
     c.rules_test = rules->add_subcommand("test", "Run the test cases embedded in rule files");
     c.rules_test->add_option("FILE", c.files, "Rule files (or ids)")->required();
     c.rules_test->footer("\nPrints each failure as FILE:LINE:COL: test 'NAME': message, then 'N passed, N failed'.\n"
@@ -153,9 +176,11 @@ void add_rules_commands(CLI::App& app, Commands& c) {
     c.rules_show->add_option("ID|FILE", c.show_target, "Rule set id or file")->required();
 
     EligibilityOptions& o = c.eligibility_options;
-    c.eligibility = app.add_subcommand("eligibility", "Decide which programmes and placements cases may enter, and why");
+    c.eligibility =
+        app.add_subcommand("eligibility", "Decide which programmes and placements cases may enter, and why");
     c.eligibility->add_option("--rules,-r", o.rules, "Rule set id or file")->required();
-    c.eligibility->add_option("CASE", o.input, "A case file (YAML or JSON), or cases as JSON lines (*.jsonl); '-' = stdin");
+    c.eligibility->add_option("CASE", o.input,
+                              "A case file (YAML or JSON), or cases as JSON lines (*.jsonl); '-' = stdin");
     c.eligibility->add_option("-o,--output", o.output, "Output file ('-' = stdout, the default)");
     c.eligibility->add_option("--format", o.format, "text (for a person) or json (one object per case)")
         ->check(CLI::IsMember({"text", "json"}));
@@ -164,11 +189,16 @@ void add_rules_commands(CLI::App& app, Commands& c) {
     c.eligibility->add_option("--as-of", o.as_of, "Decide as on this date YYYY-MM-DD (overrides the cases' as_of)");
     c.eligibility->add_option("--rejects", o.rejects, "Write rejected JSONL lines to this CSV (line,case,reason)");
     c.eligibility->add_flag("--explain", o.explain, "Text: list every condition with the facts it read");
-    c.eligibility->add_flag("--no-earliest", o.no_earliest, "Skip the search for earliest dates (faster for large batches)");
-    c.eligibility->add_flag("--brief", o.brief, "Decisions only (no reasons, missing facts or dates): the fast path for large batches");
-    c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")->capture_default_str()->check(CLI::Range(0u, 1024u));
+    c.eligibility->add_flag("--no-earliest", o.no_earliest,
+                            "Skip the search for earliest dates (faster for large batches)");
+    c.eligibility->add_flag("--brief", o.brief,
+                            "Decisions only (no reasons, missing facts or dates): the fast path for large batches");
+    c.eligibility->add_option("--threads", o.threads, "Worker threads (0 = one per core)")
+        ->capture_default_str()
+        ->check(CLI::Range(0u, 1024u));
     c.eligibility->add_option("--chunk", o.chunk, "JSONL: cases decided and written at a time (bounds memory)")
-        ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
     add_limit_options(*c.eligibility, o.limits);
     c.eligibility->footer(R"(
 Per programme: eligible, not_eligible or undetermined; the conditions that fail or

@@ -49,11 +49,11 @@ using FieldSet = std::vector<std::pair<std::string, FieldSpec>>;
 /// loader (a rule set's groups and decisions, the freshness leaves) with its dependencies.
 struct PendingResult {
     int result = -1;
-    YAML::Node expr_node;      // where errors in the text are reported
-    std::optional<Ast> ast;    // text: compiled in order
-    bool built = false;        // built: `model.results[result].expr` is ready
+    YAML::Node expr_node;    // where errors in the text are reported
+    std::optional<Ast> ast;  // text: compiled in order
+    bool built = false;      // built: `model.results[result].expr` is ready
     bool must_be_bool = false;
-    std::string bool_what;     // "condition 'c'", for the message when it is not a bool
+    std::string bool_what;  // "condition 'c'", for the message when it is not a bool
 };
 
 class DefinitionReader {
@@ -81,10 +81,11 @@ public:
     /// A new item, outcome, fact or instrument entry; returns its index.
     int add_entry(EntryInfo info, Location where);
     /// A column (categories get a scale of their own); returns the column index.
-    int add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single, bool outcome);
+    int add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single,
+                  bool outcome);
     /// A column description without adding it (list fields of rule sets).
-    std::pair<FieldInfo, FieldModel> build_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f,
-                                                 bool single, bool outcome);
+    std::pair<FieldInfo, FieldModel> build_field(int entry, const std::string& owner, const std::string& name,
+                                                 const FieldSpec& f, bool single, bool outcome);
     /// A scale copied from another definition (an instrument a rule set reads); reused when
     /// copied before.
     int copy_scale(const Model& source, const std::string& source_id, int scale);
@@ -103,7 +104,8 @@ public:
     /// a cycle's path); `hint` explains a cycle.
     void order_and_compile(std::vector<PendingResult>& pending, const CompileScope& scope,
                            const std::function<std::vector<int>(const PendingResult&)>& depends,
-                           const std::function<std::string(int result, bool described)>& describe, const std::string& cycle_hint);
+                           const std::function<std::string(int result, bool described)>& describe,
+                           const std::string& cycle_hint);
     /// Reports the errors of an expression at their places inside `expr_node`.
     void report(const YAML::Node& expr_node, const std::vector<ExprError>& errors);
 

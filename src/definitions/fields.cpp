@@ -16,13 +16,20 @@ std::vector<std::string> DefinitionReader::scale_and_type_names() const {
 }
 
 bool DefinitionReader::set_type(FieldSpec& f, const std::string& t, const YAML::Node& where) {
-    if (t == "bool" || t == "boolean") f.type = FieldType::boolean;
-    else if (t == "integer") f.type = FieldType::integer;
-    else if (t == "number") f.type = FieldType::number;
-    else if (t == "date") f.type = FieldType::date;
-    else if (t == "duration") f.type = FieldType::duration;
-    else if (t == "category") f.type = FieldType::category;
-    else if (t == "rating") f.type = FieldType::rating;
+    if (t == "bool" || t == "boolean")
+        f.type = FieldType::boolean;
+    else if (t == "integer")
+        f.type = FieldType::integer;
+    else if (t == "number")
+        f.type = FieldType::number;
+    else if (t == "date")
+        f.type = FieldType::date;
+    else if (t == "duration")
+        f.type = FieldType::duration;
+    else if (t == "category")
+        f.type = FieldType::category;
+    else if (t == "rating")
+        f.type = FieldType::rating;
     else if (auto s = m_.scale_index.find(t); s != m_.scale_index.end()) {
         f.type = FieldType::rating;
         f.scale = s->second;
@@ -40,14 +47,16 @@ std::optional<FieldSpec> DefinitionReader::read_field_spec(const YAML::Node& n, 
         if (!set_type(f, n.Scalar(), n)) return std::nullopt;
         if ((f.type == FieldType::rating && f.scale < 0) || f.type == FieldType::category) {
             r_.error(n, DiagnosticCode::invalid_field,
-                     "field '" + owner_field + "' of type " + n.Scalar() + " needs " + (f.type == FieldType::rating ? "a scale" : "values"),
+                     "field '" + owner_field + "' of type " + n.Scalar() + " needs " +
+                         (f.type == FieldType::rating ? "a scale" : "values"),
                      "use the map form, e.g. {type: category, values: [a, b]}");
             return std::nullopt;
         }
         return f;
     }
     if (!r_.expect_map(n, "field '" + owner_field + "'")) return std::nullopt;
-    r_.check_keys(n, {"type", "scale", "values", "min", "max", "na", "label", "description"}, "field '" + owner_field + "'");
+    r_.check_keys(n, {"type", "scale", "values", "min", "max", "na", "label", "description"},
+                  "field '" + owner_field + "'");
     const bool ok = read_field_keys(n, owner_field, f);
     // Single-field items share read_field_keys() but read their label themselves.
     if (n["label"].IsDefined()) r_.labels(n["label"], "label");
@@ -67,13 +76,15 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
         if (s == m_.scale_index.end()) {
             std::vector<std::string> ids;
             for (const auto& sc : m_.scales) ids.push_back(sc.id);
-            r_.error(n["scale"], DiagnosticCode::unknown_scale, "unknown scale '" + for_message(n["scale"].Scalar()) + "'",
+            r_.error(n["scale"], DiagnosticCode::unknown_scale,
+                     "unknown scale '" + for_message(n["scale"].Scalar()) + "'",
                      did_you_mean(n["scale"].Scalar(), ids));
             ok = false;
             typed = true;  // reported; not also "has no type"
         } else {
             if (typed && f.type != FieldType::rating) {
-                r_.error(n["scale"], DiagnosticCode::invalid_field, "'scale' goes with type rating, not this field's type");
+                r_.error(n["scale"], DiagnosticCode::invalid_field,
+                         "'scale' goes with type rating, not this field's type");
                 ok = false;
             }
             f.type = FieldType::rating;
@@ -83,7 +94,8 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
     }
     if (n["values"].IsDefined()) {
         if (typed && f.type != FieldType::category) {
-            r_.error(n["values"], DiagnosticCode::invalid_field, "'values' goes with type category", "drop 'type' or write type: category");
+            r_.error(n["values"], DiagnosticCode::invalid_field, "'values' goes with type category",
+                     "drop 'type' or write type: category");
             ok = false;
         } else if (r_.expect_list(n["values"], "values")) {
             f.type = FieldType::category;
@@ -116,7 +128,8 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
     for (const char* bound : {"min", "max"}) {
         if (!n[bound].IsDefined()) continue;
         if (f.type != FieldType::integer && f.type != FieldType::number) {
-            r_.error(n[bound], DiagnosticCode::invalid_field, std::string("'") + bound + "' goes with integer and number fields");
+            r_.error(n[bound], DiagnosticCode::invalid_field,
+                     std::string("'") + bound + "' goes with integer and number fields");
             ok = false;
             continue;
         }
@@ -141,7 +154,8 @@ FieldSet DefinitionReader::read_field_set(const YAML::Node& n, const std::string
         auto name = r_.id(it->first, "field name");
         if (!name) continue;
         if (!seen.insert(*name).second) {
-            r_.error(it->first, DiagnosticCode::duplicate_id, "'" + *name + "' is given twice in " + what, "keep one of them");
+            r_.error(it->first, DiagnosticCode::duplicate_id, "'" + *name + "' is given twice in " + what,
+                     "keep one of them");
             continue;
         }
         if (auto f = read_field_spec(it->second, *name)) out.emplace_back(*name, *f);
@@ -149,9 +163,11 @@ FieldSet DefinitionReader::read_field_set(const YAML::Node& n, const std::string
     return out;
 }
 
-bool DefinitionReader::claim_name(const std::string& id, const YAML::Node& where, const std::string& what, bool rule_set) {
+bool DefinitionReader::claim_name(const std::string& id, const YAML::Node& where, const std::string& what,
+                                  bool rule_set) {
     if (is_reserved_name(id)) {
-        r_.error(where, DiagnosticCode::invalid_value, "'" + id + "' is a reserved word of the expression language", "choose another id");
+        r_.error(where, DiagnosticCode::invalid_value, "'" + id + "' is a reserved word of the expression language",
+                 "choose another id");
         return false;
     }
     if (parse_duration(id)) {
@@ -175,8 +191,9 @@ int DefinitionReader::add_entry(EntryInfo info, Location where) {
     return entry;
 }
 
-std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const std::string& owner, const std::string& name,
-                                                               const FieldSpec& f, bool single, bool outcome) {
+std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const std::string& owner,
+                                                               const std::string& name, const FieldSpec& f, bool single,
+                                                               bool outcome) {
     FieldInfo info;
     info.owner = owner;
     info.name = name;
@@ -190,45 +207,53 @@ std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const 
     fm.entry = entry;
     fm.scale = f.scale;
     switch (f.type) {
-        case FieldType::boolean: fm.type = Type{Kind::boolean}; break;
-        case FieldType::date: fm.type = Type{Kind::date}; break;
-        case FieldType::duration: fm.type = Type{Kind::duration}; break;
-        case FieldType::integer:
-        case FieldType::number: fm.type = Type{Kind::number}; break;
-        case FieldType::category: {
-            // A category field gets a scale of its own, so comparisons are checked.
-            Scale s;
-            s.id = info.column;
-            s.numeric = false;
-            s.ordered = false;
-            for (const auto& v : f.values) {
-                const int code = m_.intern(v);
-                s.rank[code] = static_cast<int>(s.codes.size());
-                s.codes.push_back(code);
-            }
-            fm.scale = static_cast<int>(m_.scales.size());
-            m_.scales.push_back(std::move(s));
-            info.codes = f.values;
-            fm.type = Type{Kind::category, fm.scale};
-            break;
+    case FieldType::boolean:
+        fm.type = Type{Kind::boolean};
+        break;
+    case FieldType::date:
+        fm.type = Type{Kind::date};
+        break;
+    case FieldType::duration:
+        fm.type = Type{Kind::duration};
+        break;
+    case FieldType::integer:
+    case FieldType::number:
+        fm.type = Type{Kind::number};
+        break;
+    case FieldType::category: {
+        // A category field gets a scale of its own, so comparisons are checked.
+        Scale s;
+        s.id = info.column;
+        s.numeric = false;
+        s.ordered = false;
+        for (const auto& v : f.values) {
+            const int code = m_.intern(v);
+            s.rank[code] = static_cast<int>(s.codes.size());
+            s.codes.push_back(code);
         }
-        case FieldType::rating: {
-            const Scale& s = m_.scales[static_cast<std::size_t>(f.scale)];
-            if (s.numeric) {
-                fm.type = Type{Kind::number};
-                info.levels = s.numbers;
-            } else {
-                fm.type = Type{Kind::category, f.scale};
-                for (int c : s.codes) info.codes.push_back(m_.strings[static_cast<std::size_t>(c)]);
-            }
-            break;
+        fm.scale = static_cast<int>(m_.scales.size());
+        m_.scales.push_back(std::move(s));
+        info.codes = f.values;
+        fm.type = Type{Kind::category, fm.scale};
+        break;
+    }
+    case FieldType::rating: {
+        const Scale& s = m_.scales[static_cast<std::size_t>(f.scale)];
+        if (s.numeric) {
+            fm.type = Type{Kind::number};
+            info.levels = s.numbers;
+        } else {
+            fm.type = Type{Kind::category, f.scale};
+            for (int c : s.codes) info.codes.push_back(m_.strings[static_cast<std::size_t>(c)]);
         }
+        break;
+    }
     }
     return {std::move(info), fm};
 }
 
-int DefinitionReader::add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single,
-                                bool outcome) {
+int DefinitionReader::add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f,
+                                bool single, bool outcome) {
     auto [info, fm] = build_field(entry, owner, name, f, single, outcome);
     const int column = static_cast<int>(m_.fields.size());
     m_.entry_models[static_cast<std::size_t>(entry)].field_column[name] = column;

@@ -15,12 +15,14 @@ std::optional<std::string> read_definition_text(const std::filesystem::path& pat
     std::error_code ec;
     const Location where{path.string(), 0, 0};
     if (std::filesystem::is_directory(path, ec)) {
-        out.push_back({Severity::error, DiagnosticCode::unreadable_file, "cannot read the file: it is a folder", "check the path", where});
+        out.push_back({Severity::error, DiagnosticCode::unreadable_file, "cannot read the file: it is a folder",
+                       "check the path", where});
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        out.push_back({Severity::error, DiagnosticCode::unreadable_file, "cannot read the file", "check the path and permissions", where});
+        out.push_back({Severity::error, DiagnosticCode::unreadable_file, "cannot read the file",
+                       "check the path and permissions", where});
         return std::nullopt;
     }
     std::string text;
@@ -47,7 +49,8 @@ bool is_reserved_name(std::string_view id) {
     return std::find(words.begin(), words.end(), id) != words.end();
 }
 
-DefinitionReader::DefinitionReader(Model& model, YamlReader& yaml, std::vector<Diagnostic>& out) : m_(model), r_(yaml), out_(out) {
+DefinitionReader::DefinitionReader(Model& model, YamlReader& yaml, std::vector<Diagnostic>& out)
+    : m_(model), r_(yaml), out_(out) {
     m_.file = r_.file();
 }
 
@@ -55,7 +58,8 @@ void DefinitionReader::read_header(const YAML::Node& n, const char* what, const 
     if (auto v = r_.required(n, "kelias", what)) {
         if (!v->IsScalar() || v->Scalar() != "1")
             r_.error(*v, DiagnosticCode::format_version,
-                     "unsupported format version '" + (v->IsScalar() ? for_message(v->Scalar()) : std::string("?")) + "'",
+                     "unsupported format version '" + (v->IsScalar() ? for_message(v->Scalar()) : std::string("?")) +
+                         "'",
                      "this kelias reads 'kelias: 1'");
     }
     if (auto v = r_.required(n, "id", what))
@@ -105,7 +109,8 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
                 scale.numbers.push_back(x);
             } else if (is_identifier(t)) {
                 const int code = m_.intern(t);
-                if (scale.rank.count(code)) r_.error(v, DiagnosticCode::invalid_scale, "code '" + t + "' appears twice in scale '" + *id + "'");
+                if (scale.rank.count(code))
+                    r_.error(v, DiagnosticCode::invalid_scale, "code '" + t + "' appears twice in scale '" + *id + "'");
                 scale.rank[code] = static_cast<int>(scale.codes.size());
                 scale.codes.push_back(code);
             } else {
@@ -114,7 +119,8 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
             }
         }
         if (numbers > 0 && !scale.codes.empty()) {
-            r_.error(*values, DiagnosticCode::invalid_scale, "scale '" + *id + "' mixes numbers and codes", "use all numbers or all codes");
+            r_.error(*values, DiagnosticCode::invalid_scale, "scale '" + *id + "' mixes numbers and codes",
+                     "use all numbers or all codes");
             continue;
         }
         scale.numeric = numbers > 0;
@@ -125,7 +131,8 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
             for (auto l = labels.begin(); l != labels.end(); ++l) {
                 if (!l->first.IsScalar() || !is_language_code(l->first.Scalar())) {
                     r_.error(l->first, DiagnosticCode::invalid_value,
-                             "'" + (l->first.IsScalar() ? for_message(l->first.Scalar()) : std::string()) + "' is not a language code",
+                             "'" + (l->first.IsScalar() ? for_message(l->first.Scalar()) : std::string()) +
+                                 "' is not a language code",
                              "use ISO 639-1 codes such as en, lt, nb");
                     continue;
                 }

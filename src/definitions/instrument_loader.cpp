@@ -29,12 +29,16 @@ public:
         const YAML::Node& n = *root;
         if (const YAML::Node kind = n["kind"]; kind.IsDefined() && kind.IsScalar() && kind.Scalar() != "instrument") {
             // Say what the file is, rather than reporting every rule-set key as unknown.
-            yaml_.error(kind, DiagnosticCode::wrong_definition_kind, "this file is a '" + for_message(kind.Scalar()) + "' definition, not an instrument",
-                        kind.Scalar() == "rules" ? "read rule sets with load_rules / 'kelias rules'" : "instruments say 'kind: instrument' or nothing");
+            yaml_.error(kind, DiagnosticCode::wrong_definition_kind,
+                        "this file is a '" + for_message(kind.Scalar()) + "' definition, not an instrument",
+                        kind.Scalar() == "rules" ? "read rule sets with load_rules / 'kelias rules'"
+                                                 : "instruments say 'kind: instrument' or nothing");
             return nullptr;
         }
-        yaml_.check_keys(n, {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "reassess_every", "scales",
-                             "domains", "item_fields", "items", "outcome_fields", "outcomes", "tables", "scores", "checks", "tests"},
+        yaml_.check_keys(n,
+                         {"kelias", "kind", "id", "version", "title", "description", "source", "licence",
+                          "reassess_every", "scales", "domains", "item_fields", "items", "outcome_fields", "outcomes",
+                          "tables", "scores", "checks", "tests"},
                          "the instrument");
         r_.read_header(n, "an instrument", "instrument");
         read_reassessment(n["reassess_every"]);
@@ -61,7 +65,8 @@ private:
         if (!v.IsDefined() || !yaml_.expect_scalar(v, "reassess_every")) return;
         d_->reassess_every = parse_duration(v.Scalar());
         if (!d_->reassess_every)
-            yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(v.Scalar()) + "' is not an ISO-8601 duration",
+            yaml_.error(v, DiagnosticCode::invalid_value,
+                        "'" + for_message(v.Scalar()) + "' is not an ISO-8601 duration",
                         "write e.g. P3M (3 months), P1Y, P6W or P90D");
     }
 
@@ -71,8 +76,9 @@ private:
         if (!n.IsDefined() || !yaml_.expect_list(n, outcomes ? "outcomes" : "items")) return;
         for (const auto& e : n) {
             if (!yaml_.expect_map(e, "an " + what)) continue;
-            yaml_.check_keys(e, {"id", outcomes ? "group" : "domain", "label", "description", "fields", "type", "scale", "values", "min", "max",
-                                 "na", "in_totals"},
+            yaml_.check_keys(e,
+                             {"id", outcomes ? "group" : "domain", "label", "description", "fields", "type", "scale",
+                              "values", "min", "max", "na", "in_totals"},
                              "an " + what);
             auto idn = yaml_.required(e, "id", "an " + what);
             if (!idn) continue;
@@ -85,7 +91,8 @@ private:
                 if (auto dom = yaml_.id(dn, outcomes ? "group" : "domain")) {
                     if (!outcomes && std::find(d_->domains.begin(), d_->domains.end(), *dom) == d_->domains.end())
                         yaml_.error(dn, DiagnosticCode::unknown_domain, "unknown domain '" + *dom + "'",
-                                    d_->domains.empty() ? "declare it under 'domains:'" : did_you_mean(*dom, d_->domains));
+                                    d_->domains.empty() ? "declare it under 'domains:'"
+                                                        : did_you_mean(*dom, d_->domains));
                     info.domain = *dom;
                 }
             }
@@ -98,12 +105,14 @@ private:
         }
     }
 
-    void read_entry_fields(const YAML::Node& e, int entry, const std::string& id, const FieldSet& defaults, bool outcome) {
+    void read_entry_fields(const YAML::Node& e, int entry, const std::string& id, const FieldSet& defaults,
+                           bool outcome) {
         // min / max only make sense for a single field: without a type they still make one.
-        const bool single = e["type"].IsDefined() || e["scale"].IsDefined() || e["values"].IsDefined() || e["min"].IsDefined() ||
-                            e["max"].IsDefined();
+        const bool single = e["type"].IsDefined() || e["scale"].IsDefined() || e["values"].IsDefined() ||
+                            e["min"].IsDefined() || e["max"].IsDefined();
         if (single && e["fields"].IsDefined()) {
-            yaml_.error(e["fields"], DiagnosticCode::invalid_field, "'" + id + "' has both 'fields' and a single-field 'type'", "keep one of them");
+            yaml_.error(e["fields"], DiagnosticCode::invalid_field,
+                        "'" + id + "' has both 'fields' and a single-field 'type'", "keep one of them");
             return;
         }
         if (single) {
@@ -119,7 +128,8 @@ private:
             // When the shared fields were declared but none was valid, that is reported already.
             if (!(outcome ? outcome_fields_declared_ : item_fields_declared_))
                 yaml_.error(e, DiagnosticCode::invalid_field, "'" + id + "' has no fields",
-                            std::string("give it 'type:' or 'fields:', or declare ") + (outcome ? "outcome_fields" : "item_fields") + " at the top");
+                            std::string("give it 'type:' or 'fields:', or declare ") +
+                                (outcome ? "outcome_fields" : "item_fields") + " at the top");
             return;
         }
         const FieldSet& fields = e["fields"].IsDefined() ? own : defaults;
@@ -132,11 +142,13 @@ private:
                 for (const auto& fn : na) {
                     auto name = yaml_.id(fn, "field name");
                     if (!name) continue;
-                    const bool found = std::any_of(fields.begin(), fields.end(), [&](const auto& p) { return p.first == *name; });
+                    const bool found =
+                        std::any_of(fields.begin(), fields.end(), [&](const auto& p) { return p.first == *name; });
                     if (!found) {
                         std::vector<std::string> names;
                         for (const auto& [n2, _] : fields) names.push_back(n2);
-                        yaml_.error(fn, DiagnosticCode::unknown_reference, "'" + id + "' has no field '" + *name + "'", did_you_mean(*name, names));
+                        yaml_.error(fn, DiagnosticCode::unknown_reference, "'" + id + "' has no field '" + *name + "'",
+                                    did_you_mean(*name, names));
                     }
                     na_fields.insert(*name);
                 }
@@ -169,7 +181,8 @@ private:
             if (s.IsScalar()) {
                 expr = s;
             } else if (yaml_.expect_map(s, "score '" + *id + "'")) {
-                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden"}, "score '" + *id + "'");
+                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden"},
+                                 "score '" + *id + "'");
                 expr = yaml_.required(s, "expr", "score '" + *id + "'");
                 read_score_options(s, *id, info, score);
             }
@@ -190,7 +203,8 @@ private:
                 std::vector<int> deps;
                 if (!p.ast) return deps;
                 for (const auto& name : collect_references(*p.ast).names)
-                    if (auto it = d_->score_by_id.find(name); it != d_->score_by_id.end()) deps.push_back(static_cast<int>(it->second));
+                    if (auto it = d_->score_by_id.find(name); it != d_->score_by_id.end())
+                        deps.push_back(static_cast<int>(it->second));
                 return deps;
             },
             [&](int result, bool described) {
@@ -201,10 +215,10 @@ private:
         for (std::size_t i = 0; i < d_->score_infos.size(); ++i) {
             const Expr& e = d_->results[i].expr;
             ScoreInfo& info = d_->score_infos[i];
-            info.type = e.type.kind == Kind::boolean ? ScoreType::boolean
-                      : e.type.kind == Kind::category ? ScoreType::category
-                      : e.type.kind == Kind::date     ? ScoreType::date
-                                                      : ScoreType::number;
+            info.type = e.type.kind == Kind::boolean    ? ScoreType::boolean
+                        : e.type.kind == Kind::category ? ScoreType::category
+                        : e.type.kind == Kind::date     ? ScoreType::date
+                                                        : ScoreType::number;
         }
     }
 
@@ -215,10 +229,15 @@ private:
             if (auto b = yaml_.boolean(s["hidden"], "hidden")) info.hidden = *b;
         if (const YAML::Node& o = s["omitted"]; o.IsDefined() && yaml_.expect_scalar(o, "omitted")) {
             const std::string& v = o.Scalar();
-            if (v == "strict") score.policy = Policy::strict;
-            else if (v == "skip") score.policy = Policy::skip;
-            else if (v == "prorate") score.policy = Policy::prorate;
-            else yaml_.error(o, DiagnosticCode::invalid_value, "unknown omission policy '" + for_message(v) + "'", "use strict, skip or prorate");
+            if (v == "strict")
+                score.policy = Policy::strict;
+            else if (v == "skip")
+                score.policy = Policy::skip;
+            else if (v == "prorate")
+                score.policy = Policy::prorate;
+            else
+                yaml_.error(o, DiagnosticCode::invalid_value, "unknown omission policy '" + for_message(v) + "'",
+                            "use strict, skip or prorate");
         }
         if (const YAML::Node& m = s["max_omitted"]; m.IsDefined()) {
             const auto v = yaml_.number(m, "max_omitted");
@@ -228,7 +247,8 @@ private:
             else if (whole)
                 score.max_omitted = *whole;
             if (score.policy == Policy::strict)
-                yaml_.warning(m, DiagnosticCode::no_effect, "max_omitted has no effect with the strict policy", "add omitted: skip or omitted: prorate");
+                yaml_.warning(m, DiagnosticCode::no_effect, "max_omitted has no effect with the strict policy",
+                              "add omitted: skip or omitted: prorate");
         }
     }
 
@@ -252,9 +272,11 @@ private:
             check.id = *id;
             if (c["severity"].IsDefined() && yaml_.expect_scalar(c["severity"], "severity")) {
                 const std::string& s = c["severity"].Scalar();
-                if (s == "error") check.severity = Severity::error;
+                if (s == "error")
+                    check.severity = Severity::error;
                 else if (s != "warning")
-                    yaml_.error(c["severity"], DiagnosticCode::invalid_value, "severity must be warning or error, not '" + for_message(s) + "'");
+                    yaml_.error(c["severity"], DiagnosticCode::invalid_value,
+                                "severity must be warning or error, not '" + for_message(s) + "'");
             }
             check.message = c["message"].IsDefined() ? english(yaml_.labels(c["message"], "message"), *id) : *id;
             bool each_item = false;
@@ -267,8 +289,10 @@ private:
                 r_.report(*when, errors);
                 continue;
             }
-            if (each_item) compile_per_item(check, *ast, *when);
-            else compile_check(check, -1, *ast, *when, true);
+            if (each_item)
+                compile_per_item(check, *ast, *when);
+            else
+                compile_check(check, -1, *ast, *when, true);
             if (!check.instances.empty()) d_->checks.push_back(std::move(check));
         }
     }
@@ -276,10 +300,12 @@ private:
     bool compile_check(CheckModel& check, int entry, const Ast& ast, const YAML::Node& when, bool report_errors) {
         std::vector<ExprError> errors;
         all_results_ready_.assign(d_->results.size(), true);
-        CompileScope scope{.model = d_.get(), .scores = &d_->score_by_id, .current_entry = entry, .result_ready = &all_results_ready_};
+        CompileScope scope{
+            .model = d_.get(), .scores = &d_->score_by_id, .current_entry = entry, .result_ready = &all_results_ready_};
         Expr e = compile_expression(ast, scope, errors);
         if (e.type.kind != Kind::error && e.type.kind != Kind::boolean)
-            errors.push_back({DiagnosticCode::type_error, "a check's 'when' must be a bool, not a " + type_name(e.type), "", 0});
+            errors.push_back(
+                {DiagnosticCode::type_error, "a check's 'when' must be a bool, not a " + type_name(e.type), "", 0});
         if (!errors.empty()) {
             if (report_errors) r_.report(when, errors);
             return false;
@@ -293,19 +319,22 @@ private:
         std::set<std::string> all_field_names;
         for (const auto& f : d_->fields) all_field_names.insert(f.name);
         for (const auto& name : collect_references(ast).names)
-            if (all_field_names.count(name) && !d_->entry_by_id.count(name) && !d_->score_by_id.count(name)) field_names.insert(name);
+            if (all_field_names.count(name) && !d_->entry_by_id.count(name) && !d_->score_by_id.count(name))
+                field_names.insert(name);
         bool reported = false;
         for (std::size_t i = 0; i < d_->entries.size(); ++i) {
             if (d_->entries[i].is_outcome) continue;
             const auto& fields = d_->entry_models[i].field_column;
-            const bool has_all = std::all_of(field_names.begin(), field_names.end(), [&](const std::string& f) { return fields.count(f) > 0; });
+            const bool has_all = std::all_of(field_names.begin(), field_names.end(),
+                                             [&](const std::string& f) { return fields.count(f) > 0; });
             if (!has_all) continue;
             if (!compile_check(check, static_cast<int>(i), ast, when, !reported)) reported = true;
         }
         if (check.instances.empty() && !reported) {
             std::string list;
             for (const auto& f : field_names) list += (list.empty() ? "" : ", ") + f;
-            yaml_.error(when, DiagnosticCode::unknown_reference, "no item has all the fields this check names (" + list + ")");
+            yaml_.error(when, DiagnosticCode::unknown_reference,
+                        "no item has all the fields this check names (" + list + ")");
         }
     }
 
@@ -334,9 +363,12 @@ private:
             read_test_ratings(t["ratings"], tc);
             if (const YAML::Node& a = t["as_of"]; a.IsDefined() && yaml_.expect_scalar(a, "as_of")) {
                 tc.as_of = parse_date(a.Scalar());
-                if (!tc.as_of) yaml_.error(a, DiagnosticCode::invalid_test, "as_of must be a date YYYY-MM-DD, not '" + for_message(a.Scalar()) + "'");
+                if (!tc.as_of)
+                    yaml_.error(a, DiagnosticCode::invalid_test,
+                                "as_of must be a date YYYY-MM-DD, not '" + for_message(a.Scalar()) + "'");
             }
-            if (auto expect = yaml_.required(t, "expect", "a test"); expect && yaml_.expect_map(*expect, "expect")) read_test_expect(*expect, tc);
+            if (auto expect = yaml_.required(t, "expect", "a test"); expect && yaml_.expect_map(*expect, "expect"))
+                read_test_expect(*expect, tc);
             read_test_checks(t["expect_checks"], tc);
             d_->tests.push_back(std::move(tc));
         }
@@ -356,7 +388,8 @@ private:
             if (!any) {
                 std::vector<std::string> names;
                 for (const auto& f : d_->fields) names.push_back(f.name);
-                yaml_.error(it->first, DiagnosticCode::invalid_test, "no item or outcome has a field '" + for_message(name) + "'", did_you_mean(name, names));
+                yaml_.error(it->first, DiagnosticCode::invalid_test,
+                            "no item or outcome has a field '" + for_message(name) + "'", did_you_mean(name, names));
             }
         }
     }
@@ -368,7 +401,8 @@ private:
             const std::string col = it->first.Scalar();
             auto f = d_->field_by_column.find(col);
             if (f == d_->field_by_column.end()) {
-                yaml_.error(it->first, DiagnosticCode::invalid_test, "unknown column '" + for_message(col) + "'", did_you_mean(col, column_names()));
+                yaml_.error(it->first, DiagnosticCode::invalid_test, "unknown column '" + for_message(col) + "'",
+                            did_you_mean(col, column_names()));
                 continue;
             }
             add_test_cell(tc, static_cast<int>(f->second), it->second);
@@ -383,14 +417,16 @@ private:
             if (s == d_->score_by_id.end()) {
                 std::vector<std::string> ids;
                 for (const auto& info : d_->score_infos) ids.push_back(info.id);
-                yaml_.error(it->first, DiagnosticCode::invalid_test, "unknown score '" + for_message(id) + "' in expect", did_you_mean(id, ids));
+                yaml_.error(it->first, DiagnosticCode::invalid_test,
+                            "unknown score '" + for_message(id) + "' in expect", did_you_mean(id, ids));
                 continue;
             }
             TestExpect ex;
             ex.score = static_cast<int>(s->second);
             ex.where = yaml_.at(it->second);
             if (!it->second.IsScalar() && !it->second.IsNull()) {
-                yaml_.error(it->second, DiagnosticCode::invalid_test, "an expected value must be a single value or null");
+                yaml_.error(it->second, DiagnosticCode::invalid_test,
+                            "an expected value must be a single value or null");
                 continue;
             }
             if (!it->second.IsNull() && it->second.Scalar() != "null" && it->second.Scalar() != "~") {
@@ -409,11 +445,13 @@ private:
         tc.expect_checks.emplace();
         for (const auto& c : ec) {
             if (!yaml_.expect_scalar(c, "a check id")) continue;
-            const bool known = std::any_of(d_->checks.begin(), d_->checks.end(), [&](const CheckModel& m) { return m.id == c.Scalar(); });
+            const bool known = std::any_of(d_->checks.begin(), d_->checks.end(),
+                                           [&](const CheckModel& m) { return m.id == c.Scalar(); });
             if (!known) {
                 std::vector<std::string> ids;
                 for (const auto& m : d_->checks) ids.push_back(m.id);
-                yaml_.error(c, DiagnosticCode::invalid_test, "unknown check '" + for_message(c.Scalar()) + "'", did_you_mean(c.Scalar(), ids));
+                yaml_.error(c, DiagnosticCode::invalid_test, "unknown check '" + for_message(c.Scalar()) + "'",
+                            did_you_mean(c.Scalar(), ids));
             }
             tc.expect_checks->push_back(c.Scalar());
         }
@@ -434,11 +472,13 @@ private:
         const auto c = static_cast<std::size_t>(column);
         const ParsedCell cell = parse_field_cell(*d_, d_->fields[c], d_->field_models[c].scale, text);
         if (cell.error) {
-            yaml_.error(v, DiagnosticCode::invalid_test, "'" + for_message(text) + "' is not valid for " + d_->fields[c].column + ": " + cell.error);
+            yaml_.error(v, DiagnosticCode::invalid_test,
+                        "'" + for_message(text) + "' is not valid for " + d_->fields[c].column + ": " + cell.error);
             return;
         }
         // Later settings (ratings after fill) replace earlier ones.
-        auto same = std::find_if(tc.cells.begin(), tc.cells.end(), [&](const TestCell& x) { return x.column == column; });
+        auto same =
+            std::find_if(tc.cells.begin(), tc.cells.end(), [&](const TestCell& x) { return x.column == column; });
         if (same != tc.cells.end()) tc.cells.erase(same);
         tc.cells.push_back({column, text, yaml_.at(v)});
     }

@@ -86,7 +86,8 @@ void DefinitionReader::parse(const YAML::Node& expr_node, PendingResult& pending
 
 void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, const CompileScope& scope,
                                          const std::function<std::vector<int>(const PendingResult&)>& depends,
-                                         const std::function<std::string(int, bool)>& describe, const std::string& cycle_hint) {
+                                         const std::function<std::string(int, bool)>& describe,
+                                         const std::string& cycle_hint) {
     const std::size_t count = m_.results.size();
     std::vector<int> pending_of(count, -1);
     for (std::size_t i = 0; i < pending.size(); ++i)
@@ -112,8 +113,8 @@ void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, co
             if (!in_cycle.insert(member).second) continue;
             const std::string name = describe(member, true);
             if (name.empty()) continue;  // structural members (groups) are not named
-            r_.error(m_.results[static_cast<std::size_t>(member)].where, DiagnosticCode::cycle, name + " is part of a cycle: " + path,
-                     cycle_hint);
+            r_.error(m_.results[static_cast<std::size_t>(member)].where, DiagnosticCode::cycle,
+                     name + " is part of a cycle: " + path, cycle_hint);
         }
     }
     m_.order = std::move(ordering.order);
@@ -141,7 +142,8 @@ void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, co
         report(p.expr_node, errors);
         if (e.type.kind == Kind::error) continue;
         if (p.must_be_bool && e.type.kind != Kind::boolean) {
-            r_.error(r_.at_offset(p.expr_node, e.begin), DiagnosticCode::type_error, p.bool_what + " must be a bool, not a " + type_name(e.type),
+            r_.error(r_.at_offset(p.expr_node, e.begin), DiagnosticCode::type_error,
+                     p.bool_what + " must be a bool, not a " + type_name(e.type),
                      "compare the value, e.g. x == 'a' or x > 0");
             continue;
         }

@@ -58,7 +58,8 @@ Expr negate(Expr e) {
 class RulesLoader {
 public:
     RulesLoader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
-        : rules_(std::make_shared<RuleSetData>()), yaml_(std::move(file), text, out), r_(rules_->model, yaml_, out), file_(yaml_.file()) {
+        : rules_(std::make_shared<RuleSetData>()), yaml_(std::move(file), text, out), r_(rules_->model, yaml_, out),
+          file_(yaml_.file()) {
         m().hash = content_hash(text);
     }
 
@@ -69,24 +70,30 @@ public:
         // Say what the file is, rather than reporting every instrument key as unknown.
         const YAML::Node kind = n["kind"];
         if (!kind.IsDefined() && n["items"].IsDefined()) {
-            yaml_.error(n, DiagnosticCode::wrong_definition_kind, "this is not a rule set: it has items and no 'kind: rules' (an instrument?)",
+            yaml_.error(n, DiagnosticCode::wrong_definition_kind,
+                        "this is not a rule set: it has items and no 'kind: rules' (an instrument?)",
                         "rule sets say 'kind: rules'; instruments are read with 'kelias instrument'");
             return nullptr;
         }
         if (kind.IsDefined() && !yaml_.expect_scalar(kind, "kind")) return nullptr;
         if (kind.IsDefined() && kind.Scalar() != "rules") {
-            yaml_.error(kind, DiagnosticCode::wrong_definition_kind, "this is not a rule set (kind '" + for_message(kind.Scalar()) + "')",
+            yaml_.error(kind, DiagnosticCode::wrong_definition_kind,
+                        "this is not a rule set (kind '" + for_message(kind.Scalar()) + "')",
                         "rule sets say 'kind: rules'; instruments are read with 'kelias instrument'");
             return nullptr;
         }
-        yaml_.check_keys(n, {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "horizon", "instruments", "facts",
-                             "params", "tables", "programmes", "tests"},
+        yaml_.check_keys(n,
+                         {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "horizon",
+                          "instruments", "facts", "params", "tables", "programmes", "tests"},
                          "the rule set");
         yaml_.required(n, "kind", "a rule set");
         r_.read_header(n, "a rule set", "rule set");
         if (const YAML::Node& h = n["horizon"]; h.IsDefined() && yaml_.expect_scalar(h, "horizon")) {
-            if (auto d = parse_duration(h.Scalar())) rules_->horizon = *d;
-            else yaml_.error(h, DiagnosticCode::invalid_value, "'" + for_message(h.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P3Y");
+            if (auto d = parse_duration(h.Scalar()))
+                rules_->horizon = *d;
+            else
+                yaml_.error(h, DiagnosticCode::invalid_value,
+                            "'" + for_message(h.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P3Y");
         }
         read_instruments(n["instruments"]);
         read_facts(n["facts"]);
@@ -131,29 +138,36 @@ private:
         if (!n.IsDefined() || !yaml_.expect_map(n, "instruments")) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto id = yaml_.id(it->first, "instrument id");
-            if (!id || !r_.claim_name(*id, it->first, "instrument", true) || !yaml_.expect_map(it->second, "instrument '" + *id + "'")) continue;
+            if (!id || !r_.claim_name(*id, it->first, "instrument", true) ||
+                !yaml_.expect_map(it->second, "instrument '" + *id + "'"))
+                continue;
             const YAML::Node spec = it->second;
             yaml_.check_keys(spec, {"file", "max_age"}, "instrument '" + *id + "'");
             RequiredInstrument req;
             req.id = *id;
             req.max_age = Duration{0, 6, 0};
             if (const YAML::Node& a = spec["max_age"]; a.IsDefined() && yaml_.expect_scalar(a, "max_age")) {
-                if (auto dur = parse_duration(a.Scalar())) req.max_age = *dur;
-                else yaml_.error(a, DiagnosticCode::invalid_value, "'" + for_message(a.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P6M");
+                if (auto dur = parse_duration(a.Scalar()))
+                    req.max_age = *dur;
+                else
+                    yaml_.error(a, DiagnosticCode::invalid_value,
+                                "'" + for_message(a.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P6M");
             }
             std::string file = *id;
             if (const YAML::Node& f = spec["file"]; f.IsDefined() && yaml_.expect_scalar(f, "file")) file = f.Scalar();
             const auto path = locate(file);
             if (!path) {
-                yaml_.error(it->first, DiagnosticCode::unknown_reference, "cannot find instrument '" + for_message(file) + "'",
-                            "give a path relative to this file, or an id found in KELIAS_PATH or the installed definitions");
+                yaml_.error(
+                    it->first, DiagnosticCode::unknown_reference, "cannot find instrument '" + for_message(file) + "'",
+                    "give a path relative to this file, or an id found in KELIAS_PATH or the installed definitions");
                 continue;
             }
             auto loaded = load_instrument_file(*path);
             if (!loaded) {
                 const std::size_t count = loaded.error().size();
                 yaml_.error(it->first, DiagnosticCode::unknown_reference,
-                            "instrument '" + for_message(file) + "' does not load (" + std::to_string(count) + (count == 1 ? " problem)" : " problems)"),
+                            "instrument '" + for_message(file) + "' does not load (" + std::to_string(count) +
+                                (count == 1 ? " problem)" : " problems)"),
                             "run: kelias instrument validate " + path->string());
                 continue;
             }
@@ -191,10 +205,10 @@ private:
         req.date_column = add_column(entry, req.id, "date", date, {ColumnOwner::Role::assessment_date, index, "date"});
         for (std::size_t s = 0; s < src.score_infos.size(); ++s) {
             const Type& t = src.results[s].expr.type;
-            const FieldType type = t.kind == Kind::boolean ? FieldType::boolean
-                                 : t.kind == Kind::date     ? FieldType::date
-                                 : t.kind == Kind::category ? FieldType::category
-                                                            : FieldType::number;
+            const FieldType type = t.kind == Kind::boolean    ? FieldType::boolean
+                                   : t.kind == Kind::date     ? FieldType::date
+                                   : t.kind == Kind::category ? FieldType::category
+                                                              : FieldType::number;
             const std::string& name = src.score_infos[s].id;
             const int column = add_column(entry, req.id, name, spec_for(src, src.id, type, t.scale),
                                           {ColumnOwner::Role::assessment_result, index, name});
@@ -204,8 +218,9 @@ private:
         for (std::size_t f = 0; f < src.fields.size(); ++f) {
             if (!src.fields[f].is_outcome) continue;
             const std::string& name = src.fields[f].column;
-            const int column = add_column(entry, req.id, name, spec_for(src, src.id, src.fields[f].type, src.field_models[f].scale),
-                                          {ColumnOwner::Role::assessment_result, index, name});
+            const int column =
+                add_column(entry, req.id, name, spec_for(src, src.id, src.fields[f].type, src.field_models[f].scale),
+                           {ColumnOwner::Role::assessment_result, index, name});
             req.field_columns.emplace_back(f, column);
             req.given_columns.emplace(name, column);
         }
@@ -238,17 +253,23 @@ private:
 
     static std::string type_text(const FieldSpec& f) {
         switch (f.type) {
-            case FieldType::boolean: return "bool";
-            case FieldType::integer: return "integer";
-            case FieldType::number: return "number";
-            case FieldType::date: return "date";
-            case FieldType::duration: return "duration";
-            case FieldType::rating: return "rating";
-            case FieldType::category: {
-                std::string s = "category:";
-                for (const auto& v : f.values) s += " " + v;
-                return s;
-            }
+        case FieldType::boolean:
+            return "bool";
+        case FieldType::integer:
+            return "integer";
+        case FieldType::number:
+            return "number";
+        case FieldType::date:
+            return "date";
+        case FieldType::duration:
+            return "duration";
+        case FieldType::rating:
+            return "rating";
+        case FieldType::category: {
+            std::string s = "category:";
+            for (const auto& v : f.values) s += " " + v;
+            return s;
+        }
         }
         return "?";
     }
@@ -269,7 +290,8 @@ private:
         if (list.fields.empty()) {
             // Fields that were given but are invalid have been reported already.
             if (yaml_.error_count() == errors_before)
-                yaml_.error(where, DiagnosticCode::invalid_field, "list fact '" + id + "' has no fields", "write list: {date: date, active: bool}");
+                yaml_.error(where, DiagnosticCode::invalid_field, "list fact '" + id + "' has no fields",
+                            "write list: {date: date, active: bool}");
             return;
         }
         m().list_index[id] = static_cast<int>(m().lists.size());
@@ -316,7 +338,8 @@ private:
     void read_confidence(const YAML::Node& n, std::string& out) {
         if (!yaml_.expect_scalar(n, "confidence")) return;
         if (std::find(confidences().begin(), confidences().end(), n.Scalar()) == confidences().end()) {
-            yaml_.error(n, DiagnosticCode::invalid_value, "confidence must be verified, secondary or unverified, not '" + for_message(n.Scalar()) + "'",
+            yaml_.error(n, DiagnosticCode::invalid_value,
+                        "confidence must be verified, secondary or unverified, not '" + for_message(n.Scalar()) + "'",
                         did_you_mean(n.Scalar(), confidences()));
             return;
         }
@@ -346,7 +369,8 @@ private:
             e.type = Type{Kind::category, -1};
             e.number = m().intern(t);
         } else {
-            yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a number, bool, date, duration or code");
+            yaml_.error(v, DiagnosticCode::invalid_value,
+                        "'" + for_message(t) + "' is not a number, bool, date, duration or code");
             return std::nullopt;
         }
         return e;
@@ -359,7 +383,8 @@ private:
     }
 
     // A result whose expression the loader builds (groups, decisions, freshness leaves).
-    int add_built(ResultKind kind, int programme, Expr expr, std::vector<int> depends_on, const YAML::Node& where, int leaf = -1) {
+    int add_built(ResultKind kind, int programme, Expr expr, std::vector<int> depends_on, const YAML::Node& where,
+                  int leaf = -1) {
         Computed c;
         c.kind = kind;
         c.expr = std::move(expr);
@@ -377,14 +402,17 @@ private:
     }
 
     // A group node over `children` (node indices): a result combining theirs.
-    int add_group(ProgrammeModel& prog, int programme, ConditionNode::Kind kind, std::vector<int> children, const YAML::Node& where) {
+    int add_group(ProgrammeModel& prog, int programme, ConditionNode::Kind kind, std::vector<int> children,
+                  const YAML::Node& where) {
         std::vector<int> results;
         for (int c : children) {
             const int r = prog.nodes[static_cast<std::size_t>(c)].result;
             if (r >= 0) results.push_back(r);
         }
-        Expr e = kind == ConditionNode::Kind::not_ ? (results.empty() ? bool_constant(true) : negate(result_ref(results.front(), Type{Kind::boolean})))
-                                                   : combine(kind == ConditionNode::Kind::all ? Op::and_ : Op::or_, results);
+        Expr e =
+            kind == ConditionNode::Kind::not_
+                ? (results.empty() ? bool_constant(true) : negate(result_ref(results.front(), Type{Kind::boolean})))
+                : combine(kind == ConditionNode::Kind::all ? Op::and_ : Op::or_, results);
         ConditionNode node;
         node.kind = kind;
         node.children = std::move(children);
@@ -409,13 +437,15 @@ private:
                 const int c = read_tree(child, prog, programme, exclusion, depth + 1);
                 if (c >= 0) children.push_back(c);
             }
-            return add_group(prog, programme, std::string(group) == "all" ? ConditionNode::Kind::all : ConditionNode::Kind::any,
+            return add_group(prog, programme,
+                             std::string(group) == "all" ? ConditionNode::Kind::all : ConditionNode::Kind::any,
                              std::move(children), n);
         }
         if (n["not"].IsDefined()) {
             yaml_.check_keys(n, {"not"}, "a 'not' group");
             const int c = read_tree(n["not"], prog, programme, exclusion, depth + 1);
-            return add_group(prog, programme, ConditionNode::Kind::not_, c >= 0 ? std::vector<int>{c} : std::vector<int>{}, n);
+            return add_group(prog, programme, ConditionNode::Kind::not_,
+                             c >= 0 ? std::vector<int>{c} : std::vector<int>{}, n);
         }
         return read_leaf(n, prog, programme, exclusion);
     }
@@ -429,7 +459,8 @@ private:
         if (!id || !yaml_.expect_scalar(*expr, "expr")) return -1;
         for (const auto& leaf : prog.leaves)
             if (leaf.info.id == *id) {
-                yaml_.error(*idn, DiagnosticCode::duplicate_id, "condition '" + *id + "' appears twice in programme '" + prog.info.id + "'",
+                yaml_.error(*idn, DiagnosticCode::duplicate_id,
+                            "condition '" + *id + "' appears twice in programme '" + prog.info.id + "'",
                             "first at line " + std::to_string(leaf.where.line));
                 return -1;
             }
@@ -437,7 +468,8 @@ private:
         leaf.info.id = *id;
         leaf.info.exclusion = exclusion;
         leaf.info.expression = expr->Scalar();
-        leaf.info.text = n["text"].IsDefined() ? english(yaml_.labels(n["text"], "text"), expr->Scalar()) : expr->Scalar();
+        leaf.info.text =
+            n["text"].IsDefined() ? english(yaml_.labels(n["text"], "text"), expr->Scalar()) : expr->Scalar();
         if (n["source"].IsDefined())
             if (auto t = yaml_.text(n["source"], "source")) leaf.info.source = *t;
         if (n["confidence"].IsDefined()) read_confidence(n["confidence"], leaf.info.confidence);
@@ -467,7 +499,9 @@ private:
         if (!yaml_.expect_list(n, "programmes")) return;
         for (const auto& p : n) {
             if (!yaml_.expect_map(p, "a programme")) continue;
-            yaml_.check_keys(p, {"id", "kind", "label", "description", "source", "requires", "eligible_when", "excluded_when", "priority", "dosage"},
+            yaml_.check_keys(p,
+                             {"id", "kind", "label", "description", "source", "requires", "eligible_when",
+                              "excluded_when", "priority", "dosage"},
                              "a programme");
             auto idn = yaml_.required(p, "id", "a programme");
             if (!idn) continue;
@@ -479,14 +513,16 @@ private:
             prog.where = yaml_.at(*idn);
             read_programme_info(p, prog);
             std::vector<int> eligible_parts;
-            for (const auto& req : prog.info.required_instruments) eligible_parts.push_back(freshness_leaf(prog, programme, req, p));
+            for (const auto& req : prog.info.required_instruments)
+                eligible_parts.push_back(freshness_leaf(prog, programme, req, p));
             if (p["eligible_when"].IsDefined()) {
                 const int node = read_tree(p["eligible_when"], prog, programme, false, 0);
                 if (node >= 0) eligible_parts.push_back(node);
             }
             eligible_parts.erase(std::remove(eligible_parts.begin(), eligible_parts.end(), -1), eligible_parts.end());
             prog.eligible_root = add_group(prog, programme, ConditionNode::Kind::all, std::move(eligible_parts), *idn);
-            if (p["excluded_when"].IsDefined()) prog.excluded_root = read_tree(p["excluded_when"], prog, programme, true, 0);
+            if (p["excluded_when"].IsDefined())
+                prog.excluded_root = read_tree(p["excluded_when"], prog, programme, true, 0);
             add_decision(prog, programme, *idn);
             rules_->programme_by_id.emplace(*id, prog.decision);
             rules_->programmes.push_back(std::move(prog));
@@ -496,7 +532,8 @@ private:
     // decision = eligible_root and not excluded_root
     void add_decision(ProgrammeModel& prog, int programme, const YAML::Node& where) {
         const int eligible = prog.nodes[static_cast<std::size_t>(prog.eligible_root)].result;
-        const int excluded = prog.excluded_root >= 0 ? prog.nodes[static_cast<std::size_t>(prog.excluded_root)].result : -1;
+        const int excluded =
+            prog.excluded_root >= 0 ? prog.nodes[static_cast<std::size_t>(prog.excluded_root)].result : -1;
         std::vector<int> parts;
         Expr e = eligible >= 0 ? result_ref(eligible, Type{Kind::boolean}) : bool_constant(true);
         if (eligible >= 0) parts.push_back(eligible);
@@ -525,7 +562,8 @@ private:
         if (const YAML::Node& k = p["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
             if (std::find(programme_kinds().begin(), programme_kinds().end(), k.Scalar()) == programme_kinds().end()) {
                 const std::string hint = did_you_mean(k.Scalar(), programme_kinds());
-                yaml_.error(k, DiagnosticCode::invalid_value, "unknown programme kind '" + for_message(k.Scalar()) + "'",
+                yaml_.error(k, DiagnosticCode::invalid_value,
+                            "unknown programme kind '" + for_message(k.Scalar()) + "'",
                             hint.empty() ? "use placement, intervention, activity, supervision or service" : hint);
             }
             info.kind = k.Scalar();
@@ -534,7 +572,8 @@ private:
             if (auto v = yaml_.number(p["priority"], "priority")) info.priority = *v;
         if (const YAML::Node& dosage = p["dosage"]; dosage.IsDefined() && yaml_.expect_map(dosage, "dosage"))
             for (auto it = dosage.begin(); it != dosage.end(); ++it)
-                if (yaml_.expect_scalar(it->first, "a dosage name") && yaml_.expect_scalar(it->second, "a dosage value"))
+                if (yaml_.expect_scalar(it->first, "a dosage name") &&
+                    yaml_.expect_scalar(it->second, "a dosage value"))
                     info.dosage.emplace_back(it->first.Scalar(), it->second.Scalar());
         if (const YAML::Node& req = p["requires"]; req.IsDefined() && yaml_.expect_list(req, "requires")) {
             for (const auto& i : req) {
@@ -544,7 +583,8 @@ private:
                 if (!known) {
                     std::vector<std::string> ids;
                     for (const auto& x : rules_->instruments) ids.push_back(x.id);
-                    yaml_.error(i, DiagnosticCode::unknown_reference, "'" + for_message(i.Scalar()) + "' is not listed under 'instruments'",
+                    yaml_.error(i, DiagnosticCode::unknown_reference,
+                                "'" + for_message(i.Scalar()) + "' is not listed under 'instruments'",
                                 did_you_mean(i.Scalar(), ids));
                     continue;
                 }
@@ -577,7 +617,8 @@ private:
         fresh.type = Type{Kind::boolean};
         fresh.args.push_back(std::move(date));
         fresh.args.push_back(std::move(age));
-        leaf.result = add_built(ResultKind::condition, programme, std::move(fresh), {}, where["requires"], static_cast<int>(prog.leaves.size()));
+        leaf.result = add_built(ResultKind::condition, programme, std::move(fresh), {}, where["requires"],
+                                static_cast<int>(prog.leaves.size()));
         if (leaf.result < 0) return -1;
         prog.leaves.push_back(std::move(leaf));
         ConditionNode node;
@@ -593,12 +634,14 @@ private:
         if (c.programme < 0) return {};
         const ProgrammeModel& prog = rules_->programmes[static_cast<std::size_t>(c.programme)];
         switch (c.kind) {
-            case ResultKind::decision: return described ? "programme '" + prog.info.id + "'" : prog.info.id;
-            case ResultKind::condition: {
-                const std::string& id = prog.leaves[static_cast<std::size_t>(c.leaf)].info.id;
-                return described ? "condition '" + id + "' of programme '" + prog.info.id + "'" : prog.info.id + "." + id;
-            }
-            default: return {};  // groups are structure, not something an author named
+        case ResultKind::decision:
+            return described ? "programme '" + prog.info.id + "'" : prog.info.id;
+        case ResultKind::condition: {
+            const std::string& id = prog.leaves[static_cast<std::size_t>(c.leaf)].info.id;
+            return described ? "condition '" + id + "' of programme '" + prog.info.id + "'" : prog.info.id + "." + id;
+        }
+        default:
+            return {};  // groups are structure, not something an author named
         }
     }
 
@@ -611,7 +654,8 @@ private:
                 std::vector<int> deps;
                 if (!p.ast) return deps;
                 for (const auto& programme : collect_references(*p.ast).programmes)
-                    if (auto it = rules_->programme_by_id.find(programme); it != rules_->programme_by_id.end() && it->second >= 0)
+                    if (auto it = rules_->programme_by_id.find(programme);
+                        it != rules_->programme_by_id.end() && it->second >= 0)
                         deps.push_back(it->second);
                 return deps;
             },
@@ -638,7 +682,9 @@ private:
         std::unordered_map<std::string, int> computed;  // expression text -> the result that computes it
         for (const LeafModel* leaf : leaves) {
             auto [it, added] = computed.try_emplace(leaf->info.expression, leaf->result);
-            if (!added && position[static_cast<std::size_t>(leaf->result)] < position[static_cast<std::size_t>(it->second)]) it->second = leaf->result;
+            if (!added &&
+                position[static_cast<std::size_t>(leaf->result)] < position[static_cast<std::size_t>(it->second)])
+                it->second = leaf->result;
         }
         for (LeafModel* leaf : leaves) {
             const int shared = computed[leaf->info.expression];
@@ -711,7 +757,9 @@ private:
     }
 
     void check_test_keys(const YAML::Node& t) {
-        yaml_.check_keys(t, {"name", "description", "as_of", "facts", "assessments", "expect", "expect_earliest", "expect_missing", "expect_failed"},
+        yaml_.check_keys(t,
+                         {"name", "description", "as_of", "facts", "assessments", "expect", "expect_earliest",
+                          "expect_missing", "expect_failed"},
                          "a test");
     }
 
@@ -733,7 +781,8 @@ private:
             tc.input.where = tc.where;
             CaseBatch check(probe);
             for (const auto& problem : check.add(tc.input)) {
-                yaml_.error(problem.where, DiagnosticCode::invalid_test, "test '" + tc.name + "': " + problem.message, problem.hint);
+                yaml_.error(problem.where, DiagnosticCode::invalid_test, "test '" + tc.name + "': " + problem.message,
+                            problem.hint);
                 tc.runnable = false;
             }
             read_expectations(t, tc);
@@ -746,7 +795,8 @@ private:
         if (rules_->programme_by_id.count(key.Scalar())) return true;
         std::vector<std::string> ids;
         for (const auto& p : rules_->programmes) ids.push_back(p.info.id);
-        yaml_.error(key, DiagnosticCode::invalid_test, "unknown programme '" + for_message(key.Scalar()) + "'", did_you_mean(key.Scalar(), ids));
+        yaml_.error(key, DiagnosticCode::invalid_test, "unknown programme '" + for_message(key.Scalar()) + "'",
+                    did_you_mean(key.Scalar(), ids));
         return false;
     }
 
@@ -760,7 +810,9 @@ private:
                                 "use eligible, not_eligible or undetermined");
                     continue;
                 }
-                const Decision dec = v == "eligible" ? Decision::eligible : v == "not_eligible" ? Decision::not_eligible : Decision::undetermined;
+                const Decision dec = v == "eligible"       ? Decision::eligible
+                                     : v == "not_eligible" ? Decision::not_eligible
+                                                           : Decision::undetermined;
                 tc.expect.push_back({it->first.Scalar(), {dec, yaml_.at(it->second)}});
             }
         }

@@ -26,7 +26,8 @@ std::optional<fs::path> program_path() {
 // The file holding this code: libkelias.so, or the program when kelias is linked statically.
 std::optional<fs::path> module_path() {
     Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&definition_search_path), &info) == 0 || !info.dli_fname || !*info.dli_fname) return std::nullopt;
+    if (dladdr(reinterpret_cast<void*>(&definition_search_path), &info) == 0 || !info.dli_fname || !*info.dli_fname)
+        return std::nullopt;
     std::error_code ec;
     fs::path p = fs::canonical(info.dli_fname, ec);
     if (ec) return std::nullopt;
@@ -70,7 +71,8 @@ std::optional<fs::path> find_definition(std::string_view id_or_path) {
     std::error_code ec;
     const fs::path direct(id_or_path);
     if (fs::is_regular_file(direct, ec)) return direct;
-    if (id_or_path.empty() || id_or_path.find('/') != std::string_view::npos || id_or_path.ends_with(".yaml")) return std::nullopt;
+    if (id_or_path.empty() || id_or_path.find('/') != std::string_view::npos || id_or_path.ends_with(".yaml"))
+        return std::nullopt;
     for (const auto& dir : definition_search_path()) {
         const fs::path candidate = dir / (std::string(id_or_path) + ".yaml");
         if (fs::is_regular_file(candidate, ec)) return candidate;

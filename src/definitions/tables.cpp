@@ -37,7 +37,8 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
             static const std::vector<std::string> kinds = {"points", "bands", "conversion", "cutoffs"};
             if (std::find(kinds.begin(), kinds.end(), table.kind) == kinds.end()) {
                 const std::string hint = did_you_mean(table.kind, kinds);
-                r_.error(t["kind"], DiagnosticCode::invalid_table, "unknown table kind '" + for_message(table.kind) + "'",
+                r_.error(t["kind"], DiagnosticCode::invalid_table,
+                         "unknown table kind '" + for_message(table.kind) + "'",
                          hint.empty() ? "use points, bands, conversion or cutoffs" : hint);
             }
         }
@@ -67,7 +68,8 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
                     tr.equals = cell->first;
                     (cell->second ? numeric_inputs : coded_inputs)++;
                 } else if (!cell->second) {
-                    r_.error(row[key], DiagnosticCode::invalid_table, "'" + k + "' needs a number", "match a code with 'equals'");
+                    r_.error(row[key], DiagnosticCode::invalid_table, "'" + k + "' needs a number",
+                             "match a code with 'equals'");
                     ok = false;
                 } else {
                     ++numeric_inputs;
@@ -76,7 +78,8 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
             }
             tr.text = text.str().empty() ? "otherwise" : text.str();
             if (!row["value"].IsDefined()) {
-                r_.error(row, DiagnosticCode::invalid_table, "a table row needs a 'value'", "add value: (a number or a code)");
+                r_.error(row, DiagnosticCode::invalid_table, "a table row needs a 'value'",
+                         "add value: (a number or a code)");
                 ok = false;
                 continue;
             }
@@ -93,11 +96,13 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
             table.rows.push_back(tr);
         }
         if (numeric_inputs && coded_inputs) {
-            r_.error(*rows, DiagnosticCode::invalid_table, "table '" + *id + "' matches both numbers and codes", "use one kind of input per table");
+            r_.error(*rows, DiagnosticCode::invalid_table, "table '" + *id + "' matches both numbers and codes",
+                     "use one kind of input per table");
             ok = false;
         }
         if (numeric_values && coded_values) {
-            r_.error(*rows, DiagnosticCode::invalid_table, "table '" + *id + "' gives both numbers and codes", "use one kind of value per table");
+            r_.error(*rows, DiagnosticCode::invalid_table, "table '" + *id + "' gives both numbers and codes",
+                     "use one kind of value per table");
             ok = false;
         }
         table.input = Type{coded_inputs ? Kind::category : Kind::number, -1};
@@ -108,11 +113,13 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
                 std::vector<std::string> ids;
                 for (const auto& sc : m_.scales)
                     if (!sc.numeric) ids.push_back(sc.id);
-                r_.error(out, DiagnosticCode::invalid_table, "output '" + for_message(out.Scalar()) + "' is not a scale of codes",
+                r_.error(out, DiagnosticCode::invalid_table,
+                         "output '" + for_message(out.Scalar()) + "' is not a scale of codes",
                          did_you_mean(out.Scalar(), ids));
                 ok = false;
             } else if (numeric_values) {
-                r_.error(out, DiagnosticCode::invalid_table, "table '" + *id + "' gives numbers, so it cannot output scale '" + out.Scalar() + "'");
+                r_.error(out, DiagnosticCode::invalid_table,
+                         "table '" + *id + "' gives numbers, so it cannot output scale '" + out.Scalar() + "'");
                 ok = false;
             } else {
                 const Scale& sc = m_.scales[static_cast<std::size_t>(s->second)];

@@ -20,10 +20,12 @@ namespace detail {
 void check_same_rules(const RuleSet& rules, const CaseBatch& cases) {
     const RuleSet& own = cases.storage().rules;
     if (own.same_definition(rules)) return;
-    throw Error({{Severity::error, DiagnosticCode::wrong_definition,
-                  "the case batch was built for " + own.key() + " (" + own.hash() + "), not for " + rules.key() +
-                      " (" + rules.hash() + ")",
-                  "build the CaseBatch with the rule set you decide it with", {}}});
+    throw Error({{Severity::error,
+                  DiagnosticCode::wrong_definition,
+                  "the case batch was built for " + own.key() + " (" + own.hash() + "), not for " + rules.key() + " (" +
+                      rules.hash() + ")",
+                  "build the CaseBatch with the rule set you decide it with",
+                  {}}});
 }
 
 }  // namespace detail
@@ -75,7 +77,8 @@ private:
             detail::ListStore& dst = lists_[l];
             dst.values.resize(src.values.size());
             dst.states.resize(src.states.size());
-            const auto from = static_cast<std::size_t>(src.offsets[row]), to = static_cast<std::size_t>(src.offsets[row + 1]);
+            const auto from = static_cast<std::size_t>(src.offsets[row]),
+                       to = static_cast<std::size_t>(src.offsets[row + 1]);
             for (std::size_t k = 0; k < n_; ++k) {
                 dst.list_state.push_back(src.list_state[row]);
                 for (std::size_t i = from; i < to; ++i) {
@@ -109,7 +112,8 @@ public:
         for (std::size_t k = 0; k < m_.order.size(); ++k) position[static_cast<std::size_t>(m_.order[k])] = k;
         for (std::size_t p = 0; p < rd_.programmes.size(); ++p) dependency_order_.push_back(p);
         std::sort(dependency_order_.begin(), dependency_order_.end(), [&](std::size_t a, std::size_t b) {
-            return position[static_cast<std::size_t>(rd_.programmes[a].decision)] < position[static_cast<std::size_t>(rd_.programmes[b].decision)];
+            return position[static_cast<std::size_t>(rd_.programmes[a].decision)] <
+                   position[static_cast<std::size_t>(rd_.programmes[b].decision)];
         });
     }
 
@@ -167,7 +171,8 @@ private:
         r.text = leaf.info.text;
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
-        for (int c : leaf.columns) r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
+        for (int c : leaf.columns)
+            r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
         for (int l : leaf.lists) {
             const auto& store = s_.lists[static_cast<std::size_t>(l)];
             r.inputs.emplace_back(m_.lists[static_cast<std::size_t>(l)].id,
@@ -180,24 +185,27 @@ private:
 
     // Marks the leaves that make `node` differ from `want`: a false member of a failing
     // `all`, every member of a failing `any`; a satisfied `any` blames none of its members.
-    void blame(std::size_t row, const detail::ProgrammeModel& prog, int node, bool want, std::vector<Reason>& reasons) const {
+    void blame(std::size_t row, const detail::ProgrammeModel& prog, int node, bool want,
+               std::vector<Reason>& reasons) const {
         if (node < 0) return;
         const auto value = node_value(row, prog, node);
         if (!value || *value == want) return;
         const detail::ConditionNode& n = prog.nodes[static_cast<std::size_t>(node)];
         using K = detail::ConditionNode::Kind;
         switch (n.kind) {
-            case K::leaf: reasons[static_cast<std::size_t>(n.leaf)].against = true; return;
-            case K::not_:
-                for (int c : n.children) blame(row, prog, c, !want, reasons);
-                return;
-            case K::all:
-            case K::any:
-                for (int c : n.children) {
-                    const auto v = node_value(row, prog, c);
-                    if (v && *v == *value) blame(row, prog, c, want, reasons);  // only members on the wrong side
-                }
-                return;
+        case K::leaf:
+            reasons[static_cast<std::size_t>(n.leaf)].against = true;
+            return;
+        case K::not_:
+            for (int c : n.children) blame(row, prog, c, !want, reasons);
+            return;
+        case K::all:
+        case K::any:
+            for (int c : n.children) {
+                const auto v = node_value(row, prog, c);
+                if (v && *v == *value) blame(row, prog, c, want, reasons);  // only members on the wrong side
+            }
+            return;
         }
     }
 
@@ -207,7 +215,8 @@ private:
         if (owner.role == detail::ColumnOwner::Role::fact) return "facts." + owner.name;
         const detail::RequiredInstrument& req = rd_.instruments[static_cast<std::size_t>(owner.instrument)];
         const bool assessed = s_.states[static_cast<std::size_t>(req.date_column)][row] == detail::known_state;
-        if (owner.role == detail::ColumnOwner::Role::assessment_result && assessed) return "assessments." + req.id + "." + owner.name;
+        if (owner.role == detail::ColumnOwner::Role::assessment_result && assessed)
+            return "assessments." + req.id + "." + owner.name;
         return "assessments." + req.id;
     }
 
@@ -222,7 +231,8 @@ private:
             };
             for (const auto& leaf : rd_.programmes[p].leaves) {
                 if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
-                if (leaf.fresh_instrument >= 0) add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
+                if (leaf.fresh_instrument >= 0)
+                    add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
                 for (int c : leaf.columns)
                     if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state) add(missing_name(row, c));
                 for (int l : leaf.lists)
@@ -261,13 +271,16 @@ private:
     bool needs_search(std::size_t row, const ProgrammeDecision& d, std::size_t p) const {
         if (d.decision == Decision::eligible) return false;
         const detail::ProgrammeModel& prog = rd_.programmes[p];
-        const bool held_back = std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against; });
-        return held_back && time_can_fix(row, prog, prog.eligible_root, true) && time_can_fix(row, prog, prog.excluded_root, false);
+        const bool held_back =
+            std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against; });
+        return held_back && time_can_fix(row, prog, prog.eligible_root, true) &&
+               time_can_fix(row, prog, prog.excluded_root, false);
     }
 
     // Day by day from the day after as_of to the horizon, in windows that double (most
     // dates are near), computing only the results the searched programmes read.
-    void search_earliest(std::size_t row, Date start, const std::vector<std::size_t>& programmes, std::vector<ProgrammeDecision>& all) {
+    void search_earliest(std::size_t row, Date start, const std::vector<std::size_t>& programmes,
+                         std::vector<ProgrammeDecision>& all) {
         const auto end = add(start, rd_.horizon);
         if (!end) return;
         const int days = days_between(start, *end);
@@ -281,7 +294,8 @@ private:
             const detail::ScoredColumns sc = detail::score_columns(m_, future.input(), &future.lists(),
                                                                    {.threads = 1, .keep = &wanted, .only = &needed});
             std::erase_if(pending, [&](std::size_t p) {
-                const auto column = static_cast<std::size_t>(std::find(programmes.begin(), programmes.end(), p) - programmes.begin());
+                const auto column =
+                    static_cast<std::size_t>(std::find(programmes.begin(), programmes.end(), p) - programmes.begin());
                 for (int k = 0; k < n; ++k)
                     if (decision_at(sc, static_cast<std::size_t>(k), column) != Decision::not_eligible) {
                         all[p].earliest_date = Date{start.days + first + k};
@@ -306,8 +320,9 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
     const RuleSetData& rd = rules.data();
     std::vector<int> decisions;  // only the decisions are kept, not every condition
     for (const auto& p : rd.programmes) decisions.push_back(p.decision);
-    const detail::ScoredColumns sc = detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists,
-                                                           {.threads = threads, .keep = &decisions});
+    const detail::ScoredColumns sc =
+        detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists,
+                              {.threads = threads, .keep = &decisions});
     DecisionTable out;
     out.rows_ = cases.storage().ids.size();
     out.programmes_ = rd.programmes.size();
@@ -320,8 +335,8 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
 std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options) {
     detail::check_same_rules(rules, cases);
     const RuleSetData& rd = rules.data();
-    const detail::ScoredColumns sc =
-        detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists, {.threads = options.threads});
+    const detail::ScoredColumns sc = detail::score_columns(rd.model, detail::input_columns(cases.storage()),
+                                                           &cases.storage().lists, {.threads = options.threads});
     DecisionBuilder builder(rd, cases.storage(), sc);
     std::vector<CaseDecisions> out;
     const std::size_t rows = cases.storage().ids.size();
@@ -342,27 +357,53 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
     std::string out;
     detail::JsonWriter w(out);
     w.begin_object().key("case").string(c.case_id).key("as_of");
-    if (c.as_of) w.string(to_string(*c.as_of));
-    else w.null();
+    if (c.as_of)
+        w.string(to_string(*c.as_of));
+    else
+        w.null();
     w.key("rules").string(c.rules_key).key("hash").string(c.rules_hash).key("assessments").begin_array();
     for (const auto& a : c.assessments) w.string(a);
     w.end_array().key("decisions").begin_array();
     for (const ProgrammeDecision& d : c.decisions) {
-        w.begin_object().key("programme").string(d.programme).key("decision").string(to_string(d.decision)).key("reasons").begin_array();
+        w.begin_object()
+            .key("programme")
+            .string(d.programme)
+            .key("decision")
+            .string(to_string(d.decision))
+            .key("reasons")
+            .begin_array();
         for (const Reason& r : d.reasons) {
             if (!all_reasons && !r.against && r.value) continue;
-            w.begin_object().key("id").string(r.id).key("source").string(r.source).key("confidence").string(r.confidence).key("value");
-            if (r.value) w.boolean(*r.value);
-            else w.null();
-            w.key("exclusion").boolean(r.exclusion).key("against").boolean(r.against).key("text").string(r.text).key("inputs").begin_object();
+            w.begin_object()
+                .key("id")
+                .string(r.id)
+                .key("source")
+                .string(r.source)
+                .key("confidence")
+                .string(r.confidence)
+                .key("value");
+            if (r.value)
+                w.boolean(*r.value);
+            else
+                w.null();
+            w.key("exclusion")
+                .boolean(r.exclusion)
+                .key("against")
+                .boolean(r.against)
+                .key("text")
+                .string(r.text)
+                .key("inputs")
+                .begin_object();
             for (const auto& [name, value] : r.inputs) w.key(name).string(value);
             w.end_object().end_object();
         }
         w.end_array().key("missing").begin_array();
         for (const auto& m : d.missing) w.string(m);
         w.end_array().key("earliest_date");
-        if (d.earliest_date) w.string(to_string(*d.earliest_date));
-        else w.null();
+        if (d.earliest_date)
+            w.string(to_string(*d.earliest_date));
+        else
+            w.null();
         w.end_object();
     }
     w.end_array().end_object();
@@ -384,13 +425,15 @@ std::string to_text(const CaseDecisions& c, bool explain) {
                       (c.as_of ? to_string(*c.as_of) : std::string("(no date)")) + " (rules " + c.rules_key + ")\n";
     for (const auto& d : c.decisions) {
         const std::string word = d.decision == Decision::eligible       ? "ELIGIBLE"
-                               : d.decision == Decision::not_eligible ? "NOT ELIGIBLE"
-                                                                      : "UNDETERMINED";
+                                 : d.decision == Decision::not_eligible ? "NOT ELIGIBLE"
+                                                                        : "UNDETERMINED";
         out += "\n" + d.programme + ": " + word + "\n";
         for (const auto& r : d.reasons) {
             const bool unknown = !r.value;
             if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
-            std::string mark = r.against ? (r.exclusion ? "  excluded: " : "  fails:    ") : unknown ? "  unknown:  " : "  met:      ";
+            std::string mark = r.against ? (r.exclusion ? "  excluded: " : "  fails:    ")
+                               : unknown ? "  unknown:  "
+                                         : "  met:      ";
             if (!r.against && !unknown && r.exclusion) mark = "  not excluded: ";
             out += mark + r.text + "  [" + r.id + "]";
             if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";

@@ -17,13 +17,9 @@ namespace {
 
 using Eigen::Index;
 
-Column constant(double v, Index n) {
-    return {Eigen::ArrayXd::Constant(n, v), StateArray::Zero(n)};
-}
+Column constant(double v, Index n) { return {Eigen::ArrayXd::Constant(n, v), StateArray::Zero(n)}; }
 
-Column unknown_column(Index n) {
-    return {Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)};
-}
+Column unknown_column(Index n) { return {Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)}; }
 
 // Any state but "known" becomes unknown: na and omitted both stop arithmetic.
 StateArray merge_states(const StateArray& a, const StateArray& b) {
@@ -55,8 +51,10 @@ Column map_unary(Column x, F f) {
 void shift_date(Column& out, Eigen::Index i, double date, const Duration& d, bool forward) {
     const auto from = date_from_column(date);
     const auto moved = from ? (forward ? add(*from, d) : subtract(*from, d)) : std::nullopt;
-    if (moved) out.v[i] = moved->days;
-    else out.s[i] = unknown_state;
+    if (moved)
+        out.v[i] = moved->days;
+    else
+        out.s[i] = unknown_state;
 }
 
 Column date_shift(const Column& date, const Duration& d, bool forward) {
@@ -128,12 +126,30 @@ Column list_aggregate(const Expr& e, const Block& b, const PolicyContext& p, Tra
         bool unknown = false;
         double v = 0;
         switch (e.aggregate) {
-            case AggregateFn::count: unknown = unknowns > 0; v = trues; break;
-            case AggregateFn::any: v = trues > 0; unknown = trues == 0 && unknowns > 0; break;
-            case AggregateFn::all: v = falses == 0; unknown = falses == 0 && unknowns > 0; break;
-            case AggregateFn::sum: unknown = unknowns > 0; v = total; break;
-            case AggregateFn::min_of: unknown = unknowns > 0 || to == from; v = lo; break;
-            default: unknown = unknowns > 0 || to == from; v = hi; break;  // max_of
+        case AggregateFn::count:
+            unknown = unknowns > 0;
+            v = trues;
+            break;
+        case AggregateFn::any:
+            v = trues > 0;
+            unknown = trues == 0 && unknowns > 0;
+            break;
+        case AggregateFn::all:
+            v = falses == 0;
+            unknown = falses == 0 && unknowns > 0;
+            break;
+        case AggregateFn::sum:
+            unknown = unknowns > 0;
+            v = total;
+            break;
+        case AggregateFn::min_of:
+            unknown = unknowns > 0 || to == from;
+            v = lo;
+            break;
+        default:
+            unknown = unknowns > 0 || to == from;
+            v = hi;
+            break;  // max_of
         }
         out.v[i] = unknown ? 0 : v;
         out.s[i] = unknown ? unknown_state : known_state;
@@ -158,18 +174,24 @@ ColumnView view_of(const Column& c) { return {c.v.data(), c.s.data(), 0}; }
 ColumnView view(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t, Column& holder) {
     if (!t && !(b.parent && reads_rows(e.op))) {  // explanations trace every node: no shortcut then
         switch (e.op) {
-            case Op::constant: return {nullptr, nullptr, e.number};
-            case Op::duration: return {nullptr, nullptr, duration_to_column(e.duration)};
-            case Op::field:
-                return {b.in->values[static_cast<std::size_t>(e.index)] + b.begin, b.in->states[static_cast<std::size_t>(e.index)] + b.begin, 0};
-            case Op::as_of: return {b.in->as_of + b.begin, b.in->as_of_state + b.begin, 0};
-            case Op::result: return view_of((*b.results)[static_cast<std::size_t>(e.index)]);
-            case Op::record_field: {
-                const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
-                const auto f = static_cast<std::size_t>(e.index);
-                return {list.values[f].data() + b.begin, list.states[f].data() + b.begin, 0};
-            }
-            default: break;
+        case Op::constant:
+            return {nullptr, nullptr, e.number};
+        case Op::duration:
+            return {nullptr, nullptr, duration_to_column(e.duration)};
+        case Op::field:
+            return {b.in->values[static_cast<std::size_t>(e.index)] + b.begin,
+                    b.in->states[static_cast<std::size_t>(e.index)] + b.begin, 0};
+        case Op::as_of:
+            return {b.in->as_of + b.begin, b.in->as_of_state + b.begin, 0};
+        case Op::result:
+            return view_of((*b.results)[static_cast<std::size_t>(e.index)]);
+        case Op::record_field: {
+            const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
+            const auto f = static_cast<std::size_t>(e.index);
+            return {list.values[f].data() + b.begin, list.states[f].data() + b.begin, 0};
+        }
+        default:
+            break;
         }
     }
     holder = evaluate(e, b, p, t);
@@ -179,8 +201,10 @@ ColumnView view(const Expr& e, const Block& b, const PolicyContext& p, Tracer* t
 // Calls f with a reader of x's values: an array or a constant, so loops specialise on both.
 template <class F>
 void with_values(const ColumnView& x, F&& f) {
-    if (x.v) f([v = x.v](Index i) { return v[i]; });
-    else f([c = x.scalar](Index) { return c; });
+    if (x.v)
+        f([v = x.v](Index i) { return v[i]; });
+    else
+        f([c = x.scalar](Index) { return c; });
 }
 
 // States of a two-operand result: unknown unless both operands are known.
@@ -202,12 +226,24 @@ Column compare_views(Op op, const ColumnView& l, const ColumnView& r, Index n) {
     with_values(l, [&](auto lv) {
         with_values(r, [&](auto rv) {
             switch (op) {
-                case Op::eq: for (Index i = 0; i < n; ++i) o[i] = lv(i) == rv(i); break;
-                case Op::ne: for (Index i = 0; i < n; ++i) o[i] = lv(i) != rv(i); break;
-                case Op::lt: for (Index i = 0; i < n; ++i) o[i] = lv(i) < rv(i); break;
-                case Op::le: for (Index i = 0; i < n; ++i) o[i] = lv(i) <= rv(i); break;
-                case Op::gt: for (Index i = 0; i < n; ++i) o[i] = lv(i) > rv(i); break;
-                default: for (Index i = 0; i < n; ++i) o[i] = lv(i) >= rv(i); break;
+            case Op::eq:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) == rv(i);
+                break;
+            case Op::ne:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) != rv(i);
+                break;
+            case Op::lt:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) < rv(i);
+                break;
+            case Op::le:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) <= rv(i);
+                break;
+            case Op::gt:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) > rv(i);
+                break;
+            default:
+                for (Index i = 0; i < n; ++i) o[i] = lv(i) >= rv(i);
+                break;
             }
         });
     });
@@ -263,19 +299,32 @@ Column compare(const Expr& e, Column l, Column r, const Model& d) {
     Column out;
     out.s = merge_states(l.s, r.s);
     switch (e.op) {
-        case Op::eq: out.v = (l.v == r.v).cast<double>(); break;
-        case Op::ne: out.v = (l.v != r.v).cast<double>(); break;
-        case Op::lt: out.v = (l.v < r.v).cast<double>(); break;
-        case Op::le: out.v = (l.v <= r.v).cast<double>(); break;
-        case Op::gt: out.v = (l.v > r.v).cast<double>(); break;
-        default: out.v = (l.v >= r.v).cast<double>(); break;
+    case Op::eq:
+        out.v = (l.v == r.v).cast<double>();
+        break;
+    case Op::ne:
+        out.v = (l.v != r.v).cast<double>();
+        break;
+    case Op::lt:
+        out.v = (l.v < r.v).cast<double>();
+        break;
+    case Op::le:
+        out.v = (l.v <= r.v).cast<double>();
+        break;
+    case Op::gt:
+        out.v = (l.v > r.v).cast<double>();
+        break;
+    default:
+        out.v = (l.v >= r.v).cast<double>();
+        break;
     }
     return out;
 }
 
 InputStats compute_stats(const std::vector<int>& columns, const Block& b) {
     const Index n = b.n;
-    InputStats st{&columns, Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n)};
+    InputStats st{&columns, Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n),
+                  Eigen::ArrayXd::Zero(n)};
     for (int c : columns) {
         const double* v = b.in->values[static_cast<std::size_t>(c)] + b.begin;
         const std::uint8_t* s = b.in->states[static_cast<std::size_t>(c)] + b.begin;
@@ -301,7 +350,7 @@ const InputStats& stats_for(const Expr& e, const Block& b, InputStats& scratch) 
 
 Eigen::ArrayXd extremes(const Expr& e, const Block& b, bool is_min) {
     Eigen::ArrayXd out = Eigen::ArrayXd::Constant(b.n, is_min ? std::numeric_limits<double>::infinity()
-                                                             : -std::numeric_limits<double>::infinity());
+                                                              : -std::numeric_limits<double>::infinity());
     for (int c : e.columns) {
         const double* v = b.in->values[static_cast<std::size_t>(c)] + b.begin;
         const std::uint8_t* s = b.in->states[static_cast<std::size_t>(c)] + b.begin;
@@ -329,35 +378,50 @@ Column aggregate(const Expr& e, const Block& b, const PolicyContext& p) {
         bool unknown = false;
         double v = 0;
         switch (e.aggregate) {
-            case AggregateFn::n_known: v = known[i]; break;
-            case AggregateFn::n_na: v = na[i]; break;
-            case AggregateFn::n_omitted: v = omitted[i]; break;
-            case AggregateFn::any:
-                // count of known trues is in `sum`
-                if (sum[i] > 0) v = 1;
-                else unknown = omitted[i] > 0;
-                break;
-            case AggregateFn::all:
-                if (known[i] - sum[i] > 0) v = 0;
-                else if (omitted[i] > 0) unknown = true;
-                else v = 1;
-                break;
-            default: {
-                if (p.policy == Policy::strict) unknown = omitted[i] > 0;
-                else unknown = omitted[i] > limit;
-                bool sum_like = e.aggregate == AggregateFn::sum || e.aggregate == AggregateFn::count;
-                if (sum_like) {
-                    v = sum[i];
-                    if (p.policy == Policy::prorate && omitted[i] > 0) {
-                        if (known[i] == 0) unknown = true;
-                        else v = sum[i] * (inputs - na[i]) / known[i];
-                    }
-                } else if (known[i] == 0) {
-                    unknown = true;  // mean or extreme of nothing
-                } else {
-                    v = e.aggregate == AggregateFn::mean ? sum[i] / known[i] : extreme[i];
+        case AggregateFn::n_known:
+            v = known[i];
+            break;
+        case AggregateFn::n_na:
+            v = na[i];
+            break;
+        case AggregateFn::n_omitted:
+            v = omitted[i];
+            break;
+        case AggregateFn::any:
+            // count of known trues is in `sum`
+            if (sum[i] > 0)
+                v = 1;
+            else
+                unknown = omitted[i] > 0;
+            break;
+        case AggregateFn::all:
+            if (known[i] - sum[i] > 0)
+                v = 0;
+            else if (omitted[i] > 0)
+                unknown = true;
+            else
+                v = 1;
+            break;
+        default: {
+            if (p.policy == Policy::strict)
+                unknown = omitted[i] > 0;
+            else
+                unknown = omitted[i] > limit;
+            bool sum_like = e.aggregate == AggregateFn::sum || e.aggregate == AggregateFn::count;
+            if (sum_like) {
+                v = sum[i];
+                if (p.policy == Policy::prorate && omitted[i] > 0) {
+                    if (known[i] == 0)
+                        unknown = true;
+                    else
+                        v = sum[i] * (inputs - na[i]) / known[i];
                 }
+            } else if (known[i] == 0) {
+                unknown = true;  // mean or extreme of nothing
+            } else {
+                v = e.aggregate == AggregateFn::mean ? sum[i] / known[i] : extreme[i];
             }
+        }
         }
         out.v[i] = unknown ? 0 : v;
         out.s[i] = unknown ? unknown_state : known_state;
@@ -386,134 +450,150 @@ Column lookup(const Table& t, const Column& x) {
 }
 
 Column as_of_column(const Block& b) {
-    return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, b.n), Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, b.n)};
+    return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, b.n),
+            Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, b.n)};
 }
 
 Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
     const Index n = b.n;
     switch (e.op) {
-        case Op::if_: {
-            Column out = std::move(a[1]);
-            for (Index i = 0; i < n; ++i) {
-                if (a[0].s[i] != 0) {
-                    out.s[i] = unknown_state;
-                    out.v[i] = 0;
-                } else if (a[0].v[i] == 0) {
-                    out.v[i] = a[2].v[i];
-                    out.s[i] = a[2].s[i];
+    case Op::if_: {
+        Column out = std::move(a[1]);
+        for (Index i = 0; i < n; ++i) {
+            if (a[0].s[i] != 0) {
+                out.s[i] = unknown_state;
+                out.v[i] = 0;
+            } else if (a[0].v[i] == 0) {
+                out.v[i] = a[2].v[i];
+                out.s[i] = a[2].s[i];
+            }
+        }
+        out.s = to_unknown(out.s);
+        return out;
+    }
+    case Op::coalesce: {
+        Column out = std::move(a[0]);
+        for (std::size_t k = 1; k < a.size(); ++k)
+            for (Index i = 0; i < n; ++i)
+                if (out.s[i] != 0 && a[k].s[i] == 0) {
+                    out.v[i] = a[k].v[i];
+                    out.s[i] = 0;
                 }
+        out.s = to_unknown(out.s);
+        return out;
+    }
+    case Op::is_known:
+    case Op::is_na:
+    case Op::is_omitted: {
+        std::uint8_t want = e.op == Op::is_known ? known_state : e.op == Op::is_na ? na_state : unknown_state;
+        return {(a[0].s == want).cast<double>(), StateArray::Zero(n)};
+    }
+    case Op::ln:
+        return map_unary(std::move(a[0]), [](double x) { return x > 0 ? std::log(x) : NAN; });
+    case Op::exp:
+        return map_unary(std::move(a[0]), [](double x) { return std::exp(x); });
+    case Op::logistic:
+        return map_unary(std::move(a[0]), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
+    case Op::floor:
+        return map_unary(std::move(a[0]), [](double x) { return std::floor(x); });
+    case Op::ceil:
+        return map_unary(std::move(a[0]), [](double x) { return std::ceil(x); });
+    case Op::abs:
+        return map_unary(std::move(a[0]), [](double x) { return std::abs(x); });
+    case Op::round: {
+        int digits = e.args.size() == 2 ? static_cast<int>(e.args[1].number) : 0;
+        return map_unary(std::move(a[0]), [digits](double x) { return round_decimal(x, digits); });
+    }
+    case Op::min:
+    case Op::max: {
+        Column out = std::move(a[0]);
+        for (std::size_t k = 1; k < a.size(); ++k) {
+            if (e.op == Op::min)
+                out.v = out.v.min(a[k].v);
+            else
+                out.v = out.v.max(a[k].v);
+            out.s = merge_states(out.s, a[k].s);
+        }
+        out.s = to_unknown(out.s);
+        return out;
+    }
+    case Op::clamp: {
+        Column out = std::move(a[0]);
+        out.v = out.v.max(a[1].v).min(a[2].v);
+        out.s = merge_states(merge_states(out.s, a[1].s), a[2].s);
+        return out;
+    }
+    case Op::years_between:
+    case Op::months_between:
+    case Op::days_between: {
+        Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
+        for (Index i = 0; i < n; ++i) {
+            if (out.s[i] != 0) continue;
+            const auto from_date = date_from_column(a[0].v[i]), to_date = date_from_column(a[1].v[i]);
+            if (!from_date || !to_date) {
+                out.s[i] = unknown_state;
+                continue;
             }
-            out.s = to_unknown(out.s);
-            return out;
+            const Date from = *from_date, to = *to_date;
+            out.v[i] = e.op == Op::years_between    ? years_between(from, to)
+                       : e.op == Op::months_between ? months_between(from, to)
+                                                    : days_between(from, to);
         }
-        case Op::coalesce: {
-            Column out = std::move(a[0]);
-            for (std::size_t k = 1; k < a.size(); ++k)
-                for (Index i = 0; i < n; ++i)
-                    if (out.s[i] != 0 && a[k].s[i] == 0) {
-                        out.v[i] = a[k].v[i];
-                        out.s[i] = 0;
-                    }
-            out.s = to_unknown(out.s);
-            return out;
+        return out;
+    }
+    case Op::date_at_fraction: {
+        Column out{Eigen::ArrayXd::Zero(n), merge_states(merge_states(a[0].s, a[1].s), a[2].s)};
+        for (Index i = 0; i < n; ++i) {
+            if (out.s[i] != 0) continue;
+            // Rounded up: the share has passed only once the whole day has.
+            const auto start = date_from_column(a[0].v[i]);
+            const auto days = floor_int64(std::ceil((a[1].v[i] - a[0].v[i]) * a[2].v[i] - 1e-9));
+            const auto date = start && days ? add_days(*start, *days) : std::nullopt;
+            if (date)
+                out.v[i] = date->days;
+            else
+                out.s[i] = unknown_state;
         }
-        case Op::is_known:
-        case Op::is_na:
-        case Op::is_omitted: {
-            std::uint8_t want = e.op == Op::is_known ? known_state : e.op == Op::is_na ? na_state : unknown_state;
-            return {(a[0].s == want).cast<double>(), StateArray::Zero(n)};
-        }
-        case Op::ln: return map_unary(std::move(a[0]), [](double x) { return x > 0 ? std::log(x) : NAN; });
-        case Op::exp: return map_unary(std::move(a[0]), [](double x) { return std::exp(x); });
-        case Op::logistic: return map_unary(std::move(a[0]), [](double x) { return 1.0 / (1.0 + std::exp(-x)); });
-        case Op::floor: return map_unary(std::move(a[0]), [](double x) { return std::floor(x); });
-        case Op::ceil: return map_unary(std::move(a[0]), [](double x) { return std::ceil(x); });
-        case Op::abs: return map_unary(std::move(a[0]), [](double x) { return std::abs(x); });
-        case Op::round: {
-            int digits = e.args.size() == 2 ? static_cast<int>(e.args[1].number) : 0;
-            return map_unary(std::move(a[0]), [digits](double x) { return round_decimal(x, digits); });
-        }
-        case Op::min:
-        case Op::max: {
-            Column out = std::move(a[0]);
-            for (std::size_t k = 1; k < a.size(); ++k) {
-                if (e.op == Op::min) out.v = out.v.min(a[k].v);
-                else out.v = out.v.max(a[k].v);
-                out.s = merge_states(out.s, a[k].s);
+        return out;
+    }
+    case Op::add_days:
+    case Op::add_months: {
+        Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
+        for (Index i = 0; i < n; ++i) {
+            if (out.s[i] != 0) continue;
+            // A count of days or months that is huge or not a number gives no date.
+            const auto start = date_from_column(a[0].v[i]);
+            const auto k = floor_int64(a[1].v[i]);
+            std::optional<Date> date;
+            if (start && k) {
+                if (e.op == Op::add_days)
+                    date = add_days(*start, *k);
+                else if (*k >= -max_duration_months && *k <= max_duration_months)
+                    date = *k >= 0 ? add(*start, Duration{0, static_cast<int>(*k), 0})
+                                   : subtract(*start, Duration{0, static_cast<int>(-*k), 0});
             }
-            out.s = to_unknown(out.s);
-            return out;
+            if (date)
+                out.v[i] = date->days;
+            else
+                out.s[i] = unknown_state;
         }
-        case Op::clamp: {
-            Column out = std::move(a[0]);
-            out.v = out.v.max(a[1].v).min(a[2].v);
-            out.s = merge_states(merge_states(out.s, a[1].s), a[2].s);
-            return out;
+        return out;
+    }
+    case Op::fresh: {
+        // True when the date is at most `age` before as_of (and not after it); else
+        // unknown. (Not allowed inside list aggregates, so `b` is a block of rows.)
+        const Column as_of = as_of_column(b);
+        Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
+        for (Index i = 0; i < n; ++i) {
+            if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;
+            const auto now = date_from_column(as_of.v[i]);
+            const auto oldest = now ? subtract(*now, duration_from_column(a[1].v[i])) : std::nullopt;
+            if (oldest && a[0].v[i] >= oldest->days && a[0].v[i] <= now->days) out.s[i] = known_state;
         }
-        case Op::years_between:
-        case Op::months_between:
-        case Op::days_between: {
-            Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
-            for (Index i = 0; i < n; ++i) {
-                if (out.s[i] != 0) continue;
-                const auto from_date = date_from_column(a[0].v[i]), to_date = date_from_column(a[1].v[i]);
-                if (!from_date || !to_date) {
-                    out.s[i] = unknown_state;
-                    continue;
-                }
-                const Date from = *from_date, to = *to_date;
-                out.v[i] = e.op == Op::years_between ? years_between(from, to)
-                         : e.op == Op::months_between ? months_between(from, to)
-                                                      : days_between(from, to);
-            }
-            return out;
-        }
-        case Op::date_at_fraction: {
-            Column out{Eigen::ArrayXd::Zero(n), merge_states(merge_states(a[0].s, a[1].s), a[2].s)};
-            for (Index i = 0; i < n; ++i) {
-                if (out.s[i] != 0) continue;
-                // Rounded up: the share has passed only once the whole day has.
-                const auto start = date_from_column(a[0].v[i]);
-                const auto days = floor_int64(std::ceil((a[1].v[i] - a[0].v[i]) * a[2].v[i] - 1e-9));
-                const auto date = start && days ? add_days(*start, *days) : std::nullopt;
-                if (date) out.v[i] = date->days;
-                else out.s[i] = unknown_state;
-            }
-            return out;
-        }
-        case Op::add_days:
-        case Op::add_months: {
-            Column out{Eigen::ArrayXd::Zero(n), merge_states(a[0].s, a[1].s)};
-            for (Index i = 0; i < n; ++i) {
-                if (out.s[i] != 0) continue;
-                // A count of days or months that is huge or not a number gives no date.
-                const auto start = date_from_column(a[0].v[i]);
-                const auto k = floor_int64(a[1].v[i]);
-                std::optional<Date> date;
-                if (start && k) {
-                    if (e.op == Op::add_days) date = add_days(*start, *k);
-                    else if (*k >= -max_duration_months && *k <= max_duration_months)
-                        date = *k >= 0 ? add(*start, Duration{0, static_cast<int>(*k), 0}) : subtract(*start, Duration{0, static_cast<int>(-*k), 0});
-                }
-                if (date) out.v[i] = date->days;
-                else out.s[i] = unknown_state;
-            }
-            return out;
-        }
-        case Op::fresh: {
-            // True when the date is at most `age` before as_of (and not after it); else
-            // unknown. (Not allowed inside list aggregates, so `b` is a block of rows.)
-            const Column as_of = as_of_column(b);
-            Column out{Eigen::ArrayXd::Constant(n, 1.0), StateArray::Constant(n, unknown_state)};
-            for (Index i = 0; i < n; ++i) {
-                if (a[0].s[i] != 0 || a[1].s[i] != 0 || as_of.s[i] != 0) continue;
-                const auto now = date_from_column(as_of.v[i]);
-                const auto oldest = now ? subtract(*now, duration_from_column(a[1].v[i])) : std::nullopt;
-                if (oldest && a[0].v[i] >= oldest->days && a[0].v[i] <= now->days) out.s[i] = known_state;
-            }
-            return out;
-        }
-        default: return unknown_column(n);
+        return out;
+    }
+    default:
+        return unknown_column(n);
     }
 }
 
@@ -521,113 +601,129 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
     const Index n = b.n;
     if (b.parent && reads_rows(e.op)) return gather(evaluate(e, *b.parent, p, t), b);
     switch (e.op) {
-        case Op::constant: return constant(e.number, n);
-        case Op::duration: return constant(duration_to_column(e.duration), n);
-        case Op::list: return unknown_column(n);  // only read through its parent
-        case Op::record_field: {
-            const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
-            const auto f = static_cast<std::size_t>(e.index);
-            return {Eigen::Map<const Eigen::ArrayXd>(list.values[f].data() + b.begin, n),
-                    Eigen::Map<const StateArray>(list.states[f].data() + b.begin, n)};
-        }
-        case Op::list_aggregate: return list_aggregate(e, b, p, t);
-        case Op::field:
-            return {Eigen::Map<const Eigen::ArrayXd>(b.in->values[static_cast<std::size_t>(e.index)] + b.begin, n),
-                    Eigen::Map<const StateArray>(b.in->states[static_cast<std::size_t>(e.index)] + b.begin, n)};
-        case Op::as_of:
-            return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n), Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
-        case Op::result: return (*b.results)[static_cast<std::size_t>(e.index)];
-        case Op::aggregate: return aggregate(e, b, p);
-        case Op::table:
-            return lookup(b.model->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
-        case Op::neg: {
-            Column x = evaluate(e.args[0], b, p, t);
-            x.v = -x.v;
-            x.s = to_unknown(x.s);
-            return x;
-        }
-        case Op::not_: {
-            Column held;
-            const ColumnView x = view(e.args[0], b, p, t, held);
-            Column out{Eigen::ArrayXd(n), StateArray(n)};
-            with_values(x, [&](auto xv) {
-                for (Index i = 0; i < n; ++i) {
-                    const bool known = x.state(i) == 0;
-                    out.v[i] = known ? 1.0 - xv(i) : 0.0;
-                    out.s[i] = known ? known_state : unknown_state;
-                }
-            });
-            return out;
-        }
-        case Op::and_:
-        case Op::or_: {
-            Column held_a, held_b;
-            const ColumnView x = view(e.args[0], b, p, t, held_a);
-            const ColumnView y = view(e.args[1], b, p, t, held_b);
-            return logic_views(x, y, n, e.op == Op::and_);
-        }
-        case Op::add:
-        case Op::sub: {
-            Column l = evaluate(e.args[0], b, p, t);
-            if (e.args[1].op == Op::duration) {
-                evaluate(e.args[1], b, p, t);
-                return date_shift(l, e.args[1].duration, e.op == Op::add);
+    case Op::constant:
+        return constant(e.number, n);
+    case Op::duration:
+        return constant(duration_to_column(e.duration), n);
+    case Op::list:
+        return unknown_column(n);  // only read through its parent
+    case Op::record_field: {
+        const ListStore& list = (*b.lists)[static_cast<std::size_t>(b.list)];
+        const auto f = static_cast<std::size_t>(e.index);
+        return {Eigen::Map<const Eigen::ArrayXd>(list.values[f].data() + b.begin, n),
+                Eigen::Map<const StateArray>(list.states[f].data() + b.begin, n)};
+    }
+    case Op::list_aggregate:
+        return list_aggregate(e, b, p, t);
+    case Op::field:
+        return {Eigen::Map<const Eigen::ArrayXd>(b.in->values[static_cast<std::size_t>(e.index)] + b.begin, n),
+                Eigen::Map<const StateArray>(b.in->states[static_cast<std::size_t>(e.index)] + b.begin, n)};
+    case Op::as_of:
+        return {Eigen::Map<const Eigen::ArrayXd>(b.in->as_of + b.begin, n),
+                Eigen::Map<const StateArray>(b.in->as_of_state + b.begin, n)};
+    case Op::result:
+        return (*b.results)[static_cast<std::size_t>(e.index)];
+    case Op::aggregate:
+        return aggregate(e, b, p);
+    case Op::table:
+        return lookup(b.model->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
+    case Op::neg: {
+        Column x = evaluate(e.args[0], b, p, t);
+        x.v = -x.v;
+        x.s = to_unknown(x.s);
+        return x;
+    }
+    case Op::not_: {
+        Column held;
+        const ColumnView x = view(e.args[0], b, p, t, held);
+        Column out{Eigen::ArrayXd(n), StateArray(n)};
+        with_values(x, [&](auto xv) {
+            for (Index i = 0; i < n; ++i) {
+                const bool known = x.state(i) == 0;
+                out.v[i] = known ? 1.0 - xv(i) : 0.0;
+                out.s[i] = known ? known_state : unknown_state;
             }
-            Column r = evaluate(e.args[1], b, p, t);
-            if (e.args[1].type.kind == Kind::duration) return date_shift_by_column(l, r, e.op == Op::add);
-            if (e.op == Op::add) l.v += r.v;
-            else l.v -= r.v;
-            l.s = merge_states(l.s, r.s);
-            return l;
+        });
+        return out;
+    }
+    case Op::and_:
+    case Op::or_: {
+        Column held_a, held_b;
+        const ColumnView x = view(e.args[0], b, p, t, held_a);
+        const ColumnView y = view(e.args[1], b, p, t, held_b);
+        return logic_views(x, y, n, e.op == Op::and_);
+    }
+    case Op::add:
+    case Op::sub: {
+        Column l = evaluate(e.args[0], b, p, t);
+        if (e.args[1].op == Op::duration) {
+            evaluate(e.args[1], b, p, t);
+            return date_shift(l, e.args[1].duration, e.op == Op::add);
         }
-        case Op::mul:
-        case Op::div: {
-            Column l = evaluate(e.args[0], b, p, t);
-            Column r = evaluate(e.args[1], b, p, t);
-            l.s = merge_states(l.s, r.s);
-            if (e.op == Op::mul) {
-                l.v *= r.v;
-            } else {
-                for (Index i = 0; i < n; ++i) {
-                    if (r.v[i] == 0) l.s[i] = unknown_state;
-                    else l.v[i] /= r.v[i];
-                }
+        Column r = evaluate(e.args[1], b, p, t);
+        if (e.args[1].type.kind == Kind::duration) return date_shift_by_column(l, r, e.op == Op::add);
+        if (e.op == Op::add)
+            l.v += r.v;
+        else
+            l.v -= r.v;
+        l.s = merge_states(l.s, r.s);
+        return l;
+    }
+    case Op::mul:
+    case Op::div: {
+        Column l = evaluate(e.args[0], b, p, t);
+        Column r = evaluate(e.args[1], b, p, t);
+        l.s = merge_states(l.s, r.s);
+        if (e.op == Op::mul) {
+            l.v *= r.v;
+        } else {
+            for (Index i = 0; i < n; ++i) {
+                if (r.v[i] == 0)
+                    l.s[i] = unknown_state;
+                else
+                    l.v[i] /= r.v[i];
             }
-            return l;
         }
-        case Op::eq: case Op::ne: case Op::lt: case Op::le: case Op::gt: case Op::ge: {
-            const Type& type = e.args[0].type;
-            const bool ranked = type.kind == Kind::category && type.scale >= 0 && e.op != Op::eq && e.op != Op::ne;
-            if (ranked || type.kind == Kind::duration)
-                return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.model);
-            Column held_l, held_r;
-            const ColumnView l = view(e.args[0], b, p, t, held_l);
-            const ColumnView r = view(e.args[1], b, p, t, held_r);
-            return compare_views(e.op, l, r, n);
-        }
-        case Op::in:
-        case Op::not_in: {
-            Column held;
-            const ColumnView x = view(e.args[0], b, p, t, held);
-            const auto& list = e.args[1].list;
-            const double found_value = e.op == Op::in ? 1.0 : 0.0;
-            Column out{Eigen::ArrayXd(n), StateArray(n)};
-            with_values(x, [&](auto xv) {
-                for (Index i = 0; i < n; ++i) {
-                    const bool known = x.state(i) == 0;
-                    const bool found = std::find(list.begin(), list.end(), xv(i)) != list.end();
-                    out.v[i] = !known ? 0.0 : found ? found_value : 1.0 - found_value;
-                    out.s[i] = known ? known_state : unknown_state;
-                }
-            });
-            return out;
-        }
-        default: {
-            std::vector<Column> args;
-            args.reserve(e.args.size());
-            for (const auto& a : e.args) args.push_back(evaluate(a, b, p, t));
-            return evaluate_function(e, std::move(args), b);
-        }
+        return l;
+    }
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: {
+        const Type& type = e.args[0].type;
+        const bool ranked = type.kind == Kind::category && type.scale >= 0 && e.op != Op::eq && e.op != Op::ne;
+        if (ranked || type.kind == Kind::duration)
+            return compare(e, evaluate(e.args[0], b, p, t), evaluate(e.args[1], b, p, t), *b.model);
+        Column held_l, held_r;
+        const ColumnView l = view(e.args[0], b, p, t, held_l);
+        const ColumnView r = view(e.args[1], b, p, t, held_r);
+        return compare_views(e.op, l, r, n);
+    }
+    case Op::in:
+    case Op::not_in: {
+        Column held;
+        const ColumnView x = view(e.args[0], b, p, t, held);
+        const auto& list = e.args[1].list;
+        const double found_value = e.op == Op::in ? 1.0 : 0.0;
+        Column out{Eigen::ArrayXd(n), StateArray(n)};
+        with_values(x, [&](auto xv) {
+            for (Index i = 0; i < n; ++i) {
+                const bool known = x.state(i) == 0;
+                const bool found = std::find(list.begin(), list.end(), xv(i)) != list.end();
+                out.v[i] = !known ? 0.0 : found ? found_value : 1.0 - found_value;
+                out.s[i] = known ? known_state : unknown_state;
+            }
+        });
+        return out;
+    }
+    default: {
+        std::vector<Column> args;
+        args.reserve(e.args.size());
+        for (const auto& a : e.args) args.push_back(evaluate(a, b, p, t));
+        return evaluate_function(e, std::move(args), b);
+    }
     }
 }
 
@@ -667,9 +763,15 @@ AggregateCounts count_inputs(const Expr& e, const RatingsBatch& batch, std::size
     AggregateCounts c;
     for (int col : e.columns) {
         switch (batch.state(row, static_cast<std::size_t>(col))) {
-            case CellState::value: ++c.known; break;
-            case CellState::na: ++c.na; break;
-            case CellState::omitted: ++c.omitted; break;
+        case CellState::value:
+            ++c.known;
+            break;
+        case CellState::na:
+            ++c.na;
+            break;
+        case CellState::omitted:
+            ++c.omitted;
+            break;
         }
     }
     return c;

@@ -83,20 +83,22 @@ struct ScoredColumns {
 
 /// What score_columns() computes and keeps.
 struct ColumnsRequest {
-    unsigned threads = 0;                       // 0: one per core
-    const std::vector<int>* keep = nullptr;     // only these results are stored, in this order
-    const std::vector<char>* only = nullptr;    // only these results are computed (see results_needed)
+    unsigned threads = 0;                             // 0: one per core
+    const std::vector<int>* keep = nullptr;           // only these results are stored, in this order
+    const std::vector<char>* only = nullptr;          // only these results are computed (see results_needed)
     const std::vector<CheckModel>* checks = nullptr;  // instruments: run these checks too
     const std::vector<EntryInfo>* entries = nullptr;  // ... naming their items from these
 };
 
 /// Computes a batch in blocks spread over worker threads.
-ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists, const ColumnsRequest& request);
+ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                            const ColumnsRequest& request);
 
 /// Evaluates the results of rows [begin, begin + n) in dependency order: all of them, or
 /// those `only` marks.
-std::vector<Column> score_block(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists, Eigen::Index begin,
-                                Eigen::Index n, Tracer* tracer = nullptr, const std::vector<char>* only = nullptr);
+std::vector<Column> score_block(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                                Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr,
+                                const std::vector<char>* only = nullptr);
 
 /// Marks the results `targets` read, directly or through other results, and the targets.
 std::vector<char> results_needed(const Model& m, const std::vector<int>& targets);

@@ -24,9 +24,12 @@ constexpr int max_explained_depth = 32;
 
 const char* policy_name(detail::Policy p) {
     switch (p) {
-        case detail::Policy::strict: return "strict";
-        case detail::Policy::skip: return "skip";
-        case detail::Policy::prorate: return "prorate";
+    case detail::Policy::strict:
+        return "strict";
+    case detail::Policy::skip:
+        return "skip";
+    case detail::Policy::prorate:
+        return "prorate";
     }
     return "?";
 }
@@ -34,23 +37,34 @@ const char* policy_name(detail::Policy p) {
 const char* aggregate_name(detail::AggregateFn f) {
     using detail::AggregateFn;
     switch (f) {
-        case AggregateFn::sum: return "sum";
-        case AggregateFn::count: return "count";
-        case AggregateFn::mean: return "mean";
-        case AggregateFn::min_of: return "min_of";
-        case AggregateFn::max_of: return "max_of";
-        case AggregateFn::any: return "any";
-        case AggregateFn::all: return "all";
-        case AggregateFn::n_known: return "n_known";
-        case AggregateFn::n_na: return "n_na";
-        case AggregateFn::n_omitted: return "n_omitted";
+    case AggregateFn::sum:
+        return "sum";
+    case AggregateFn::count:
+        return "count";
+    case AggregateFn::mean:
+        return "mean";
+    case AggregateFn::min_of:
+        return "min_of";
+    case AggregateFn::max_of:
+        return "max_of";
+    case AggregateFn::any:
+        return "any";
+    case AggregateFn::all:
+        return "all";
+    case AggregateFn::n_known:
+        return "n_known";
+    case AggregateFn::n_na:
+        return "n_na";
+    case AggregateFn::n_omitted:
+        return "n_omitted";
     }
     return "?";
 }
 
 class Explainer {
 public:
-    Explainer(const detail::InstrumentData& d, const RatingsBatch& batch, std::size_t row) : d_(d), batch_(batch), row_(row) {
+    Explainer(const detail::InstrumentData& d, const RatingsBatch& batch, std::size_t row)
+        : d_(d), batch_(batch), row_(row) {
         scores_ = detail::score_block(d, detail::input_columns(batch), nullptr, static_cast<Index>(row), 1, &tracer_);
     }
 
@@ -66,7 +80,8 @@ public:
             e.notes.push_back(note);
         }
         if (depth >= max_explained_depth) {
-            e.notes.push_back("the scores it reads are not expanded (more than " + std::to_string(max_explained_depth) + " levels)");
+            e.notes.push_back("the scores it reads are not expanded (more than " + std::to_string(max_explained_depth) +
+                              " levels)");
             return e;
         }
         collect(s.expr, info.expression, depth, e.children);
@@ -101,41 +116,49 @@ private:
     void collect(const detail::Expr& e, const std::string& source, int depth, std::vector<Explanation>& out) const {
         using detail::Op;
         auto slice = [&](const detail::Expr& x) {
-            if (x.begin < 0 || x.end < x.begin || static_cast<std::size_t>(x.end) > source.size()) return std::string("?");
+            if (x.begin < 0 || x.end < x.begin || static_cast<std::size_t>(x.end) > source.size())
+                return std::string("?");
             return source.substr(static_cast<std::size_t>(x.begin), static_cast<std::size_t>(x.end - x.begin));
         };
         switch (e.op) {
-            case Op::field: out.push_back({d_.fields[static_cast<std::size_t>(e.index)].column, field_text(e.index), {}, {}}); return;
-            case Op::as_of: out.push_back({"as_of", node_text(e), {}, {}}); return;
-            case Op::result: out.push_back(score(e.index, depth + 1)); return;
-            case Op::aggregate: {
-                Explanation a{slice(e), node_text(e), {}, {}};
-                const auto counts = detail::count_inputs(e, batch_, row_);
-                a.notes.push_back(std::string(aggregate_name(e.aggregate)) + " over " + std::to_string(e.columns.size()) +
-                                  " inputs: " + std::to_string(counts.known) + " known, " + std::to_string(counts.na) + " na, " +
-                                  std::to_string(counts.omitted) + " omitted");
-                for (int c : e.columns) a.children.push_back({d_.fields[static_cast<std::size_t>(c)].column, field_text(c), {}, {}});
-                out.push_back(std::move(a));
-                return;
+        case Op::field:
+            out.push_back({d_.fields[static_cast<std::size_t>(e.index)].column, field_text(e.index), {}, {}});
+            return;
+        case Op::as_of:
+            out.push_back({"as_of", node_text(e), {}, {}});
+            return;
+        case Op::result:
+            out.push_back(score(e.index, depth + 1));
+            return;
+        case Op::aggregate: {
+            Explanation a{slice(e), node_text(e), {}, {}};
+            const auto counts = detail::count_inputs(e, batch_, row_);
+            a.notes.push_back(std::string(aggregate_name(e.aggregate)) + " over " + std::to_string(e.columns.size()) +
+                              " inputs: " + std::to_string(counts.known) + " known, " + std::to_string(counts.na) +
+                              " na, " + std::to_string(counts.omitted) + " omitted");
+            for (int c : e.columns)
+                a.children.push_back({d_.fields[static_cast<std::size_t>(c)].column, field_text(c), {}, {}});
+            out.push_back(std::move(a));
+            return;
+        }
+        case Op::table: {
+            const detail::Table& t = d_.tables[static_cast<std::size_t>(e.index)];
+            Explanation x{slice(e), node_text(e), {}, {}};
+            auto in = tracer_.values.find(&e.args[0]);
+            if (in != tracer_.values.end() && in->second.s[0] == 0) {
+                const int row = detail::match_table_row(t, in->second.v[0]);
+                x.notes.push_back(row >= 0 ? "table '" + t.id + "' row " + std::to_string(row + 1) + ": " +
+                                                 t.rows[static_cast<std::size_t>(row)].text
+                                           : "table '" + t.id + "': no row matched, default used");
+            } else {
+                x.notes.push_back("table '" + t.id + "': input unknown");
             }
-            case Op::table: {
-                const detail::Table& t = d_.tables[static_cast<std::size_t>(e.index)];
-                Explanation x{slice(e), node_text(e), {}, {}};
-                auto in = tracer_.values.find(&e.args[0]);
-                if (in != tracer_.values.end() && in->second.s[0] == 0) {
-                    const int row = detail::match_table_row(t, in->second.v[0]);
-                    x.notes.push_back(row >= 0 ? "table '" + t.id + "' row " + std::to_string(row + 1) + ": " +
-                                                     t.rows[static_cast<std::size_t>(row)].text
-                                               : "table '" + t.id + "': no row matched, default used");
-                } else {
-                    x.notes.push_back("table '" + t.id + "': input unknown");
-                }
-                collect(e.args[0], source, depth, x.children);
-                out.push_back(std::move(x));
-                return;
-            }
-            default:
-                for (const auto& a : e.args) collect(a, source, depth, out);
+            collect(e.args[0], source, depth, x.children);
+            out.push_back(std::move(x));
+            return;
+        }
+        default:
+            for (const auto& a : e.args) collect(a, source, depth, out);
         }
     }
 
@@ -166,14 +189,18 @@ void json_object(const Explanation& e, detail::JsonWriter& w) {
 
 }  // namespace
 
-Result<Explanation> explain(const Instrument& instrument, const RatingsBatch& batch, std::size_t row, std::string_view score_id) {
+Result<Explanation> explain(const Instrument& instrument, const RatingsBatch& batch, std::size_t row,
+                            std::string_view score_id) {
     detail::check_same_instrument(instrument, batch);
     auto index = instrument.find_score(score_id);
     if (!index) return index.error();
     if (row >= batch.rows())
-        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::row_out_of_range,
-                                        "row " + std::to_string(row) + " is not in the batch (it has " + std::to_string(batch.rows()) + ")",
-                                        {}, {}}};
+        return std::vector<Diagnostic>{
+            {Severity::error,
+             DiagnosticCode::row_out_of_range,
+             "row " + std::to_string(row) + " is not in the batch (it has " + std::to_string(batch.rows()) + ")",
+             {},
+             {}}};
     const Explainer ex(instrument.data(), batch, row);
     return ex.score(static_cast<int>(*index), 0);
 }

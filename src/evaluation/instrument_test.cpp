@@ -40,7 +40,8 @@ TestReport run_embedded_tests(const Instrument& instrument) {
             ok = false;
             const auto s = static_cast<std::size_t>(ex.score);
             std::string got = scored.known(0, s) ? scored.text(0, s) : "unknown";
-            report.failures.push_back({tc.name, ex.where, d.score_infos[s].id + ": expected " + describe_expected(ex) + ", got " + got});
+            report.failures.push_back(
+                {tc.name, ex.where, d.score_infos[s].id + ": expected " + describe_expected(ex) + ", got " + got});
         }
         if (tc.expect_checks) {
             std::vector<std::string> fired;
@@ -57,7 +58,8 @@ TestReport run_embedded_tests(const Instrument& instrument) {
                     for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
                     return s + "]";
                 };
-                report.failures.push_back({tc.name, tc.where, "checks: expected " + join(want) + ", fired " + join(fired)});
+                report.failures.push_back(
+                    {tc.name, tc.where, "checks: expected " + join(want) + ", fired " + join(fired)});
             }
         }
         (ok ? report.passed : report.failed)++;

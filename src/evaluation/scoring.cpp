@@ -20,8 +20,9 @@ using Eigen::Index;
 
 constexpr Index block_rows = 4096;
 
-void run_checks(const Model& m, const std::vector<CheckModel>& checks, const std::vector<EntryInfo>& entries, const InputColumns& in,
-                Index begin, Index n, const std::vector<Column>& results, std::vector<CheckFinding>& out) {
+void run_checks(const Model& m, const std::vector<CheckModel>& checks, const std::vector<EntryInfo>& entries,
+                const InputColumns& in, Index begin, Index n, const std::vector<Column>& results,
+                std::vector<CheckFinding>& out) {
     std::vector<InputStats> stats;
     Block block{&m, &in, begin, n, &results, &stats};
     for (const auto& check : checks) {
@@ -29,9 +30,10 @@ void run_checks(const Model& m, const std::vector<CheckModel>& checks, const std
             Column c = evaluate(expr, block, {});
             for (Index i = 0; i < n; ++i) {
                 if (c.s[i] != 0 || c.v[i] == 0) continue;
-                out.push_back({static_cast<std::size_t>(begin + i), check.id,
-                               entry >= 0 ? std::string_view(entries[static_cast<std::size_t>(entry)].id) : std::string_view(),
-                               check.severity, check.message});
+                out.push_back(
+                    {static_cast<std::size_t>(begin + i), check.id,
+                     entry >= 0 ? std::string_view(entries[static_cast<std::size_t>(entry)].id) : std::string_view(),
+                     check.severity, check.message});
             }
         }
     }
@@ -39,15 +41,16 @@ void run_checks(const Model& m, const std::vector<CheckModel>& checks, const std
 
 }  // namespace
 
-std::vector<Column> score_block(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists, Index begin, Index n,
-                                Tracer* tracer, const std::vector<char>* only) {
+std::vector<Column> score_block(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                                Index begin, Index n, Tracer* tracer, const std::vector<char>* only) {
     std::vector<Column> columns(m.results.size());
     std::vector<InputStats> stats;
     Block block{&m, &in, begin, n, &columns, &stats, lists};
     for (int i : m.order) {
         const Computed& r = m.results[static_cast<std::size_t>(i)];
         if (only && !(*only)[static_cast<std::size_t>(i)]) {
-            columns[static_cast<std::size_t>(i)] = Column{Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)};
+            columns[static_cast<std::size_t>(i)] =
+                Column{Eigen::ArrayXd::Zero(n), StateArray::Constant(n, unknown_state)};
             continue;
         }
         Column c = evaluate(r.expr, block, {r.policy, r.max_omitted}, tracer);
@@ -71,7 +74,8 @@ std::vector<char> results_needed(const Model& m, const std::vector<int>& targets
     return needed;
 }
 
-ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists, const ColumnsRequest& request) {
+ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                            const ColumnsRequest& request) {
     ScoredColumns out;
     const Index rows = in.rows;
     const auto kept = request.keep ? request.keep->size() : m.results.size();
@@ -99,7 +103,8 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
             if (request.checks) {
                 auto& mine = findings[static_cast<std::size_t>(b)];
                 run_checks(m, *request.checks, *request.entries, in, begin, n, columns, mine);
-                std::stable_sort(mine.begin(), mine.end(), [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
+                std::stable_sort(mine.begin(), mine.end(),
+                                 [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
             }
         }
     };
@@ -118,10 +123,12 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
 
 void check_same_instrument(const Instrument& instrument, const RatingsBatch& batch) {
     if (batch.instrument().same_definition(instrument)) return;
-    throw Error({{Severity::error, DiagnosticCode::wrong_definition,
-                  "the ratings batch was built for " + batch.instrument().key() + " (" + batch.instrument().hash() + "), not for " +
-                      instrument.key() + " (" + instrument.hash() + ")",
-                  "build the RatingsBatch with the instrument you score it with", {}}});
+    throw Error({{Severity::error,
+                  DiagnosticCode::wrong_definition,
+                  "the ratings batch was built for " + batch.instrument().key() + " (" + batch.instrument().hash() +
+                      "), not for " + instrument.key() + " (" + instrument.hash() + ")",
+                  "build the RatingsBatch with the instrument you score it with",
+                  {}}});
 }
 
 }  // namespace detail
@@ -129,15 +136,22 @@ void check_same_instrument(const Instrument& instrument, const RatingsBatch& bat
 std::string Value::to_string() const {
     std::string out;
     switch (kind) {
-        case Kind::unknown: break;
-        case Kind::number: detail::append_number(out, number); break;
-        case Kind::boolean: out = number != 0 ? "true" : "false"; break;
-        case Kind::category: out = text; break;
-        case Kind::date: {
-            const auto date = detail::date_from_column(number);
-            out = date ? kelias::to_string(*date) : std::string("?");
-            break;
-        }
+    case Kind::unknown:
+        break;
+    case Kind::number:
+        detail::append_number(out, number);
+        break;
+    case Kind::boolean:
+        out = number != 0 ? "true" : "false";
+        break;
+    case Kind::category:
+        out = text;
+        break;
+    case Kind::date: {
+        const auto date = detail::date_from_column(number);
+        out = date ? kelias::to_string(*date) : std::string("?");
+        break;
+    }
     }
     return out;
 }
@@ -147,13 +161,19 @@ Value ScoreBatch::value(std::size_t row, std::size_t score) const {
     if (!known(row, score)) return v;
     v.number = raw(row, score);
     switch (instrument_.scores()[score].type) {
-        case ScoreType::number: v.kind = Value::Kind::number; break;
-        case ScoreType::boolean: v.kind = Value::Kind::boolean; break;
-        case ScoreType::date: v.kind = Value::Kind::date; break;
-        case ScoreType::category:
-            v.kind = Value::Kind::category;
-            v.text = detail::code_text(instrument_.data(), v.number);
-            break;
+    case ScoreType::number:
+        v.kind = Value::Kind::number;
+        break;
+    case ScoreType::boolean:
+        v.kind = Value::Kind::boolean;
+        break;
+    case ScoreType::date:
+        v.kind = Value::Kind::date;
+        break;
+    case ScoreType::category:
+        v.kind = Value::Kind::category;
+        v.text = detail::code_text(instrument_.data(), v.number);
+        break;
     }
     return v;
 }
@@ -217,7 +237,8 @@ Result<AssessmentScores> score(const Instrument& instrument, const Assessment& a
     AssessmentScores out;
     out.instrument_key = scored.instrument_key();
     out.instrument_hash = scored.instrument_hash();
-    for (std::size_t s = 0; s < scored.scores(); ++s) out.scores.emplace_back(instrument.scores()[s].id, scored.value(0, s));
+    for (std::size_t s = 0; s < scored.scores(); ++s)
+        out.scores.emplace_back(instrument.scores()[s].id, scored.value(0, s));
     out.findings = scored.findings();
     return out;
 }

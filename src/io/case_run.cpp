@@ -55,14 +55,17 @@ public:
             if (json_) {
                 detail::JsonWriter w(out);
                 w.begin_object().key("case").string(batch.id(r)).key("as_of");
-                if (const auto as_of = batch.as_of(r)) w.string(to_string(*as_of));
-                else w.null();
+                if (const auto as_of = batch.as_of(r))
+                    w.string(to_string(*as_of));
+                else
+                    w.null();
                 out += pinned_;
             } else {
                 out += batch.id(r);
                 out += ':';
             }
-            for (std::size_t k = 0; k < order_.size(); ++k) out += fragments_[3 * k + static_cast<std::size_t>(m(r, order_[k]))];
+            for (std::size_t k = 0; k < order_.size(); ++k)
+                out += fragments_[3 * k + static_cast<std::size_t>(m(r, order_[k]))];
             out += json_ ? "]}\n" : "\n";
         }
     }
@@ -82,7 +85,8 @@ struct DecidedPart {
     std::size_t decided = 0;
 };
 
-DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const BriefWriter* brief, std::span<const Record> lines) {
+DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const BriefWriter* brief,
+                        std::span<const Record> lines) {
     DecidedPart part;
     CaseBatch batch(rules);
     std::vector<std::size_t> line_of;
@@ -91,7 +95,8 @@ DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const B
         JsonCaseAdded added = batch.add_json(line.text, o.as_of);
         if (!added) {
             std::string reason;
-            for (const auto& p : added.problems) reason += (reason.empty() ? "" : "; ") + p.message + (p.hint.empty() ? "" : " (" + p.hint + ")");
+            for (const auto& p : added.problems)
+                reason += (reason.empty() ? "" : "; ") + p.message + (p.hint.empty() ? "" : " (" + p.hint + ")");
             part.rejects.push_back({line.line, detail::for_message(added.case_id), std::move(reason)});
             continue;
         }
@@ -110,13 +115,16 @@ DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const B
 
 class DecideRun {
 public:
-    DecideRun(const RuleSet& rules, detail::InputSource input, OutputFile& out, const DecideRunOptions& options, const DecideRunEvents& events)
-        : rules_(rules), input_(std::move(input)), out_(out), options_(options), events_(events), scanner_(RecordScanner::Mode::lines) {
+    DecideRun(const RuleSet& rules, detail::InputSource input, OutputFile& out, const DecideRunOptions& options,
+              const DecideRunEvents& events)
+        : rules_(rules), input_(std::move(input)), out_(out), options_(options), events_(events),
+          scanner_(RecordScanner::Mode::lines) {
         if (options.brief) brief_.emplace(rules, options.format);
     }
 
     Result<DecideRunSummary> run() {
-        const unsigned workers = std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
+        const unsigned workers =
+            std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
         std::vector<DecidedPart> written;  // the previous chunk, written while the next is decided
         for (;;) {
             std::vector<Record> lines;
@@ -127,8 +135,8 @@ public:
             for (unsigned k = 0; k < workers; ++k) {
                 const std::size_t begin = lines.size() * k / workers, end = lines.size() * (k + 1) / workers;
                 if (begin == end) continue;
-                parts.push_back(std::async(std::launch::async, decide_part, std::cref(rules_), std::cref(options_), brief_ ? &*brief_ : nullptr,
-                                           all.subspan(begin, end - begin)));
+                parts.push_back(std::async(std::launch::async, decide_part, std::cref(rules_), std::cref(options_),
+                                           brief_ ? &*brief_ : nullptr, all.subspan(begin, end - begin)));
             }
             const auto problem = write(written);
             written.clear();
@@ -137,8 +145,12 @@ public:
         }
         if (auto problem = write(written)) return std::vector<Diagnostic>{*problem};
         if (duplicates_ > described_duplicates && events_.warning)
-            events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
-                             std::to_string(duplicates_ - described_duplicates) + " more cases repeat the id of an earlier case", {}, {}});
+            events_.warning(
+                {Severity::warning,
+                 DiagnosticCode::duplicate_row_id,
+                 std::to_string(duplicates_ - described_duplicates) + " more cases repeat the id of an earlier case",
+                 {},
+                 {}});
         return summary_;
     }
 
@@ -157,9 +169,12 @@ private:
     }
 
     Result<bool> too_long(std::size_t line) {
-        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::input_limit,
-                                        input_.name() + ":" + std::to_string(line) + ": a line longer than " + std::to_string(options_.max_line_bytes) + " bytes",
-                                        "one case per line; raise the limit with --max-line if it is meant", {}}};
+        return std::vector<Diagnostic>{{Severity::error,
+                                        DiagnosticCode::input_limit,
+                                        input_.name() + ":" + std::to_string(line) + ": a line longer than " +
+                                            std::to_string(options_.max_line_bytes) + " bytes",
+                                        "one case per line; raise the limit with --max-line if it is meant",
+                                        {}}};
     }
 
     Result<bool> fill() {
@@ -197,10 +212,12 @@ private:
                 const std::size_t first = seen_ids_.first_line(id, line);
                 if (first == line) continue;
                 if (++duplicates_ <= described_duplicates && events_.warning)
-                    events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
-                                     "line " + std::to_string(line) + " (case " + detail::for_message(id) + "): the case id is also on line " +
-                                         std::to_string(first),
-                                     "each case should have an id of its own", {}});
+                    events_.warning({Severity::warning,
+                                     DiagnosticCode::duplicate_row_id,
+                                     "line " + std::to_string(line) + " (case " + detail::for_message(id) +
+                                         "): the case id is also on line " + std::to_string(first),
+                                     "each case should have an id of its own",
+                                     {}});
             }
         }
         return std::nullopt;
@@ -226,10 +243,11 @@ std::string render(const CaseDecisions& d, DecisionFormat format, bool explain) 
     return format == DecisionFormat::json ? to_json(d, explain) + "\n" : to_text(d, explain) + "\n";
 }
 
-Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out, const DecideRunOptions& options,
-                                      const DecideRunEvents& events) {
-    auto input = detail::InputSource::open(path, options.source_name == "<input>" ? (path == "-" ? "<stdin>" : path) : options.source_name,
-                                           options.max_stream_bytes);
+Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out,
+                                      const DecideRunOptions& options, const DecideRunEvents& events) {
+    auto input = detail::InputSource::open(
+        path, options.source_name == "<input>" ? (path == "-" ? "<stdin>" : path) : options.source_name,
+        options.max_stream_bytes);
     if (!input) return input.error();
     return DecideRun(rules, std::move(*input), out, options, events).run();
 }

@@ -55,7 +55,7 @@ public:
 
 private:
     static constexpr int slots = 8;
-    static constexpr std::size_t max_length = 7;  // the key's top byte holds the length
+    static constexpr std::size_t max_length = 7;                // the key's top byte holds the length
     static constexpr std::uint64_t no_key = ~std::uint64_t{0};  // its length byte 0xff never occurs
 
     // The bytes of the text (little end first) and its length in the top byte.
@@ -65,7 +65,8 @@ private:
             std::memcpy(&key, text.data(), sizeof key);
             key &= text.empty() ? 0 : ~std::uint64_t{0} >> (64 - 8 * text.size());
         } else {
-            for (std::size_t i = 0; i < text.size(); ++i) key |= std::uint64_t{static_cast<unsigned char>(text[i])} << (8 * i);
+            for (std::size_t i = 0; i < text.size(); ++i)
+                key |= std::uint64_t{static_cast<unsigned char>(text[i])} << (8 * i);
         }
         return key | std::uint64_t{text.size()} << 56;
     }

@@ -17,30 +17,40 @@ const char* find_byte(const char* from, const char* end, char c) noexcept {
 // an unquoted cell (lenient input) does not start a quoted section. Only line breaks and
 // quotes matter to where a record ends, and delimiters to where a cell starts. Returns `end` when the record
 // is not finished within the text.
-const char* RecordScanner::end_of_quoted_record(const char* p, const char* end, std::size_t& extra_lines) const noexcept {
+const char* RecordScanner::end_of_quoted_record(const char* p, const char* end,
+                                                std::size_t& extra_lines) const noexcept {
     enum { cell_start, unquoted, quoted, quote_in_quoted } state = cell_start;
     for (; p != end; ++p) {
         const char c = *p;
         switch (state) {
-            case cell_start:
-                if (c == '"') state = quoted;
-                else if (c == '\n') return p;
-                else if (c != delimiter_) state = unquoted;
-                break;
-            case unquoted:
-                if (c == '\n') return p;
-                if (c == delimiter_) state = cell_start;
-                break;
-            case quoted:
-                if (c == '"') state = quote_in_quoted;
-                else if (c == '\n') ++extra_lines;
-                break;
-            case quote_in_quoted:
-                if (c == '"') state = quoted;
-                else if (c == '\n') return p;
-                else if (c == delimiter_) state = cell_start;
-                else state = unquoted;
-                break;
+        case cell_start:
+            if (c == '"')
+                state = quoted;
+            else if (c == '\n')
+                return p;
+            else if (c != delimiter_)
+                state = unquoted;
+            break;
+        case unquoted:
+            if (c == '\n') return p;
+            if (c == delimiter_) state = cell_start;
+            break;
+        case quoted:
+            if (c == '"')
+                state = quote_in_quoted;
+            else if (c == '\n')
+                ++extra_lines;
+            break;
+        case quote_in_quoted:
+            if (c == '"')
+                state = quoted;
+            else if (c == '\n')
+                return p;
+            else if (c == delimiter_)
+                state = cell_start;
+            else
+                state = unquoted;
+            break;
         }
     }
     return end;
@@ -69,10 +79,12 @@ std::size_t RecordScanner::scan(std::string_view text, std::size_t max, bool las
     return added;
 }
 
-const char* split_record(const Record& record, char delimiter, std::vector<std::string_view>& cells, std::string& scratch) {
+const char* split_record(const Record& record, char delimiter, std::vector<std::string_view>& cells,
+                         std::string& scratch) {
     cells.clear();
     if (!record.has_quote) {
-        for_each_unquoted_cell(record.text, delimiter, [&](std::size_t, std::string_view cell) { cells.push_back(cell); });
+        for_each_unquoted_cell(record.text, delimiter,
+                               [&](std::size_t, std::string_view cell) { cells.push_back(cell); });
         return nullptr;
     }
     scratch.clear();

@@ -55,7 +55,8 @@ private:
 /// Splits a CSV record into cells. Unquoted cells and quoted cells without doubled quotes
 /// point into the record; others are unescaped into `scratch`, which must not be touched
 /// while the cells are in use. Returns a reason when the quoting is malformed.
-const char* split_record(const Record& record, char delimiter, std::vector<std::string_view>& cells, std::string& scratch);
+const char* split_record(const Record& record, char delimiter, std::vector<std::string_view>& cells,
+                         std::string& scratch);
 
 /// Bit i set when text[i] is `delimiter`, for the first min(64, size) bytes.
 inline std::uint64_t delimiter_mask(const char* text, std::size_t size, char delimiter) {
@@ -85,7 +86,8 @@ std::size_t for_each_unquoted_cell(std::string_view text, char delimiter, F&& f)
     const char* start = data;
     std::size_t index = 0;
     for (std::size_t block = 0; block < text.size(); block += 64) {
-        for (std::uint64_t mask = delimiter_mask(data + block, text.size() - block, delimiter); mask != 0; mask &= mask - 1) {
+        for (std::uint64_t mask = delimiter_mask(data + block, text.size() - block, delimiter); mask != 0;
+             mask &= mask - 1) {
             const char* at = data + block + static_cast<std::size_t>(std::countr_zero(mask));
             f(index++, std::string_view(start, static_cast<std::size_t>(at - start)));
             start = at + 1;

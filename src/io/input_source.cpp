@@ -22,13 +22,8 @@ std::vector<Diagnostic> problem(DiagnosticCode code, const std::string& message,
 }  // namespace
 
 InputSource::InputSource(InputSource&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      owned_(std::exchange(other.owned_, false)),
-      name_(std::move(other.name_)),
-      size_(other.size_),
-      read_(other.read_),
-      max_stream_bytes_(other.max_stream_bytes_),
-      text_(std::move(other.text_)),
+    : fd_(std::exchange(other.fd_, -1)), owned_(std::exchange(other.owned_, false)), name_(std::move(other.name_)),
+      size_(other.size_), read_(other.read_), max_stream_bytes_(other.max_stream_bytes_), text_(std::move(other.text_)),
       in_memory_(other.in_memory_) {}
 
 InputSource& InputSource::operator=(InputSource&& other) noexcept {
@@ -58,12 +53,16 @@ Result<InputSource> InputSource::open(const std::string& path, std::string name,
         in.fd_ = STDIN_FILENO;
     } else {
         in.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (in.fd_ < 0) return problem(DiagnosticCode::unreadable_file, "cannot open '" + for_message(path) + "': " + std::strerror(errno));
+        if (in.fd_ < 0)
+            return problem(DiagnosticCode::unreadable_file,
+                           "cannot open '" + for_message(path) + "': " + std::strerror(errno));
         in.owned_ = true;
     }
     struct stat st {};
-    if (fstat(in.fd_, &st) != 0) return problem(DiagnosticCode::unreadable_file, "cannot read " + in.name_ + ": " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return problem(DiagnosticCode::unreadable_file, "cannot read " + in.name_ + ": it is a directory");
+    if (fstat(in.fd_, &st) != 0)
+        return problem(DiagnosticCode::unreadable_file, "cannot read " + in.name_ + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return problem(DiagnosticCode::unreadable_file, "cannot read " + in.name_ + ": it is a directory");
     if (S_ISREG(st.st_mode)) {
         in.size_ = static_cast<std::uint64_t>(st.st_size);
         posix_fadvise(in.fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -102,12 +101,16 @@ Result<std::size_t> InputSource::read(char* into, std::size_t wanted) {
         // A file that shrinks or grows under a run would give a result for no version of it.
         struct stat st {};
         const bool at_end = got < wanted;
-        if (read_ > *size_ || (at_end && (read_ < *size_ || (fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) != *size_))))
+        if (read_ > *size_ ||
+            (at_end && (read_ < *size_ || (fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) != *size_))))
             return problem(DiagnosticCode::input_changed,
-                           name_ + " changed while it was read (it had " + std::to_string(*size_) + " bytes when opened)",
+                           name_ + " changed while it was read (it had " + std::to_string(*size_) +
+                               " bytes when opened)",
                            "wait until whatever writes it has finished, or score a copy");
     } else if (read_ > max_stream_bytes_) {
-        return problem(DiagnosticCode::input_limit, name_ + " is longer than the limit of " + std::to_string(max_stream_bytes_) + " bytes for a stream",
+        return problem(DiagnosticCode::input_limit,
+                       name_ + " is longer than the limit of " + std::to_string(max_stream_bytes_) +
+                           " bytes for a stream",
                        "raise the limit (--max-input), or save the input to a file first");
     }
     return got;

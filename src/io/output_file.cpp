@@ -74,7 +74,8 @@ std::string random_suffix() {
 
 bool same_file(const std::string& a, const std::string& b) {
     if (a == "-" || b == "-" || a.empty() || b.empty()) return false;
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb{};
     const bool ea = stat(a.c_str(), &sa) == 0, eb = stat(b.c_str(), &sb) == 0;
     if (ea && eb) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
     if (ea != eb) return false;
@@ -84,11 +85,8 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 OutputFile::OutputFile(OutputFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      path_(std::move(other.path_)),
-      final_path_(std::move(other.final_path_)),
-      folder_(std::move(other.folder_)),
-      temp_path_(std::exchange(other.temp_path_, {})),
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), final_path_(std::move(other.final_path_)),
+      folder_(std::move(other.folder_)), temp_path_(std::exchange(other.temp_path_, {})),
       unnamed_(std::exchange(other.unnamed_, false)) {}
 
 OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
@@ -115,7 +113,11 @@ void OutputFile::discard() noexcept {
 }
 
 std::optional<Diagnostic> OutputFile::failure(const std::string& message) const {
-    return Diagnostic{Severity::error, DiagnosticCode::unwritable_output, message, {}, Location{is_stdout() ? std::string() : path_, 0, 0}};
+    return Diagnostic{Severity::error,
+                      DiagnosticCode::unwritable_output,
+                      message,
+                      {},
+                      Location{is_stdout() ? std::string() : path_, 0, 0}};
 }
 
 std::optional<Diagnostic> OutputFile::open(const std::string& path, const std::vector<std::string>& inputs) {
@@ -170,8 +172,7 @@ std::optional<Diagnostic> OutputFile::open_temporary(const std::string& target) 
 #endif
     std::string pattern = folder_ + "/" + temporary_prefix(target) + "XXXXXX";
     fd_ = mkstemp(pattern.data());  // mode 0600 whatever the umask
-    if (fd_ < 0)
-        return failure("cannot create '" + path_ + "' (temporary file in " + folder_ + "): " + errno_text());
+    if (fd_ < 0) return failure("cannot create '" + path_ + "' (temporary file in " + folder_ + "): " + errno_text());
     temp_path_ = pattern;
     flock(fd_, LOCK_EX | LOCK_NB);  // tells a later run that this writer is alive
     return std::nullopt;
@@ -182,7 +183,8 @@ std::optional<Diagnostic> OutputFile::write(std::string_view data) {
         const ssize_t n = ::write(fd_, data.data(), data.size());
         if (n < 0) {
             if (errno == EINTR) continue;
-            return failure("cannot write " + (is_stdout() ? std::string("standard output") : "'" + path_ + "'") + ": " + errno_text());
+            return failure("cannot write " + (is_stdout() ? std::string("standard output") : "'" + path_ + "'") + ": " +
+                           errno_text());
         }
         data.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -201,8 +203,10 @@ std::optional<Diagnostic> OutputFile::commit() {
         const std::string proc = "/proc/self/fd/" + std::to_string(fd_);
         for (int attempt = 0; attempt < 16 && temp_path_.empty(); ++attempt) {
             const std::string candidate = folder_ + "/" + temporary_prefix(final_path_) + random_suffix();
-            if (linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, candidate.c_str(), AT_SYMLINK_FOLLOW) == 0) temp_path_ = candidate;
-            else if (errno != EEXIST) break;
+            if (linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, candidate.c_str(), AT_SYMLINK_FOLLOW) == 0)
+                temp_path_ = candidate;
+            else if (errno != EEXIST)
+                break;
         }
         unnamed_ = false;
         if (temp_path_.empty()) {

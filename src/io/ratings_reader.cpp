@@ -41,7 +41,8 @@ struct ColumnRole {
 constexpr int id_target = -1;
 constexpr int other_target = -2;  // pass-through, date, or both: see roles
 
-std::vector<Diagnostic> input_error(DiagnosticCode code, std::string message, std::string hint = {}, Location where = {}) {
+std::vector<Diagnostic> input_error(DiagnosticCode code, std::string message, std::string hint = {},
+                                    Location where = {}) {
     return {{Severity::error, code, std::move(message), std::move(hint), std::move(where)}};
 }
 
@@ -49,9 +50,7 @@ std::vector<Diagnostic> input_error(DiagnosticCode code, std::string message, st
 
 struct RatingsReader::State {
     State(const Instrument& i, RatingsReaderOptions o, detail::InputSource in)
-        : instrument(i),
-          options(std::move(o)),
-          input(std::move(in)),
+        : instrument(i), options(std::move(o)), input(std::move(in)),
           scanner(options.format == RatingsFormat::csv ? RecordScanner::Mode::csv : RecordScanner::Mode::lines) {}
 
     Instrument instrument;
@@ -87,12 +86,12 @@ struct RatingsReader::State {
         std::optional<std::pair<std::size_t, std::vector<Diagnostic>>> failure;  // (row, why the input cannot go on)
     };
     void parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk, Findings& found) const;
-    void parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, std::vector<std::string_view>& cells,
-                       std::string& scratch, detail::CellCache& cache) const;
-    void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
-                         std::vector<std::uint32_t>& seen) const;
-    void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row, RatingsChunk& chunk,
-                     std::vector<RowProblem>& problems, std::size_t line) const;
+    void parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
+                       std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache) const;
+    void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
+                         detail::CellCache& cache, std::vector<std::uint32_t>& seen) const;
+    void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
+                     RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const;
     void add_warnings(std::vector<Diagnostic>& out) const;
 };
 
@@ -132,7 +131,8 @@ Result<bool> RatingsReader::State::fill() {
     return *got > 0;
 }
 
-std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line, const std::vector<std::string>& names) const {
+std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line,
+                                                              const std::vector<std::string>& names) const {
     std::vector<std::string> known{options.id_column};
     for (const auto& f : instrument.fields()) known.push_back(f.column);
     std::vector<Diagnostic> out;
@@ -143,7 +143,8 @@ std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line, 
             std::string fields_of_item;
             for (const auto& f : instrument.fields())
                 if (f.owner == column) fields_of_item += (fields_of_item.empty() ? "" : ", ") + f.column;
-            hint = fields_of_item.empty() ? "`kelias instrument show " + instrument.id() + "` lists the columns; keep other columns with --keep"
+            hint = fields_of_item.empty() ? "`kelias instrument show " + instrument.id() +
+                                                "` lists the columns; keep other columns with --keep"
                                           : "'" + column + "' has several fields, one column each: " + fields_of_item;
         }
         out.push_back({Severity::error, DiagnosticCode::unknown_column,
@@ -151,8 +152,10 @@ std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line, 
                        Location{input.name(), static_cast<int>(line), 0}});
     }
     if (names.size() > described_unknown_columns)
-        out.push_back({Severity::error, DiagnosticCode::unknown_column,
-                       std::to_string(names.size() - described_unknown_columns) + " more unknown columns", {},
+        out.push_back({Severity::error,
+                       DiagnosticCode::unknown_column,
+                       std::to_string(names.size() - described_unknown_columns) + " more unknown columns",
+                       {},
                        Location{input.name(), static_cast<int>(line), 0}});
     return out;
 }
@@ -162,7 +165,8 @@ Result<bool> RatingsReader::State::start() {
     if (!filled) return filled.error();
     const std::string_view probe(buffer.get(), std::min<std::size_t>(size, 64 * 1024));
     if (probe.find('\0') != std::string_view::npos)
-        return input_error(DiagnosticCode::unreadable_file, input.name() + " is not a text file (expected CSV or JSON lines)");
+        return input_error(DiagnosticCode::unreadable_file,
+                           input.name() + " is not a text file (expected CSV or JSON lines)");
     for (const auto& p : options.pass_through) pass_through.push_back(p);
     return options.format == RatingsFormat::csv ? read_csv_header() : check_jsonl_start();
 }
@@ -171,27 +175,31 @@ Result<bool> RatingsReader::State::read_csv_header() {
     records.clear();
     for (;;) {
         if (scanner.scan({buffer.get(), size}, 1, eof, records) > 0) break;
-        if (eof) return input_error(DiagnosticCode::unreadable_file, input.name() + " is empty: expected a CSV header line");
+        if (eof)
+            return input_error(DiagnosticCode::unreadable_file, input.name() + " is empty: expected a CSV header line");
         if (size - scanner.offset() > options.max_line_bytes)
-            return input_error(DiagnosticCode::input_limit, place(1) + ": the header is longer than " + std::to_string(options.max_line_bytes) + " bytes");
+            return input_error(DiagnosticCode::input_limit, place(1) + ": the header is longer than " +
+                                                                std::to_string(options.max_line_bytes) + " bytes");
         auto more = fill();
         if (!more) return more.error();
     }
     Record head = records.front();
     records.clear();
     if (head.text.starts_with('{'))
-        return input_error(DiagnosticCode::unreadable_file, place(head.line) + ": the first line is a JSON object, not a CSV header",
+        return input_error(DiagnosticCode::unreadable_file,
+                           place(head.line) + ": the first line is a JSON object, not a CSV header",
                            "for JSON lines use --input-format jsonl (or name the file *.jsonl)");
     delimiter = options.delimiter ? options.delimiter : detail::detect_delimiter(head.text);
     scanner.set_delimiter(delimiter);
     std::vector<std::string_view> cells;
     std::string scratch;
     if (const char* error = detail::split_record(head, delimiter, cells, scratch))
-        return input_error(DiagnosticCode::unreadable_file, place(head.line) + ": cannot read the CSV header: " + error);
+        return input_error(DiagnosticCode::unreadable_file,
+                           place(head.line) + ": cannot read the CSV header: " + error);
     if (cells.size() > options.max_columns)
         return input_error(DiagnosticCode::input_limit,
-                           place(head.line) + ": the header has " + std::to_string(cells.size()) + " columns, more than the limit of " +
-                               std::to_string(options.max_columns));
+                           place(head.line) + ": the header has " + std::to_string(cells.size()) +
+                               " columns, more than the limit of " + std::to_string(options.max_columns));
 
     std::vector<Diagnostic> problems;
     std::vector<std::string> unknown;
@@ -204,10 +212,14 @@ Result<bool> RatingsReader::State::read_csv_header() {
         const std::string& name = header[i];
         ColumnRole role;
         if (name.empty()) {
-            problems.push_back({Severity::error, DiagnosticCode::unknown_column, "header column " + std::to_string(i + 1) + " has no name", {}, at});
+            problems.push_back({Severity::error,
+                                DiagnosticCode::unknown_column,
+                                "header column " + std::to_string(i + 1) + " has no name",
+                                {},
+                                at});
         } else if (!seen.insert(name).second) {
-            problems.push_back({Severity::error, DiagnosticCode::duplicate_key, "duplicate column '" + for_message(name) + "' in the header",
-                                "keep one of them", at});
+            problems.push_back({Severity::error, DiagnosticCode::duplicate_key,
+                                "duplicate column '" + for_message(name) + "' in the header", "keep one of them", at});
         }
         const auto pass = std::find(pass_through.begin(), pass_through.end(), name);
         if (pass != pass_through.end()) role.pass = static_cast<int>(pass - pass_through.begin());
@@ -215,13 +227,16 @@ Result<bool> RatingsReader::State::read_csv_header() {
         if (name == options.id_column) {
             has_id = true;
             role.id = true;
-        } else if (auto field = instrument.data().field_by_column.find(name); field != instrument.data().field_by_column.end()) {
+        } else if (auto field = instrument.data().field_by_column.find(name);
+                   field != instrument.data().field_by_column.end()) {
             role.field = static_cast<int>(field->second);
         } else if (role.pass < 0 && !role.date && !name.empty()) {
             unknown.push_back(name);
         }
         roles.push_back(role);
-        targets.push_back(role.field >= 0 && role.pass < 0 && !role.date ? role.field : role.id && role.pass < 0 && !role.date ? id_target : other_target);
+        targets.push_back(role.field >= 0 && role.pass < 0 && !role.date ? role.field
+                          : role.id && role.pass < 0 && !role.date       ? id_target
+                                                                         : other_target);
     }
     if (!unknown.empty()) {
         auto described = unknown_columns(head.line, unknown);
@@ -229,15 +244,20 @@ Result<bool> RatingsReader::State::read_csv_header() {
     }
     if (!has_id) {
         const std::string hint = detail::closest(options.id_column, header);
-        problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no id column '" + for_message(options.id_column) + "' in the header",
-                            hint.empty() ? "name the id column with --id-column NAME" : "did you mean --id-column '" + hint + "'?", at});
+        problems.push_back(
+            {Severity::error, DiagnosticCode::unknown_column,
+             "no id column '" + for_message(options.id_column) + "' in the header",
+             hint.empty() ? "name the id column with --id-column NAME" : "did you mean --id-column '" + hint + "'?",
+             at});
     }
     for (const auto& p : pass_through)
         if (!seen.count(p))
-            problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no column '" + for_message(p) + "' to keep in the header",
+            problems.push_back({Severity::error, DiagnosticCode::unknown_column,
+                                "no column '" + for_message(p) + "' to keep in the header",
                                 detail::did_you_mean(p, header), at});
     if (options.date_column && !seen.count(*options.date_column))
-        problems.push_back({Severity::error, DiagnosticCode::unknown_column, "no date column '" + for_message(*options.date_column) + "' in the header",
+        problems.push_back({Severity::error, DiagnosticCode::unknown_column,
+                            "no date column '" + for_message(*options.date_column) + "' in the header",
                             detail::did_you_mean(*options.date_column, header), at});
     if (!problems.empty()) return problems;
     return true;
@@ -245,7 +265,8 @@ Result<bool> RatingsReader::State::read_csv_header() {
 
 Result<bool> RatingsReader::State::check_jsonl_start() {
     roles_by_name[options.id_column].id = true;
-    for (std::size_t i = 0; i < instrument.fields().size(); ++i) roles_by_name[instrument.fields()[i].column].field = static_cast<int>(i);
+    for (std::size_t i = 0; i < instrument.fields().size(); ++i)
+        roles_by_name[instrument.fields()[i].column].field = static_cast<int>(i);
     for (std::size_t k = 0; k < pass_through.size(); ++k) roles_by_name[pass_through[k]].pass = static_cast<int>(k);
     if (options.date_column) roles_by_name[*options.date_column].date = true;
     std::size_t slot = 0;
@@ -256,20 +277,24 @@ Result<bool> RatingsReader::State::check_jsonl_start() {
     if (probe.scan({buffer.get(), size}, 1, true, first) == 0) return true;  // no rows: an empty result, not an error
     detail::JsonScanner json(first.front().text);
     if (json.peek() != detail::JsonScanner::Kind::object)
-        return input_error(DiagnosticCode::unreadable_file, place(first.front().line) + ": not JSON lines: the first line is not a JSON object");
+        return input_error(DiagnosticCode::unreadable_file,
+                           place(first.front().line) + ": not JSON lines: the first line is not a JSON object");
     return true;
 }
 
-void RatingsReader::State::store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
-                                       RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const {
+void RatingsReader::State::store_other(const ColumnRole& role, std::string_view column, std::string_view cell,
+                                       std::size_t row, RatingsChunk& chunk, std::vector<RowProblem>& problems,
+                                       std::size_t line) const {
     if (role.id) chunk.batch.id(row).assign(cell);
     if (role.pass >= 0) chunk.pass_through[static_cast<std::size_t>(role.pass)][row].assign(cell);
     if (role.date) {
         const std::string_view text = detail::trim(cell);
         if (text.empty()) return;  // falls back to the run's as_of
         const auto date = parse_date(text);
-        if (!date) problems.push_back({line, {}, std::string(column), "expected a date YYYY-MM-DD"});
-        else chunk.batch.set_as_of(row, date);
+        if (!date)
+            problems.push_back({line, {}, std::string(column), "expected a date YYYY-MM-DD"});
+        else
+            chunk.batch.set_as_of(row, date);
     }
     if (role.field >= 0) {
         if (const char* error = chunk.batch.set_text(row, static_cast<std::size_t>(role.field), cell))
@@ -278,7 +303,8 @@ void RatingsReader::State::store_other(const ColumnRole& role, std::string_view 
 }
 
 void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
-                                         std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache) const {
+                                         std::vector<std::string_view>& cells, std::string& scratch,
+                                         detail::CellCache& cache) const {
     const std::size_t problems_before = found.problems.size();
     const std::size_t expected = targets.size();
     // Kept out of line: inlined into the delimiter loop it made parsing ~10% slower (GCC 12).
@@ -286,7 +312,8 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
         const int target = targets[j];
         if (target >= 0) {
             // Cells of unquoted records point into the block, which is padded: 8 bytes can be read.
-            if (const char* error = cache.store(chunk.batch, row, static_cast<std::size_t>(target), cell, !record.has_quote))
+            if (const char* error =
+                    cache.store(chunk.batch, row, static_cast<std::size_t>(target), cell, !record.has_quote))
                 found.problems.push_back({record.line, {}, header[j], error});
         } else if (target == id_target) {
             chunk.batch.id(row).assign(cell);
@@ -312,13 +339,17 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
     if (count != expected) {
         // Cells out of place make every per-cell complaint meaningless: report the shape only.
         found.problems.resize(problems_before);
-        found.problems.push_back({record.line, {}, {}, "wrong number of columns: " + std::to_string(count) + " cells, the header has " + std::to_string(expected)});
+        found.problems.push_back({record.line,
+                                  {},
+                                  {},
+                                  "wrong number of columns: " + std::to_string(count) + " cells, the header has " +
+                                      std::to_string(expected)});
         chunk.bad[row] = 1;
     }
 }
 
-void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
-                                           std::vector<std::uint32_t>& seen) const {
+void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
+                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen) const {
     using Kind = detail::JsonScanner::Kind;
     detail::JsonScanner json(record.text);
     auto reject = [&](std::string reason, std::string column = {}) {
@@ -333,7 +364,8 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
     std::string_view key;
     std::size_t members = 0;
     while (json.next_key(first, key)) {
-        if (++members > options.max_columns) return reject("more than " + std::to_string(options.max_columns) + " members");
+        if (++members > options.max_columns)
+            return reject("more than " + std::to_string(options.max_columns) + " members");
         const auto role = roles_by_name.find(std::string(key));
         if (role == roles_by_name.end()) {
             // As an unknown CSV column: the input does not fit the instrument, so no row can be trusted.
@@ -372,7 +404,8 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
     }
 }
 
-void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk, Findings& found) const {
+void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk,
+                                      Findings& found) const {
     std::vector<std::string_view> cells;
     std::string scratch;
     detail::CellCache cache(instrument);
@@ -383,17 +416,22 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
         chunk.lines[row] = record.line;
         if (options.as_of) chunk.batch.set_as_of(row, options.as_of);
         const std::size_t problems_before = found.problems.size();
-        if (options.format == RatingsFormat::csv) parse_csv_row(record, row, chunk, found, cells, scratch, cache);
-        else parse_jsonl_row(record, row, chunk, found, cache, seen);
+        if (options.format == RatingsFormat::csv)
+            parse_csv_row(record, row, chunk, found, cells, scratch, cache);
+        else
+            parse_jsonl_row(record, row, chunk, found, cache, seen);
         if (found.failure) return;
         const std::string& id = chunk.batch.id(row);
         if (!chunk.bad[row]) {
-            if (detail::trim(id).empty()) found.problems.push_back({record.line, {}, options.id_column, "missing id"});
-            else if (!detail::is_valid_utf8(id)) found.problems.push_back({record.line, {}, options.id_column, "the id is not valid UTF-8"});
+            if (detail::trim(id).empty())
+                found.problems.push_back({record.line, {}, options.id_column, "missing id"});
+            else if (!detail::is_valid_utf8(id))
+                found.problems.push_back({record.line, {}, options.id_column, "the id is not valid UTF-8"});
         }
         if (found.problems.size() > problems_before) {
             chunk.bad[row] = 1;
-            const std::string shown = detail::is_valid_utf8(id) && id.size() <= detail::message_value_limit ? id : for_message(id);
+            const std::string shown =
+                detail::is_valid_utf8(id) && id.size() <= detail::message_value_limit ? id : for_message(id);
             for (std::size_t p = problems_before; p < found.problems.size(); ++p) found.problems[p].id = shown;
         }
     }
@@ -406,7 +444,8 @@ RatingsReader::~RatingsReader() = default;
 
 namespace {
 
-Result<RatingsReader> start_reader(std::unique_ptr<RatingsReader::State> state, RatingsReader (*make)(std::unique_ptr<RatingsReader::State>)) {
+Result<RatingsReader> start_reader(std::unique_ptr<RatingsReader::State> state,
+                                   RatingsReader (*make)(std::unique_ptr<RatingsReader::State>)) {
     auto started = state->start();
     if (!started) return started.error();
     std::vector<Diagnostic> warnings;
@@ -436,10 +475,12 @@ void RatingsReader::State::add_warnings(std::vector<Diagnostic>& out) const {
         out.push_back({Severity::warning, DiagnosticCode::absent_columns,
                        std::to_string(absent) + " of " + std::to_string(items) + " item fields of " + instrument.key() +
                            " have no column (such as " + example + "): they count as omitted in every row",
-                       "`kelias instrument show " + instrument.id() + "` lists the columns", Location{input.name(), 1, 0}});
+                       "`kelias instrument show " + instrument.id() + "` lists the columns",
+                       Location{input.name(), 1, 0}});
 }
 
-Result<RatingsReader> RatingsReader::open(const Instrument& instrument, const std::string& path, RatingsReaderOptions options) {
+Result<RatingsReader> RatingsReader::open(const Instrument& instrument, const std::string& path,
+                                          RatingsReaderOptions options) {
     if (options.source_name == "<input>") options.source_name = path == "-" ? "<stdin>" : path;
     auto input = detail::InputSource::open(path, options.source_name, options.max_stream_bytes);
     if (!input) return input.error();
@@ -447,7 +488,8 @@ Result<RatingsReader> RatingsReader::open(const Instrument& instrument, const st
     return start_reader(std::move(state), [](std::unique_ptr<State> s) { return RatingsReader(std::move(s)); });
 }
 
-Result<RatingsReader> RatingsReader::from_text(const Instrument& instrument, std::string text, RatingsReaderOptions options) {
+Result<RatingsReader> RatingsReader::from_text(const Instrument& instrument, std::string text,
+                                               RatingsReaderOptions options) {
     auto input = detail::InputSource::from_text(std::move(text), options.source_name);
     auto state = std::make_unique<State>(instrument, std::move(options), std::move(input));
     return start_reader(std::move(state), [](std::unique_ptr<State> s) { return RatingsReader(std::move(s)); });
@@ -462,15 +504,18 @@ Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
     while (s.scanner.scan({s.buffer.get(), s.size}, s.options.chunk_rows, s.eof, s.records) == 0) {
         if (s.size - s.scanner.offset() > s.options.max_line_bytes)
             return input_error(DiagnosticCode::input_limit,
-                               s.place(s.scanner.line()) + ": a record longer than " + std::to_string(s.options.max_line_bytes) + " bytes",
-                               "check the file (a missing closing quote runs on to the end); raise the limit with --max-line if it is meant");
+                               s.place(s.scanner.line()) + ": a record longer than " +
+                                   std::to_string(s.options.max_line_bytes) + " bytes",
+                               "check the file (a missing closing quote runs on to the end); raise the limit with "
+                               "--max-line if it is meant");
         if (s.eof) break;
         auto more = s.fill();
         if (!more) return more.error();
     }
     for (const Record& r : s.records)
         if (r.text.size() > s.options.max_line_bytes)
-            return input_error(DiagnosticCode::input_limit, s.place(r.line) + ": a record longer than " + std::to_string(s.options.max_line_bytes) + " bytes");
+            return input_error(DiagnosticCode::input_limit, s.place(r.line) + ": a record longer than " +
+                                                                std::to_string(s.options.max_line_bytes) + " bytes");
     const std::size_t rows = s.records.size();
     chunk.batch.resize(rows);
     chunk.lines.assign(rows, 0);

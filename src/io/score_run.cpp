@@ -17,9 +17,10 @@ constexpr std::size_t described_duplicates = 10;
 
 class ScoreRun {
 public:
-    ScoreRun(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out, const ScoreRunOptions& options,
-             const ScoreRunEvents& events)
-        : instrument_(instrument), reader_(reader), writer_(writer), out_(out), options_(options), events_(events), chunk_(instrument) {}
+    ScoreRun(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out,
+             const ScoreRunOptions& options, const ScoreRunEvents& events)
+        : instrument_(instrument), reader_(reader), writer_(writer), out_(out), options_(options), events_(events),
+          chunk_(instrument) {}
 
     Result<ScoreRunSummary> run() {
         if (auto problem = out_.write(writer_.header())) return std::vector<Diagnostic>{*problem};
@@ -27,7 +28,8 @@ public:
             auto rows = reader_.next(chunk_);
             if (!rows) return rows.error();
             if (*rows == 0) break;
-            const ScoreBatch scores = score_batch(instrument_, chunk_.batch, {.threads = options_.threads, .run_checks = options_.run_checks});
+            const ScoreBatch scores = score_batch(instrument_, chunk_.batch,
+                                                  {.threads = options_.threads, .run_checks = options_.run_checks});
             summary_.rows_read += *rows;
             report(scores);
             note_duplicates(scores);
@@ -36,8 +38,12 @@ public:
             if (events_.progress) events_.progress(reader_.bytes_read(), reader_.total_bytes());
         }
         if (duplicates_ > described_duplicates && events_.warning)
-            events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
-                             std::to_string(duplicates_ - described_duplicates) + " more rows repeat an id of an earlier row", {}, {}});
+            events_.warning(
+                {Severity::warning,
+                 DiagnosticCode::duplicate_row_id,
+                 std::to_string(duplicates_ - described_duplicates) + " more rows repeat an id of an earlier row",
+                 {},
+                 {}});
         return summary_;
     }
 
@@ -50,7 +56,10 @@ private:
             if (chunk_.bad[f.row]) continue;  // not scored: its cell problems are what matters
             const std::string item = f.item.empty() ? std::string() : " (item " + std::string(f.item) + ")";
             if (f.severity == Severity::error) {
-                check_problems.push_back({chunk_.lines[f.row], shown_id(f.row), {}, "error[" + std::string(f.check) + "]: " + std::string(f.message) + item});
+                check_problems.push_back({chunk_.lines[f.row],
+                                          shown_id(f.row),
+                                          {},
+                                          "error[" + std::string(f.check) + "]: " + std::string(f.message) + item});
             } else {
                 ++summary_.check_warnings;
                 if (events_.check_warning) events_.check_warning(chunk_.lines[f.row], shown_id(f.row), f);
@@ -58,8 +67,8 @@ private:
         }
         std::vector<RowProblem> all;
         all.reserve(chunk_.problems.size() + check_problems.size());
-        std::merge(chunk_.problems.begin(), chunk_.problems.end(), check_problems.begin(), check_problems.end(), std::back_inserter(all),
-                   [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
+        std::merge(chunk_.problems.begin(), chunk_.problems.end(), check_problems.begin(), check_problems.end(),
+                   std::back_inserter(all), [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
         if (events_.rejected)
             for (const auto& p : all) events_.rejected(p);
     }
@@ -75,9 +84,12 @@ private:
             const std::size_t first = seen_ids_.first_line(chunk_.batch.id(r), chunk_.lines[r]);
             if (first == chunk_.lines[r]) continue;
             if (++duplicates_ <= described_duplicates && events_.warning)
-                events_.warning({Severity::warning, DiagnosticCode::duplicate_row_id,
-                                 row_label(chunk_.lines[r], shown_id(r)) + ": the id is also on row " + std::to_string(first),
-                                 "each assessment should have an id of its own", {}});
+                events_.warning(
+                    {Severity::warning,
+                     DiagnosticCode::duplicate_row_id,
+                     row_label(chunk_.lines[r], shown_id(r)) + ": the id is also on row " + std::to_string(first),
+                     "each assessment should have an id of its own",
+                     {}});
         }
     }
 
@@ -118,7 +130,8 @@ private:
             ExplainedRow row{chunk_.lines[r], chunk_.batch.id(r), {}};
             for (const ScoreInfo& score : instrument_.scores()) {
                 if (score.hidden) continue;
-                if (auto explained = kelias::explain(instrument_, chunk_.batch, r, score.id)) row.scores.push_back(std::move(*explained));
+                if (auto explained = kelias::explain(instrument_, chunk_.batch, r, score.id))
+                    row.scores.push_back(std::move(*explained));
             }
             summary_.explained.push_back(std::move(row));
         }
@@ -139,8 +152,8 @@ private:
 
 }  // namespace
 
-Result<ScoreRunSummary> score_ratings(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out,
-                                      const ScoreRunOptions& options, const ScoreRunEvents& events) {
+Result<ScoreRunSummary> score_ratings(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer,
+                                      OutputFile& out, const ScoreRunOptions& options, const ScoreRunEvents& events) {
     return ScoreRun(instrument, reader, writer, out, options, events).run();
 }
 

@@ -16,16 +16,17 @@ struct ScoreWriter::Parts {
     Instrument instrument;
     ScoreWriterOptions options;
     std::string csv_header;
-    std::vector<std::size_t> visible;        // indexes of non-hidden scores
-    std::vector<ScoreType> types;            // per visible score
-    std::vector<std::string> json_keys;      // `,"score_id":` per visible score
-    std::vector<std::string> pass_json_keys; // `,"column":` per pass-through column
-    std::string instrument_cell;             // CSV: the key, quoted if needed
-    std::string instrument_json;             // JSONL: `,"instrument":"key"}`
-    std::string id_json_key;                 // JSONL: `{"id":`
+    std::vector<std::size_t> visible;         // indexes of non-hidden scores
+    std::vector<ScoreType> types;             // per visible score
+    std::vector<std::string> json_keys;       // `,"score_id":` per visible score
+    std::vector<std::string> pass_json_keys;  // `,"column":` per pass-through column
+    std::string instrument_cell;              // CSV: the key, quoted if needed
+    std::string instrument_json;              // JSONL: `,"instrument":"key"}`
+    std::string id_json_key;                  // JSONL: `{"id":`
 };
 
-ScoreWriter::ScoreWriter(const Instrument& instrument, ScoreWriterOptions options) : parts_(std::make_unique<Parts>(instrument)) {
+ScoreWriter::ScoreWriter(const Instrument& instrument, ScoreWriterOptions options)
+    : parts_(std::make_unique<Parts>(instrument)) {
     Parts& p = *parts_;
     p.options = std::move(options);
     const char d = p.options.delimiter;
@@ -63,9 +64,12 @@ ScoreWriter::~ScoreWriter() = default;
 ScoreWriter::ScoreWriter(ScoreWriter&&) noexcept = default;
 ScoreWriter& ScoreWriter::operator=(ScoreWriter&&) noexcept = default;
 
-std::string ScoreWriter::header() const { return parts_->options.format == ScoresFormat::csv ? parts_->csv_header : std::string(); }
+std::string ScoreWriter::header() const {
+    return parts_->options.format == ScoresFormat::csv ? parts_->csv_header : std::string();
+}
 
-void ScoreWriter::append_row(std::string& out, const RatingsChunk& chunk, const ScoreBatch& scores, std::size_t row) const {
+void ScoreWriter::append_row(std::string& out, const RatingsChunk& chunk, const ScoreBatch& scores,
+                             std::size_t row) const {
     const Parts& p = *parts_;
     const std::string& id = chunk.batch.id(row);
     if (p.options.format == ScoresFormat::csv) {
@@ -98,18 +102,22 @@ void ScoreWriter::append_row(std::string& out, const RatingsChunk& chunk, const 
             continue;
         }
         switch (p.types[i]) {
-            case ScoreType::number:
-                // JSON has no infinity or NaN.
-                if (std::isfinite(scores.raw(row, s))) scores.append_text(out, row, s);
-                else out += "null";
-                break;
-            case ScoreType::boolean: scores.append_text(out, row, s); break;
-            case ScoreType::category:
-            case ScoreType::date:
-                out += '"';
-                scores.append_text(out, row, s);  // codes and ISO dates need no escaping
-                out += '"';
-                break;
+        case ScoreType::number:
+            // JSON has no infinity or NaN.
+            if (std::isfinite(scores.raw(row, s)))
+                scores.append_text(out, row, s);
+            else
+                out += "null";
+            break;
+        case ScoreType::boolean:
+            scores.append_text(out, row, s);
+            break;
+        case ScoreType::category:
+        case ScoreType::date:
+            out += '"';
+            scores.append_text(out, row, s);  // codes and ISO dates need no escaping
+            out += '"';
+            break;
         }
     }
     out += p.instrument_json;

@@ -26,12 +26,22 @@ std::string_view spelling(Operator op) noexcept;
 
 /// Syntax tree, before names are resolved.
 struct Ast {
-    enum class Kind : std::uint8_t { number, string, boolean, name, member, call, unary, binary, list } kind = Kind::number;
+    enum class Kind : std::uint8_t {
+        number,
+        string,
+        boolean,
+        name,
+        member,
+        call,
+        unary,
+        binary,
+        list
+    } kind = Kind::number;
     int begin = 0, end = 0;
     int height = 1;  // levels of the tree below and including this node
     double number = 0;
-    std::string text;    // name, string literal, function name, member's object
-    std::string member;  // for a.b
+    std::string text;              // name, string literal, function name, member's object
+    std::string member;            // for a.b
     Operator op = Operator::and_;  // unary and binary nodes
     std::vector<Ast> args;
 };
@@ -57,12 +67,12 @@ References collect_references(const Ast& ast);
 /// rule set's names its params and its programmes (read only through eligible()).
 struct CompileScope {
     Model* model = nullptr;
-    const std::unordered_map<std::string, std::size_t>* scores = nullptr;   // score id -> result
-    const std::unordered_map<std::string, Expr>* params = nullptr;          // params.NAME
-    const std::unordered_map<std::string, int>* programmes = nullptr;       // programme id -> decision result
-    int current_entry = -1;                  // each_item checks: bare field names
-    int current_list = -1;                   // inside a list aggregate: bare names are record fields
-    std::vector<int>* result_refs = nullptr;      // receives the results used
+    const std::unordered_map<std::string, std::size_t>* scores = nullptr;  // score id -> result
+    const std::unordered_map<std::string, Expr>* params = nullptr;         // params.NAME
+    const std::unordered_map<std::string, int>* programmes = nullptr;      // programme id -> decision result
+    int current_entry = -1;                                                // each_item checks: bare field names
+    int current_list = -1;                            // inside a list aggregate: bare names are record fields
+    std::vector<int>* result_refs = nullptr;          // receives the results used
     const std::vector<bool>* result_ready = nullptr;  // results whose type is known
 };
 

@@ -23,59 +23,78 @@ struct FunctionSpec {
 
 const std::unordered_map<std::string, FunctionSpec>& functions() {
     static const std::unordered_map<std::string, FunctionSpec> f = {
-        {"if", {Op::if_, 3, 3}},           {"coalesce", {Op::coalesce, 2, 16}},
-        {"is_known", {Op::is_known, 1, 1}}, {"is_na", {Op::is_na, 1, 1}},
-        {"is_omitted", {Op::is_omitted, 1, 1}}, {"ln", {Op::ln, 1, 1}},
-        {"exp", {Op::exp, 1, 1}},           {"logistic", {Op::logistic, 1, 1}},
-        {"round", {Op::round, 1, 2}},       {"floor", {Op::floor, 1, 1}},
-        {"ceil", {Op::ceil, 1, 1}},         {"abs", {Op::abs, 1, 1}},
-        {"min", {Op::min, 2, 16}},          {"max", {Op::max, 2, 16}},
-        {"clamp", {Op::clamp, 3, 3}},       {"years_between", {Op::years_between, 2, 2}},
-        {"months_between", {Op::months_between, 2, 2}}, {"days_between", {Op::days_between, 2, 2}},
+        {"if", {Op::if_, 3, 3}},
+        {"coalesce", {Op::coalesce, 2, 16}},
+        {"is_known", {Op::is_known, 1, 1}},
+        {"is_na", {Op::is_na, 1, 1}},
+        {"is_omitted", {Op::is_omitted, 1, 1}},
+        {"ln", {Op::ln, 1, 1}},
+        {"exp", {Op::exp, 1, 1}},
+        {"logistic", {Op::logistic, 1, 1}},
+        {"round", {Op::round, 1, 2}},
+        {"floor", {Op::floor, 1, 1}},
+        {"ceil", {Op::ceil, 1, 1}},
+        {"abs", {Op::abs, 1, 1}},
+        {"min", {Op::min, 2, 16}},
+        {"max", {Op::max, 2, 16}},
+        {"clamp", {Op::clamp, 3, 3}},
+        {"years_between", {Op::years_between, 2, 2}},
+        {"months_between", {Op::months_between, 2, 2}},
+        {"days_between", {Op::days_between, 2, 2}},
         {"date", {Op::date_fn, 1, 1}},
-        {"date_at_fraction", {Op::date_at_fraction, 3, 3}}, {"add_days", {Op::add_days, 2, 2}},
-        {"add_months", {Op::add_months, 2, 2}}, {"fresh", {Op::fresh, 2, 2}},
+        {"date_at_fraction", {Op::date_at_fraction, 3, 3}},
+        {"add_days", {Op::add_days, 2, 2}},
+        {"add_months", {Op::add_months, 2, 2}},
+        {"fresh", {Op::fresh, 2, 2}},
     };
     return f;
 }
 
 const std::unordered_map<std::string, AggregateFn>& aggregates() {
     static const std::unordered_map<std::string, AggregateFn> a = {
-        {"sum", AggregateFn::sum},         {"count", AggregateFn::count},   {"mean", AggregateFn::mean},
-        {"min_of", AggregateFn::min_of},   {"max_of", AggregateFn::max_of}, {"any", AggregateFn::any},
-        {"all", AggregateFn::all},         {"n_known", AggregateFn::n_known}, {"n_na", AggregateFn::n_na},
-        {"n_omitted", AggregateFn::n_omitted},
+        {"sum", AggregateFn::sum},       {"count", AggregateFn::count},
+        {"mean", AggregateFn::mean},     {"min_of", AggregateFn::min_of},
+        {"max_of", AggregateFn::max_of}, {"any", AggregateFn::any},
+        {"all", AggregateFn::all},       {"n_known", AggregateFn::n_known},
+        {"n_na", AggregateFn::n_na},     {"n_omitted", AggregateFn::n_omitted},
     };
     return a;
 }
 
 class Compiler {
 public:
-    Compiler(const CompileScope& scope, std::vector<ExprError>& errors) : s_(scope), d_(*scope.model), errors_(errors) {}
+    Compiler(const CompileScope& scope, std::vector<ExprError>& errors)
+        : s_(scope), d_(*scope.model), errors_(errors) {}
 
     Expr compile(const Ast& a) {
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
         switch (a.kind) {
-            case Ast::Kind::number:
-                e.type = number_t;
-                e.number = a.number;
-                return e;
-            case Ast::Kind::boolean:
-                e.type = bool_t;
-                e.number = a.number;
-                return e;
-            case Ast::Kind::string:
-                e.type = Type{Kind::category, -1};
-                e.number = d_.intern(a.text);
-                return e;
-            case Ast::Kind::list: return compile_list(a);
-            case Ast::Kind::name: return compile_name(a);
-            case Ast::Kind::member: return compile_member(a);
-            case Ast::Kind::call: return compile_call(a);
-            case Ast::Kind::unary: return compile_unary(a);
-            case Ast::Kind::binary: return compile_binary(a);
+        case Ast::Kind::number:
+            e.type = number_t;
+            e.number = a.number;
+            return e;
+        case Ast::Kind::boolean:
+            e.type = bool_t;
+            e.number = a.number;
+            return e;
+        case Ast::Kind::string:
+            e.type = Type{Kind::category, -1};
+            e.number = d_.intern(a.text);
+            return e;
+        case Ast::Kind::list:
+            return compile_list(a);
+        case Ast::Kind::name:
+            return compile_name(a);
+        case Ast::Kind::member:
+            return compile_member(a);
+        case Ast::Kind::call:
+            return compile_call(a);
+        case Ast::Kind::unary:
+            return compile_unary(a);
+        case Ast::Kind::binary:
+            return compile_binary(a);
         }
         return e;
     }
@@ -154,9 +173,11 @@ private:
             return fail(a, DiagnosticCode::type_error, "'" + n + "' is a list; read it with an aggregate",
                         "e.g. count(" + n + ") or count(" + n + ", CONDITION)");
         if (s_.programmes && s_.programmes->count(n))
-            return fail(a, DiagnosticCode::unknown_name, "'" + n + "' is a programme, not a fact", "read its decision with eligible('" + n + "')");
+            return fail(a, DiagnosticCode::unknown_name, "'" + n + "' is a programme, not a fact",
+                        "read its decision with eligible('" + n + "')");
         if (s_.scores) {
-            if (auto it = s_.scores->find(n); it != s_.scores->end()) return result_reference(a, static_cast<int>(it->second));
+            if (auto it = s_.scores->find(n); it != s_.scores->end())
+                return result_reference(a, static_cast<int>(it->second));
         }
         if (auto it = d_.entry_by_id.find(n); it != d_.entry_by_id.end()) {
             const auto& fields = d_.entry_models[it->second].field_column;
@@ -167,10 +188,12 @@ private:
                     example = f.column;
                     break;
                 }
-            return fail(a, DiagnosticCode::type_error, "'" + n + "' has several fields; name one", "write e.g. " + example);
+            return fail(a, DiagnosticCode::type_error, "'" + n + "' has several fields; name one",
+                        "write e.g. " + example);
         }
         if (d_.table_index.count(n))
-            return fail(a, DiagnosticCode::type_error, "table '" + n + "' is used like a function", "write " + n + "(x)");
+            return fail(a, DiagnosticCode::type_error, "table '" + n + "' is used like a function",
+                        "write " + n + "(x)");
         if (auto dur = parse_duration(n)) {
             e.op = Op::duration;
             e.duration = *dur;
@@ -189,7 +212,8 @@ private:
             if (p == s_.params->end()) {
                 std::vector<std::string> names;
                 for (const auto& [name, _] : *s_.params) names.push_back(name);
-                return fail(a, DiagnosticCode::unknown_name, "unknown param '" + a.member + "'", did_you_mean(a.member, names));
+                return fail(a, DiagnosticCode::unknown_name, "unknown param '" + a.member + "'",
+                            did_you_mean(a.member, names));
             }
             Expr e = p->second;
             e.begin = a.begin;
@@ -208,7 +232,8 @@ private:
         if (it == d_.entry_by_id.end()) {
             std::vector<std::string> ids;
             for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
-            return fail(a, DiagnosticCode::unknown_name, "unknown item or outcome '" + a.text + "'", did_you_mean(a.text, ids));
+            return fail(a, DiagnosticCode::unknown_name, "unknown item or outcome '" + a.text + "'",
+                        did_you_mean(a.text, ids));
         }
         const auto& fields = d_.entry_models[it->second].field_column;
         auto f = fields.find(a.member);
@@ -237,9 +262,11 @@ private:
             Expr x = compile(item);
             if (bad(x)) return x;
             if (x.op != Op::constant)
-                return fail(item, DiagnosticCode::type_error, "list elements must be literal values", "compute the value in a score first");
+                return fail(item, DiagnosticCode::type_error, "list elements must be literal values",
+                            "compute the value in a score first");
             if (element != Kind::error && x.type.kind != element)
-                return fail(item, DiagnosticCode::type_error, "list mixes " + type_name(Type{element}) + " and " + type_name(x.type));
+                return fail(item, DiagnosticCode::type_error,
+                            "list mixes " + type_name(Type{element}) + " and " + type_name(x.type));
             element = x.type.kind;
             e.list.push_back(x.number);
         }
@@ -259,7 +286,8 @@ private:
             e.op = Op::not_;
             e.type = bool_t;
         } else {
-            if (x.type.kind != Kind::number) return fail(a, DiagnosticCode::type_error, "'-' needs a number, not a " + type_name(x.type));
+            if (x.type.kind != Kind::number)
+                return fail(a, DiagnosticCode::type_error, "'-' needs a number, not a " + type_name(x.type));
             e.op = Op::neg;
             e.type = number_t;
         }
@@ -279,8 +307,10 @@ private:
             hint = "the codes of '" + sc.id + "' are:";
             for (const auto& c : codes) hint += " " + c;
         }
-        errors_.push_back({DiagnosticCode::code_not_in_scale, "'" + d_.strings[static_cast<std::size_t>(literal.number)] + "' is not a code of scale '" + sc.id + "'",
-                           hint, where.begin});
+        errors_.push_back(
+            {DiagnosticCode::code_not_in_scale,
+             "'" + d_.strings[static_cast<std::size_t>(literal.number)] + "' is not a code of scale '" + sc.id + "'",
+             hint, where.begin});
         return false;
     }
 
@@ -302,80 +332,90 @@ private:
         const Operator op = a.op;
         const std::string shown(spelling(op));
         auto mismatch = [&](std::string what) {
-            return fail(a, DiagnosticCode::type_error, "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
+            return fail(a, DiagnosticCode::type_error,
+                        "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
         };
         switch (op) {
-            case Operator::and_:
-            case Operator::or_:
-                if (l.type.kind != Kind::boolean || r.type.kind != Kind::boolean) return mismatch("needs two bools");
-                e.op = op == Operator::and_ ? Op::and_ : Op::or_;
-                e.type = bool_t;
-                break;
-            case Operator::add:
-            case Operator::sub:
-                if (l.type.kind == Kind::number && r.type.kind == Kind::number) {
-                    e.type = number_t;
-                } else if (l.type.kind == Kind::date && r.type.kind == Kind::duration) {
-                    e.type = date_t;
-                } else if (op == Operator::add && l.type.kind == Kind::duration && r.type.kind == Kind::date) {
-                    std::swap(l, r);
-                    e.type = date_t;
-                } else if (l.type.kind == Kind::date && r.type.kind == Kind::date) {
-                    return fail(a, DiagnosticCode::type_error, "dates cannot be subtracted directly", "use days_between(a, b) or months_between(a, b)");
-                } else {
-                    return mismatch("needs two numbers, or a date and a duration");
-                }
-                e.op = op == Operator::add ? Op::add : Op::sub;
-                break;
-            case Operator::mul:
-            case Operator::div:
-                if (l.type.kind != Kind::number || r.type.kind != Kind::number) return mismatch("needs two numbers");
-                e.op = op == Operator::mul ? Op::mul : Op::div;
+        case Operator::and_:
+        case Operator::or_:
+            if (l.type.kind != Kind::boolean || r.type.kind != Kind::boolean) return mismatch("needs two bools");
+            e.op = op == Operator::and_ ? Op::and_ : Op::or_;
+            e.type = bool_t;
+            break;
+        case Operator::add:
+        case Operator::sub:
+            if (l.type.kind == Kind::number && r.type.kind == Kind::number) {
                 e.type = number_t;
-                break;
-            case Operator::in:
-            case Operator::not_in:
-                if (r.op != Op::list) return fail(a.args[1], DiagnosticCode::type_error, "'" + shown + "' needs a list such as ['a', 'b']");
-                e.op = op == Operator::in ? Op::in : Op::not_in;
-                e.type = bool_t;
-                if (!r.list.empty() && r.type.element != l.type.kind) return mismatch("compares a value with a list of another type");
-                if (l.type.kind == Kind::category && l.type.scale >= 0) {
-                    for (std::size_t i = 0; i < r.list.size(); ++i) {
-                        Expr lit;
-                        lit.number = r.list[i];
-                        if (!check_code(lit, l.type.scale, a.args[1].args[i])) return poisoned(a);
-                    }
-                }
-                break;
-            case Operator::eq:
-            case Operator::ne:
-            case Operator::lt:
-            case Operator::le:
-            case Operator::gt:
-            case Operator::ge: {
-                e.op = op == Operator::eq ? Op::eq : op == Operator::ne ? Op::ne : op == Operator::lt ? Op::lt
-                     : op == Operator::le ? Op::le : op == Operator::gt ? Op::gt : Op::ge;
-                e.type = bool_t;
-                const bool ordering = e.op != Op::eq && e.op != Op::ne;
-                if (l.type.kind != r.type.kind) return mismatch("compares values of different types");
-                if (l.type.kind == Kind::category) {
-                    auto u = unify_categories(l, r, a.args[0], a.args[1]);
-                    if (!u) return mismatch("compares codes of different scales");
-                    if (u->kind == Kind::error) return poisoned(a);
-                    if (ordering && (u->scale < 0 || !d_.scales[static_cast<std::size_t>(u->scale)].ordered))
-                        return fail(a, DiagnosticCode::type_error, "'" + shown + "' needs an ordered scale",
-                                    "mark the scale 'ordered: true' or compare with == / in");
-                    // Both sides carry the scale so the evaluator can compare ranks.
-                    l.type.scale = r.type.scale = u->scale;
-                } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date && l.type.kind != Kind::duration) {
-                    return mismatch("orders numbers, dates or durations");
-                } else if (l.type.kind == Kind::list) {
-                    return mismatch("cannot compare");
-                }
-                break;
+            } else if (l.type.kind == Kind::date && r.type.kind == Kind::duration) {
+                e.type = date_t;
+            } else if (op == Operator::add && l.type.kind == Kind::duration && r.type.kind == Kind::date) {
+                std::swap(l, r);
+                e.type = date_t;
+            } else if (l.type.kind == Kind::date && r.type.kind == Kind::date) {
+                return fail(a, DiagnosticCode::type_error, "dates cannot be subtracted directly",
+                            "use days_between(a, b) or months_between(a, b)");
+            } else {
+                return mismatch("needs two numbers, or a date and a duration");
             }
-            case Operator::not_:
-            case Operator::neg: return fail(a, DiagnosticCode::expression_syntax, "'" + shown + "' takes one operand");
+            e.op = op == Operator::add ? Op::add : Op::sub;
+            break;
+        case Operator::mul:
+        case Operator::div:
+            if (l.type.kind != Kind::number || r.type.kind != Kind::number) return mismatch("needs two numbers");
+            e.op = op == Operator::mul ? Op::mul : Op::div;
+            e.type = number_t;
+            break;
+        case Operator::in:
+        case Operator::not_in:
+            if (r.op != Op::list)
+                return fail(a.args[1], DiagnosticCode::type_error, "'" + shown + "' needs a list such as ['a', 'b']");
+            e.op = op == Operator::in ? Op::in : Op::not_in;
+            e.type = bool_t;
+            if (!r.list.empty() && r.type.element != l.type.kind)
+                return mismatch("compares a value with a list of another type");
+            if (l.type.kind == Kind::category && l.type.scale >= 0) {
+                for (std::size_t i = 0; i < r.list.size(); ++i) {
+                    Expr lit;
+                    lit.number = r.list[i];
+                    if (!check_code(lit, l.type.scale, a.args[1].args[i])) return poisoned(a);
+                }
+            }
+            break;
+        case Operator::eq:
+        case Operator::ne:
+        case Operator::lt:
+        case Operator::le:
+        case Operator::gt:
+        case Operator::ge: {
+            e.op = op == Operator::eq   ? Op::eq
+                   : op == Operator::ne ? Op::ne
+                   : op == Operator::lt ? Op::lt
+                   : op == Operator::le ? Op::le
+                   : op == Operator::gt ? Op::gt
+                                        : Op::ge;
+            e.type = bool_t;
+            const bool ordering = e.op != Op::eq && e.op != Op::ne;
+            if (l.type.kind != r.type.kind) return mismatch("compares values of different types");
+            if (l.type.kind == Kind::category) {
+                auto u = unify_categories(l, r, a.args[0], a.args[1]);
+                if (!u) return mismatch("compares codes of different scales");
+                if (u->kind == Kind::error) return poisoned(a);
+                if (ordering && (u->scale < 0 || !d_.scales[static_cast<std::size_t>(u->scale)].ordered))
+                    return fail(a, DiagnosticCode::type_error, "'" + shown + "' needs an ordered scale",
+                                "mark the scale 'ordered: true' or compare with == / in");
+                // Both sides carry the scale so the evaluator can compare ranks.
+                l.type.scale = r.type.scale = u->scale;
+            } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date &&
+                       l.type.kind != Kind::duration) {
+                return mismatch("orders numbers, dates or durations");
+            } else if (l.type.kind == Kind::list) {
+                return mismatch("cannot compare");
+            }
+            break;
+        }
+        case Operator::not_:
+        case Operator::neg:
+            return fail(a, DiagnosticCode::expression_syntax, "'" + shown + "' takes one operand");
         }
         e.args.push_back(std::move(l));
         e.args.push_back(std::move(r));
@@ -384,19 +424,25 @@ private:
 
     Expr compile_table(const Ast& a, int index) {
         const Table& t = d_.tables[static_cast<std::size_t>(index)];
-        if (a.args.size() != 1) return fail(a, DiagnosticCode::unknown_function, "table '" + t.id + "' takes one argument", "write " + t.id + "(x)");
+        if (a.args.size() != 1)
+            return fail(a, DiagnosticCode::unknown_function, "table '" + t.id + "' takes one argument",
+                        "write " + t.id + "(x)");
         Expr x = compile(a.args[0]);
         if (bad(x)) return x;
         if (x.type.kind != t.input.kind)
-            return fail(a.args[0], DiagnosticCode::type_error, "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
+            return fail(a.args[0], DiagnosticCode::type_error,
+                        "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
         if (x.type.kind == Kind::category) {
             for (const auto& row : t.rows)
                 if (row.equals && x.type.scale >= 0) {
                     Expr lit;
                     lit.number = *row.equals;
                     if (!d_.scales[static_cast<std::size_t>(x.type.scale)].rank.count(static_cast<int>(*row.equals))) {
-                        errors_.push_back({DiagnosticCode::code_not_in_scale, "table '" + t.id + "' matches '" + d_.strings[static_cast<std::size_t>(*row.equals)] +
-                                                       "', which is not a code of scale '" + d_.scales[static_cast<std::size_t>(x.type.scale)].id + "'",
+                        errors_.push_back({DiagnosticCode::code_not_in_scale,
+                                           "table '" + t.id + "' matches '" +
+                                               d_.strings[static_cast<std::size_t>(*row.equals)] +
+                                               "', which is not a code of scale '" +
+                                               d_.scales[static_cast<std::size_t>(x.type.scale)].id + "'",
                                            "", a.begin});
                         return poisoned(a);
                     }
@@ -414,12 +460,14 @@ private:
 
     Expr compile_aggregate(const Ast& a, AggregateFn fn) {
         if (a.args.empty() || a.args.size() > 2)
-            return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' takes a field name and an optional scope",
+            return fail(a, DiagnosticCode::unknown_function,
+                        "'" + a.text + "' takes a field name and an optional scope",
                         "write " + a.text + "(strength) or " + a.text + "(strength, domain)");
         const Ast& field = a.args[0];
         if (field.kind == Ast::Kind::name && d_.list_index.count(field.text)) return compile_list_aggregate(a, fn);
         if (field.kind != Ast::Kind::name)
-            return fail(field, DiagnosticCode::invalid_aggregate, "the first argument of '" + a.text + "' must be a field name",
+            return fail(field, DiagnosticCode::invalid_aggregate,
+                        "the first argument of '" + a.text + "' must be a field name",
                         "aggregates run over a field of many items, e.g. sum(strength)");
         std::vector<int> entries;  // candidate entries, before the field filter
         bool explicit_list = false;
@@ -428,9 +476,11 @@ private:
             if (scope.kind == Ast::Kind::name) {
                 auto it = std::find(d_.domains.begin(), d_.domains.end(), scope.text);
                 if (it == d_.domains.end())
-                    return fail(scope, DiagnosticCode::invalid_aggregate, "unknown domain '" + scope.text + "'", did_you_mean(scope.text, d_.domains));
+                    return fail(scope, DiagnosticCode::invalid_aggregate, "unknown domain '" + scope.text + "'",
+                                did_you_mean(scope.text, d_.domains));
                 for (std::size_t i = 0; i < d_.entries.size(); ++i)
-                    if (d_.entries[i].domain == scope.text && !d_.entries[i].is_outcome) entries.push_back(static_cast<int>(i));
+                    if (d_.entries[i].domain == scope.text && !d_.entries[i].is_outcome)
+                        entries.push_back(static_cast<int>(i));
             } else if (scope.kind == Ast::Kind::list) {
                 explicit_list = true;
                 for (const auto& item : scope.args) {
@@ -438,13 +488,16 @@ private:
                     if (it == d_.entry_by_id.end()) {
                         std::vector<std::string> ids;
                         for (const auto& [id, _] : d_.entry_by_id) ids.push_back(id);
-                        return fail(item, DiagnosticCode::invalid_aggregate, "a scope list names items: '" + (item.kind == Ast::Kind::name ? item.text : std::string("?")) + "' is not one",
+                        return fail(item, DiagnosticCode::invalid_aggregate,
+                                    "a scope list names items: '" +
+                                        (item.kind == Ast::Kind::name ? item.text : std::string("?")) + "' is not one",
                                     item.kind == Ast::Kind::name ? did_you_mean(item.text, ids) : std::string());
                     }
                     entries.push_back(static_cast<int>(it->second));
                 }
             } else {
-                return fail(scope, DiagnosticCode::invalid_aggregate, "the scope of '" + a.text + "' must be a domain or a list of items");
+                return fail(scope, DiagnosticCode::invalid_aggregate,
+                            "the scope of '" + a.text + "' must be a domain or a list of items");
             }
         } else {
             for (std::size_t i = 0; i < d_.entries.size(); ++i) entries.push_back(static_cast<int>(i));
@@ -468,17 +521,23 @@ private:
             if (!is_field_name(field.text)) {
                 std::vector<std::string> names;
                 for (const auto& f : d_.fields) names.push_back(f.name);
-                return fail(field, DiagnosticCode::invalid_aggregate, "no item has a field '" + field.text + "'", did_you_mean(field.text, names));
+                return fail(field, DiagnosticCode::invalid_aggregate, "no item has a field '" + field.text + "'",
+                            did_you_mean(field.text, names));
             }
             return fail(a, DiagnosticCode::invalid_aggregate, "no item in this scope has a field '" + field.text + "'");
         }
-        bool numeric = fn == AggregateFn::sum || fn == AggregateFn::mean || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
+        bool numeric =
+            fn == AggregateFn::sum || fn == AggregateFn::mean || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
         bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
         if (numeric && field_kind != Kind::number)
-            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' needs a numeric field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+            return fail(a, DiagnosticCode::invalid_aggregate,
+                        "'" + a.text + "' needs a numeric field; '" + field.text + "' holds " +
+                            type_name(Type{field_kind}),
                         field_kind == Kind::boolean ? "use count(" + field.text + ") to count true values" : "");
         if (logical && field_kind != Kind::boolean)
-            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' needs a bool field; '" + field.text + "' holds " + type_name(Type{field_kind}),
+            return fail(a, DiagnosticCode::invalid_aggregate,
+                        "'" + a.text + "' needs a bool field; '" + field.text + "' holds " +
+                            type_name(Type{field_kind}),
                         "use n_known(" + field.text + ") to count rated items");
         e.type = (fn == AggregateFn::any || fn == AggregateFn::all) ? bool_t : number_t;
         return e;
@@ -496,10 +555,12 @@ private:
         const bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
         const bool numeric = fn == AggregateFn::sum || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
         if (!logical && !numeric)
-            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' does not apply to lists", "use count, any, all, sum, min_of or max_of");
+            return fail(a, DiagnosticCode::invalid_aggregate, "'" + a.text + "' does not apply to lists",
+                        "use count, any, all, sum, min_of or max_of");
         if (a.args.size() == 1) {
             if (fn != AggregateFn::count)
-                return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' over a list needs a second argument", "e.g. " + a.text + "(" + a.args[0].text + ", CONDITION)");
+                return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' over a list needs a second argument",
+                            "e.g. " + a.text + "(" + a.args[0].text + ", CONDITION)");
             e.type = number_t;
             return e;
         }
@@ -509,9 +570,11 @@ private:
         Expr body = sub.compile(a.args[1]);
         if (bad(body)) return body;
         if (logical && body.type.kind != Kind::boolean)
-            return fail(a.args[1], DiagnosticCode::type_error, "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
+            return fail(a.args[1], DiagnosticCode::type_error,
+                        "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
         if (numeric && body.type.kind != Kind::number && !(fn != AggregateFn::sum && body.type.kind == Kind::date))
-            return fail(a.args[1], DiagnosticCode::type_error, "'" + a.text + "' needs a number, not a " + type_name(body.type));
+            return fail(a.args[1], DiagnosticCode::type_error,
+                        "'" + a.text + "' needs a number, not a " + type_name(body.type));
         e.type = fn == AggregateFn::count ? number_t : logical ? bool_t : body.type;
         e.args.push_back(std::move(body));
         return e;
@@ -532,14 +595,17 @@ private:
 
     Expr compile_eligible(const Ast& a) {
         if (a.args.size() != 1 || a.args[0].kind != Ast::Kind::string)
-            return fail(a, DiagnosticCode::unknown_function, "eligible() takes one programme id in quotes", "write eligible('halfway_house')");
+            return fail(a, DiagnosticCode::unknown_function, "eligible() takes one programme id in quotes",
+                        "write eligible('halfway_house')");
         const std::string& id = a.args[0].text;
-        const auto found = s_.programmes ? s_.programmes->find(id) : std::unordered_map<std::string, int>::const_iterator{};
+        const auto found =
+            s_.programmes ? s_.programmes->find(id) : std::unordered_map<std::string, int>::const_iterator{};
         if (!s_.programmes || found == s_.programmes->end()) {
             std::vector<std::string> ids;
             if (s_.programmes)
                 for (const auto& [name, _] : *s_.programmes) ids.push_back(name);
-            return fail(a.args[0], DiagnosticCode::unknown_name, "unknown programme '" + id + "'", did_you_mean(id, ids));
+            return fail(a.args[0], DiagnosticCode::unknown_name, "unknown programme '" + id + "'",
+                        did_you_mean(id, ids));
         }
         Expr e = result_reference(a, found->second);
         e.type = bool_t;  // a decision is a bool, compiled or not yet
@@ -556,14 +622,18 @@ private:
             for (const auto& [n, _] : functions()) names.push_back(n);
             for (const auto& [n, _] : aggregates()) names.push_back(n);
             for (const auto& [n, _] : d_.table_index) names.push_back(n);
-            return fail(a, DiagnosticCode::unknown_function, "unknown function '" + a.text + "'", did_you_mean(a.text, names));
+            return fail(a, DiagnosticCode::unknown_function, "unknown function '" + a.text + "'",
+                        did_you_mean(a.text, names));
         }
         const FunctionSpec& spec = it->second;
         int n = static_cast<int>(a.args.size());
         if (n < spec.min_args || n > spec.max_args) {
-            std::string want = spec.min_args == spec.max_args ? std::to_string(spec.min_args)
-                                                              : std::to_string(spec.min_args) + " to " + std::to_string(spec.max_args);
-            return fail(a, DiagnosticCode::unknown_function, "'" + a.text + "' takes " + want + " argument" + (want == "1" ? "" : "s") + ", not " + std::to_string(n));
+            std::string want = spec.min_args == spec.max_args
+                                   ? std::to_string(spec.min_args)
+                                   : std::to_string(spec.min_args) + " to " + std::to_string(spec.max_args);
+            return fail(a, DiagnosticCode::unknown_function,
+                        "'" + a.text + "' takes " + want + " argument" + (want == "1" ? "" : "s") + ", not " +
+                            std::to_string(n));
         }
         Expr e;
         e.begin = a.begin;
@@ -572,7 +642,9 @@ private:
         if (spec.op == Op::date_fn) {
             const Ast& arg = a.args[0];
             auto d = arg.kind == Ast::Kind::string ? parse_date(arg.text) : std::nullopt;
-            if (!d) return fail(arg, DiagnosticCode::type_error, "date() needs a literal 'YYYY-MM-DD'", "write date('2024-01-31')");
+            if (!d)
+                return fail(arg, DiagnosticCode::type_error, "date() needs a literal 'YYYY-MM-DD'",
+                            "write date('2024-01-31')");
             e.op = Op::constant;
             e.type = date_t;
             e.number = d->days;
@@ -584,82 +656,87 @@ private:
         }
         auto need = [&](std::size_t i, Kind k) -> bool {
             if (e.args[i].type.kind == k) return true;
-            fail(a.args[i], DiagnosticCode::type_error, "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
-                                        ", not a " + type_name(e.args[i].type));
+            fail(a.args[i], DiagnosticCode::type_error,
+                 "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
+                     ", not a " + type_name(e.args[i].type));
             return false;
         };
         switch (spec.op) {
-            case Op::if_: {
-                if (!need(0, Kind::boolean)) return poisoned(a);
-                auto t = same_type(e.args[1], e.args[2], a.args[1], a.args[2], a);
-                if (!t) return poisoned(a);
-                e.type = *t;
-                break;
+        case Op::if_: {
+            if (!need(0, Kind::boolean)) return poisoned(a);
+            auto t = same_type(e.args[1], e.args[2], a.args[1], a.args[2], a);
+            if (!t) return poisoned(a);
+            e.type = *t;
+            break;
+        }
+        case Op::coalesce: {
+            Type t = e.args[0].type;
+            for (std::size_t i = 1; i < e.args.size(); ++i) {
+                Expr probe;
+                probe.type = t;
+                probe.number = e.args[0].number;
+                probe.op = e.args[0].op;
+                auto u = same_type(probe, e.args[i], a.args[0], a.args[i], a);
+                if (!u) return poisoned(a);
+                t = *u;
             }
-            case Op::coalesce: {
-                Type t = e.args[0].type;
-                for (std::size_t i = 1; i < e.args.size(); ++i) {
-                    Expr probe;
-                    probe.type = t;
-                    probe.number = e.args[0].number;
-                    probe.op = e.args[0].op;
-                    auto u = same_type(probe, e.args[i], a.args[0], a.args[i], a);
-                    if (!u) return poisoned(a);
-                    t = *u;
-                }
-                e.type = t;
-                break;
+            e.type = t;
+            break;
+        }
+        case Op::is_known:
+        case Op::is_na:
+        case Op::is_omitted:
+            e.type = bool_t;
+            break;
+        case Op::years_between:
+        case Op::months_between:
+        case Op::days_between:
+            if (!need(0, Kind::date) || !need(1, Kind::date)) return poisoned(a);
+            e.type = number_t;
+            break;
+        case Op::min:
+        case Op::max: {
+            Kind k = e.args[0].type.kind;
+            if (k != Kind::number && k != Kind::date) {
+                need(0, Kind::number);
+                return poisoned(a);
             }
-            case Op::is_known:
-            case Op::is_na:
-            case Op::is_omitted: e.type = bool_t; break;
-            case Op::years_between:
-            case Op::months_between:
-            case Op::days_between:
-                if (!need(0, Kind::date) || !need(1, Kind::date)) return poisoned(a);
-                e.type = number_t;
-                break;
-            case Op::min:
-            case Op::max: {
-                Kind k = e.args[0].type.kind;
-                if (k != Kind::number && k != Kind::date) {
-                    need(0, Kind::number);
-                    return poisoned(a);
-                }
-                for (std::size_t i = 1; i < e.args.size(); ++i)
-                    if (!need(i, k)) return poisoned(a);
-                e.type = Type{k};
-                break;
-            }
-            case Op::date_at_fraction:
-                if (!need(0, Kind::date) || !need(1, Kind::date) || !need(2, Kind::number)) return poisoned(a);
-                e.type = date_t;
-                break;
-            case Op::add_days:
-            case Op::add_months:
-                if (!need(0, Kind::date) || !need(1, Kind::number)) return poisoned(a);
-                e.type = date_t;
-                break;
-            case Op::fresh:
-                // fresh() is true for a recent assessment and unknown otherwise (never false):
-                // for records, whose dates are facts, that would leave every decision open.
-                if (s_.current_list >= 0)
-                    return fail(a, DiagnosticCode::type_error, "fresh() cannot be used inside a list aggregate",
-                                "compare the record's date instead, e.g. date > as_of - P6M");
-                if (!need(0, Kind::date) || !need(1, Kind::duration)) return poisoned(a);
-                e.type = bool_t;
-                break;
-            case Op::round:
-                if (!need(0, Kind::number)) return poisoned(a);
-                if (e.args.size() == 2 && (e.args[1].op != Op::constant || e.args[1].type.kind != Kind::number ||
-                                           e.args[1].number < 0 || e.args[1].number > 12 || e.args[1].number != std::floor(e.args[1].number)))
-                    return fail(a.args[1], DiagnosticCode::type_error, "the digits of round() must be a whole number from 0 to 12");
-                e.type = number_t;
-                break;
-            default:
-                for (std::size_t i = 0; i < e.args.size(); ++i)
-                    if (!need(i, Kind::number)) return poisoned(a);
-                e.type = number_t;
+            for (std::size_t i = 1; i < e.args.size(); ++i)
+                if (!need(i, k)) return poisoned(a);
+            e.type = Type{k};
+            break;
+        }
+        case Op::date_at_fraction:
+            if (!need(0, Kind::date) || !need(1, Kind::date) || !need(2, Kind::number)) return poisoned(a);
+            e.type = date_t;
+            break;
+        case Op::add_days:
+        case Op::add_months:
+            if (!need(0, Kind::date) || !need(1, Kind::number)) return poisoned(a);
+            e.type = date_t;
+            break;
+        case Op::fresh:
+            // fresh() is true for a recent assessment and unknown otherwise (never false):
+            // for records, whose dates are facts, that would leave every decision open.
+            if (s_.current_list >= 0)
+                return fail(a, DiagnosticCode::type_error, "fresh() cannot be used inside a list aggregate",
+                            "compare the record's date instead, e.g. date > as_of - P6M");
+            if (!need(0, Kind::date) || !need(1, Kind::duration)) return poisoned(a);
+            e.type = bool_t;
+            break;
+        case Op::round:
+            if (!need(0, Kind::number)) return poisoned(a);
+            if (e.args.size() == 2 &&
+                (e.args[1].op != Op::constant || e.args[1].type.kind != Kind::number || e.args[1].number < 0 ||
+                 e.args[1].number > 12 || e.args[1].number != std::floor(e.args[1].number)))
+                return fail(a.args[1], DiagnosticCode::type_error,
+                            "the digits of round() must be a whole number from 0 to 12");
+            e.type = number_t;
+            break;
+        default:
+            for (std::size_t i = 0; i < e.args.size(); ++i)
+                if (!need(i, Kind::number)) return poisoned(a);
+            e.type = number_t;
         }
         return e;
     }
@@ -667,14 +744,16 @@ private:
     // The common type of two branches (if, coalesce), or nullopt after reporting.
     std::optional<Type> same_type(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw, const Ast& where) {
         if (l.type.kind != r.type.kind) {
-            errors_.push_back({DiagnosticCode::type_error, "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
+            errors_.push_back({DiagnosticCode::type_error,
+                               "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
                                "every branch must give the same type", rw.begin});
             return std::nullopt;
         }
         if (l.type.kind != Kind::category) return l.type;
         auto t = unify_categories(l, r, lw, rw);
         if (!t) {
-            errors_.push_back({DiagnosticCode::type_error, "'" + where.text + "' mixes codes of different scales", "", rw.begin});
+            errors_.push_back(
+                {DiagnosticCode::type_error, "'" + where.text + "' mixes codes of different scales", "", rw.begin});
             return std::nullopt;
         }
         if (t->kind == Kind::error) return std::nullopt;

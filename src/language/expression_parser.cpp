@@ -54,7 +54,8 @@ public:
             }
             t.text = std::string(s_.substr(b, pos_ - b));
             auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);
-            t.kind = (ec == std::errc() && p == t.text.data() + t.text.size()) ? Token::Kind::number : Token::Kind::error;
+            t.kind =
+                (ec == std::errc() && p == t.text.data() + t.text.size()) ? Token::Kind::number : Token::Kind::error;
             if (t.kind == Token::Kind::error) t.problem = "'" + t.text + "' is not a number";
         } else if (is_name_start(c)) {
             std::size_t b = pos_;
@@ -140,7 +141,8 @@ private:
         if (depth <= max_expression_depth) return false;
         if (!failed_) {
             failed_ = true;
-            errors_.push_back({DiagnosticCode::expression_too_deep, "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
+            errors_.push_back({DiagnosticCode::expression_too_deep,
+                               "expression nested more than " + std::to_string(max_expression_depth) + " levels deep",
                                "split it into intermediate scores", at.begin});
         }
         return true;
@@ -151,8 +153,10 @@ private:
         if (a.height - 1 <= max_expression_operators) return false;
         if (!failed_) {
             failed_ = true;
-            errors_.push_back({DiagnosticCode::expression_too_deep, "expression too long: more than " + std::to_string(max_expression_operators) + " operators in a row",
-                               "split it into intermediate scores", at.begin});
+            errors_.push_back(
+                {DiagnosticCode::expression_too_deep,
+                 "expression too long: more than " + std::to_string(max_expression_operators) + " operators in a row",
+                 "split it into intermediate scores", at.begin});
         }
         return true;
     }
@@ -217,8 +221,9 @@ private:
     P parse_comparison(int depth) {
         auto l = parse_additive(depth);
         if (!l) return l;
-        static constexpr std::pair<std::string_view, Operator> ops[] = {
-            {"==", Operator::eq}, {"!=", Operator::ne}, {"<", Operator::lt}, {"<=", Operator::le}, {">", Operator::gt}, {">=", Operator::ge}};
+        static constexpr std::pair<std::string_view, Operator> ops[] = {{"==", Operator::eq}, {"!=", Operator::ne},
+                                                                        {"<", Operator::lt},  {"<=", Operator::le},
+                                                                        {">", Operator::gt},  {">=", Operator::ge}};
         for (const auto& [text, op] : ops) {
             if (is_punct(text)) {
                 Token at = tok_;
@@ -315,8 +320,9 @@ private:
                 advance();
                 return true;
             }
-            fail(tok_, tok_.kind == Token::Kind::end ? "missing '" + std::string(close) + "'"
-                                                     : "expected ',' or '" + std::string(close) + "' but found '" + tok_.text + "'");
+            fail(tok_, tok_.kind == Token::Kind::end
+                           ? "missing '" + std::string(close) + "'"
+                           : "expected ',' or '" + std::string(close) + "' but found '" + tok_.text + "'");
             return false;
         }
     }
@@ -325,95 +331,96 @@ private:
         Ast a;
         a.begin = tok_.begin;
         switch (tok_.kind) {
-            case Token::Kind::number:
-                a.kind = Ast::Kind::number;
-                a.number = tok_.number;
+        case Token::Kind::number:
+            a.kind = Ast::Kind::number;
+            a.number = tok_.number;
+            a.end = tok_.end;
+            advance();
+            return a;
+        case Token::Kind::string:
+            a.kind = Ast::Kind::string;
+            a.text = tok_.text;
+            a.end = tok_.end;
+            advance();
+            return a;
+        case Token::Kind::name: {
+            if (tok_.text == "true" || tok_.text == "false") {
+                a.kind = Ast::Kind::boolean;
+                a.number = tok_.text == "true";
                 a.end = tok_.end;
                 advance();
-                return a;
-            case Token::Kind::string:
-                a.kind = Ast::Kind::string;
-                a.text = tok_.text;
-                a.end = tok_.end;
-                advance();
-                return a;
-            case Token::Kind::name: {
-                if (tok_.text == "true" || tok_.text == "false") {
-                    a.kind = Ast::Kind::boolean;
-                    a.number = tok_.text == "true";
-                    a.end = tok_.end;
-                    advance();
-                    return a;
-                }
-                static constexpr std::string_view reserved[] = {"and", "or", "not", "in"};
-                if (std::find(std::begin(reserved), std::end(reserved), tok_.text) != std::end(reserved)) {
-                    fail(tok_, "expected a value but found '" + tok_.text + "'");
-                    return std::nullopt;
-                }
-                a.text = tok_.text;
-                a.end = tok_.end;
-                advance();
-                if (is_punct("(")) {
-                    a.kind = Ast::Kind::call;
-                    if (!parse_arguments(a.args, ")", depth)) return std::nullopt;
-                    a.end = last_end();
-                    for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
-                    return a;
-                }
-                if (is_punct(".")) {
-                    advance();
-                    if (tok_.kind != Token::Kind::name) {
-                        fail(tok_, "expected a field name after '.'", "write item.field, e.g. coping.strength");
-                        return std::nullopt;
-                    }
-                    a.kind = Ast::Kind::member;
-                    a.member = tok_.text;
-                    a.end = tok_.end;
-                    advance();
-                    // Deeper paths (start_av.violence.estimate) keep the rest in `member`.
-                    while (is_punct(".")) {
-                        advance();
-                        if (tok_.kind != Token::Kind::name) {
-                            fail(tok_, "expected a name after '.'");
-                            return std::nullopt;
-                        }
-                        a.member += "." + tok_.text;
-                        a.end = tok_.end;
-                        advance();
-                    }
-                    return a;
-                }
-                a.kind = Ast::Kind::name;
                 return a;
             }
-            case Token::Kind::punct:
-                if (tok_.text == "(") {
-                    if (too_deep(depth + 1, tok_)) return std::nullopt;
-                    advance();
-                    auto e = parse_or(depth + 1);
-                    if (!e) return std::nullopt;
-                    if (!is_punct(")")) {
-                        fail(tok_, tok_.kind == Token::Kind::end ? "missing ')'" : "expected ')' but found '" + tok_.text + "'");
-                        return std::nullopt;
-                    }
-                    advance();
-                    return e;
-                }
-                if (tok_.text == "[") {
-                    a.kind = Ast::Kind::list;
-                    if (!parse_arguments(a.args, "]", depth)) return std::nullopt;
-                    a.end = last_end();
-                    for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
-                    return a;
-                }
+            static constexpr std::string_view reserved[] = {"and", "or", "not", "in"};
+            if (std::find(std::begin(reserved), std::end(reserved), tok_.text) != std::end(reserved)) {
                 fail(tok_, "expected a value but found '" + tok_.text + "'");
                 return std::nullopt;
-            case Token::Kind::end:
-                fail(tok_, "the expression ends too early", "an operand is missing");
-                return std::nullopt;
-            case Token::Kind::error:
-                fail(tok_, tok_.problem);
-                return std::nullopt;
+            }
+            a.text = tok_.text;
+            a.end = tok_.end;
+            advance();
+            if (is_punct("(")) {
+                a.kind = Ast::Kind::call;
+                if (!parse_arguments(a.args, ")", depth)) return std::nullopt;
+                a.end = last_end();
+                for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
+                return a;
+            }
+            if (is_punct(".")) {
+                advance();
+                if (tok_.kind != Token::Kind::name) {
+                    fail(tok_, "expected a field name after '.'", "write item.field, e.g. coping.strength");
+                    return std::nullopt;
+                }
+                a.kind = Ast::Kind::member;
+                a.member = tok_.text;
+                a.end = tok_.end;
+                advance();
+                // Deeper paths (start_av.violence.estimate) keep the rest in `member`.
+                while (is_punct(".")) {
+                    advance();
+                    if (tok_.kind != Token::Kind::name) {
+                        fail(tok_, "expected a name after '.'");
+                        return std::nullopt;
+                    }
+                    a.member += "." + tok_.text;
+                    a.end = tok_.end;
+                    advance();
+                }
+                return a;
+            }
+            a.kind = Ast::Kind::name;
+            return a;
+        }
+        case Token::Kind::punct:
+            if (tok_.text == "(") {
+                if (too_deep(depth + 1, tok_)) return std::nullopt;
+                advance();
+                auto e = parse_or(depth + 1);
+                if (!e) return std::nullopt;
+                if (!is_punct(")")) {
+                    fail(tok_,
+                         tok_.kind == Token::Kind::end ? "missing ')'" : "expected ')' but found '" + tok_.text + "'");
+                    return std::nullopt;
+                }
+                advance();
+                return e;
+            }
+            if (tok_.text == "[") {
+                a.kind = Ast::Kind::list;
+                if (!parse_arguments(a.args, "]", depth)) return std::nullopt;
+                a.end = last_end();
+                for (const auto& x : a.args) a.height = std::max(a.height, x.height + 1);
+                return a;
+            }
+            fail(tok_, "expected a value but found '" + tok_.text + "'");
+            return std::nullopt;
+        case Token::Kind::end:
+            fail(tok_, "the expression ends too early", "an operand is missing");
+            return std::nullopt;
+        case Token::Kind::error:
+            fail(tok_, tok_.problem);
+            return std::nullopt;
         }
         return std::nullopt;
     }
@@ -425,14 +432,14 @@ private:
     int prev_end_ = 0;
     std::vector<ExprError>& errors_;
     bool failed_ = false;
-
 };
 
 }  // namespace
 
 std::optional<Ast> parse_expression(std::string_view text, std::vector<ExprError>& errors) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        errors.push_back({DiagnosticCode::expression_syntax, "empty expression", "write an expression such as sum(strength)", 0});
+        errors.push_back(
+            {DiagnosticCode::expression_syntax, "empty expression", "write an expression such as sum(strength)", 0});
         return std::nullopt;
     }
     Parser p(text, errors);
@@ -443,7 +450,8 @@ namespace {
 
 void collect(const Ast& ast, References& out) {
     if (ast.kind == Ast::Kind::name || ast.kind == Ast::Kind::member) out.names.push_back(ast.text);
-    if (ast.kind == Ast::Kind::call && ast.text == "eligible" && ast.args.size() == 1 && ast.args[0].kind == Ast::Kind::string) {
+    if (ast.kind == Ast::Kind::call && ast.text == "eligible" && ast.args.size() == 1 &&
+        ast.args[0].kind == Ast::Kind::string) {
         out.programmes.push_back(ast.args[0].text);
         return;
     }
@@ -460,22 +468,38 @@ References collect_references(const Ast& ast) {
 
 std::string_view spelling(Operator op) noexcept {
     switch (op) {
-        case Operator::or_: return "or";
-        case Operator::and_: return "and";
-        case Operator::not_: return "not";
-        case Operator::neg: return "-";
-        case Operator::eq: return "==";
-        case Operator::ne: return "!=";
-        case Operator::lt: return "<";
-        case Operator::le: return "<=";
-        case Operator::gt: return ">";
-        case Operator::ge: return ">=";
-        case Operator::in: return "in";
-        case Operator::not_in: return "not in";
-        case Operator::add: return "+";
-        case Operator::sub: return "-";
-        case Operator::mul: return "*";
-        case Operator::div: return "/";
+    case Operator::or_:
+        return "or";
+    case Operator::and_:
+        return "and";
+    case Operator::not_:
+        return "not";
+    case Operator::neg:
+        return "-";
+    case Operator::eq:
+        return "==";
+    case Operator::ne:
+        return "!=";
+    case Operator::lt:
+        return "<";
+    case Operator::le:
+        return "<=";
+    case Operator::gt:
+        return ">";
+    case Operator::ge:
+        return ">=";
+    case Operator::in:
+        return "in";
+    case Operator::not_in:
+        return "not in";
+    case Operator::add:
+        return "+";
+    case Operator::sub:
+        return "-";
+    case Operator::mul:
+        return "*";
+    case Operator::div:
+        return "/";
     }
     return "?";
 }

@@ -16,8 +16,8 @@ constexpr std::uint8_t known_state = 0, na_state = 1, unknown_state = 2;
 
 /// The records of one list fact for every row of a batch, stored by field.
 struct ListStore {
-    std::vector<std::int64_t> offsets{0};  // records of row r: [offsets[r], offsets[r + 1])
-    std::vector<std::uint8_t> list_state;  // per row: known_state, or unknown_state when omitted
+    std::vector<std::int64_t> offsets{0};           // records of row r: [offsets[r], offsets[r + 1])
+    std::vector<std::uint8_t> list_state;           // per row: known_state, or unknown_state when omitted
     std::vector<std::vector<double>> values;        // per field, per record
     std::vector<std::vector<std::uint8_t>> states;  // per field, per record
     std::vector<std::int64_t> record_row;           // the row each record belongs to

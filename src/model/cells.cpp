@@ -46,13 +46,20 @@ int Model::intern(const std::string& s) {
 
 std::string type_name(const Type& t) {
     switch (t.kind) {
-        case Kind::number: return "number";
-        case Kind::boolean: return "bool";
-        case Kind::category: return "category";
-        case Kind::date: return "date";
-        case Kind::duration: return "duration";
-        case Kind::list: return "list";
-        case Kind::error: return "error";
+    case Kind::number:
+        return "number";
+    case Kind::boolean:
+        return "bool";
+    case Kind::category:
+        return "category";
+    case Kind::date:
+        return "date";
+    case Kind::duration:
+        return "duration";
+    case Kind::list:
+        return "list";
+    case Kind::error:
+        return "error";
     }
     return "?";
 }
@@ -78,54 +85,67 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
     text = trim(text);
     if (text.empty() || text == "omitted") return out;
     if (text == "na" || text == "NA" || text == "n/a") {
-        if (!f.allows_na) out.error = "'na' is not allowed for this field";
-        else out.state = CellState::na;
+        if (!f.allows_na)
+            out.error = "'na' is not allowed for this field";
+        else
+            out.state = CellState::na;
         return out;
     }
     out.state = CellState::value;
     switch (f.type) {
-        case FieldType::boolean:
-            if (equals_ignore_case(text, "true") || text == "1") out.value = 1;
-            else if (equals_ignore_case(text, "false") || text == "0") out.value = 0;
-            else out.error = "expected true or false";
-            break;
-        case FieldType::date:
-            if (auto date = parse_date(text)) out.value = date->days;
-            else out.error = "expected a date YYYY-MM-DD";
-            break;
-        case FieldType::duration:
-            if (auto dur = parse_duration(text)) out.value = duration_to_column(*dur);
-            else out.error = "expected an ISO-8601 duration such as P6M (at most 10000 years)";
-            break;
-        case FieldType::integer:
-        case FieldType::number:
-            if (!parse_number(text, out.value)) out.error = "expected a number";
-            else if (f.type == FieldType::integer && out.value != std::floor(out.value)) out.error = "expected a whole number";
-            else if (f.min && out.value < *f.min) out.error = "below the field's minimum";
-            else if (f.max && out.value > *f.max) out.error = "above the field's maximum";
-            break;
-        case FieldType::rating:
-        case FieldType::category:
-            if (!f.levels.empty()) {
-                if (!parse_number(text, out.value)) {
-                    out.error = "expected a rating on the field's scale";
-                } else {
-                    bool found = false;
-                    for (double l : f.levels) found |= l == out.value;
-                    if (!found) out.error = "not a value of the field's scale";
-                }
+    case FieldType::boolean:
+        if (equals_ignore_case(text, "true") || text == "1")
+            out.value = 1;
+        else if (equals_ignore_case(text, "false") || text == "0")
+            out.value = 0;
+        else
+            out.error = "expected true or false";
+        break;
+    case FieldType::date:
+        if (auto date = parse_date(text))
+            out.value = date->days;
+        else
+            out.error = "expected a date YYYY-MM-DD";
+        break;
+    case FieldType::duration:
+        if (auto dur = parse_duration(text))
+            out.value = duration_to_column(*dur);
+        else
+            out.error = "expected an ISO-8601 duration such as P6M (at most 10000 years)";
+        break;
+    case FieldType::integer:
+    case FieldType::number:
+        if (!parse_number(text, out.value))
+            out.error = "expected a number";
+        else if (f.type == FieldType::integer && out.value != std::floor(out.value))
+            out.error = "expected a whole number";
+        else if (f.min && out.value < *f.min)
+            out.error = "below the field's minimum";
+        else if (f.max && out.value > *f.max)
+            out.error = "above the field's maximum";
+        break;
+    case FieldType::rating:
+    case FieldType::category:
+        if (!f.levels.empty()) {
+            if (!parse_number(text, out.value)) {
+                out.error = "expected a rating on the field's scale";
             } else {
-                out.error = "not one of the field's codes";
-                if (scale_index < 0 || static_cast<std::size_t>(scale_index) >= m.scales.size()) break;
-                const Scale& scale = m.scales[static_cast<std::size_t>(scale_index)];
-                for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
-                    if (f.codes[i] == text) {
-                        out.value = scale.codes[i];
-                        out.error = nullptr;
-                        break;
-                    }
+                bool found = false;
+                for (double l : f.levels) found |= l == out.value;
+                if (!found) out.error = "not a value of the field's scale";
             }
-            break;
+        } else {
+            out.error = "not one of the field's codes";
+            if (scale_index < 0 || static_cast<std::size_t>(scale_index) >= m.scales.size()) break;
+            const Scale& scale = m.scales[static_cast<std::size_t>(scale_index)];
+            for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
+                if (f.codes[i] == text) {
+                    out.value = scale.codes[i];
+                    out.error = nullptr;
+                    break;
+                }
+        }
+        break;
     }
     if (out.error) {
         out.state = CellState::omitted;
@@ -142,26 +162,31 @@ const std::string& code_text(const Model& m, double code) {
 
 std::string cell_text(const Model& m, const FieldInfo& f, double v, CellState state) {
     switch (state) {
-        case CellState::na: return "na";
-        case CellState::omitted: return "omitted";
-        case CellState::value: break;
+    case CellState::na:
+        return "na";
+    case CellState::omitted:
+        return "omitted";
+    case CellState::value:
+        break;
     }
     switch (f.type) {
-        case FieldType::boolean: return v != 0 ? "true" : "false";
-        case FieldType::date: {
-            const auto date = date_from_column(v);
-            return date ? to_string(*date) : "?";
-        }
-        case FieldType::duration: return to_string(duration_from_column(v));
-        case FieldType::category:
-        case FieldType::rating:
-            if (f.levels.empty()) return code_text(m, v);
-            [[fallthrough]];
-        default: {
-            std::string out;
-            append_number(out, v);
-            return out;
-        }
+    case FieldType::boolean:
+        return v != 0 ? "true" : "false";
+    case FieldType::date: {
+        const auto date = date_from_column(v);
+        return date ? to_string(*date) : "?";
+    }
+    case FieldType::duration:
+        return to_string(duration_from_column(v));
+    case FieldType::category:
+    case FieldType::rating:
+        if (f.levels.empty()) return code_text(m, v);
+        [[fallthrough]];
+    default: {
+        std::string out;
+        append_number(out, v);
+        return out;
+    }
     }
 }
 

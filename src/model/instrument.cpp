@@ -29,43 +29,61 @@ bool Instrument::same_definition(const Instrument& other) const noexcept {
 }
 
 Result<std::size_t> Instrument::find_field(std::string_view column) const {
-    if (auto it = data_->field_by_column.find(std::string(column)); it != data_->field_by_column.end()) return it->second;
+    if (auto it = data_->field_by_column.find(std::string(column)); it != data_->field_by_column.end())
+        return it->second;
     std::vector<std::string> columns;
     for (const auto& f : data_->fields) columns.push_back(f.column);
-    return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_column,
-                                    "unknown column '" + detail::for_message(column) + "': " + key() + " has no such field",
-                                    detail::did_you_mean(column, columns), {}}};
+    return std::vector<Diagnostic>{
+        {Severity::error,
+         DiagnosticCode::unknown_column,
+         "unknown column '" + detail::for_message(column) + "': " + key() + " has no such field",
+         detail::did_you_mean(column, columns),
+         {}}};
 }
 
 Result<std::size_t> Instrument::find_score(std::string_view id) const {
     if (auto it = data_->score_by_id.find(std::string(id)); it != data_->score_by_id.end()) return it->second;
     std::vector<std::string> ids;
     for (const auto& s : data_->score_infos) ids.push_back(s.id);
-    return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_score,
-                                    "unknown score '" + detail::for_message(id) + "' of " + key(), detail::did_you_mean(id, ids), {}}};
+    return std::vector<Diagnostic>{{Severity::error,
+                                    DiagnosticCode::unknown_score,
+                                    "unknown score '" + detail::for_message(id) + "' of " + key(),
+                                    detail::did_you_mean(id, ids),
+                                    {}}};
 }
 
 namespace {
 
 const char* field_type_name(FieldType t) {
     switch (t) {
-        case FieldType::rating: return "rating";
-        case FieldType::boolean: return "bool";
-        case FieldType::integer: return "integer";
-        case FieldType::number: return "number";
-        case FieldType::category: return "category";
-        case FieldType::date: return "date";
-        case FieldType::duration: return "duration";
+    case FieldType::rating:
+        return "rating";
+    case FieldType::boolean:
+        return "bool";
+    case FieldType::integer:
+        return "integer";
+    case FieldType::number:
+        return "number";
+    case FieldType::category:
+        return "category";
+    case FieldType::date:
+        return "date";
+    case FieldType::duration:
+        return "duration";
     }
     return "?";
 }
 
 const char* score_type_name(ScoreType t) {
     switch (t) {
-        case ScoreType::number: return "number";
-        case ScoreType::boolean: return "bool";
-        case ScoreType::category: return "category";
-        case ScoreType::date: return "date";
+    case ScoreType::number:
+        return "number";
+    case ScoreType::boolean:
+        return "bool";
+    case ScoreType::category:
+        return "category";
+    case ScoreType::date:
+        return "date";
     }
     return "?";
 }
@@ -93,9 +111,9 @@ std::string Instrument::describe() const {
     if (!d.source.empty()) out += "  source: " + d.source + "\n";
     std::size_t items = 0, outcomes = 0;
     for (const auto& e : d.entries) (e.is_outcome ? outcomes : items)++;
-    out += "  " + std::to_string(items) + " items, " + std::to_string(outcomes) + " outcomes, " + std::to_string(d.fields.size()) +
-           " input columns, " + std::to_string(d.score_infos.size()) + " scores, " + std::to_string(d.checks.size()) + " checks, " +
-           std::to_string(d.tests.size()) + " tests\n";
+    out += "  " + std::to_string(items) + " items, " + std::to_string(outcomes) + " outcomes, " +
+           std::to_string(d.fields.size()) + " input columns, " + std::to_string(d.score_infos.size()) + " scores, " +
+           std::to_string(d.checks.size()) + " checks, " + std::to_string(d.tests.size()) + " tests\n";
     if (!d.domains.empty()) {
         out += "domains:";
         for (const auto& dom : d.domains) out += " " + dom;
@@ -111,7 +129,8 @@ std::string Instrument::describe() const {
     }
     out += "scores:\n";
     for (const auto& s : d.score_infos)
-        out += "  " + s.id + "  " + score_type_name(s.type) + (s.hidden ? " (hidden)" : "") + "  = " + s.expression + "\n";
+        out +=
+            "  " + s.id + "  " + score_type_name(s.type) + (s.hidden ? " (hidden)" : "") + "  = " + s.expression + "\n";
     return out;
 }
 
@@ -121,27 +140,49 @@ std::string Instrument::describe_json() const {
     detail::JsonWriter w(out);
     w.begin_object().key("id").string(d.id).key("version").string(d.version).key("key").string(key());
     w.key("hash").string(d.hash).key("title").string(d.title).key("reassess_every");
-    if (d.reassess_every) w.string(to_string(*d.reassess_every));
-    else w.null();
+    if (d.reassess_every)
+        w.string(to_string(*d.reassess_every));
+    else
+        w.null();
     w.key("domains").begin_array();
     for (const auto& dom : d.domains) w.string(dom);
     w.end_array().key("entries").begin_array();
     for (const auto& e : d.entries) {
         w.begin_object().key("id").string(e.id).key("kind").string(e.is_outcome ? "outcome" : "item").key("domain");
-        if (e.domain.empty()) w.null();
-        else w.string(e.domain);
+        if (e.domain.empty())
+            w.null();
+        else
+            w.string(e.domain);
         w.key("in_totals").boolean(e.in_totals).key("labels").begin_object();
         for (const auto& [language, text] : e.labels) w.key(language).string(text);
         w.end_object().end_object();
     }
     w.end_array().key("columns").begin_array();
     for (const auto& f : d.fields)
-        w.begin_object().key("column").string(f.column).key("type").string(field_type_name(f.type)).key("na").boolean(f.allows_na)
-            .key("values").string(allowed_values(f)).end_object();
+        w.begin_object()
+            .key("column")
+            .string(f.column)
+            .key("type")
+            .string(field_type_name(f.type))
+            .key("na")
+            .boolean(f.allows_na)
+            .key("values")
+            .string(allowed_values(f))
+            .end_object();
     w.end_array().key("scores").begin_array();
     for (const auto& s : d.score_infos)
-        w.begin_object().key("id").string(s.id).key("label").string(s.label).key("type").string(score_type_name(s.type))
-            .key("hidden").boolean(s.hidden).key("expr").string(s.expression).end_object();
+        w.begin_object()
+            .key("id")
+            .string(s.id)
+            .key("label")
+            .string(s.label)
+            .key("type")
+            .string(score_type_name(s.type))
+            .key("hidden")
+            .boolean(s.hidden)
+            .key("expr")
+            .string(s.expression)
+            .end_object();
     w.end_array().end_object();
     return out;
 }

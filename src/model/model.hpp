@@ -33,14 +33,58 @@ enum class Policy : std::uint8_t { strict, skip, prorate };
 
 enum class Op : std::uint8_t {
     // literals and references
-    constant, duration, list, field, as_of, result, table, aggregate,
+    constant,
+    duration,
+    list,
+    field,
+    as_of,
+    result,
+    table,
+    aggregate,
     // operators
-    neg, not_, add, sub, mul, div, eq, ne, lt, le, gt, ge, and_, or_, in, not_in,
+    neg,
+    not_,
+    add,
+    sub,
+    mul,
+    div,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    and_,
+    or_,
+    in,
+    not_in,
     // functions
-    if_, coalesce, is_known, is_na, is_omitted, ln, exp, logistic, round, floor, ceil, abs,
-    min, max, clamp, years_between, months_between, days_between, date_fn,
+    if_,
+    coalesce,
+    is_known,
+    is_na,
+    is_omitted,
+    ln,
+    exp,
+    logistic,
+    round,
+    floor,
+    ceil,
+    abs,
+    min,
+    max,
+    clamp,
+    years_between,
+    months_between,
+    days_between,
+    date_fn,
     // rules
-    date_at_fraction, add_days, add_months, fresh, list_aggregate, record_field,
+    date_at_fraction,
+    add_days,
+    add_months,
+    fresh,
+    list_aggregate,
+    record_field,
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
@@ -49,8 +93,8 @@ enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, a
 struct Expr {
     Op op = Op::constant;
     Type type;
-    int begin = 0, end = 0;    // byte range in the source expression text
-    double number = 0;         // constants: number, bool 0/1, date days, category code
+    int begin = 0, end = 0;  // byte range in the source expression text
+    double number = 0;       // constants: number, bool 0/1, date days, category code
     Duration duration;
     std::vector<double> list;  // list literal elements
     int index = -1;            // field column, result, table, list

@@ -11,9 +11,12 @@ RuleSet make_rule_set(std::shared_ptr<const RuleSetData> data) { return RuleSet(
 
 std::string_view to_string(Decision d) noexcept {
     switch (d) {
-        case Decision::eligible: return "eligible";
-        case Decision::not_eligible: return "not_eligible";
-        case Decision::undetermined: return "undetermined";
+    case Decision::eligible:
+        return "eligible";
+    case Decision::not_eligible:
+        return "not_eligible";
+    case Decision::undetermined:
+        return "undetermined";
     }
     return "?";
 }
@@ -44,7 +47,8 @@ std::string RuleSet::describe() const {
     std::string out = title() + " (" + key() + ")\n  file:   " + file() + "\n  hash:   " + hash() + "\n";
     out += "  horizon for earliest dates: " + to_string(horizon()) + "\n";
     for (const auto& i : data_->instruments)
-        out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) + " old)\n";
+        out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) +
+               " old)\n";
     out += "facts:\n";
     for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
     out += "params:\n";

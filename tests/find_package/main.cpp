@@ -31,7 +31,8 @@ bool loads(const std::filesystem::path& path, std::string& why) {
 int main(int argc, char** argv) {
     const std::string_view v = kelias::version();
     std::cout << "kelias " << v << '\n';
-    if (v != KELIAS_VERSION_STRING) return fail("the library says " + std::string(v) + ", its header " KELIAS_VERSION_STRING);
+    if (v != KELIAS_VERSION_STRING)
+        return fail("the library says " + std::string(v) + ", its header " KELIAS_VERSION_STRING);
 #ifdef KELIAS_EXPECTED_VERSION
     if (v != std::string_view{KELIAS_EXPECTED_VERSION}) return fail("the package says " KELIAS_EXPECTED_VERSION);
 #endif

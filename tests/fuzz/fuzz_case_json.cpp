@@ -16,8 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kelias::RuleSet& rules = kelias::fuzz::case_rules();
     std::string_view text = kelias::fuzz::as_text(data, size);
     const bool earliest_dates = text.starts_with(' ');
-    const std::optional<kelias::Date> as_of =
-        text.starts_with('\t') ? kelias::parse_date("2025-06-01") : std::nullopt;
+    const std::optional<kelias::Date> as_of = text.starts_with('\t') ? kelias::parse_date("2025-06-01") : std::nullopt;
 
     kelias::CaseBatch cases(rules);
     while (!text.empty()) {

@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const std::string json = kelias::to_json(c);
     auto again = kelias::parse_case(json, "fuzz.jsonl");
-    kelias::fuzz::expect(again.ok(), "parse_case(to_json(case)) reads", json + "\n" + kelias::format(again.diagnostics()));
+    kelias::fuzz::expect(again.ok(), "parse_case(to_json(case)) reads",
+                         json + "\n" + kelias::format(again.diagnostics()));
     const std::string json_again = kelias::to_json(*again);
     kelias::fuzz::expect(json_again == json, "parse_case(to_json(case)) is the same case", json + "\n" + json_again);
 

@@ -23,7 +23,8 @@ std::optional<kelias::Date> date_of(std::string_view text) {
         const kelias::CivilDate c = kelias::civil(*d);
         const auto rebuilt = kelias::make_date(c.year, c.month, c.day);
         kelias::fuzz::expect(rebuilt && *rebuilt == *d, "make_date(civil(d)) == d", text);
-        kelias::fuzz::expect(*d >= kelias::min_date && *d <= kelias::max_date, "parsed dates are within 0001-9999", text);
+        kelias::fuzz::expect(*d >= kelias::min_date && *d <= kelias::max_date, "parsed dates are within 0001-9999",
+                             text);
     }
     return d;
 }
@@ -33,7 +34,8 @@ std::optional<kelias::Duration> duration_of(std::string_view text) {
     if (d) {
         const std::string back = kelias::to_string(*d);
         const auto again = kelias::parse_duration(back);
-        kelias::fuzz::expect(again && *again == *d, "parse_duration(to_string(d)) == d", std::string(text) + " -> " + back);
+        kelias::fuzz::expect(again && *again == *d, "parse_duration(to_string(d)) == d",
+                             std::string(text) + " -> " + back);
     }
     return d;
 }

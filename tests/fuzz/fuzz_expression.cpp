@@ -169,7 +169,8 @@ struct InstrumentScope : Scope {
             for (std::size_t r = 0; r < 5; ++r)
                 if (!col.rows[r].empty())
                     if (const char* error = batch.set_text(r, *field, col.rows[r]))
-                        fail("the expression harness's rows hold an invalid cell", std::string(col.column) + ": " + error);
+                        fail("the expression harness's rows hold an invalid cell",
+                             std::string(col.column) + ": " + error);
         }
         for (std::size_t r = 0; r < 5; ++r)
             if (!kAsOf[r].empty()) batch.set_as_of(r, kelias::parse_date(kAsOf[r]));
@@ -225,7 +226,8 @@ struct RulesScope : Scope {
         for (const char* name : {"hwh_eligible_later.yaml", "hwh_eligible_now.yaml", "missing_facts.yaml"}) {
             auto c = kelias::parse_case(read(kelias::fuzz::source_path(std::string("examples/cases/") + name)), name);
             if (!c) fail(std::string("examples/cases/") + name + " does not parse", kelias::format(c.diagnostics()));
-            if (auto problems = cases.add(*c); !problems.empty()) fail(std::string("examples/cases/") + name + " does not fit", kelias::format(problems));
+            if (auto problems = cases.add(*c); !problems.empty())
+                fail(std::string("examples/cases/") + name + " does not fit", kelias::format(problems));
         }
         const auto& storage = cases.storage();
         data = std::make_shared<kd::Model>(rules.data().model);

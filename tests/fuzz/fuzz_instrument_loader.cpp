@@ -24,10 +24,14 @@ std::string sample_text(const kelias::FieldInfo& f) {
     if (!f.codes.empty()) return f.codes.back();
     if (!f.levels.empty()) return shortest(f.levels.back());
     switch (f.type) {
-        case kelias::FieldType::boolean: return "true";
-        case kelias::FieldType::date: return "2024-02-29";
-        case kelias::FieldType::duration: return "P1Y6M";
-        default: break;
+    case kelias::FieldType::boolean:
+        return "true";
+    case kelias::FieldType::date:
+        return "2024-02-29";
+    case kelias::FieldType::duration:
+        return "P1Y6M";
+    default:
+        break;
     }
     if (f.max) return shortest(*f.max);
     if (f.min) return shortest(*f.min);

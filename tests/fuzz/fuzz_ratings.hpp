@@ -21,19 +21,25 @@ inline const Instrument& ratings_instrument() {
 inline std::size_t read_ratings(std::string_view text, RatingsFormat format, std::size_t chunk_rows = 7) {
     const Instrument& instrument = ratings_instrument();
     auto reader = RatingsReader::from_text(instrument, std::string(text),
-                                           {.format = format, .source_name = "fuzz", .threads = 1, .chunk_rows = chunk_rows,
-                                            .max_line_bytes = 65536, .max_columns = 1000});
+                                           {.format = format,
+                                            .source_name = "fuzz",
+                                            .threads = 1,
+                                            .chunk_rows = chunk_rows,
+                                            .max_line_bytes = 65536,
+                                            .max_columns = 1000});
     if (!reader) return 0;
-    const ScoreWriter writer(instrument, {.format = format == RatingsFormat::csv ? ScoresFormat::csv : ScoresFormat::jsonl,
-                                          .delimiter = reader->delimiter(),
-                                          .pass_through = reader->pass_through()});
+    const ScoreWriter writer(instrument,
+                             {.format = format == RatingsFormat::csv ? ScoresFormat::csv : ScoresFormat::jsonl,
+                              .delimiter = reader->delimiter(),
+                              .pass_through = reader->pass_through()});
     RatingsChunk chunk(instrument);
     std::size_t rows = 0;
     std::string out = writer.header();
     for (;;) {
         auto read = reader->next(chunk);
         if (!read || *read == 0) break;
-        expect(chunk.lines.size() == chunk.batch.rows() && chunk.bad.size() == chunk.batch.rows(), "a chunk describes every row of its batch");
+        expect(chunk.lines.size() == chunk.batch.rows() && chunk.bad.size() == chunk.batch.rows(),
+               "a chunk describes every row of its batch");
         rows += *read;
         const ScoreBatch scored = score_batch(instrument, chunk.batch, {.threads = 1});
         for (std::size_t r = 0; r < scored.rows(); ++r)

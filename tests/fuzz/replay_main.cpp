@@ -54,7 +54,8 @@ bool collect(const fs::path& arg, std::vector<fs::path>& out) {
     }
     if (!fs::is_directory(arg, ec)) return false;
     std::vector<fs::path> found;
-    for (auto it = fs::recursive_directory_iterator(arg, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(arg, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
         if (skipped(it->path())) {
             if (it->is_directory(ec)) it.disable_recursion_pending();
             continue;
@@ -91,8 +92,8 @@ bool run_in_child(const fs::path& p) {
         return run_in_process(p);
     }
     if (pid == 0) {
-        alarm(per_input_seconds);                // a hang ends with SIGALRM
-        std::exit(run_in_process(p) ? 0 : 3);    // exit(), not _exit(): LeakSanitizer runs at exit
+        alarm(per_input_seconds);              // a hang ends with SIGALRM
+        std::exit(run_in_process(p) ? 0 : 3);  // exit(), not _exit(): LeakSanitizer runs at exit
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
@@ -115,7 +116,8 @@ bool run_in_child(const fs::path& p) {
 
 int main(int argc, char** argv) {
     bool fork_each = KELIAS_REPLAY_CAN_FORK != 0;
-    if (const char* env = std::getenv("KELIAS_REPLAY_NO_FORK"); env && *env && std::strcmp(env, "0") != 0) fork_each = false;
+    if (const char* env = std::getenv("KELIAS_REPLAY_NO_FORK"); env && *env && std::strcmp(env, "0") != 0)
+        fork_each = false;
     std::vector<fs::path> inputs;
     int paths = 0;
     for (int i = 1; i < argc; ++i) {
