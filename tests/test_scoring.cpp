@@ -264,3 +264,19 @@ TEST_CASE("the content hash changes with the definition") {
     CHECK(ia->hash() != ib->hash());
     CHECK(ia->hash() == ia2->hash());
 }
+
+TEST_CASE("to_string(FieldType) spells each type as a definition declares it") {
+    const Instrument inst = kelias::testing::must_load("kelias: 1\nid: types\nversion: '1'\ntitle: Types\nitems:\n"
+                                                       "  - {id: b, type: bool}\n"
+                                                       "  - {id: i, type: integer}\n"
+                                                       "  - {id: n, type: number}\n"
+                                                       "  - {id: c, type: category, values: [x, y]}\n"
+                                                       "  - {id: d, type: date}\n"
+                                                       "  - {id: u, type: duration}\n"
+                                                       "scores:\n  s: {expr: 'n + 1'}\n");
+    std::vector<std::string> declared;
+    for (const FieldInfo& f : inst.fields()) declared.emplace_back(to_string(f.type));
+    CHECK(declared == std::vector<std::string>{"bool", "integer", "number", "category", "date", "duration"});
+    CHECK(to_string(FieldType::rating) == "rating");
+    CHECK(inst.describe().find("c  category") != std::string::npos);
+}

@@ -25,6 +25,9 @@ Instrument make_instrument(std::shared_ptr<const InstrumentData> data);
 /// What kind of value a field holds.
 enum class FieldType { rating, boolean, integer, number, category, date, duration };
 
+/// The type's name as definitions spell it: `rating`, `bool`, `integer`, ...
+std::string_view to_string(FieldType t) noexcept;
+
 /// One input field of an instrument: one column of a ratings table.
 struct FieldInfo {
     std::string owner;   ///< the item or outcome id

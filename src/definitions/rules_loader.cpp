@@ -251,27 +251,14 @@ private:
         }
     }
 
+    // `category: a b c` names its values; other types only their name.
     static std::string type_text(const FieldSpec& f) {
-        switch (f.type) {
-        case FieldType::boolean:
-            return "bool";
-        case FieldType::integer:
-            return "integer";
-        case FieldType::number:
-            return "number";
-        case FieldType::date:
-            return "date";
-        case FieldType::duration:
-            return "duration";
-        case FieldType::rating:
-            return "rating";
-        case FieldType::category: {
-            std::string s = "category:";
+        std::string s(to_string(f.type));
+        if (f.type == FieldType::category) {
+            s += ':';
             for (const auto& v : f.values) s += " " + v;
-            return s;
         }
-        }
-        return "?";
+        return s;
     }
 
     void read_list_fact(const std::string& id, const YAML::Node& where, const YAML::Node& spec) {
@@ -382,6 +369,15 @@ private:
         return static_cast<int>(prog.nodes.size()) - 1;
     }
 
+    static int add_leaf_node(ProgrammeModel& prog, LeafModel leaf) {
+        prog.leaves.push_back(std::move(leaf));
+        ConditionNode node;
+        node.kind = ConditionNode::Kind::leaf;
+        node.leaf = static_cast<int>(prog.leaves.size()) - 1;
+        node.result = prog.leaves.back().result;
+        return add_node(prog, std::move(node));
+    }
+
     // A result whose expression the loader builds (groups, decisions, freshness leaves).
     int add_built(ResultKind kind, int programme, Expr expr, std::vector<int> depends_on, const YAML::Node& where,
                   int leaf = -1) {
@@ -487,12 +483,7 @@ private:
         if (p.result < 0) return -1;
         leaf.result = p.result;
         pending_.push_back(std::move(p));
-        prog.leaves.push_back(std::move(leaf));
-        ConditionNode node;
-        node.kind = ConditionNode::Kind::leaf;
-        node.leaf = static_cast<int>(prog.leaves.size()) - 1;
-        node.result = prog.leaves.back().result;
-        return add_node(prog, std::move(node));
+        return add_leaf_node(prog, std::move(leaf));
     }
 
     void read_programmes(const YAML::Node& n) {
@@ -620,12 +611,7 @@ private:
         leaf.result = add_built(ResultKind::condition, programme, std::move(fresh), {}, where["requires"],
                                 static_cast<int>(prog.leaves.size()));
         if (leaf.result < 0) return -1;
-        prog.leaves.push_back(std::move(leaf));
-        ConditionNode node;
-        node.kind = ConditionNode::Kind::leaf;
-        node.leaf = static_cast<int>(prog.leaves.size()) - 1;
-        node.result = prog.leaves.back().result;
-        return add_node(prog, std::move(node));
+        return add_leaf_node(prog, std::move(leaf));
     }
 
     // ---- after reading: compile and describe -------------------------------------------

@@ -46,6 +46,8 @@ std::vector<Diagnostic> input_error(DiagnosticCode code, std::string message, st
     return {{Severity::error, code, std::move(message), std::move(hint), std::move(where)}};
 }
 
+std::string delimiter_name(char d) { return d == '\t' ? std::string("tab") : "'" + std::string(1, d) + "'"; }
+
 }  // namespace
 
 struct RatingsReader::State {
@@ -259,8 +261,16 @@ Result<bool> RatingsReader::State::read_csv_header() {
         problems.push_back({Severity::error, DiagnosticCode::unknown_column,
                             "no date column '" + for_message(*options.date_column) + "' in the header",
                             detail::did_you_mean(*options.date_column, header), at});
-    if (!problems.empty()) return problems;
-    return true;
+    if (problems.empty()) return true;
+    // A delimiter given by hand that leaves the whole header in one column is the likely
+    // cause of every problem above: say so first.
+    if (const char detected = detail::detect_delimiter(head.text); header.size() == 1 && detected != delimiter)
+        problems.insert(problems.begin(),
+                        {Severity::error, DiagnosticCode::unknown_column,
+                         "the header is one column: the file looks " + delimiter_name(detected) + "-separated, not " +
+                             delimiter_name(delimiter) + "-separated",
+                         "give --delimiter " + delimiter_name(detected) + ", or leave it out to detect it", at});
+    return problems;
 }
 
 Result<bool> RatingsReader::State::check_jsonl_start() {

@@ -54,26 +54,6 @@ Result<std::size_t> Instrument::find_score(std::string_view id) const {
 
 namespace {
 
-const char* field_type_name(FieldType t) {
-    switch (t) {
-    case FieldType::rating:
-        return "rating";
-    case FieldType::boolean:
-        return "bool";
-    case FieldType::integer:
-        return "integer";
-    case FieldType::number:
-        return "number";
-    case FieldType::category:
-        return "category";
-    case FieldType::date:
-        return "date";
-    case FieldType::duration:
-        return "duration";
-    }
-    return "?";
-}
-
 const char* score_type_name(ScoreType t) {
     switch (t) {
     case ScoreType::number:
@@ -103,6 +83,26 @@ std::string allowed_values(const FieldInfo& f) {
 
 }  // namespace
 
+std::string_view to_string(FieldType t) noexcept {
+    switch (t) {
+    case FieldType::rating:
+        return "rating";
+    case FieldType::boolean:
+        return "bool";
+    case FieldType::integer:
+        return "integer";
+    case FieldType::number:
+        return "number";
+    case FieldType::category:
+        return "category";
+    case FieldType::date:
+        return "date";
+    case FieldType::duration:
+        return "duration";
+    }
+    return "?";
+}
+
 std::string Instrument::describe() const {
     const auto& d = *data_;
     std::string out = d.title + " (" + key() + ")\n";
@@ -121,7 +121,7 @@ std::string Instrument::describe() const {
     }
     out += "columns:\n";
     for (const auto& f : d.fields) {
-        out += "  " + f.column + "  " + field_type_name(f.type);
+        out += "  " + f.column + "  " + std::string(to_string(f.type));
         const std::string values = allowed_values(f);
         if (!values.empty()) out += " " + values;
         if (f.allows_na) out += " (na allowed)";
@@ -163,7 +163,7 @@ std::string Instrument::describe_json() const {
             .key("column")
             .string(f.column)
             .key("type")
-            .string(field_type_name(f.type))
+            .string(to_string(f.type))
             .key("na")
             .boolean(f.allows_na)
             .key("values")
