@@ -1,9 +1,7 @@
 // Embedding kelias: decide which programmes a case may enter, and why.
 //
 //   decide_eligibility [rules.yaml] [case.yaml]
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <kelias/kelias.hpp>
 
@@ -15,10 +13,7 @@ int main(int argc, char** argv) {
         std::cerr << kelias::format(rules.diagnostics());
         return 1;
     }
-    std::ifstream in(case_path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto input = kelias::parse_case(text.str(), case_path);
+    auto input = kelias::read_case_file(case_path);
     if (!input) {
         std::cerr << kelias::format(input.diagnostics());
         return 2;
