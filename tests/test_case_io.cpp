@@ -69,3 +69,21 @@ TEST_CASE("read_case_file refuses a missing file, a folder and a file over the l
     CHECK(too_large.error().front().code == DiagnosticCode::input_limit);
     CHECK(too_large.error().front().hint.find("JSON lines") != std::string::npos);
 }
+
+TEST_CASE("a case that is not UTF-8 is refused at its first bad byte, before any name is read") {
+    // Found by fuzz_case_yaml: fact names with stray bytes came back from to_json() with
+    // U+FFFD in their place, so the case no longer read back the same.
+    const std::string text = "case: C-1\nas_of: 2025-06-01\nfacts:\n  sen\xD8tence_start: 2021-05-01\n";
+    auto c = parse_case(text, "c.yaml");
+    REQUIRE_FALSE(c.ok());
+    REQUIRE(c.error().size() == 1);
+    CHECK(c.error().front().code == DiagnosticCode::yaml_syntax);
+    CHECK(c.error().front().where == Location{"c.yaml", 4, 6});
+    CHECK(c.error().front().message == "the text is not UTF-8: byte 0xD8 starts no character");
+    // Well-formed text in any script is fine, and round-trips.
+    auto good = parse_case("case: Jūratė-1\nas_of: 2025-06-01\nfacts:\n  note_lt: 'Įveika'\n", "c.yaml");
+    REQUIRE(good.ok());
+    auto again = parse_case(to_json(*good), "c.json");
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*good));
+}

@@ -40,17 +40,17 @@ std::size_t utf8_length_at(std::string_view s, std::size_t i) noexcept {
     return n;
 }
 
-bool is_valid_utf8(std::string_view s) noexcept {
+std::size_t first_invalid_utf8(std::string_view s) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
         // Runs of ASCII are the common case.
         while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
-        if (i == s.size()) return true;
+        if (i == s.size()) break;
         const std::size_t n = utf8_length_at(s, i);
-        if (n == 0) return false;
+        if (n == 0) return i;
         i += n;
     }
-    return true;
+    return s.size();
 }
 
 std::string_view trim(std::string_view s) noexcept {

@@ -15,8 +15,12 @@ namespace detail {
 /// start no well-formed character.
 std::size_t utf8_length_at(std::string_view s, std::size_t i) noexcept;
 
+/// The offset of the first byte of `s` that starts no well-formed UTF-8 character, or
+/// `s.size()` when all of `s` is well-formed.
+std::size_t first_invalid_utf8(std::string_view s) noexcept;
+
 /// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
-bool is_valid_utf8(std::string_view s) noexcept;
+inline bool is_valid_utf8(std::string_view s) noexcept { return first_invalid_utf8(s) == s.size(); }
 
 /// `s` without leading and trailing spaces, tabs and carriage returns.
 std::string_view trim(std::string_view s) noexcept;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -82,7 +83,29 @@ private:
 
 }  // namespace
 
+// YAML is Unicode text. UTF-8 that is not well-formed would reach names, labels and ids,
+// and every JSON output would then have to change them: refuse it where it starts.
+// (yaml-cpp itself converts UTF-16 and UTF-32 marked by a byte-order mark.)
+bool YamlReader::check_utf8() {
+    if (text_.starts_with("\xFE\xFF") || text_.starts_with("\xFF\xFE") ||
+        text_.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+        return true;
+    const std::size_t bad = first_invalid_utf8(text_);
+    if (bad == text_.size()) return true;
+    const std::string_view before = text_.substr(0, bad);
+    const std::size_t newline = before.rfind('\n');
+    const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+    const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text_[bad])));
+    error(Location{file_, static_cast<int>(line), static_cast<int>(bad - line_start + 1)}, DiagnosticCode::yaml_syntax,
+          std::string("the text is not UTF-8: byte ") + byte + " starts no character",
+          "save the file as UTF-8 (an editor may have used a legacy code page such as Windows-1257)");
+    return false;
+}
+
 std::optional<YAML::Node> YamlReader::parse() {
+    if (!check_utf8()) return std::nullopt;
     try {
         const std::string text(text_);
         {
