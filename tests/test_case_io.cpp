@@ -87,3 +87,34 @@ TEST_CASE("a case that is not UTF-8 is refused at its first bad byte, before any
     REQUIRE(again.ok());
     CHECK(to_json(*again) == to_json(*good));
 }
+
+TEST_CASE("a control character in a case is refused at its place; a name longer than 128 bytes is E801") {
+    // Found by fuzz_case_yaml: raw control characters in a key were escaped by to_json()
+    // (\u0015) until the key was longer than YAML allows an implicit key to be.
+    auto control = parse_case(std::string("case: C-1\nas_of: 2025-06-01\nfacts:\n  a\x15: 1\n"), "c.yaml");
+    REQUIRE_FALSE(control.ok());
+    CHECK(control.error().front().code == DiagnosticCode::yaml_syntax);
+    CHECK(control.error().front().where == Location{"c.yaml", 4, 4});
+    CHECK(control.error().front().message == "a control character (0x15) in the text");
+    auto nul = parse_case(std::string("case: C-1\0\n", 11), "c.yaml");
+    REQUIRE_FALSE(nul.ok());
+    CHECK(nul.error().front().where == Location{"c.yaml", 1, 10});
+    // Escaped in a double-quoted string, a control character is text like any other.
+    auto escaped = parse_case("case: \"C\\u0015\"\nas_of: 2025-06-01\n", "c.yaml");
+    REQUIRE(escaped.ok());
+    CHECK(escaped->id == "C\x15");
+
+    const std::string at_limit(128, 'f'), over_limit(129, 'f');
+    CHECK(parse_case("case: C-1\nfacts:\n  " + at_limit + ": 1\n", "c.yaml").ok());
+    auto long_name = parse_case("case: C-1\nfacts:\n  " + over_limit + ": 1\n", "c.yaml");
+    REQUIRE_FALSE(long_name.ok());
+    CHECK(long_name.error().front().code == DiagnosticCode::input_limit);
+    CHECK(long_name.error().front().where == Location{"c.yaml", 3, 3});
+    CHECK(long_name.error().front().message == "a fact name of 129 bytes, longer than the limit of 128");
+    // The longest names, all quotes, still read back from to_json().
+    auto quotes = parse_case("case: C-1\nfacts:\n  '" + std::string(128, '"') + "': 1\n", "c.yaml");
+    REQUIRE(quotes.ok());
+    auto again = parse_case(to_json(*quotes), "c.json");
+    REQUIRE(again.ok());
+    CHECK(to_json(*again) == to_json(*quotes));
+}

@@ -17,7 +17,7 @@ struct CodeRow {
 constexpr std::array code_table{
     CodeRow{DiagnosticCode::unreadable_file, "E000",
             "the file cannot be read (missing, a folder, no permission, too large)"},
-    CodeRow{DiagnosticCode::yaml_syntax, "E001", "YAML syntax error, or text that is not UTF-8"},
+    CodeRow{DiagnosticCode::yaml_syntax, "E001", "YAML syntax error, text that is not UTF-8, or a control character"},
     CodeRow{DiagnosticCode::format_version, "E002", "unsupported `kelias` format version"},
     CodeRow{DiagnosticCode::unknown_key, "E101", "unknown key"},
     CodeRow{DiagnosticCode::missing_key, "E102", "missing required key"},

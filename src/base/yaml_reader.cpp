@@ -83,29 +83,52 @@ private:
 
 }  // namespace
 
-// YAML is Unicode text. UTF-8 that is not well-formed would reach names, labels and ids,
-// and every JSON output would then have to change them: refuse it where it starts.
+namespace {
+
+// The first C0 control character other than tab, line feed and carriage return, or DEL.
+std::size_t first_control(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return i;
+    }
+    return s.size();
+}
+
+}  // namespace
+
+// YAML is printable Unicode text. Stray bytes would reach names, labels and ids, and every
+// JSON output would then have to change them; control characters (a NUL, say) are not
+// allowed in YAML at all, though yaml-cpp reads them. Refuse both where they start.
 // (yaml-cpp itself converts UTF-16 and UTF-32 marked by a byte-order mark.)
-bool YamlReader::check_utf8() {
+bool YamlReader::check_text() {
     if (text_.starts_with("\xFE\xFF") || text_.starts_with("\xFF\xFE") ||
         text_.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
         return true;
-    const std::size_t bad = first_invalid_utf8(text_);
+    const std::size_t not_utf8 = first_invalid_utf8(text_);
+    // Only the well-formed part is searched: the first problem is the one reported.
+    const std::size_t control = first_control(text_.substr(0, not_utf8));
+    const bool is_control = control < not_utf8;
+    const std::size_t bad = is_control ? control : not_utf8;
     if (bad == text_.size()) return true;
     const std::string_view before = text_.substr(0, bad);
     const std::size_t newline = before.rfind('\n');
     const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
     const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+    const Location where{file_, static_cast<int>(line), static_cast<int>(bad - line_start + 1)};
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text_[bad])));
-    error(Location{file_, static_cast<int>(line), static_cast<int>(bad - line_start + 1)}, DiagnosticCode::yaml_syntax,
-          std::string("the text is not UTF-8: byte ") + byte + " starts no character",
-          "save the file as UTF-8 (an editor may have used a legacy code page such as Windows-1257)");
+    if (is_control)
+        error(where, DiagnosticCode::yaml_syntax, std::string("a control character (") + byte + ") in the text",
+              "YAML allows none but tab and line breaks; write it escaped in a double-quoted string if it is meant");
+    else
+        error(where, DiagnosticCode::yaml_syntax,
+              std::string("the text is not UTF-8: byte ") + byte + " starts no character",
+              "save the file as UTF-8 (an editor may have used a legacy code page such as Windows-1257)");
     return false;
 }
 
 std::optional<YAML::Node> YamlReader::parse() {
-    if (!check_utf8()) return std::nullopt;
+    if (!check_text()) return std::nullopt;
     try {
         const std::string text(text_);
         {

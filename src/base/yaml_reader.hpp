@@ -26,9 +26,9 @@ class YamlReader {
 public:
     YamlReader(std::string file, std::string_view text, std::vector<Diagnostic>& out);
 
-    /// Parses the text; nullopt on a syntax error or text that is not UTF-8 (E001), on
-    /// text over the limits below (E107), or when the text holds no document at all (E103
-    /// at 1:1).
+    /// Parses the text; nullopt on a syntax error, text that is not UTF-8 or a control
+    /// character (E001), text over the limits below (E107), or when the text holds no
+    /// document at all (E103 at 1:1).
     std::optional<YAML::Node> parse();
 
     Location at(const YAML::Node& n) const;
@@ -62,7 +62,7 @@ public:
     std::size_t error_count() const;
 
 private:
-    bool check_utf8();
+    bool check_text();
     std::string file_;
     std::string_view text_;
     std::vector<Diagnostic>& out_;

@@ -8,13 +8,18 @@ KELIAS_BEGIN_NAMESPACE
 namespace detail {
 namespace {
 
+/// Names in a case (facts, record fields, instruments, ratings) are identifiers; a longer
+/// one is an input error (E801). It also keeps every name a valid implicit key when the
+/// case is written back as JSON (YAML allows 1024 characters, escapes included).
+constexpr std::size_t max_case_name_bytes = 128;
+
 class CaseYamlReader {
 public:
     CaseYamlReader(YamlReader& r, CaseInput& c) : r_(r), c_(c) {}
 
     void facts(const YAML::Node& facts) {
         for (auto it = facts.begin(); it != facts.end(); ++it) {
-            if (!r_.expect_scalar(it->first, "a fact name")) continue;
+            if (!name_ok(it->first, "a fact name")) continue;
             const std::string name = it->first.Scalar();
             const YAML::Node v = it->second;  // a copy: it-> goes through a temporary proxy
             if (c_.facts.count(name) || c_.lists.count(name)) {
@@ -36,7 +41,7 @@ public:
 
     void assessments(const YAML::Node& as) {
         for (auto it = as.begin(); it != as.end(); ++it) {
-            if (!r_.expect_scalar(it->first, "an instrument id")) continue;
+            if (!name_ok(it->first, "an instrument id")) continue;
             AssessmentInput a;
             a.instrument = it->first.Scalar();
             const YAML::Node v = it->second;
@@ -61,6 +66,16 @@ public:
     }
 
 private:
+    bool name_ok(const YAML::Node& key, std::string_view what) {
+        if (!r_.expect_scalar(key, what)) return false;
+        if (key.Scalar().size() <= max_case_name_bytes) return true;
+        r_.error(key, DiagnosticCode::input_limit,
+                 std::string(what) + " of " + std::to_string(key.Scalar().size()) +
+                     " bytes, longer than the limit of " + std::to_string(max_case_name_bytes),
+                 "names in a case are the rules' own (facts, fields, instruments, ratings)");
+        return false;
+    }
+
     void duplicate(const YAML::Node& key, const std::string& path) {
         r_.error(key, DiagnosticCode::duplicate_key, path + " is given twice",
                  "keep one of them: the value would depend on which came last");
@@ -75,7 +90,7 @@ private:
             c_.places[CasePath::record_at(name, index)] = r_.at(rec);
             if (!rec.IsNull() && r_.expect_map(rec, path)) {
                 for (auto it = rec.begin(); it != rec.end(); ++it) {
-                    if (!r_.expect_scalar(it->first, "a field name")) continue;
+                    if (!name_ok(it->first, "a field name")) continue;
                     const std::string field = it->first.Scalar();
                     if (record.count(field)) {
                         duplicate(it->first, path + "." + field);
@@ -99,7 +114,7 @@ private:
                CasePath::Part part, const std::string& instrument) {
         if (!n.IsDefined() || n.IsNull() || !r_.expect_map(n, what)) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            if (!r_.expect_scalar(it->first, "a name")) continue;
+            if (!name_ok(it->first, "a name")) continue;
             const std::string name = it->first.Scalar();
             if (out.count(name)) {
                 duplicate(it->first, what + "." + name);
