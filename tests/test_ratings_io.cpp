@@ -2,8 +2,13 @@
 // chunking that changes nothing, and problems reported by row and column.
 #include "test_support.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
+
+#include <unistd.h>
 
 #include <kelias/ratings_io.hpp>
 
@@ -191,4 +196,65 @@ TEST_CASE("a record over max_line_bytes ends the input with E801 and its line") 
     REQUIRE_FALSE(third.ok());
     CHECK(third.error().front().code == DiagnosticCode::input_limit);
     CHECK(third.error().front().message.find(":5:") != std::string::npos);
+}
+
+TEST_CASE("a rejected row keeps none of its cells, even in a reused batch") {
+    // Row 2 has too few cells: what it did give must not be taken, nor what row 1 left.
+    auto reader = RatingsReader::from_text(tiny(), "id,coping.strength,age\nA,2,30\nB,1\nC,,\n", {.chunk_rows = 1});
+    REQUIRE(reader.ok());
+    RatingsChunk chunk(tiny());
+    const std::size_t coping = *tiny().find_field("coping.strength");
+    const std::size_t age = *tiny().find_field("age");
+    for (const char* id : {"A", "B", "C"}) {
+        CAPTURE(id);
+        auto rows = reader->next(chunk);
+        REQUIRE(rows.ok());
+        REQUIRE(*rows == 1);
+        CHECK(chunk.batch.id(0) == id);
+        const bool good = std::string(id) == "A";
+        CHECK(chunk.bad[0] == (std::string(id) == "B" ? 1 : 0));
+        CHECK(chunk.batch.state(0, coping) == (good ? CellState::value : CellState::omitted));
+        CHECK(chunk.batch.value(0, coping) == (good ? 2.0 : 0.0));
+        CHECK(chunk.batch.state(0, age) == (good ? CellState::value : CellState::omitted));
+        // A field without a column is omitted in every row.
+        CHECK(chunk.batch.state(0, *tiny().find_field("plans.strength")) == CellState::omitted);
+    }
+}
+
+TEST_CASE("a file of several blocks reads the same with read-ahead (threads) and without") {
+    namespace fs = std::filesystem;
+    const fs::path path = fs::temp_directory_path() / ("kelias_blocks_" + std::to_string(::getpid()) + ".csv");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "id,coping.strength,age,seen\n";
+        for (int i = 0; i < 1'500'000; ++i)  // about 45 MB: more than one 32 MiB block
+            out << "P" << i << ',' << i % 3 << ',' << 20 + i % 50 << ",2024-0" << 1 + i % 9 << "-15\n";
+    }
+    const std::size_t fields[] = {*tiny().find_field("coping.strength"), *tiny().find_field("age"),
+                                  *tiny().find_field("seen")};
+    auto checksum = [&](unsigned threads) {
+        auto reader = RatingsReader::open(tiny(), path.string(), {.threads = threads, .chunk_rows = 100000});
+        REQUIRE(reader.ok());
+        RatingsChunk chunk(tiny());
+        double sum = 0;
+        std::size_t rows = 0, lines = 0;
+        for (;;) {
+            auto read = reader->next(chunk);
+            REQUIRE(read.ok());
+            if (*read == 0) break;
+            rows += *read;
+            for (std::size_t r = 0; r < chunk.batch.rows(); ++r) {
+                for (std::size_t f : fields) sum += chunk.batch.value(r, f);
+                lines += chunk.lines[r];
+            }
+            CHECK(reader->bytes_read() <= *reader->total_bytes());
+        }
+        CHECK(reader->bytes_read() == *reader->total_bytes());
+        return std::tuple{rows, lines, sum};
+    };
+    const auto one = checksum(1);
+    const auto two = checksum(2);
+    fs::remove(path);
+    CHECK(std::get<0>(one) == 1'500'000);
+    CHECK(one == two);
 }

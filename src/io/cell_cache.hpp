@@ -42,14 +42,12 @@ public:
         return cell;
     }
 
-    /// Parses `text` into row `row` of `batch`; returns the reason when it is invalid.
-    /// Expects the cell to be omitted already (a freshly resized batch).
+    /// Parses `text` into row `row` of `batch` (value and state, whatever they were);
+    /// returns the reason when it is invalid.
     const char* store(RatingsBatch& batch, std::size_t row, std::size_t field, std::string_view text, bool readable8) {
         const ParsedCell cell = parse(field, text, readable8);
-        if (cell.state != CellState::omitted) {
-            RatingsBatchAccess::values(batch, field)[row] = cell.value;
-            RatingsBatchAccess::states(batch, field)[row] = cell.state;
-        }
+        RatingsBatchAccess::values(batch, field)[row] = cell.state == CellState::value ? cell.value : 0.0;
+        RatingsBatchAccess::states(batch, field)[row] = cell.state;
         return cell.error;
     }
 

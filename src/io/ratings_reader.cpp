@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <future>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -74,6 +76,9 @@ struct RatingsReader::State {
     std::vector<ColumnRole> roles;
     std::unordered_map<std::string, ColumnRole> roles_by_name;  // JSONL keys
     std::vector<std::string> pass_through;
+    // Fields that not every good row writes, cleared by slice before parsing: for CSV the
+    // fields without a column, for JSONL all (a line need not give every key).
+    std::vector<std::size_t> unwritten_fields;
 
     std::string place(std::size_t line) const { return input.name() + ":" + std::to_string(line); }
 
@@ -95,7 +100,38 @@ struct RatingsReader::State {
     void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
                      RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const;
     void add_warnings(std::vector<Diagnostic>& out) const;
+
+    // Read-ahead: once a chunk has used up most of the block, the next block is read on a
+    // thread of its own while the caller scores and writes the chunk, so reading a large
+    // file costs no wall time of its own. Never with threads = 1 (no thread is started).
+    void start_read_ahead();
+    void finish_read_ahead();
+    Result<bool> fill_or_read_ahead_error();
+    std::uint64_t bytes_reported = 0;                         // bytes_read() while a read-ahead runs
+    std::optional<std::vector<Diagnostic>> read_ahead_error;  // reported when the data is needed
+    std::future<Result<bool>> read_ahead;                     // last: destroyed (joined) before the buffer it fills
 };
+
+void RatingsReader::State::start_read_ahead() {
+    bytes_reported = input.bytes_read();
+    if (options.threads == 1 || eof || read_ahead_error || size - scanner.offset() >= block_bytes / 4) return;
+    try {
+        read_ahead = std::async(std::launch::async, [this] { return fill(); });
+    } catch (const std::system_error&) {
+        // No thread to be had: the next call reads in its own time.
+    }
+}
+
+void RatingsReader::State::finish_read_ahead() {
+    if (!read_ahead.valid()) return;
+    auto filled = read_ahead.get();
+    if (!filled) read_ahead_error = filled.error();
+}
+
+Result<bool> RatingsReader::State::fill_or_read_ahead_error() {
+    if (read_ahead_error) return *read_ahead_error;
+    return fill();
+}
 
 // Moves what is left of the block to the front and reads more behind it. False at the end.
 Result<bool> RatingsReader::State::fill() {
@@ -170,7 +206,15 @@ Result<bool> RatingsReader::State::start() {
         return input_error(DiagnosticCode::unreadable_file,
                            input.name() + " is not a text file (expected CSV or JSON lines)");
     for (const auto& p : options.pass_through) pass_through.push_back(p);
-    return options.format == RatingsFormat::csv ? read_csv_header() : check_jsonl_start();
+    auto started = options.format == RatingsFormat::csv ? read_csv_header() : check_jsonl_start();
+    if (!started) return started;
+    std::vector<bool> has_column(instrument.fields().size(), false);
+    if (options.format == RatingsFormat::csv)
+        for (const ColumnRole& role : roles)
+            if (role.field >= 0) has_column[static_cast<std::size_t>(role.field)] = true;
+    for (std::size_t f = 0; f < has_column.size(); ++f)
+        if (!has_column[f]) unwritten_fields.push_back(f);
+    return started;
 }
 
 Result<bool> RatingsReader::State::read_csv_header() {
@@ -421,6 +465,7 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
     detail::CellCache cache(instrument);
     std::vector<std::uint32_t> seen;
     if (options.format == RatingsFormat::jsonl) seen.assign(roles_by_name.size(), 0);
+    detail::RatingsBatchAccess::clear_rows(chunk.batch, first, count, unwritten_fields);
     for (std::size_t row = first; row < first + count; ++row) {
         const Record& record = records[row];
         chunk.lines[row] = record.line;
@@ -438,7 +483,9 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
             else if (!detail::is_valid_utf8(id))
                 found.problems.push_back({record.line, {}, options.id_column, "the id is not valid UTF-8"});
         }
-        if (found.problems.size() > problems_before) {
+        if (found.problems.size() > problems_before || chunk.bad[row]) {
+            // Some of its cells may not have been written: none of them counts.
+            detail::RatingsBatchAccess::clear_cells(chunk.batch, row);
             chunk.bad[row] = 1;
             const std::string shown =
                 detail::is_valid_utf8(id) && id.size() <= detail::message_value_limit ? id : for_message(id);
@@ -507,6 +554,7 @@ Result<RatingsReader> RatingsReader::from_text(const Instrument& instrument, std
 
 Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
     State& s = *state_;
+    s.finish_read_ahead();
     if (!chunk.batch.instrument().same_definition(s.instrument)) chunk = RatingsChunk(s.instrument);
     s.records.clear();
     // Complete records of the block; when there are none, read more (the last record of a
@@ -519,7 +567,7 @@ Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
                                "check the file (a missing closing quote runs on to the end); raise the limit with "
                                "--max-line if it is meant");
         if (s.eof) break;
-        auto more = s.fill();
+        auto more = s.fill_or_read_ahead_error();
         if (!more) return more.error();
     }
     for (const Record& r : s.records)
@@ -527,7 +575,7 @@ Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
             return input_error(DiagnosticCode::input_limit, s.place(r.line) + ": a record longer than " +
                                                                 std::to_string(s.options.max_line_bytes) + " bytes");
     const std::size_t rows = s.records.size();
-    chunk.batch.resize(rows);
+    detail::RatingsBatchAccess::reshape(chunk.batch, rows);  // each parsing thread clears its rows
     chunk.lines.assign(rows, 0);
     chunk.bad.assign(rows, 0);
     chunk.problems.clear();
@@ -548,12 +596,13 @@ Result<std::size_t> RatingsReader::next(RatingsChunk& chunk) {
         auto more = s.fill();  // consumes the rest; a file that changed is reported here
         if (!more) return more.error();
     }
+    s.start_read_ahead();
     return rows;
 }
 
 const std::vector<std::string>& RatingsReader::pass_through() const noexcept { return state_->pass_through; }
 char RatingsReader::delimiter() const noexcept { return state_->delimiter; }
-std::uint64_t RatingsReader::bytes_read() const noexcept { return state_->input.bytes_read(); }
+std::uint64_t RatingsReader::bytes_read() const noexcept { return state_->bytes_reported; }
 std::optional<std::uint64_t> RatingsReader::total_bytes() const noexcept { return state_->input.size(); }
 
 KELIAS_END_NAMESPACE

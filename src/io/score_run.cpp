@@ -32,8 +32,8 @@ public:
                                                   {.threads = options_.threads, .run_checks = options_.run_checks});
             summary_.rows_read += *rows;
             report(scores);
-            note_duplicates(scores);
             if (auto problem = write(scores)) return std::vector<Diagnostic>{*problem};
+            note_duplicates();
             if (options_.explain_id) explain(scores);
             if (events_.progress) events_.progress(reader_.bytes_read(), reader_.total_bytes());
         }
@@ -78,11 +78,11 @@ private:
         return id.size() <= detail::message_value_limit ? id : detail::for_message(id);
     }
 
-    void note_duplicates(const ScoreBatch& scores) {
-        for (std::size_t r = 0; r < chunk_.batch.rows(); ++r) {
-            if (chunk_.bad[r] || scores.rejected(r)) continue;
-            const std::size_t first = seen_ids_.first_line(chunk_.batch.id(r), chunk_.lines[r]);
-            if (first == chunk_.lines[r]) continue;
+    // The id hashes of the scored rows come from write(), which computes them in parallel.
+    void note_duplicates() {
+        const auto repeats =
+            seen_ids_.record(id_hashes_, chunk_.lines, detail::thread_count(id_hashes_.size(), options_.threads));
+        for (const auto& [r, first] : repeats)
             if (++duplicates_ <= described_duplicates && events_.warning)
                 events_.warning(
                     {Severity::warning,
@@ -90,13 +90,13 @@ private:
                      row_label(chunk_.lines[r], shown_id(r)) + ": the id is also on row " + std::to_string(first),
                      "each assessment should have an id of its own",
                      {}});
-        }
     }
 
     std::optional<Diagnostic> write(const ScoreBatch& scores) {
         const std::size_t rows = chunk_.batch.rows();
         const std::size_t parts = detail::thread_count(rows, options_.threads);
         buffers_.resize(parts);
+        id_hashes_.resize(rows);
         std::vector<std::size_t> rejected(parts, 0);
         detail::for_each_slice(rows, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
             // Work on locals: neighbouring std::string headers share a cache line.
@@ -105,9 +105,11 @@ private:
             std::size_t skipped = 0;
             for (std::size_t r = begin; r < end; ++r) {
                 if (chunk_.bad[r] || scores.rejected(r)) {
+                    id_hashes_[r] = 0;  // not scored: not counted among the ids seen
                     ++skipped;
                     continue;
                 }
+                id_hashes_[r] = detail::SeenIds::hash(chunk_.batch.id(r));
                 writer_.append_row(out, chunk_, scores, r);
             }
             buffers_[part] = std::move(out);
@@ -147,6 +149,7 @@ private:
     ScoreRunSummary summary_;
     std::vector<std::string> buffers_;  // one per formatting thread, reused across chunks
     detail::SeenIds seen_ids_;
+    std::vector<std::uint64_t> id_hashes_;  // per row of the chunk; 0 for rows not scored
     std::size_t duplicates_ = 0;
 };
 
