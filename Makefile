@@ -6,6 +6,7 @@
 #   make test-asan     configure + build + ctest the asan preset (build/asan)
 #   make demo          deps, build, then examples/demo.sh
 #   make bench         deps, build, kelias_bench and the pandas comparisons
+#   make bench-compare BASELINE=OLD/kelias   time `kelias score` against another build
 #   make fuzz          build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)
 #   make format        reformat the C++ sources with clang-format
 #   make format-check  fail when a C++ source is not formatted
@@ -62,7 +63,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: help deps format-deps fuzz-deps build test test-asan demo bench fuzz format format-check clean
+.PHONY: help deps format-deps fuzz-deps build test test-asan demo bench bench-compare fuzz format format-check clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
@@ -111,6 +112,11 @@ bench: build
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
 	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
+
+# Same seeded input, alternating runs, median ratio and a byte comparison of the outputs.
+bench-compare: build
+	@[ -n "$(BASELINE)" ] || { echo "bench-compare: give BASELINE=path/to/another/kelias" >&2; exit 2; }
+	$(PYTHON) benchmarks/compare_builds.py --baseline $(BASELINE) --candidate $(RELEASE_DIR)/bin/kelias --rows 1000000
 
 # Builds the harnesses with clang (the fuzz preset) and runs each for FUZZ_SECONDS; fails
 # on any finding, which is left in tests/fuzz/regressions/<harness>/ for CTest to replay.
