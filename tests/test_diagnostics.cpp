@@ -14,6 +14,7 @@
 // load_rules() under their full path, so the instruments they name by a relative path are
 // found beside them.
 #include <doctest/doctest.h>
+#include <kelias/language.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -313,4 +314,17 @@ TEST_CASE("the code table of instruments/README.md is the library's table") {
         CHECK(documented[i].second == kelias::code_summary(codes[i]));
         CHECK(texts.insert(std::string(kelias::code_text(codes[i]))).second);  // no code twice
     }
+}
+
+TEST_CASE("languages: codes read back and texts fall back to English") {
+    CHECK(kelias::parse_language("lt") == kelias::Language::lt);
+    CHECK(kelias::parse_language("en") == kelias::Language::en);
+    CHECK_FALSE(kelias::parse_language("LT"));
+    CHECK_FALSE(kelias::parse_language("de"));
+    CHECK(kelias::to_string(kelias::Language::lt) == "lt");
+    const kelias::LocalText only_en{.en = "Halfway house"};
+    CHECK(only_en.in(kelias::Language::lt) == "Halfway house");
+    const kelias::LocalText both{.en = "Halfway house", .lt = "Pusiaukelės namai"};
+    CHECK(both.in(kelias::Language::lt) == "Pusiaukelės namai");
+    CHECK(both.in(kelias::Language::en) == "Halfway house");
 }

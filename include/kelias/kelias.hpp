@@ -7,6 +7,7 @@
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 #include <kelias/instrument_test.hpp>
+#include <kelias/language.hpp>
 #include <kelias/output_file.hpp>
 #include <kelias/ratings.hpp>
 #include <kelias/ratings_io.hpp>
