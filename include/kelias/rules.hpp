@@ -19,6 +19,7 @@
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
+#include <kelias/language.hpp>
 
 KELIAS_BEGIN_NAMESPACE
 
@@ -55,9 +56,20 @@ struct ProgrammeInfo {
     std::vector<ConditionInfo> conditions;
 };
 
+/// What a param's value is. `fraction` is a number in [0, 1] (a share: 0.25, never 25).
+enum class ParamType : std::uint8_t { number, fraction, integer, boolean, code, date, duration };
+
+/// `number`, `fraction`, `integer`, `bool`, `category`, `date`, `duration`.
+std::string_view to_string(ParamType t) noexcept;
+
 /// A named policy constant.
 struct ParamInfo {
     std::string id, value, source, confidence, note;
+    /// As declared with `type`, or inferred from the value when the param has none.
+    ParamType type = ParamType::number;
+    bool typed = false;              ///< `type` was written
+    LocalText unit;                  ///< free text, e.g. "convictions"; empty when not given
+    std::optional<double> min, max;  ///< numeric params: the range the value must lie in
 };
 
 /// A compiled rule set. Immutable, cheap to copy, safe to share across threads.

@@ -399,6 +399,14 @@ Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_
             Location{std::string(file_name), e.mark.line + 1, e.mark.column + 1}};
 }
 
+LocalText local_text(const Labels& labels, const std::string& fallback) {
+    LocalText out;
+    out.en = english(labels, fallback);
+    for (const auto& [language, text] : labels)
+        if (language == "lt") out.lt = text;
+    return out;
+}
+
 std::string english(const Labels& labels, const std::string& fallback) {
     for (const auto& [lang, text] : labels)
         if (lang == "en") return text;

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <kelias/diagnostic.hpp>
+#include <kelias/language.hpp>
 
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
@@ -70,6 +71,8 @@ private:
 
 /// The English label, or the first one, or `fallback`.
 std::string english(const Labels& labels, const std::string& fallback);
+/// The English (as english()) and Lithuanian labels; other languages are not printed.
+LocalText local_text(const Labels& labels, const std::string& fallback = {});
 
 /// The diagnostic for a YAML shape a reader did not foresee (yaml-cpp threw): still an
 /// error at its place, never a crash.

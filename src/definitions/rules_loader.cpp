@@ -3,11 +3,13 @@
 // of it, the groups and decisions built from the condition trees directly.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <unordered_set>
 
 #include <kelias/rules.hpp>
 
 #include "base/content_hash.hpp"
+#include "base/number_format.hpp"
 #include "base/text.hpp"
 #include "cases/case_rows.hpp"
 #include "cases/case_yaml.hpp"
@@ -301,7 +303,8 @@ private:
             ParamInfo info;
             info.id = *id;
             if (p.IsMap()) {
-                yaml_.check_keys(p, {"value", "source", "confidence", "note", "label"}, "param '" + *id + "'");
+                yaml_.check_keys(p, {"value", "type", "unit", "min", "max", "source", "confidence", "note", "label"},
+                                 "param '" + *id + "'");
                 auto v = yaml_.required(p, "value", "param '" + *id + "'");
                 if (!v) continue;
                 value_node.reset(*v);
@@ -310,16 +313,180 @@ private:
                 if (p["note"].IsDefined())
                     if (auto t = yaml_.text(p["note"], "note")) info.note = *t;
                 if (p["confidence"].IsDefined()) read_confidence(p["confidence"], info.confidence);
+                if (p["unit"].IsDefined()) info.unit = local_text(yaml_.labels(p["unit"], "unit"));
+                if (!read_param_type(p, info)) continue;
             } else {
                 value_node.reset(p);
             }
             if (!yaml_.expect_scalar(value_node, "a param value")) continue;
             info.value = value_node.Scalar();
-            auto e = param_value(value_node);
+            auto e = info.typed ? typed_param_value(value_node, info) : param_value(value_node);
             if (!e) continue;
+            if (!info.typed) info.type = inferred_type(*e);
             rules_->param_values[*id] = *e;
             rules_->params.push_back(std::move(info));
         }
+    }
+
+    static ParamType inferred_type(const Expr& e) {
+        switch (e.type.kind) {
+        case Kind::boolean:
+            return ParamType::boolean;
+        case Kind::date:
+            return ParamType::date;
+        case Kind::duration:
+            return ParamType::duration;
+        case Kind::category:
+            return ParamType::code;
+        default:
+            return ParamType::number;
+        }
+    }
+
+    static bool numeric(ParamType t) {
+        return t == ParamType::number || t == ParamType::fraction || t == ParamType::integer;
+    }
+
+    // `type`, `min` and `max` of a param map; false when they are unusable.
+    bool read_param_type(const YAML::Node& p, ParamInfo& info) {
+        static const std::vector<std::pair<std::string, ParamType>> names = {
+            {"number", ParamType::number}, {"fraction", ParamType::fraction}, {"integer", ParamType::integer},
+            {"bool", ParamType::boolean},  {"category", ParamType::code},     {"code", ParamType::code},
+            {"date", ParamType::date},     {"duration", ParamType::duration}};
+        bool ok = true;
+        if (const YAML::Node& t = p["type"]; t.IsDefined()) {
+            if (!yaml_.expect_scalar(t, "type")) return false;
+            const auto found =
+                std::find_if(names.begin(), names.end(), [&](const auto& n) { return n.first == t.Scalar(); });
+            if (found == names.end()) {
+                std::vector<std::string> all;
+                for (const auto& n : names) all.push_back(n.first);
+                const std::string hint = did_you_mean(t.Scalar(), all);
+                yaml_.error(t, DiagnosticCode::invalid_value, "unknown param type '" + for_message(t.Scalar()) + "'",
+                            hint.empty() ? "use number, fraction, integer, bool, category, date or duration" : hint);
+                return false;
+            }
+            info.type = found->second;
+            info.typed = true;
+        }
+        for (const char* key : {"min", "max"}) {
+            const YAML::Node& b = p[key];
+            if (!b.IsDefined()) continue;
+            if (!info.typed || !numeric(info.type)) {
+                yaml_.error(b, DiagnosticCode::invalid_value,
+                            std::string(key) + " applies to params of type number, fraction or integer",
+                            info.typed ? "remove it" : "give the param a type, e.g. type: number");
+                ok = false;
+                continue;
+            }
+            if (auto v = yaml_.number(b, key))
+                (std::string(key) == "min" ? info.min : info.max) = *v;
+            else
+                ok = false;
+        }
+        if (info.min && info.max && *info.min > *info.max) {
+            yaml_.error(p["min"], DiagnosticCode::invalid_value, "param '" + info.id + "' has min > max",
+                        "min is the lowest value allowed, max the highest");
+            ok = false;
+        }
+        return ok;
+    }
+
+    static std::string number_text(double x) {
+        std::string out;
+        append_number(out, x);
+        return out;
+    }
+
+    // A value checked against the param's declared type and range (E104 with a hint).
+    std::optional<Expr> typed_param_value(const YAML::Node& v, const ParamInfo& info) {
+        const std::string& t = v.Scalar();
+        const std::string what = "param '" + info.id + "'";
+        Expr e;
+        e.op = Op::constant;
+        switch (info.type) {
+        case ParamType::number:
+        case ParamType::fraction:
+        case ParamType::integer: {
+            double x;
+            auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+            if (ec != std::errc() || p != t.data() + t.size() || !std::isfinite(x)) {
+                std::string hint = "write a number, e.g. 3 or 0.25";
+                if (info.type == ParamType::fraction) {
+                    double percent;
+                    auto [q, ec2] = std::from_chars(t.data(), t.data() + t.size(), percent);
+                    hint = ec2 == std::errc() && q + 1 == t.data() + t.size() && *q == '%'
+                               ? "a fraction is in [0, 1]; did you mean " + number_text(percent / 100) + "?"
+                               : "a fraction is a number in [0, 1], e.g. 0.25";
+                } else if (info.type == ParamType::integer) {
+                    hint = "write a whole number, e.g. 3";
+                }
+                yaml_.error(
+                    v, DiagnosticCode::invalid_value,
+                    "'" + for_message(t) + "' is not a " + std::string(to_string(info.type)) + " (" + what + ")", hint);
+                return std::nullopt;
+            }
+            if (info.type == ParamType::integer && x != std::floor(x)) {
+                yaml_.error(v, DiagnosticCode::invalid_value, what + " is an integer, not " + t,
+                            "write a whole number, e.g. " + number_text(std::round(x)));
+                return std::nullopt;
+            }
+            if (info.type == ParamType::fraction && (x < 0 || x > 1)) {
+                yaml_.error(v, DiagnosticCode::invalid_value, what + " is a fraction, " + t + " is outside [0, 1]",
+                            x > 1 && x <= 100 ? "a fraction is in [0, 1]; did you mean " + number_text(x / 100) + "?"
+                                              : "a fraction is in [0, 1], e.g. 0.25 for a quarter");
+                return std::nullopt;
+            }
+            if ((info.min && x < *info.min) || (info.max && x > *info.max)) {
+                const std::string range = "[" + (info.min ? number_text(*info.min) : std::string("-inf")) + ", " +
+                                          (info.max ? number_text(*info.max) : std::string("inf")) + "]";
+                yaml_.error(v, DiagnosticCode::invalid_value, what + " is " + t + ", outside its range " + range,
+                            "change the value, or min/max if the range is wrong");
+                return std::nullopt;
+            }
+            e.type = Type{Kind::number};
+            e.number = x;
+            return e;
+        }
+        case ParamType::boolean:
+            if (t != "true" && t != "false") {
+                yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a bool (" + what + ")",
+                            "write true or false");
+                return std::nullopt;
+            }
+            e.type = Type{Kind::boolean};
+            e.number = t == "true";
+            return e;
+        case ParamType::date:
+            if (auto date = parse_date(t)) {
+                e.type = Type{Kind::date};
+                e.number = date->days;
+                return e;
+            }
+            yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a date (" + what + ")",
+                        "write YYYY-MM-DD");
+            return std::nullopt;
+        case ParamType::duration:
+            if (auto dur = parse_duration(t)) {
+                e.op = Op::duration;
+                e.type = Type{Kind::duration};
+                e.duration = *dur;
+                return e;
+            }
+            yaml_.error(v, DiagnosticCode::invalid_value,
+                        "'" + for_message(t) + "' is not an ISO-8601 duration (" + what + ")", "write e.g. P6M or P1Y");
+            return std::nullopt;
+        case ParamType::code:
+            if (!is_identifier(t)) {
+                yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a code (" + what + ")",
+                            "codes are lower-case letters, digits and _, starting with a letter");
+                return std::nullopt;
+            }
+            e.type = Type{Kind::category, -1};
+            e.number = m().intern(t);
+            return e;
+        }
+        return std::nullopt;
     }
 
     void read_confidence(const YAML::Node& n, std::string& out) {

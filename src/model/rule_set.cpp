@@ -21,6 +21,26 @@ std::string_view to_string(Decision d) noexcept {
     return "?";
 }
 
+std::string_view to_string(ParamType t) noexcept {
+    switch (t) {
+    case ParamType::number:
+        return "number";
+    case ParamType::fraction:
+        return "fraction";
+    case ParamType::integer:
+        return "integer";
+    case ParamType::boolean:
+        return "bool";
+    case ParamType::code:
+        return "category";
+    case ParamType::date:
+        return "date";
+    case ParamType::duration:
+        return "duration";
+    }
+    return "?";
+}
+
 const std::string& RuleSet::id() const noexcept { return data_->model.id; }
 const std::string& RuleSet::version() const noexcept { return data_->model.version; }
 std::string RuleSet::key() const { return id() + "@" + version(); }
@@ -53,7 +73,8 @@ std::string RuleSet::describe() const {
     for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
     out += "params:\n";
     for (const auto& p : data_->params)
-        out += "  " + p.id + " = " + p.value + (p.confidence.empty() ? "" : "  [" + p.confidence + "]") +
+        out += "  " + p.id + " = " + p.value + (p.typed ? "  (" + std::string(to_string(p.type)) + ")" : "") +
+               (p.unit.empty() ? "" : "  " + p.unit.en) + (p.confidence.empty() ? "" : "  [" + p.confidence + "]") +
                (p.source.empty() ? "" : "  " + p.source) + "\n";
     out += "programmes:\n";
     for (std::size_t i : data_->report_order) {
