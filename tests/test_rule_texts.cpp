@@ -2,6 +2,8 @@
 // Lithuanian output, lint findings, gaps named as gaps.
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <fstream>
+#include <iterator>
 
 #include <kelias/rules.hpp>
 
@@ -48,12 +50,12 @@ std::string with_params(const std::string& params) {
 }  // namespace
 
 TEST_CASE("typed params: type, unit and range are exposed, untyped ones are inferred") {
-    const RuleSet rules = must_load(with_params(
-        "  share: {value: 0.25, type: fraction, unit: {en: of the sentence, lt: bausmės}}\n"
-        "  convictions: {value: 3, type: integer, unit: convictions, min: 1, max: 20}\n"
-        "  window: {value: P6M, type: duration}\n"
-        "  legacy: {value: 0.5}\n"
-        "  code: {value: minor}\n"));
+    const RuleSet rules =
+        must_load(with_params("  share: {value: 0.25, type: fraction, unit: {en: of the sentence, lt: bausmės}}\n"
+                              "  convictions: {value: 3, type: integer, unit: convictions, min: 1, max: 20}\n"
+                              "  window: {value: P6M, type: duration}\n"
+                              "  legacy: {value: 0.5}\n"
+                              "  code: {value: minor}\n"));
     const ParamInfo& share = param(rules, "share");
     CHECK(share.typed);
     CHECK(share.type == ParamType::fraction);
@@ -94,4 +96,131 @@ TEST_CASE("typed params: the shipped rule sets type theirs") {
         }
     }
     CHECK(param(shipped("lt_release_pathway.yaml"), "hwh_min_share_served").type == ParamType::fraction);
+}
+
+namespace {
+
+const char* placeholder_rules = R"yaml(kelias: 1
+kind: rules
+id: texts
+version: "1"
+title: Texts
+facts:
+  start: date
+  end: date
+  convictions: integer
+params:
+  share: {value: 0.25, type: fraction, unit: {en: of the sentence, lt: bausmės}}
+  min_convictions: {value: 3, type: integer, unit: {en: convictions, lt: teistumai}}
+  window: {value: P6M, type: duration}
+programmes:
+  - id: p
+    eligible_when:
+      all:
+        - id: served
+          expr: "as_of >= date_at_fraction(start, end, params.share)"
+          text: {en: "has served {params.share} (on {date_at_fraction(start, end, params.share)})",
+                 lt: "atlikta {params.share} ({date_at_fraction(start, end, params.share)})"}
+        - id: convicted
+          expr: "convictions >= params.min_convictions"
+          text: {en: "at least {params.min_convictions}, {{braces}} kept", lt: "ne mažiau kaip {params.min_convictions}"}
+        - id: window_left
+          expr: "end >= as_of + params.window"
+          text: "at least {params.window} left ({end - params.window} at the latest; {convictions * 2} doubled)"
+)yaml";
+
+CaseInput texts_case(const char* convictions = "4") {
+    CaseInput c;
+    c.id = "t1";
+    c.as_of = parse_date("2025-06-01");
+    c.facts = {{"start", "2025-01-01"}, {"end", "2027-01-01"}, {"convictions", convictions}};
+    return c;
+}
+
+const Reason& reason(const CaseDecisions& d, const std::string& id) {
+    const ProgrammeDecision* p = d.find("p");
+    REQUIRE(p != nullptr);
+    const auto it = std::find_if(p->reasons.begin(), p->reasons.end(), [&](const Reason& r) { return r.id == id; });
+    REQUIRE(it != p->reasons.end());
+    return *it;
+}
+
+}  // namespace
+
+TEST_CASE("texts: params are written with their unit, computed values per case, in both languages") {
+    const RuleSet rules = must_load(placeholder_rules);
+    const auto d = decide(rules, texts_case());
+    REQUIRE(d.ok());
+    const Reason& served = reason(*d, "served");
+    CHECK(served.text == "has served 1/4 of the sentence (on 2025-07-03)");
+    CHECK(served.texts.en == served.text);
+    CHECK(served.texts.lt == "atlikta 1/4 bausmės (2025-07-03)");
+    REQUIRE(served.params.size() == 1);
+    CHECK(served.params[0] == std::pair<std::string, std::string>{"share", "0.25"});
+    REQUIRE(served.computed.size() == 1);
+    CHECK(served.computed[0].first == "date_at_fraction(start, end, params.share)");
+    CHECK(served.computed[0].second == "2025-07-03");
+    const Reason& convicted = reason(*d, "convicted");
+    CHECK(convicted.text == "at least 3 convictions, {braces} kept");
+    CHECK(convicted.texts.lt == "ne mažiau kaip 3 teistumai");
+    const Reason& left = reason(*d, "window_left");
+    CHECK(left.text == "at least 6 months left (2026-07-01 at the latest; 8 doubled)");
+    CHECK(left.texts.lt.empty());
+    CHECK(left.texts.in(Language::lt) == left.text);
+    // The condition as declared keeps its placeholders and names the params it reads.
+    const ConditionInfo& declared = rules.programmes()[0].conditions[0];
+    CHECK(declared.text == "has served {params.share} (on {date_at_fraction(start, end, params.share)})");
+    CHECK(declared.params == std::vector<std::string>{"share"});
+}
+
+TEST_CASE("texts: a computed value that is unknown for the case says so") {
+    const RuleSet rules = must_load(placeholder_rules);
+    CaseInput c = texts_case();
+    c.facts.erase("end");
+    const auto d = decide(rules, c);
+    REQUIRE(d.ok());
+    CHECK(reason(*d, "served").text == "has served 1/4 of the sentence (on (unknown))");
+    CHECK(reason(*d, "served").texts.lt == "atlikta 1/4 bausmės ((nežinoma))");
+}
+
+TEST_CASE("texts: changing a param changes the text (shipped TOG rule)") {
+    const std::string path = std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CaseInput c;
+    c.id = "t";
+    c.as_of = parse_date("2025-06-01");
+    auto tog_text = [&](const std::string& rules_text) {
+        auto rules = load_rules(rules_text, path);
+        INFO(format(rules.diagnostics()));
+        REQUIRE(rules.ok());
+        auto d = decide(*rules, c);
+        REQUIRE(d.ok());
+        const ProgrammeDecision* tog = d->find("tog_unit");
+        REQUIRE(tog != nullptr);
+        for (const auto& r : tog->reasons)
+            for (const auto& [id, value] : r.params)
+                if (id == "tog_min_convictions") return r.text;
+        FAIL("no TOG condition reads tog_min_convictions");
+        return std::string();
+    };
+    CHECK(tog_text(text).find("at least 3 convictions") != std::string::npos);
+    const std::string key = "tog_min_convictions:\n    value: 3";
+    const auto at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, key.size(), "tog_min_convictions:\n    value: 5");
+    const std::string changed = tog_text(text);
+    CHECK(changed.find("at least 5 convictions") != std::string::npos);
+    CHECK(changed.find("3 convictions") == std::string::npos);
+}
+
+TEST_CASE("texts: the decisions-only path computes no placeholder") {
+    const RuleSet rules = must_load(placeholder_rules);
+    CaseBatch cases(rules);
+    REQUIRE(cases.add(texts_case()).empty());
+    REQUIRE(cases.add(texts_case("1")).empty());
+    const DecisionTable table = decide_columns(rules, cases, 1);
+    const auto full = decide_batch(rules, cases, {.earliest_dates = false, .threads = 1});
+    for (std::size_t row = 0; row < 2; ++row) CHECK(table(row, 0) == full[row].decisions[0].decision);
+    CHECK(table(1, 0) == Decision::not_eligible);
 }

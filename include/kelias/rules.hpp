@@ -39,7 +39,9 @@ std::string_view to_string(Decision d) noexcept;
 /// One condition leaf of a programme, as declared.
 struct ConditionInfo {
     std::string id;
-    std::string text;  ///< English text, or the expression
+    std::string text;                 ///< English text as written (placeholders unfilled), or the expression
+    LocalText texts;                  ///< the text in English and Lithuanian, as written
+    std::vector<std::string> params;  ///< params the condition and its texts read, by id
     std::string source;
     std::string confidence;  ///< verified, secondary, unverified (or empty)
     std::string expression;
@@ -166,12 +168,17 @@ struct Reason {
     std::string source;
     std::string confidence;
     std::optional<bool> value;  ///< the leaf's value; nullopt when unknown
-    std::string text;
+    std::string text;           ///< the English text, placeholders filled for this case (= texts.en)
+    LocalText texts;            ///< the text in English and Lithuanian, placeholders filled
     bool exclusion = false;
     /// True when this leaf holds the programme back: a condition that is false, or an
     /// exclusion that applies.
     bool against = false;
     std::vector<std::pair<std::string, std::string>> inputs;  ///< facts read and their values
+    std::vector<std::pair<std::string, std::string>> params;  ///< params read (id, value as written)
+    /// The values the text's placeholders computed for this case: (expression, value), e.g.
+    /// ("date_at_fraction(sentence_start, sentence_end, params.share)", "2025-06-16").
+    std::vector<std::pair<std::string, std::string>> computed;
 };
 
 /// The answer for one programme.

@@ -9,11 +9,13 @@
 #include <kelias/rules.hpp>
 
 #include "base/content_hash.hpp"
+#include "base/local_format.hpp"
 #include "base/number_format.hpp"
 #include "base/text.hpp"
 #include "cases/case_rows.hpp"
 #include "cases/case_yaml.hpp"
 #include "definitions/definition_reader.hpp"
+#include "evaluation/evaluator.hpp"
 #include "model/instrument_data.hpp"
 #include "model/rule_set_data.hpp"
 
@@ -104,6 +106,7 @@ public:
         if (auto p = yaml_.required(n, "programmes", "a rule set")) read_programmes(*p);
         if (r_.failed()) return nullptr;
         compile();
+        check_placeholders();
         // Embedded tests run against a sound rule set only: with conditions that do not
         // compile there is nothing to run them on (their keys were checked all the same).
         if (r_.failed()) {
@@ -631,8 +634,13 @@ private:
         leaf.info.id = *id;
         leaf.info.exclusion = exclusion;
         leaf.info.expression = expr->Scalar();
-        leaf.info.text =
-            n["text"].IsDefined() ? english(yaml_.labels(n["text"], "text"), expr->Scalar()) : expr->Scalar();
+        const int leaf_index = static_cast<int>(prog.leaves.size());
+        if (n["text"].IsDefined()) {
+            read_leaf_text(n["text"], programme, leaf_index, leaf);
+        } else {
+            leaf.info.text = leaf.info.texts.en = expr->Scalar();
+            leaf.text_en = {TextPart{expr->Scalar(), -1, {}}};
+        }
         if (n["source"].IsDefined())
             if (auto t = yaml_.text(n["source"], "source")) leaf.info.source = *t;
         if (n["confidence"].IsDefined()) read_confidence(n["confidence"], leaf.info.confidence);
@@ -644,6 +652,7 @@ private:
         c.leaf = static_cast<int>(prog.leaves.size());
         PendingResult p;
         r_.parse(*expr, p);
+        if (p.ast) add_params_read(*p.ast, leaf.info.params);
         p.must_be_bool = true;
         p.bool_what = "condition '" + *id + "'";
         p.result = r_.add_result(std::move(c), *idn);
@@ -651,6 +660,161 @@ private:
         leaf.result = p.result;
         pending_.push_back(std::move(p));
         return add_leaf_node(prog, std::move(leaf));
+    }
+
+    // ---- condition texts with placeholders -------------------------------------------
+    static void add_params_read(const Ast& ast, std::vector<std::string>& out) {
+        std::vector<const Ast*> todo{&ast};
+        while (!todo.empty()) {
+            const Ast* a = todo.back();
+            todo.pop_back();
+            if (a->kind == Ast::Kind::member && a->text == "params" &&
+                std::find(out.begin(), out.end(), a->member) == out.end())
+                out.push_back(a->member);
+            for (const auto& arg : a->args) todo.push_back(&arg);
+        }
+    }
+
+    static void shift(Ast& ast, int by) {
+        ast.begin += by;
+        ast.end += by;
+        for (auto& a : ast.args) shift(a, by);
+    }
+
+    const ParamInfo* find_param(const std::string& id) const {
+        for (const auto& p : rules_->params)
+            if (p.id == id) return &p;
+        return nullptr;
+    }
+
+    // A param's value as a person reads it, with its unit where it makes sense.
+    static std::string param_text(const ParamInfo& p, const Expr& value, Language language) {
+        const std::string& unit = p.unit.in(language);
+        const auto with_unit = [&](std::string v) { return unit.empty() ? v : v + " " + unit; };
+        switch (p.type) {
+        case ParamType::fraction:
+            return with_unit(fraction_text(value.number));
+        case ParamType::number:
+        case ParamType::integer:
+            return with_unit(number_text(value.number));
+        case ParamType::duration:
+            return with_unit(duration_words(value.duration, language));
+        case ParamType::boolean:
+            return yes_no(value.number != 0, language);
+        case ParamType::date:
+        case ParamType::code:
+            return with_unit(p.value);
+        }
+        return p.value;
+    }
+
+    // `text: "..."` or `text: {en: ..., lt: ...}`: both kept, their placeholders compiled.
+    void read_leaf_text(const YAML::Node& t, int programme, int leaf_index, LeafModel& leaf) {
+        leaf.info.texts = local_text(yaml_.labels(t, "text"), leaf.info.expression);
+        leaf.info.text = leaf.info.texts.en;
+        YAML::Node en, lt;
+        if (t.IsScalar()) {
+            en.reset(t);
+        } else if (t.IsMap()) {
+            if (t["en"].IsDefined() && t["en"].IsScalar()) en.reset(t["en"]);
+            if (t["lt"].IsDefined() && t["lt"].IsScalar()) lt.reset(t["lt"]);
+        }
+        leaf.text_en = en.IsDefined() ? read_template(en, Language::en, programme, leaf_index, leaf.info.params)
+                                      : TextTemplate{TextPart{leaf.info.texts.en, -1, {}}};
+        if (lt.IsDefined()) leaf.text_lt = read_template(lt, Language::lt, programme, leaf_index, leaf.info.params);
+    }
+
+    // Splits a text into literal parts and placeholders: `{params.NAME}` is written in now,
+    // `{EXPR}` becomes a result computed per case; `{{` and `}}` are braces.
+    TextTemplate read_template(const YAML::Node& node, Language language, int programme, int leaf_index,
+                               std::vector<std::string>& params) {
+        const std::string& s = node.Scalar();
+        TextTemplate out;
+        std::string literal;
+        const std::string placeholder_hint = "write {params.NAME} or {EXPRESSION}, and {{ or }} for a brace";
+        for (std::size_t i = 0; i < s.size();) {
+            if ((s[i] == '{' || s[i] == '}') && i + 1 < s.size() && s[i + 1] == s[i]) {
+                literal += s[i];
+                i += 2;
+                continue;
+            }
+            if (s[i] == '}') {
+                yaml_.error(yaml_.at_offset(node, static_cast<int>(i)), DiagnosticCode::expression_syntax,
+                            "'}' without '{' in a text", placeholder_hint);
+                ++i;
+                continue;
+            }
+            if (s[i] != '{') {
+                literal += s[i++];
+                continue;
+            }
+            const std::size_t close = s.find('}', i + 1);
+            if (close == std::string::npos) {
+                yaml_.error(yaml_.at_offset(node, static_cast<int>(i)), DiagnosticCode::expression_syntax,
+                            "'{' is not closed in a text", placeholder_hint);
+                break;
+            }
+            std::size_t b = i + 1, e = close;
+            while (b < e && s[b] == ' ') ++b;
+            while (e > b && s[e - 1] == ' ') --e;
+            const std::string inner = s.substr(b, e - b);
+            const int start = static_cast<int>(b);
+            i = close + 1;
+            if (inner.empty()) {
+                yaml_.error(yaml_.at_offset(node, start), DiagnosticCode::expression_syntax, "empty placeholder '{}'",
+                            placeholder_hint);
+                continue;
+            }
+            if (inner.starts_with("params.") && is_identifier(std::string_view(inner).substr(7))) {
+                const std::string id = inner.substr(7);
+                const ParamInfo* p = find_param(id);
+                if (!p) {
+                    std::vector<std::string> ids;
+                    for (const auto& q : rules_->params) ids.push_back(q.id);
+                    yaml_.error(yaml_.at_offset(node, start + 7), DiagnosticCode::unknown_name,
+                                "unknown param '" + for_message(id) + "' in a text", did_you_mean(id, ids));
+                    continue;
+                }
+                literal += param_text(*p, rules_->param_values.at(id), language);
+                if (std::find(params.begin(), params.end(), id) == params.end()) params.push_back(id);
+                continue;
+            }
+            std::vector<ExprError> errors;
+            auto ast = parse_expression(inner, errors);
+            for (auto& error : errors) error.offset += start;
+            r_.report(node, errors);
+            if (!ast) continue;
+            shift(*ast, start);
+            add_params_read(*ast, params);
+            Computed c;
+            c.kind = ResultKind::placeholder;
+            c.where = yaml_.at_offset(node, start);
+            c.programme = programme;
+            c.leaf = leaf_index;
+            PendingResult pending;
+            pending.expr_node.reset(node);
+            pending.ast = std::move(ast);
+            pending.result = r_.add_result(std::move(c), node);
+            if (pending.result < 0) continue;
+            if (!literal.empty()) out.push_back(TextPart{std::exchange(literal, {}), -1, {}});
+            out.push_back(TextPart{{}, pending.result, inner});
+            placeholders_.push_back(pending.result);
+            pending_.push_back(std::move(pending));
+        }
+        if (!literal.empty() || out.empty()) out.push_back(TextPart{std::move(literal), -1, {}});
+        return out;
+    }
+
+    // A computed placeholder must give something a person can read in a sentence.
+    void check_placeholders() {
+        for (int r : placeholders_) {
+            const Computed& c = m().results[static_cast<std::size_t>(r)];
+            const Kind k = c.expr.type.kind;
+            if (k == Kind::number || k == Kind::date || k == Kind::boolean || k == Kind::error) continue;
+            yaml_.error(c.where, DiagnosticCode::type_error,
+                        "a placeholder in a text must be a number, a date or a bool, not a " + type_name(c.expr.type),
+                        "write params.NAME for a param, or compute a date or a number");
+        }
     }
 
     void read_programmes(const YAML::Node& n) {
@@ -760,6 +924,11 @@ private:
         leaf.info.id = "requires_" + instrument;
         leaf.info.expression = "fresh(" + instrument + ".date, " + to_string(req->max_age) + ")";
         leaf.info.text = "a " + instrument + " assessment from the last " + to_string(req->max_age);
+        leaf.info.texts = {.en = leaf.info.text,
+                           .lt = instrument + " vertinimas, ne senesnis nei " +
+                                 duration_words(req->max_age, Language::lt)};
+        leaf.text_en = {TextPart{leaf.info.texts.en, -1, {}}};
+        leaf.text_lt = {TextPart{leaf.info.texts.lt, -1, {}}};
         leaf.fresh_instrument = static_cast<int>(req - rules_->instruments.begin());
         leaf.where = yaml_.at(where);
         Expr date;
@@ -817,6 +986,9 @@ private:
         if (r_.failed()) return;
         share_identical_leaves();
         describe_leaves();
+        std::vector<int> decisions;
+        for (const auto& prog : rules_->programmes) decisions.push_back(prog.decision);
+        rules_->decision_results = results_needed(m(), decisions);
         for (std::size_t i = 0; i < rules_->programmes.size(); ++i) rules_->report_order.push_back(i);
         std::stable_sort(rules_->report_order.begin(), rules_->report_order.end(), [&](std::size_t a, std::size_t b) {
             return rules_->programmes[a].info.priority < rules_->programmes[b].info.priority;
@@ -1003,6 +1175,7 @@ private:
     DefinitionReader r_;
     std::string file_;
     std::vector<PendingResult> pending_;
+    std::vector<int> placeholders_;  // results computing the `{EXPR}` of texts
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "base/checked.hpp"
 #include "base/json_writer.hpp"
+#include "base/local_format.hpp"
 #include "evaluation/evaluator.hpp"
 #include "model/case_columns.hpp"
 #include "model/rule_set_data.hpp"
@@ -168,7 +169,19 @@ private:
         r.id = leaf.info.id;
         r.source = leaf.info.source;
         r.confidence = leaf.info.confidence;
-        r.text = leaf.info.text;
+        r.texts = {.en = render(row, leaf.text_en, Language::en),
+                   .lt = leaf.text_lt.empty() ? std::string() : render(row, leaf.text_lt, Language::lt)};
+        r.text = r.texts.en;
+        for (const auto& id : leaf.info.params)
+            if (const auto p =
+                    std::find_if(rd_.params.begin(), rd_.params.end(), [&](const ParamInfo& x) { return x.id == id; });
+                p != rd_.params.end())
+                r.params.emplace_back(id, p->value);
+        for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
+            for (const auto& part : *parts)
+                if (part.result >= 0 && std::none_of(r.computed.begin(), r.computed.end(),
+                                                     [&](const auto& c) { return c.first == part.expression; }))
+                    r.computed.emplace_back(part.expression, placeholder_value(row, part.result, Language::en));
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
         for (int c : leaf.columns)
@@ -181,6 +194,29 @@ private:
                                       : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
         }
         return r;
+    }
+
+    // A computed placeholder's value for a person; `?` when it is unknown for this case.
+    std::string placeholder_value(std::size_t row, int result, Language language) const {
+        const auto r = static_cast<std::size_t>(result);
+        if (!sc_.known(row, r)) return language == Language::lt ? "(nežinoma)" : "(unknown)";
+        const double v = sc_.value(row, r);
+        switch (m_.results[r].expr.type.kind) {
+        case detail::Kind::date:
+            if (const auto d = detail::date_from_column(v)) return to_string(*d);
+            return language == Language::lt ? "(nežinoma)" : "(unknown)";
+        case detail::Kind::boolean:
+            return detail::yes_no(v != 0, language);
+        default:
+            return detail::number_text(v);
+        }
+    }
+
+    std::string render(std::size_t row, const detail::TextTemplate& parts, Language language) const {
+        std::string out;
+        for (const auto& part : parts)
+            out += part.result < 0 ? part.literal : placeholder_value(row, part.result, language);
+        return out;
     }
 
     // Marks the leaves that make `node` differ from `want`: a false member of a failing
@@ -322,7 +358,7 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
     for (const auto& p : rd.programmes) decisions.push_back(p.decision);
     const detail::ScoredColumns sc =
         detail::score_columns(rd.model, detail::input_columns(cases.storage()), &cases.storage().lists,
-                              {.threads = threads, .keep = &decisions});
+                              {.threads = threads, .keep = &decisions, .only = &rd.decision_results});
     DecisionTable out;
     out.rows_ = cases.storage().ids.size();
     out.programmes_ = rd.programmes.size();
@@ -395,7 +431,18 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
                 .key("inputs")
                 .begin_object();
             for (const auto& [name, value] : r.inputs) w.key(name).string(value);
-            w.end_object().end_object();
+            w.end_object();
+            if (!r.params.empty()) {
+                w.key("params").begin_object();
+                for (const auto& [name, value] : r.params) w.key(name).string(value);
+                w.end_object();
+            }
+            if (!r.computed.empty()) {
+                w.key("computed").begin_object();
+                for (const auto& [expression, value] : r.computed) w.key(expression).string(value);
+                w.end_object();
+            }
+            w.end_object();
         }
         w.end_array().key("missing").begin_array();
         for (const auto& m : d.missing) w.string(m);
@@ -412,11 +459,13 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
 
 namespace {
 
-std::string inputs_text(const Reason& r) {
+std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& pairs) {
     std::string out;
-    for (const auto& [name, value] : r.inputs) out += (out.empty() ? "" : ", ") + name + " = " + value;
+    for (const auto& [name, value] : pairs) out += (out.empty() ? "" : ", ") + name + " = " + value;
     return out;
 }
+
+std::string inputs_text(const Reason& r) { return pairs_text(r.inputs); }
 
 }  // namespace
 
@@ -439,6 +488,8 @@ std::string to_text(const CaseDecisions& c, bool explain) {
             if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
             out += "\n";
             if (explain && !r.inputs.empty()) out += "            with " + inputs_text(r) + "\n";
+            if (explain && !r.params.empty()) out += "            params " + pairs_text(r.params) + "\n";
+            if (explain && !r.computed.empty()) out += "            computed " + pairs_text(r.computed) + "\n";
         }
         if (!d.missing.empty()) {
             out += "  missing:  ";

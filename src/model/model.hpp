@@ -159,7 +159,7 @@ struct Table {
 /// programme, its condition leaves, the groups of its condition tree (all/any/not) and
 /// its decision; every one is a column, so reasons read a group's value instead of
 /// working it out again.
-enum class ResultKind : std::uint8_t { score, condition, group, decision };
+enum class ResultKind : std::uint8_t { score, condition, group, decision, placeholder };
 
 struct Computed {
     ResultKind kind = ResultKind::score;

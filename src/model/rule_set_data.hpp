@@ -16,8 +16,18 @@
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
+/// A condition text with its placeholders resolved: literal text (params already written
+/// in), and computed values, each a result of the model evaluated per case.
+struct TextPart {
+    std::string literal;  // when result < 0
+    int result = -1;      // a placeholder `{EXPR}`: the result computing it
+    std::string expression;
+};
+using TextTemplate = std::vector<TextPart>;
+
 struct LeafModel {
     ConditionInfo info;
+    TextTemplate text_en, text_lt;  // text_lt empty: the English one is used
     int result = -1;
     bool time_dependent = false;
     std::vector<int> columns;     // fact and instrument columns the leaf reads
@@ -88,6 +98,8 @@ struct RuleSetData {
     std::vector<ColumnOwner> column_owners;             // per column of the model
     Duration horizon{3, 0, 0};
     std::vector<RulesTestCase> tests;
+    /// The results decisions read (the fast path computes only these: no text placeholders).
+    std::vector<char> decision_results;
 };
 
 }  // namespace detail
