@@ -224,3 +224,35 @@ TEST_CASE("texts: the decisions-only path computes no placeholder") {
     for (std::size_t row = 0; row < 2; ++row) CHECK(table(row, 0) == full[row].decisions[0].decision);
     CHECK(table(1, 0) == Decision::not_eligible);
 }
+
+TEST_CASE("Lithuanian output: labels, texts and the fixed words; English stays the fallback") {
+    const RuleSet rules = shipped("lt_release_pathway.yaml");
+    const ProgrammeInfo& hwh = rules.programmes()[0];
+    REQUIRE(hwh.id == "halfway_house");
+    CHECK(hwh.label_text.en == "Halfway house");
+    CHECK(hwh.label_text.lt == "Pusiaukelės namai");
+    CHECK_FALSE(hwh.description.en.empty());
+    const auto quarter = std::find_if(hwh.conditions.begin(), hwh.conditions.end(),
+                                      [](const ConditionInfo& c) { return c.id == "hwh_quarter_served"; });
+    REQUIRE(quarter != hwh.conditions.end());
+    CHECK(quarter->texts.lt.starts_with("atlikta ne mažiau kaip {params.hwh_min_share_served}"));
+
+    CaseInput c;
+    c.id = "LT-1";
+    c.as_of = parse_date("2025-06-01");
+    c.facts = {{"regime", "closed"}, {"sentence_start", "2024-10-07"}, {"sentence_end", "2028-04-07"}};
+    const auto d = decide(rules, c);
+    REQUIRE(d.ok());
+    const std::string lt = to_text(*d, {.explain = true, .language = Language::lt});
+    CHECK(lt.starts_with("Byla LT-1 data 2025-06-01 (taisyklės lt_release_pathway@"));
+    CHECK(lt.find("Pusiaukelės namai [halfway_house]: NEATITINKA SĄLYGŲ\n") != std::string::npos);
+    CHECK(lt.find("atlikta ne mažiau kaip 1/4 bausmės (H1: nuo 2025-08-23)") != std::string::npos);
+    CHECK(lt.find("  trūksta:  ") != std::string::npos);
+    CHECK(lt.find("NOT ELIGIBLE") == std::string::npos);
+    const std::string en = to_text(*d, {.explain = true, .language = Language::en});
+    CHECK(en.starts_with("Case LT-1 on 2025-06-01 (rules lt_release_pathway@"));
+    CHECK(en.find("Halfway house [halfway_house]: NOT ELIGIBLE\n") != std::string::npos);
+    CHECK(en.find("has served at least 1/4 of the sentence (H1: from 2025-08-23)") != std::string::npos);
+    CHECK(to_text(*d, true) == en);
+    CHECK(rules.describe(Language::lt).find("halfway_house (placement): Pusiaukelės namai") != std::string::npos);
+}

@@ -29,6 +29,8 @@ struct DecideRunOptions {
     bool brief = false;
     /// Full output: every condition (JSON) or every condition with its inputs (text).
     bool explain = false;
+    /// Text: the language of the words, labels and condition texts.
+    Language language = Language::en;
     bool earliest_dates = true;
     /// Workers: each chunk of lines is split among up to this many threads (0 = one per
     /// core); the previous chunk is written meanwhile.
@@ -74,7 +76,9 @@ inline constexpr std::size_t max_case_file_bytes = std::size_t{16} << 20;
 Result<CaseInput> read_case_file(const std::string& path);
 
 /// One case's decisions as the batch writes them (with the line break).
-std::string render(const CaseDecisions& decisions, DecisionFormat format, bool explain);
+/// Text in `language` (JSON does not depend on it).
+std::string render(const CaseDecisions& decisions, DecisionFormat format, bool explain,
+                   Language language = Language::en);
 
 /// Rejected cases as CSV, `line,case,reason`.
 std::string case_rejects_csv_header();

@@ -50,7 +50,9 @@ struct ConditionInfo {
 
 /// A programme or placement of a rule set.
 struct ProgrammeInfo {
-    std::string id, kind, label, source;
+    std::string id, kind, label, source;  ///< `label`: the English label, or the id
+    LocalText label_text;                 ///< the label in English and Lithuanian (the id when none)
+    LocalText description;                ///< as written, in English and Lithuanian; may be empty
     double priority = 0;
     std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
     std::vector<std::pair<std::string, std::string>> dosage;  ///< as written, e.g. ("hours", "100")
@@ -96,8 +98,9 @@ public:
     std::vector<std::pair<std::string, Instrument>> instruments() const;
     /// Fact names with their types, in declaration order (lists as `name[]`).
     std::vector<std::pair<std::string, std::string>> facts() const;
-    /// A human-readable summary.
-    std::string describe() const;
+    /// A human-readable summary (labels and condition texts in `language`, English when a
+    /// text has no translation).
+    std::string describe(Language language = Language::en) const;
     /// True when both were compiled from the same rule file text (same hash).
     bool same_definition(const RuleSet& other) const noexcept;
 
@@ -184,6 +187,7 @@ struct Reason {
 /// The answer for one programme.
 struct ProgrammeDecision {
     std::string programme;
+    LocalText label;  ///< the programme's label (its id when it has none)
     Decision decision = Decision::undetermined;
     std::vector<Reason> reasons;       ///< every condition leaf, in declaration order
     std::vector<std::string> missing;  ///< `facts.x`, `assessments.start_av`, ...
@@ -247,9 +251,20 @@ Result<CaseDecisions> decide(const RuleSet& rules, const CaseInput& c, const Dec
 /// By default each decision lists the reasons that explain it (conditions that fail,
 /// exclusions that apply, and unknown conditions); with `all_reasons`, every condition.
 std::string to_json(const CaseDecisions& d, bool all_reasons = false);
-/// Text for a person: per programme the decision, the reasons in plain words, what is
-/// missing and the earliest date. With `explain`, every condition with its inputs.
-std::string to_text(const CaseDecisions& d, bool explain = false);
+/// How to_text() writes decisions. `{.explain = true, .language = Language::lt}`.
+struct TextOptions {
+    /// Every condition with its inputs, the params it read and the values it computed.
+    bool explain = false;
+    /// The language of the fixed words, programme labels and condition texts (English
+    /// where a text has no translation). Ids (programmes, conditions, facts) stay as they are.
+    Language language = Language::en;
+};
+
+/// Text for a person: per programme (by label, with its id) the decision, the reasons in
+/// plain words, what is missing and the earliest date.
+std::string to_text(const CaseDecisions& d, const TextOptions& options = {});
+/// The same as to_text(d, {.explain = explain}).
+std::string to_text(const CaseDecisions& d, bool explain);
 
 /// Runs a rule set's embedded tests.
 struct RulesTestReport {

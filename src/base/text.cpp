@@ -121,5 +121,11 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     return c.empty() ? std::string() : "did you mean '" + c + "'?";
 }
 
+std::size_t utf8_characters(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
 }  // namespace detail
 KELIAS_END_NAMESPACE

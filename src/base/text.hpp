@@ -19,6 +19,9 @@ std::size_t utf8_length_at(std::string_view s, std::size_t i) noexcept;
 /// `s.size()` when all of `s` is well-formed.
 std::size_t first_invalid_utf8(std::string_view s) noexcept;
 
+/// The number of characters (code points) of valid UTF-8 text, for aligning columns.
+std::size_t utf8_characters(std::string_view s) noexcept;
+
 /// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
 inline bool is_valid_utf8(std::string_view s) noexcept { return first_invalid_utf8(s) == s.size(); }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <kelias/language.hpp>
+
 namespace kelias::cli {
 
 int run_instrument_validate(const std::vector<std::string>& files);
@@ -41,7 +43,7 @@ int run_score(const ScoreOptions& options);
 
 int run_rules_validate(const std::vector<std::string>& files);
 int run_rules_test(const std::vector<std::string>& files);
-int run_rules_show(const std::string& id_or_file);
+int run_rules_show(const std::string& id_or_file, Language language);
 
 struct EligibilityOptions {
     std::string rules;        ///< id or file
@@ -52,6 +54,7 @@ struct EligibilityOptions {
     std::optional<std::string> as_of;         ///< overrides every case's as_of
     std::optional<std::string> rejects;       ///< rejected lines as CSV; stderr when not given
     bool explain = false;                     ///< text: every condition with its inputs
+    std::string lang = "en";                  ///< text: en | lt
     bool no_earliest = false;                 ///< skip the earliest-date search
     unsigned threads = 0;
     std::size_t chunk = 20000;  ///< JSONL cases decided and written at a time

@@ -17,6 +17,8 @@
 namespace kelias::cli {
 namespace {
 
+Language language_of(const EligibilityOptions& o) { return parse_language(o.lang).value_or(Language::en); }
+
 bool is_jsonl(const EligibilityOptions& o) {
     if (o.input_format) return *o.input_format == "jsonl";
     return o.input.ends_with(".jsonl") || o.input.ends_with(".ndjson");
@@ -60,9 +62,11 @@ int eligibility_one(const RuleSet& rules, const EligibilityOptions& o, const std
         print(decided.error());
         return exit_rejected;
     }
-    return write_whole(
-        o.output, format == DecisionFormat::json ? to_json(*decided, o.explain) + "\n" : to_text(*decided, o.explain),
-        inputs);
+    return write_whole(o.output,
+                       format == DecisionFormat::json
+                           ? to_json(*decided, o.explain) + "\n"
+                           : to_text(*decided, {.explain = o.explain, .language = language_of(o)}),
+                       inputs);
 }
 
 int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const std::vector<std::string>& inputs,
@@ -94,6 +98,7 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const s
                                        .format = format,
                                        .brief = o.brief,
                                        .explain = o.explain,
+                                       .language = language_of(o),
                                        .earliest_dates = !o.no_earliest,
                                        .threads = o.threads,
                                        .chunk_lines = o.chunk,
@@ -154,10 +159,10 @@ int run_rules_test(const std::vector<std::string>& files) {
     return code;
 }
 
-int run_rules_show(const std::string& id_or_file) {
+int run_rules_show(const std::string& id_or_file, Language language) {
     const LoadedRules loaded = load_rules_arg(id_or_file);
     if (!loaded.rules) return loaded.exit_code;
-    const std::string text = loaded.rules->describe();
+    const std::string text = loaded.rules->describe(language);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return flush_stdout() ? exit_ok : exit_unreadable;
 }

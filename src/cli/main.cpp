@@ -48,6 +48,7 @@ struct Commands {
     CLI::App* eligibility = nullptr;
     std::vector<std::string> files;
     std::string show_target;
+    std::string show_lang = "en";
     bool show_json = false;
     ScoreOptions score_options;
     EligibilityOptions eligibility_options;
@@ -174,6 +175,9 @@ void add_rules_commands(CLI::App& app, Commands& c) {
                          "\nExamples:\n  kelias rules test lt_release_pathway no_release_pathway");
     c.rules_show = rules->add_subcommand("show", "Describe a rule set: facts, params, programmes and their conditions");
     c.rules_show->add_option("ID|FILE", c.show_target, "Rule set id or file")->required();
+    c.rules_show->add_option("--lang", c.show_lang, "Language of labels and condition texts: en or lt")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"en", "lt"}));
 
     EligibilityOptions& o = c.eligibility_options;
     c.eligibility =
@@ -189,6 +193,10 @@ void add_rules_commands(CLI::App& app, Commands& c) {
     c.eligibility->add_option("--as-of", o.as_of, "Decide as on this date YYYY-MM-DD (overrides the cases' as_of)");
     c.eligibility->add_option("--rejects", o.rejects, "Write rejected JSONL lines to this CSV (line,case,reason)");
     c.eligibility->add_flag("--explain", o.explain, "Text: list every condition with the facts it read");
+    c.eligibility
+        ->add_option("--lang", o.lang, "Text: language of the words, programme labels and condition texts (en or lt)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"en", "lt"}));
     c.eligibility->add_flag("--no-earliest", o.no_earliest,
                             "Skip the search for earliest dates (faster for large batches)");
     c.eligibility->add_flag("--brief", o.brief,
@@ -213,13 +221,15 @@ reported (line number, case id, reason), the rest are decided, and the exit code
 Examples:
   kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_now.yaml
   kelias eligibility -r lt_release_pathway examples/cases/missing_facts.yaml --as-of 2025-06-01 --explain
+  kelias eligibility -r lt_release_pathway examples/cases/hwh_eligible_later.yaml --lang lt
   kelias eligibility -r lt_release_pathway examples/cases/batch.jsonl -o decisions.jsonl --rejects rejects.csv)");
 }
 
 int dispatch(const Commands& c) {
     if (c.rules_validate->parsed()) return run_rules_validate(c.files);
     if (c.rules_test->parsed()) return run_rules_test(c.files);
-    if (c.rules_show->parsed()) return run_rules_show(c.show_target);
+    if (c.rules_show->parsed())
+        return run_rules_show(c.show_target, kelias::parse_language(c.show_lang).value_or(kelias::Language::en));
     if (c.eligibility->parsed()) return run_eligibility(c.eligibility_options);
     if (c.validate->parsed()) return run_instrument_validate(c.files);
     if (c.test->parsed()) return run_instrument_test(c.files);

@@ -878,7 +878,8 @@ private:
             info.labels = yaml_.labels(p["label"], "label");
             info.label = english(info.labels, info.id);
         }
-        if (p["description"].IsDefined()) yaml_.labels(p["description"], "description");
+        info.label_text = local_text(info.labels, info.id);
+        if (p["description"].IsDefined()) info.description = local_text(yaml_.labels(p["description"], "description"));
         if (p["source"].IsDefined())
             if (auto t = yaml_.text(p["source"], "source")) info.source = *t;
         if (const YAML::Node& k = p["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {

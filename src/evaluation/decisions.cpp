@@ -7,6 +7,8 @@
 #include "base/checked.hpp"
 #include "base/json_writer.hpp"
 #include "base/local_format.hpp"
+#include "base/messages.hpp"
+#include "base/text.hpp"
 #include "evaluation/evaluator.hpp"
 #include "model/case_columns.hpp"
 #include "model/rule_set_data.hpp"
@@ -152,6 +154,7 @@ private:
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         ProgrammeDecision out;
         out.programme = prog.info.id;
+        out.label = prog.info.label_text;
         out.decision = decision_at(sc_, row, static_cast<std::size_t>(prog.decision));
         for (const auto& leaf : prog.leaves) out.reasons.push_back(reason(row, leaf));
         blame(row, prog, prog.eligible_root, true, out.reasons);
@@ -469,34 +472,56 @@ std::string inputs_text(const Reason& r) { return pairs_text(r.inputs); }
 
 }  // namespace
 
-std::string to_text(const CaseDecisions& c, bool explain) {
-    std::string out = "Case " + (c.case_id.empty() ? std::string("(no id)") : c.case_id) + " on " +
-                      (c.as_of ? to_string(*c.as_of) : std::string("(no date)")) + " (rules " + c.rules_key + ")\n";
+std::string to_text(const CaseDecisions& c, bool explain) { return to_text(c, TextOptions{.explain = explain}); }
+
+std::string to_text(const CaseDecisions& c, const TextOptions& options) {
+    using detail::Message;
+    const Language lang = options.language;
+    const bool explain = options.explain;
+    auto word = [&](Message m) { return std::string(detail::message(m, lang)); };
+    // The marks of condition lines, padded to one width so that the texts line up.
+    // (`not excluded:` is longer than the others and takes one space.)
+    const Message marks[] = {Message::fails, Message::excluded, Message::unknown, Message::met};
+    std::size_t width = 0;
+    for (Message m : marks) width = std::max(width, detail::utf8_characters(detail::message(m, lang)));
+    auto mark = [&](Message m) {
+        const std::size_t length = detail::utf8_characters(detail::message(m, lang));
+        return "  " + word(m) + std::string(length < width ? width - length + 1 : 1, ' ');
+    };
+    const std::string indent(width + 3, ' ');
+    std::string out = word(Message::case_word) + " " + (c.case_id.empty() ? word(Message::no_id) : c.case_id) + " " +
+                      word(Message::on) + " " + (c.as_of ? to_string(*c.as_of) : word(Message::no_date)) + " (" +
+                      word(Message::rules) + " " + c.rules_key + ")\n";
     for (const auto& d : c.decisions) {
-        const std::string word = d.decision == Decision::eligible       ? "ELIGIBLE"
-                                 : d.decision == Decision::not_eligible ? "NOT ELIGIBLE"
-                                                                        : "UNDETERMINED";
-        out += "\n" + d.programme + ": " + word + "\n";
+        const Message decision = d.decision == Decision::eligible       ? Message::eligible
+                                 : d.decision == Decision::not_eligible ? Message::not_eligible
+                                                                        : Message::undetermined;
+        const std::string& label = d.label.in(lang);
+        out += "\n" + (label.empty() || label == d.programme ? d.programme : label + " [" + d.programme + "]") + ": " +
+               word(decision) + "\n";
         for (const auto& r : d.reasons) {
             const bool unknown = !r.value;
             if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
-            std::string mark = r.against ? (r.exclusion ? "  excluded: " : "  fails:    ")
-                               : unknown ? "  unknown:  "
-                                         : "  met:      ";
-            if (!r.against && !unknown && r.exclusion) mark = "  not excluded: ";
-            out += mark + r.text + "  [" + r.id + "]";
+            const Message m = r.against     ? (r.exclusion ? Message::excluded : Message::fails)
+                              : unknown     ? Message::unknown
+                              : r.exclusion ? Message::not_excluded
+                                            : Message::met;
+            out += mark(m) + r.texts.in(lang) + "  [" + r.id + "]";
             if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
             out += "\n";
-            if (explain && !r.inputs.empty()) out += "            with " + inputs_text(r) + "\n";
-            if (explain && !r.params.empty()) out += "            params " + pairs_text(r.params) + "\n";
-            if (explain && !r.computed.empty()) out += "            computed " + pairs_text(r.computed) + "\n";
+            if (explain && !r.inputs.empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
+            if (explain && !r.params.empty()) out += indent + word(Message::params) + " " + pairs_text(r.params) + "\n";
+            if (explain && !r.computed.empty())
+                out += indent + word(Message::computed) + " " + pairs_text(r.computed) + "\n";
         }
         if (!d.missing.empty()) {
-            out += "  missing:  ";
+            out += "  " + word(Message::missing) + "  ";
             for (std::size_t i = 0; i < d.missing.size(); ++i) out += (i ? ", " : "") + d.missing[i];
             out += "\n";
         }
-        if (d.earliest_date) out += "  earliest date: " + to_string(*d.earliest_date) + " if nothing else changes\n";
+        if (d.earliest_date)
+            out += "  " + word(Message::earliest_date) + " " + to_string(*d.earliest_date) + " " +
+                   word(Message::if_nothing_changes) + "\n";
     }
     return out;
 }

@@ -108,7 +108,7 @@ DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const B
         brief->write(rules, batch, part.output);
     } else {
         for (const auto& d : decide_batch(rules, batch, {.earliest_dates = o.earliest_dates, .threads = 1}))
-            part.output += render(d, o.format, o.explain);
+            part.output += render(d, o.format, o.explain, o.language);
     }
     return part;
 }
@@ -239,8 +239,9 @@ private:
 
 }  // namespace
 
-std::string render(const CaseDecisions& d, DecisionFormat format, bool explain) {
-    return format == DecisionFormat::json ? to_json(d, explain) + "\n" : to_text(d, explain) + "\n";
+std::string render(const CaseDecisions& d, DecisionFormat format, bool explain, Language language) {
+    return format == DecisionFormat::json ? to_json(d, explain) + "\n"
+                                          : to_text(d, {.explain = explain, .language = language}) + "\n";
 }
 
 Result<DecideRunSummary> decide_jsonl(const RuleSet& rules, const std::string& path, OutputFile& out,

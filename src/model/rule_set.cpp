@@ -63,7 +63,7 @@ std::vector<std::pair<std::string, Instrument>> RuleSet::instruments() const {
     return out;
 }
 
-std::string RuleSet::describe() const {
+std::string RuleSet::describe(Language language) const {
     std::string out = title() + " (" + key() + ")\n  file:   " + file() + "\n  hash:   " + hash() + "\n";
     out += "  horizon for earliest dates: " + to_string(horizon()) + "\n";
     for (const auto& i : data_->instruments)
@@ -79,10 +79,10 @@ std::string RuleSet::describe() const {
     out += "programmes:\n";
     for (std::size_t i : data_->report_order) {
         const ProgrammeInfo& p = data_->programme_infos[i];
-        out += "  " + p.id + " (" + (p.kind.empty() ? "programme" : p.kind) + "): " + p.label + "\n";
+        out += "  " + p.id + " (" + (p.kind.empty() ? "programme" : p.kind) + "): " + p.label_text.in(language) + "\n";
         for (const auto& c : p.conditions)
-            out += std::string("    ") + (c.exclusion ? "excluded when " : "requires ") + c.id + ": " + c.text +
-                   (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
+            out += std::string("    ") + (c.exclusion ? "excluded when " : "requires ") + c.id + ": " +
+                   c.texts.in(language) + (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
     }
     return out;
 }
