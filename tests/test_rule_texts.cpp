@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include <kelias/rules.hpp>
+#include <kelias/rules_lint.hpp>
 
 using namespace kelias;
 
@@ -255,4 +256,47 @@ TEST_CASE("Lithuanian output: labels, texts and the fixed words; English stays t
     CHECK(en.find("has served at least 1/4 of the sentence (H1: from 2025-08-23)") != std::string::npos);
     CHECK(to_text(*d, true) == en);
     CHECK(rules.describe(Language::lt).find("halfway_house (placement): Pusiaukelės namai") != std::string::npos);
+}
+
+TEST_CASE("lint: every kind of finding, explained ones marked, counts per confidence grade") {
+    auto loaded = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/tests/cli/data/lint_findings.yaml");
+    INFO(format(loaded.diagnostics()));
+    REQUIRE(loaded.ok());
+    const LintReport report = lint(*loaded);
+    std::vector<std::string> ids;
+    for (const auto& f : report.findings) ids.push_back(f.id);
+    CHECK(ids == std::vector<std::string>{"table_gap.share.grave", "unverified_param.min_convictions",
+                                          "never_eligible.pilot", "never_eligible.both_regimes",
+                                          "literal_number.release.repeat", "literal_number.release.time_left",
+                                          "stale_accept.unverified_param.gone"});
+    REQUIRE_FALSE(report.findings.empty());
+    CHECK(report.findings[0].kind == LintKind::table_gap);
+    CHECK(report.findings[0].explained());
+    CHECK(*report.findings[0].explanation == "no source gives the share for grave crimes");
+    CHECK(report.findings[0].where.line == 19);
+    CHECK(report.unexplained() == 6);
+    REQUIRE(report.confidence.size() == 4);
+    CHECK(report.confidence[0].grade == "verified");
+    CHECK(report.confidence[0].conditions == 1);
+    CHECK(report.confidence[3].conditions == 4);
+    CHECK(to_text(report).ends_with("7 findings, 1 explained, 6 to fix or explain\n"));
+}
+
+TEST_CASE("lint: a rule set whose texts follow their params has no literal-number finding") {
+    for (const char* file : {"lt_release_pathway.yaml", "no_release_pathway.yaml"}) {
+        INFO(file);
+        for (const auto& f : lint(shipped(file)).findings) {
+            INFO(f.id);
+            CHECK(f.kind != LintKind::literal_number);
+            CHECK(f.kind != LintKind::never_eligible);
+        }
+    }
+}
+
+TEST_CASE("lint: an accepted finding needs a reason") {
+    auto r = load_rules(with_params("  p: {value: 1, confidence: unverified}\n") +
+                            "lint:\n  accept:\n    unverified_param.p: \"\"\n",
+                        here);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().front().code == DiagnosticCode::invalid_value);
 }

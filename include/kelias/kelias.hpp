@@ -13,5 +13,6 @@
 #include <kelias/ratings.hpp>
 #include <kelias/ratings_io.hpp>
 #include <kelias/rules.hpp>
+#include <kelias/rules_lint.hpp>
 #include <kelias/scoring.hpp>
 #include <kelias/version.hpp>

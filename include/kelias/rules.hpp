@@ -74,6 +74,7 @@ struct ParamInfo {
     bool typed = false;              ///< `type` was written
     LocalText unit;                  ///< free text, e.g. "convictions"; empty when not given
     std::optional<double> min, max;  ///< numeric params: the range the value must lie in
+    Location where;                  ///< the param's name in the rule file
 };
 
 /// A compiled rule set. Immutable, cheap to copy, safe to share across threads.

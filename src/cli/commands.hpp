@@ -43,6 +43,8 @@ int run_score(const ScoreOptions& options);
 
 int run_rules_validate(const std::vector<std::string>& files);
 int run_rules_test(const std::vector<std::string>& files);
+/// Exit 0 when every finding is explained in its file, 1 otherwise.
+int run_rules_lint(const std::vector<std::string>& files);
 int run_rules_show(const std::string& id_or_file, Language language);
 
 struct EligibilityOptions {

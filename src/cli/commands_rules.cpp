@@ -9,6 +9,7 @@
 #include <kelias/case_io.hpp>
 #include <kelias/output_file.hpp>
 #include <kelias/rules.hpp>
+#include <kelias/rules_lint.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/exit_code.hpp"
@@ -155,6 +156,23 @@ int run_rules_test(const std::vector<std::string>& files) {
     }
     fmt::print("{} passed, {} failed\n", passed, failed);
     if (failed > 0) code = std::max<int>(code, exit_usage);
+    if (!flush_stdout()) return exit_unreadable;
+    return code;
+}
+
+int run_rules_lint(const std::vector<std::string>& files) {
+    int code = exit_ok;
+    for (const auto& arg : files) {
+        const LoadedRules loaded = load_rules_arg(arg);
+        if (!loaded.rules) {
+            code = std::max(code, loaded.exit_code);
+            continue;
+        }
+        const LintReport report = lint(*loaded.rules);
+        const std::string text = to_text(report);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        if (report.unexplained() > 0) code = std::max<int>(code, exit_usage);
+    }
     if (!flush_stdout()) return exit_unreadable;
     return code;
 }

@@ -45,6 +45,7 @@ struct Commands {
     CLI::App* rules_validate = nullptr;
     CLI::App* rules_test = nullptr;
     CLI::App* rules_show = nullptr;
+    CLI::App* rules_lint = nullptr;
     CLI::App* eligibility = nullptr;
     std::vector<std::string> files;
     std::string show_target;
@@ -179,6 +180,23 @@ void add_rules_commands(CLI::App& app, Commands& c) {
         ->capture_default_str()
         ->check(CLI::IsMember({"en", "lt"}));
 
+    c.rules_lint = rules->add_subcommand(
+        "lint", "Check a rule set for gaps, unverified params, programmes never eligible, hand-written values");
+    c.rules_lint->add_option("FILE", c.files, "Rule files (or ids)")->required();
+    c.rules_lint->footer(R"(
+Findings: table_gap (a conversion table a condition reads has no row for a category value),
+unverified_param, never_eligible (a condition false whatever the case, or contradictory
+equalities on one fact inside an 'all'), literal_number (a text states a param's value by
+hand: use {params.NAME}), stale_accept. A rule file explains a finding by its id:
+  lint: {accept: {table_gap.cr_share.serious: "no source gives the share"}}
+Also prints the number of conditions per confidence grade.
+
+Exit 0 when every finding is explained, 1 when some are not (or a file is invalid),
+2 when a file cannot be read.
+
+Examples:
+  kelias rules lint lt_release_pathway)");
+
     EligibilityOptions& o = c.eligibility_options;
     c.eligibility =
         app.add_subcommand("eligibility", "Decide which programmes and placements cases may enter, and why");
@@ -228,6 +246,7 @@ Examples:
 int dispatch(const Commands& c) {
     if (c.rules_validate->parsed()) return run_rules_validate(c.files);
     if (c.rules_test->parsed()) return run_rules_test(c.files);
+    if (c.rules_lint->parsed()) return run_rules_lint(c.files);
     if (c.rules_show->parsed())
         return run_rules_show(c.show_target, kelias::parse_language(c.show_lang).value_or(kelias::Language::en));
     if (c.eligibility->parsed()) return run_eligibility(c.eligibility_options);

@@ -88,7 +88,7 @@ public:
         }
         yaml_.check_keys(n,
                          {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "horizon",
-                          "instruments", "facts", "params", "tables", "programmes", "tests"},
+                          "instruments", "facts", "params", "tables", "programmes", "tests", "lint"},
                          "the rule set");
         yaml_.required(n, "kind", "a rule set");
         r_.read_header(n, "a rule set", "rule set");
@@ -102,6 +102,7 @@ public:
         read_instruments(n["instruments"]);
         read_facts(n["facts"]);
         read_params(n["params"]);
+        read_lint(n["lint"]);
         r_.read_tables(n["tables"]);
         if (auto p = yaml_.required(n, "programmes", "a rule set")) read_programmes(*p);
         if (r_.failed()) return nullptr;
@@ -305,6 +306,7 @@ private:
             YAML::Node value_node;
             ParamInfo info;
             info.id = *id;
+            info.where = yaml_.at(it->first);
             if (p.IsMap()) {
                 yaml_.check_keys(p, {"value", "type", "unit", "min", "max", "source", "confidence", "note", "label"},
                                  "param '" + *id + "'");
@@ -490,6 +492,26 @@ private:
             return e;
         }
         return std::nullopt;
+    }
+
+    // `lint: {accept: {FINDING_ID: "why", ...}}`: findings of `kelias rules lint` the file explains.
+    void read_lint(const YAML::Node& n) {
+        if (!n.IsDefined() || !yaml_.expect_map(n, "lint")) return;
+        yaml_.check_keys(n, {"accept"}, "lint");
+        const YAML::Node accept = n["accept"];
+        if (!accept.IsDefined() || !yaml_.expect_map(accept, "accept")) return;
+        for (auto it = accept.begin(); it != accept.end(); ++it) {
+            if (!yaml_.expect_scalar(it->first, "a finding id")) continue;
+            auto why = yaml_.text(it->second, "the reason a finding is accepted");
+            if (!why) continue;
+            if (why->empty()) {
+                yaml_.error(it->second, DiagnosticCode::invalid_value,
+                            "finding '" + for_message(it->first.Scalar()) + "' is accepted without a reason",
+                            "say why the finding is not a problem");
+                continue;
+            }
+            rules_->lint_accepts.push_back({it->first.Scalar(), *why, yaml_.at(it->first)});
+        }
     }
 
     void read_confidence(const YAML::Node& n, std::string& out) {

@@ -84,6 +84,12 @@ struct RulesTestCase {
     std::vector<std::pair<std::string, std::pair<std::vector<std::string>, Location>>> expect_failed;
 };
 
+/// A lint finding the rule file explains (`lint: {accept: {ID: why}}`).
+struct LintAccept {
+    std::string id, why;
+    Location where;
+};
+
 struct RuleSetData {
     Model model;
     std::vector<ProgrammeModel> programmes;  // in declaration order
@@ -100,6 +106,7 @@ struct RuleSetData {
     std::vector<RulesTestCase> tests;
     /// The results decisions read (the fast path computes only these: no text placeholders).
     std::vector<char> decision_results;
+    std::vector<LintAccept> lint_accepts;
 };
 
 }  // namespace detail

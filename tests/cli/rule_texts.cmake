@@ -35,3 +35,27 @@ kelias_cli_test(NAME rules_show_lang_lt EXIT 0 LABELS rules
 kelias_cli_test(NAME rules_show_param_types EXIT 0 LABELS rules
     STDOUT "^  tog_min_convictions = 3  \\(integer\\)  convictions  \\[unverified\\]"
     COMMAND kelias rules show lt_release_pathway)
+
+# kelias rules lint: findings with their ids and places; exit 1 while some are unexplained.
+kelias_cli_test(NAME rules_lint_findings EXIT 1 LABELS rules
+    STDOUT "^tests/cli/data/lint_findings\\.yaml:19:3: explained\\[table_gap\\.share\\.grave\\]: table 'share' has no row for category 'grave'"
+    COMMAND kelias rules lint tests/cli/data/lint_findings.yaml)
+kelias_cli_test(NAME rules_lint_never_eligible EXIT 1 LABELS rules
+    STDOUT "lint\\[never_eligible\\.both_regimes\\]: .*ask regime to be 'closed' and 'open'"
+    COMMAND kelias rules lint tests/cli/data/lint_findings.yaml)
+kelias_cli_test(NAME rules_lint_literal_number EXIT 1 LABELS rules
+    STDOUT "^  hint: write \\{params\\.min_convictions\\} instead$"
+    COMMAND kelias rules lint tests/cli/data/lint_findings.yaml)
+kelias_cli_test(NAME rules_lint_summary EXIT 1 LABELS rules
+    STDOUT "^7 findings, 1 explained, 6 to fix or explain$"
+    COMMAND kelias rules lint tests/cli/data/lint_findings.yaml)
+kelias_cli_test(NAME rules_lint_clean_exit_0 EXIT 0 LABELS rules
+    STDOUT "^0 findings, 0 explained, 0 to fix or explain$"
+    COMMAND kelias rules lint tests/cli/data/rules_small.yaml)
+kelias_cli_test(NAME rules_lint_all_explained_exit_0 EXIT 0 LABELS rules
+    STDOUT "^1 findings, 1 explained, 0 to fix or explain$"
+    COMMAND bash -c [=[cp tests/cli/data/rules_small.yaml "$KELIAS_TEST_TMPDIR/r.yaml" && printf 'params:\n  guess: {value: 2, confidence: unverified}\nlint:\n  accept:\n    unverified_param.guess: "a test value"\n' >>"$KELIAS_TEST_TMPDIR/r.yaml" && "$KELIAS" rules lint "$KELIAS_TEST_TMPDIR/r.yaml"]=])
+# The shipped rule set's cr_share gap is found, whether the file explains it or not.
+kelias_cli_test(NAME rules_lint_shipped_cr_share_gap EXIT 0 LABELS rules
+    STDOUT "(lint|explained)\\[table_gap\\.cr_share\\.serious\\]"
+    COMMAND bash -c [=["$KELIAS" rules lint instruments/lt_release_pathway.yaml || true]=])
