@@ -300,3 +300,51 @@ TEST_CASE("lint: an accepted finding needs a reason") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().front().code == DiagnosticCode::invalid_value);
 }
+
+TEST_CASE("gaps: a table without a row for the case's key is named, apart from missing facts") {
+    const RuleSet rules = must_load(R"yaml(kelias: 1
+kind: rules
+id: gaps
+version: "1"
+title: Gaps
+facts:
+  category: {type: category, values: [minor, serious]}
+  start: date
+  end: date
+tables:
+  share: {kind: conversion, rows: [{equals: minor, value: 0.5}]}
+programmes:
+  - id: release
+    eligible_when:
+      all:
+        - {id: served, expr: "as_of >= date_at_fraction(start, end, share(category))"}
+  - id: follow_up
+    eligible_when:
+      all:
+        - {id: released, expr: "eligible('release')"}
+)yaml");
+    CaseInput c;
+    c.id = "g";
+    c.as_of = parse_date("2025-06-01");
+    c.facts = {{"category", "serious"}, {"start", "2024-01-01"}, {"end", "2026-01-01"}};
+    auto d = decide(rules, c);
+    REQUIRE(d.ok());
+    const ProgrammeDecision* release = d->find("release");
+    REQUIRE(release != nullptr);
+    CHECK(release->decision == Decision::undetermined);
+    CHECK(release->missing.empty());
+    REQUIRE(release->gaps.size() == 1);
+    CHECK(release->gaps[0] == RuleGap{"share", "category", "serious"});
+    CHECK(d->find("follow_up")->gaps == release->gaps);  // read through eligible()
+    CHECK(to_json(*d).find(R"("gaps":[{"table":"share","fact":"category","key":"serious"}])") != std::string::npos);
+    CHECK(to_text(*d).find("  no rule:  table share: no row for category = serious\n") != std::string::npos);
+    c.facts["category"] = "minor";
+    d = decide(rules, c);
+    REQUIRE(d.ok());
+    CHECK(d->find("release")->gaps.empty());
+    c.facts.erase("category");  // unknown key: a missing fact, not a gap
+    d = decide(rules, c);
+    REQUIRE(d.ok());
+    CHECK(d->find("release")->gaps.empty());
+    CHECK(d->find("release")->missing == std::vector<std::string>{"facts.category"});
+}

@@ -185,6 +185,15 @@ struct Reason {
     std::vector<std::pair<std::string, std::string>> computed;
 };
 
+/// A question the rule set has no answer for: a table without a row for the case's key
+/// (e.g. table `cr_share`, fact `crime_category`, key `serious`). Not a missing fact.
+struct RuleGap {
+    std::string table;
+    std::string fact;  ///< the fact whose value is looked up
+    std::string key;   ///< the value that has no row
+    friend bool operator==(const RuleGap&, const RuleGap&) = default;
+};
+
 /// The answer for one programme.
 struct ProgrammeDecision {
     std::string programme;
@@ -192,6 +201,9 @@ struct ProgrammeDecision {
     Decision decision = Decision::undetermined;
     std::vector<Reason> reasons;       ///< every condition leaf, in declaration order
     std::vector<std::string> missing;  ///< `facts.x`, `assessments.start_av`, ...
+    /// Where the rules have no answer for this case (undetermined for that reason, not for
+    /// a missing fact); empty for eligible decisions.
+    std::vector<RuleGap> gaps;
     std::optional<Date> earliest_date;
 };
 

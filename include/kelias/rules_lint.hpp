@@ -44,7 +44,7 @@ struct ConfidenceCount {
 };
 
 struct LintReport {
-    std::vector<LintFinding> findings;         ///< by kind, then as declared
+    std::vector<LintFinding> findings;        ///< by kind, then as declared
     std::vector<ConfidenceCount> confidence;  ///< verified, secondary, unverified, "" (always all four)
     /// Findings the file does not explain: `kelias rules lint` exits 1 when there are any.
     std::size_t unexplained() const noexcept;

@@ -33,6 +33,9 @@ constexpr std::array rows = {
     Row{Message::missing, "missing:", "trūksta:"},
     Row{Message::earliest_date, "earliest date:", "anksčiausia data:"},
     Row{Message::if_nothing_changes, "if nothing else changes", "jei niekas kitas nepasikeis"},
+    Row{Message::no_rule, "no rule:", "taisyklėse nėra:"},
+    Row{Message::table, "table", "lentelė"},
+    Row{Message::no_row_for, "no row for", "nėra eilutės, kai"},
 };
 
 constexpr bool in_order() {
@@ -41,7 +44,7 @@ constexpr bool in_order() {
     return true;
 }
 static_assert(in_order(), "the message table follows the enum");
-static_assert(rows.size() == static_cast<std::size_t>(Message::if_nothing_changes) + 1, "a row per message");
+static_assert(rows.size() == static_cast<std::size_t>(Message::no_row_for) + 1, "a row per message");
 
 }  // namespace
 

@@ -10,25 +10,28 @@ KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
 enum class Message : std::uint8_t {
-    case_word,          // "Case"
-    on,                 // "on" (a date)
-    rules,              // "rules"
-    no_id,              // "(no id)"
-    no_date,            // "(no date)"
-    eligible,           // "ELIGIBLE"
-    not_eligible,       // "NOT ELIGIBLE"
-    undetermined,       // "UNDETERMINED"
-    fails,              // "fails:"
-    excluded,           // "excluded:"
-    unknown,            // "unknown:"
-    met,                // "met:"
-    not_excluded,       // "not excluded:"
-    with,               // "with"
-    params,             // "params"
-    computed,           // "computed"
-    missing,            // "missing:"
-    earliest_date,      // "earliest date:"
-    if_nothing_changes  // "if nothing else changes"
+    case_word,           // "Case"
+    on,                  // "on" (a date)
+    rules,               // "rules"
+    no_id,               // "(no id)"
+    no_date,             // "(no date)"
+    eligible,            // "ELIGIBLE"
+    not_eligible,        // "NOT ELIGIBLE"
+    undetermined,        // "UNDETERMINED"
+    fails,               // "fails:"
+    excluded,            // "excluded:"
+    unknown,             // "unknown:"
+    met,                 // "met:"
+    not_excluded,        // "not excluded:"
+    with,                // "with"
+    params,              // "params"
+    computed,            // "computed"
+    missing,             // "missing:"
+    earliest_date,       // "earliest date:"
+    if_nothing_changes,  // "if nothing else changes"
+    no_rule,             // "no rule:"
+    table,               // "table"
+    no_row_for           // "no row for"
 };
 
 /// The words of `m` in `language`.

@@ -135,6 +135,8 @@ public:
             if (all[p].decision != Decision::eligible) all[p].missing = missing[p];
             if (earliest && out.as_of && needs_search(row, all[p], p)) to_search.push_back(p);
         }
+        for (std::size_t p : dependency_order_)  // a programme read through eligible() first
+            if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, rd_.programmes[p], all);
         if (!to_search.empty()) search_earliest(row, *out.as_of, to_search, all);
         for (std::size_t p : rd_.report_order) out.decisions.push_back(std::move(all[p]));
         return out;
@@ -197,6 +199,34 @@ private:
                                       : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
         }
         return r;
+    }
+
+    // Tables a leaf of unknown value looked a known key up in, without a row for it.
+    // A programme read through eligible() adds its own gaps.
+    std::vector<RuleGap> gaps(std::size_t row, const detail::ProgrammeModel& prog,
+                              const std::vector<ProgrammeDecision>& decided) const {
+        std::vector<RuleGap> out;
+        for (const auto& leaf : prog.leaves) {
+            if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
+            for (int q : leaf.programmes)
+                for (const auto& gap : decided[static_cast<std::size_t>(q)].gaps)
+                    if (std::find(out.begin(), out.end(), gap) == out.end()) out.push_back(gap);
+            std::vector<const detail::Expr*> todo{&m_.results[static_cast<std::size_t>(leaf.result)].expr};
+            while (!todo.empty()) {
+                const detail::Expr* e = todo.back();
+                todo.pop_back();
+                for (const auto& a : e->args) todo.push_back(&a);
+                if (e->op != detail::Op::table || e->args.empty() || e->args[0].op != detail::Op::field) continue;
+                const auto column = static_cast<std::size_t>(e->args[0].index);
+                if (s_.states[column][row] != detail::known_state) continue;
+                const detail::Table& table = m_.tables[static_cast<std::size_t>(e->index)];
+                const double key = s_.values[column][row];
+                if (detail::match_table_row(table, key) >= 0 || (table.has_default && table.default_value)) continue;
+                RuleGap gap{table.id, rd_.column_owners[column].name, cell_text(row, static_cast<int>(column))};
+                if (std::find(out.begin(), out.end(), gap) == out.end()) out.push_back(std::move(gap));
+            }
+        }
+        return out;
     }
 
     // A computed placeholder's value for a person; `?` when it is unknown for this case.
@@ -449,7 +479,21 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
         }
         w.end_array().key("missing").begin_array();
         for (const auto& m : d.missing) w.string(m);
-        w.end_array().key("earliest_date");
+        w.end_array();
+        if (!d.gaps.empty()) {
+            w.key("gaps").begin_array();
+            for (const auto& g : d.gaps)
+                w.begin_object()
+                    .key("table")
+                    .string(g.table)
+                    .key("fact")
+                    .string(g.fact)
+                    .key("key")
+                    .string(g.key)
+                    .end_object();
+            w.end_array();
+        }
+        w.key("earliest_date");
         if (d.earliest_date)
             w.string(to_string(*d.earliest_date));
         else
@@ -519,6 +563,9 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
             for (std::size_t i = 0; i < d.missing.size(); ++i) out += (i ? ", " : "") + d.missing[i];
             out += "\n";
         }
+        for (const auto& g : d.gaps)
+            out += "  " + word(Message::no_rule) + "  " + word(Message::table) + " " + g.table + ": " +
+                   word(Message::no_row_for) + " " + g.fact + " = " + g.key + "\n";
         if (d.earliest_date)
             out += "  " + word(Message::earliest_date) + " " + to_string(*d.earliest_date) + " " +
                    word(Message::if_nothing_changes) + "\n";

@@ -296,17 +296,16 @@ private:
                 continue;
             }
             std::size_t j = i;
-            while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) ||
-                                       (text[j] == '.' && j + 1 < text.size() &&
-                                        std::isdigit(static_cast<unsigned char>(text[j + 1])))))
+            while (j < text.size() &&
+                   (std::isdigit(static_cast<unsigned char>(text[j])) ||
+                    (text[j] == '.' && j + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[j + 1])))))
                 ++j;
             const double value = std::stod(text.substr(i, j - i));
             std::size_t k = j;
             while (k < text.size() && text[k] == ' ') ++k;
             std::size_t w = k;
             while (w < text.size() && (std::isalpha(static_cast<unsigned char>(text[w])) ||
-                                       static_cast<unsigned char>(text[w]) >= 0x80 || text[w] == '%' ||
-                                       text[w] == '/'))
+                                       static_cast<unsigned char>(text[w]) >= 0x80 || text[w] == '%' || text[w] == '/'))
                 ++w;
             out.emplace_back(value, text.substr(k, w - k));
             i = j;

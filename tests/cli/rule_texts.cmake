@@ -59,3 +59,14 @@ kelias_cli_test(NAME rules_lint_all_explained_exit_0 EXIT 0 LABELS rules
 kelias_cli_test(NAME rules_lint_shipped_cr_share_gap EXIT 0 LABELS rules
     STDOUT "(lint|explained)\\[table_gap\\.cr_share\\.serious\\]"
     COMMAND bash -c [=["$KELIAS" rules lint instruments/lt_release_pathway.yaml || true]=])
+
+# Gaps named as gaps: no cr_share row for a serious crime.
+kelias_cli_test(NAME eligibility_rule_gap_text EXIT 0 LABELS rules
+    STDOUT "^  no rule:  table cr_share: no row for crime_category = serious$"
+    COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_serious_crime.yaml)
+kelias_cli_test(NAME eligibility_rule_gap_json EXIT 0 LABELS rules
+    STDOUT "\"programme\":\"conditional_release\",\"decision\":\"undetermined\",.*\"missing\":\\[\\],\"gaps\":\\[\\{\"table\":\"cr_share\",\"fact\":\"crime_category\",\"key\":\"serious\"\\}\\]"
+    COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_serious_crime.yaml --format json)
+kelias_cli_test(NAME eligibility_rule_gap_lt EXIT 0 LABELS rules
+    STDOUT "^  taisyklėse nėra:  lentelė cr_share: nėra eilutės, kai crime_category = serious$"
+    COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_serious_crime.yaml --lang lt)
