@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include <kelias/case_io.hpp>
 #include <kelias/rules.hpp>
 #include <kelias/rules_lint.hpp>
 
@@ -347,4 +348,28 @@ programmes:
     REQUIRE(d.ok());
     CHECK(d->find("release")->gaps.empty());
     CHECK(d->find("release")->missing == std::vector<std::string>{"facts.category"});
+}
+
+TEST_CASE("earliest date: what the decision will still need on that day") {
+    const RuleSet rules = shipped("lt_release_pathway.yaml");
+    auto stale = read_case_file(std::string(KELIAS_SOURCE_DIR) + "/tests/cli/data/case_stale_on_earliest.yaml");
+    REQUIRE(stale.ok());
+    auto d = decide(rules, *stale);
+    REQUIRE(d.ok());
+    const ProgrammeDecision* hwh = d->find("halfway_house");
+    REQUIRE(hwh != nullptr);
+    CHECK(hwh->earliest_date == parse_date("2025-08-23"));
+    REQUIRE(hwh->needed_on_earliest.size() == 1);
+    CHECK(hwh->needed_on_earliest[0].path == "assessments.start_av");
+    CHECK(hwh->needed_on_earliest[0].dated_from == parse_date("2025-02-23"));
+    CHECK(to_text(*d, {.explain = false, .language = Language::lt})
+              .find("  tą dieną reikės: assessments.start_av atlikto ne anksčiau kaip 2025-02-23\n") !=
+          std::string::npos);
+
+    auto fresh = read_case_file(std::string(KELIAS_SOURCE_DIR) + "/examples/cases/hwh_eligible_later.yaml");
+    REQUIRE(fresh.ok());
+    d = decide(rules, *fresh);
+    REQUIRE(d.ok());
+    CHECK(d->find("halfway_house")->earliest_date == parse_date("2025-08-23"));
+    CHECK(d->find("halfway_house")->needed_on_earliest.empty());
 }

@@ -194,6 +194,14 @@ struct RuleGap {
     friend bool operator==(const RuleGap&, const RuleGap&) = default;
 };
 
+/// Something the decision on the earliest date will still need, without which it would be
+/// undetermined on that day: a fact, or an assessment recent enough then.
+struct EarliestNeed {
+    std::string path;                ///< as in `missing`: `facts.x`, `assessments.start_av`
+    std::optional<Date> dated_from;  ///< assessments: dated on this day or later (and not after the earliest date)
+    friend bool operator==(const EarliestNeed&, const EarliestNeed&) = default;
+};
+
 /// The answer for one programme.
 struct ProgrammeDecision {
     std::string programme;
@@ -205,6 +213,9 @@ struct ProgrammeDecision {
     /// a missing fact); empty for eligible decisions.
     std::vector<RuleGap> gaps;
     std::optional<Date> earliest_date;
+    /// When the decision on `earliest_date` would still be undetermined: what it will need
+    /// then (a fresh assessment, facts still missing). Empty otherwise.
+    std::vector<EarliestNeed> needed_on_earliest;
 };
 
 /// The answers for one case, pinned to the rule set and assessments used.

@@ -36,6 +36,8 @@ constexpr std::array rows = {
     Row{Message::no_rule, "no rule:", "taisyklėse nėra:"},
     Row{Message::table, "table", "lentelė"},
     Row{Message::no_row_for, "no row for", "nėra eilutės, kai"},
+    Row{Message::needed_then, "needed on that date:", "tą dieną reikės:"},
+    Row{Message::dated_from, "dated on or after", "atlikto ne anksčiau kaip"},
 };
 
 constexpr bool in_order() {
@@ -44,7 +46,7 @@ constexpr bool in_order() {
     return true;
 }
 static_assert(in_order(), "the message table follows the enum");
-static_assert(rows.size() == static_cast<std::size_t>(Message::no_row_for) + 1, "a row per message");
+static_assert(rows.size() == static_cast<std::size_t>(Message::dated_from) + 1, "a row per message");
 
 }  // namespace
 

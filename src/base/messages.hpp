@@ -31,7 +31,9 @@ enum class Message : std::uint8_t {
     if_nothing_changes,  // "if nothing else changes"
     no_rule,             // "no rule:"
     table,               // "table"
-    no_row_for           // "no row for"
+    no_row_for,          // "no row for"
+    needed_then,         // "needed on that date:"
+    dated_from           // "dated on or after"
 };
 
 /// The words of `m` in `language`.

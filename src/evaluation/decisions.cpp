@@ -138,6 +138,8 @@ public:
         for (std::size_t p : dependency_order_)  // a programme read through eligible() first
             if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, rd_.programmes[p], all);
         if (!to_search.empty()) search_earliest(row, *out.as_of, to_search, all);
+        for (std::size_t p : to_search)
+            if (all[p].earliest_date) all[p].needed_on_earliest = needed_on(row, *all[p].earliest_date, p);
         for (std::size_t p : rd_.report_order) out.decisions.push_back(std::move(all[p]));
         return out;
     }
@@ -199,6 +201,39 @@ private:
                                       : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
         }
         return r;
+    }
+
+    // What the decision of programme `p` on `day` lacks when it is undetermined that day:
+    // assessments that will be stale (or are absent), and omitted facts its unknown leaves read.
+    std::vector<EarliestNeed> needed_on(std::size_t row, Date day, std::size_t p) const {
+        const detail::ProgrammeModel& prog = rd_.programmes[p];
+        std::vector<int> wanted{prog.decision};
+        for (const auto& leaf : prog.leaves) wanted.push_back(leaf.result);
+        const std::vector<char> needed = detail::results_needed(m_, wanted);
+        const Replica then(s_, row, day, 1);
+        const detail::ScoredColumns sc =
+            detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .keep = &wanted, .only = &needed});
+        std::vector<EarliestNeed> out;
+        if (decision_at(sc, 0, 0) != Decision::undetermined) return out;
+        auto add_need = [&](EarliestNeed need) {
+            if (std::find(out.begin(), out.end(), need) == out.end()) out.push_back(std::move(need));
+        };
+        for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
+            const detail::LeafModel& leaf = prog.leaves[l];
+            if (sc.known(0, l + 1)) continue;
+            if (leaf.fresh_instrument >= 0) {
+                const detail::RequiredInstrument& req =
+                    rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)];
+                add_need({"assessments." + req.id, subtract(day, req.max_age)});
+            }
+            for (int c : leaf.columns)
+                if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state)
+                    add_need({missing_name(row, c), std::nullopt});
+            for (int list : leaf.lists)
+                if (s_.lists[static_cast<std::size_t>(list)].list_state[row] != detail::known_state)
+                    add_need({"facts." + m_.lists[static_cast<std::size_t>(list)].id, std::nullopt});
+        }
+        return out;
     }
 
     // Tables a leaf of unknown value looked a known key up in, without a row for it.
@@ -498,6 +533,15 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
             w.string(to_string(*d.earliest_date));
         else
             w.null();
+        if (!d.needed_on_earliest.empty()) {
+            w.key("needed_on_earliest").begin_array();
+            for (const auto& need : d.needed_on_earliest) {
+                w.begin_object().key("need").string(need.path);
+                if (need.dated_from) w.key("dated_from").string(to_string(*need.dated_from));
+                w.end_object();
+            }
+            w.end_array();
+        }
         w.end_object();
     }
     w.end_array().end_object();
@@ -569,6 +613,15 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
         if (d.earliest_date)
             out += "  " + word(Message::earliest_date) + " " + to_string(*d.earliest_date) + " " +
                    word(Message::if_nothing_changes) + "\n";
+        if (!d.needed_on_earliest.empty()) {
+            out += "  " + word(Message::needed_then) + " ";
+            for (std::size_t i = 0; i < d.needed_on_earliest.size(); ++i) {
+                const EarliestNeed& need = d.needed_on_earliest[i];
+                out += (i ? ", " : "") + need.path;
+                if (need.dated_from) out += " " + word(Message::dated_from) + " " + to_string(*need.dated_from);
+            }
+            out += "\n";
+        }
     }
     return out;
 }

@@ -70,3 +70,14 @@ kelias_cli_test(NAME eligibility_rule_gap_json EXIT 0 LABELS rules
 kelias_cli_test(NAME eligibility_rule_gap_lt EXIT 0 LABELS rules
     STDOUT "^  taisyklėse nėra:  lentelė cr_share: nėra eilutės, kai crime_category = serious$"
     COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_serious_crime.yaml --lang lt)
+
+# What is still needed on the earliest date: an assessment that will be fresh then.
+kelias_cli_test(NAME eligibility_needed_on_earliest_text EXIT 0 LABELS rules
+    STDOUT "^  needed on that date: assessments\\.start_av dated on or after 2025-02-23$"
+    COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_stale_on_earliest.yaml)
+kelias_cli_test(NAME eligibility_needed_on_earliest_json EXIT 0 LABELS rules
+    STDOUT "\"earliest_date\":\"2025-08-23\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start_av\",\"dated_from\":\"2025-02-23\"\\}\\]"
+    COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_stale_on_earliest.yaml --format json)
+kelias_cli_test(NAME eligibility_needed_on_earliest_only_when_undetermined EXIT 0 LABELS rules
+    STDOUT "\"programme\":\"halfway_house\".*\"earliest_date\":\"2025-08-23\"\},\\{\"programme\":\"conditional_release\".*\"earliest_date\":\"2026-07-08\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start_av\",\"dated_from\":\"2026-01-08\"\\}\\]"
+    COMMAND kelias eligibility -r lt_release_pathway examples/cases/hwh_eligible_later.yaml --format json)
