@@ -172,8 +172,12 @@ struct Reason {
     std::string source;
     std::string confidence;
     std::optional<bool> value;  ///< the leaf's value; nullopt when unknown
-    std::string text;           ///< the English text, placeholders filled for this case (= texts.en)
-    LocalText texts;            ///< the text in English and Lithuanian, placeholders filled
+    std::string text;           ///< the English text, placeholders filled for this case
+    std::string text_lt;        ///< the Lithuanian text, filled; empty when the condition has none
+    /// The text in `language` (English when there is no Lithuanian one).
+    const std::string& text_in(Language language) const noexcept {
+        return language == Language::lt && !text_lt.empty() ? text_lt : text;
+    }
     bool exclusion = false;
     /// True when this leaf holds the programme back: a condition that is false, or an
     /// exclusion that applies.

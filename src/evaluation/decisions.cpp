@@ -176,9 +176,8 @@ private:
         r.id = leaf.info.id;
         r.source = leaf.info.source;
         r.confidence = leaf.info.confidence;
-        r.texts = {.en = render(row, leaf.text_en, Language::en),
-                   .lt = leaf.text_lt.empty() ? std::string() : render(row, leaf.text_lt, Language::lt)};
-        r.text = r.texts.en;
+        r.text = render(row, leaf.text_en, Language::en);
+        if (!leaf.text_lt.empty()) r.text_lt = render(row, leaf.text_lt, Language::lt);
         for (const auto& id : leaf.info.params)
             if (const auto p =
                     std::find_if(rd_.params.begin(), rd_.params.end(), [&](const ParamInfo& x) { return x.id == id; });
@@ -594,7 +593,7 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
                               : unknown     ? Message::unknown
                               : r.exclusion ? Message::not_excluded
                                             : Message::met;
-            out += mark(m) + r.texts.in(lang) + "  [" + r.id + "]";
+            out += mark(m) + r.text_in(lang) + "  [" + r.id + "]";
             if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
             out += "\n";
             if (explain && !r.inputs.empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
