@@ -38,6 +38,8 @@ constexpr std::array rows = {
     Row{Message::no_row_for, "no row for", "nėra eilutės, kai"},
     Row{Message::needed_then, "needed on that date:", "tą dieną reikės:"},
     Row{Message::dated_from, "dated on or after", "atlikto ne anksčiau kaip"},
+    Row{Message::requires_, "requires", "reikalaujama"},
+    Row{Message::excluded_when, "excluded when", "pašalinama, kai"},
 };
 
 constexpr bool in_order() {
@@ -46,7 +48,7 @@ constexpr bool in_order() {
     return true;
 }
 static_assert(in_order(), "the message table follows the enum");
-static_assert(rows.size() == static_cast<std::size_t>(Message::dated_from) + 1, "a row per message");
+static_assert(rows.size() == static_cast<std::size_t>(Message::excluded_when) + 1, "a row per message");
 
 }  // namespace
 

@@ -33,7 +33,9 @@ enum class Message : std::uint8_t {
     table,               // "table"
     no_row_for,          // "no row for"
     needed_then,         // "needed on that date:"
-    dated_from           // "dated on or after"
+    dated_from,          // "dated on or after"
+    requires_,           // "requires" (a condition, in a rule set's description)
+    excluded_when        // "excluded when"
 };
 
 /// The words of `m` in `language`.

@@ -1,6 +1,7 @@
 // RuleSet: the public face of a compiled RuleSetData.
 #include <kelias/rules.hpp>
 
+#include "base/messages.hpp"
 #include "model/rule_set_data.hpp"
 
 KELIAS_BEGIN_NAMESPACE
@@ -74,15 +75,26 @@ std::string RuleSet::describe(Language language) const {
     out += "params:\n";
     for (const auto& p : data_->params)
         out += "  " + p.id + " = " + p.value + (p.typed ? "  (" + std::string(to_string(p.type)) + ")" : "") +
-               (p.unit.empty() ? "" : "  " + p.unit.en) + (p.confidence.empty() ? "" : "  [" + p.confidence + "]") +
-               (p.source.empty() ? "" : "  " + p.source) + "\n";
+               (p.unit.empty() ? "" : "  " + p.unit.in(language)) +
+               (p.confidence.empty() ? "" : "  [" + p.confidence + "]") + (p.source.empty() ? "" : "  " + p.source) +
+               "\n";
     out += "programmes:\n";
     for (std::size_t i : data_->report_order) {
         const ProgrammeInfo& p = data_->programme_infos[i];
         out += "  " + p.id + " (" + (p.kind.empty() ? "programme" : p.kind) + "): " + p.label_text.in(language) + "\n";
-        for (const auto& c : p.conditions)
-            out += std::string("    ") + (c.exclusion ? "excluded when " : "requires ") + c.id + ": " +
-                   c.texts.in(language) + (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
+        const auto& leaves = data_->programmes[i].leaves;
+        for (std::size_t l = 0; l < p.conditions.size(); ++l) {
+            const ConditionInfo& c = p.conditions[l];
+            // Params written in, values computed per case left as {EXPR}.
+            const auto& parts =
+                language == Language::lt && !leaves[l].text_lt.empty() ? leaves[l].text_lt : leaves[l].text_en;
+            std::string text;
+            for (const auto& part : parts) text += part.result < 0 ? part.literal : "{" + part.expression + "}";
+            out += "    " +
+                   std::string(detail::message(
+                       c.exclusion ? detail::Message::excluded_when : detail::Message::requires_, language)) +
+                   " " + c.id + ": " + text + (c.confidence.empty() ? "" : "  [" + c.confidence + "]") + "\n";
+        }
     }
     return out;
 }
