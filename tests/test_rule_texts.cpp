@@ -293,6 +293,15 @@ TEST_CASE("lint: a rule set whose texts follow their params has no literal-numbe
     }
 }
 
+TEST_CASE("lint: a number too long for a double in a text is no finding and no crash") {
+    const RuleSet rules = must_load(with_params("  p: {value: 1, type: integer, confidence: verified}\n") +
+                                    "  - id: q\n    eligible_when: {all: [{id: c, expr: \"params.p > 0\", text: \"" +
+                                    std::string(400, '9') + " and 1 left\"}]}\n");
+    const LintReport report = lint(rules);
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.findings[0].id == "literal_number.q.c");
+}
+
 TEST_CASE("lint: an accepted finding needs a reason") {
     auto r = load_rules(with_params("  p: {value: 1, confidence: unverified}\n") +
                             "lint:\n  accept:\n    unverified_param.p: \"\"\n",

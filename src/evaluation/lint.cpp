@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -300,7 +301,11 @@ private:
                    (std::isdigit(static_cast<unsigned char>(text[j])) ||
                     (text[j] == '.' && j + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[j + 1])))))
                 ++j;
-            const double value = std::stod(text.substr(i, j - i));
+            double value = 0;
+            if (std::from_chars(text.data() + i, text.data() + j, value).ec != std::errc()) {
+                i = j;  // too long to be a param's value
+                continue;
+            }
             std::size_t k = j;
             while (k < text.size() && text[k] == ' ') ++k;
             std::size_t w = k;
