@@ -81,3 +81,6 @@ kelias_cli_test(NAME eligibility_needed_on_earliest_json EXIT 0 LABELS rules
 kelias_cli_test(NAME eligibility_needed_on_earliest_only_when_undetermined EXIT 0 LABELS rules
     STDOUT "\"programme\":\"halfway_house\".*\"earliest_date\":\"2025-08-23\"\},\\{\"programme\":\"conditional_release\".*\"earliest_date\":\"2026-07-08\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start_av\",\"dated_from\":\"2026-01-08\"\\}\\]"
     COMMAND kelias eligibility -r lt_release_pathway examples/cases/hwh_eligible_later.yaml --format json)
+kelias_cli_test(NAME rules_lint_no_release_explained EXIT 0 LABELS rules
+    STDOUT "^2 findings, 2 explained, 0 to fix or explain$"
+    COMMAND kelias rules lint no_release_pathway)
