@@ -1,5 +1,6 @@
 // Fuzzes the rule-set loader: YAML text -> kelias::load_rules, `tests:` included. When the
-// text loads, runs its embedded tests, describes it and decides one case with no facts.
+// text loads, runs its embedded tests, describes it (in both languages), lints it and
+// decides one case with no facts.
 //
 // The text is named as a file inside the repository's instruments/ folder, so that
 // instruments named by a relative path (`file: start_av`) resolve to the shipped ones.
@@ -20,6 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     (void)kelias::run_rules_tests(rules);
     (void)rules.describe();
+    (void)rules.describe(kelias::Language::lt);
+    (void)kelias::to_text(kelias::lint(rules));
     (void)rules.key();
     (void)rules.facts();
     (void)rules.instruments();
@@ -31,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (decided) {
         (void)kelias::to_json(*decided, true);
         (void)kelias::to_text(*decided, true);
+        (void)kelias::to_text(*decided, {.explain = true, .language = kelias::Language::lt});
     }
     return 0;
 }
