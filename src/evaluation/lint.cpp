@@ -46,7 +46,7 @@ using detail::Op;
 
 class Linter {
 public:
-    explicit Linter(const RuleSet& rules) : rules_(rules), rd_(rules.data()), m_(rd_.model) {}
+    explicit Linter(const RuleSet& rules) : rd_(rules.data()), m_(rd_.model) {}
 
     LintReport run() {
         table_gaps();
@@ -391,7 +391,6 @@ private:
                          [](const LintFinding& a, const LintFinding& b) { return a.kind < b.kind; });
     }
 
-    const RuleSet& rules_;
     const detail::RuleSetData& rd_;
     const detail::Model& m_;
     LintReport report_;
