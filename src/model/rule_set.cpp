@@ -49,6 +49,13 @@ std::string RuleSet::describe() const {
     for (const auto& i : data_->instruments)
         out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) +
                " old)\n";
+    for (const auto& c : data_->choices) {
+        out += "  reads '" + c.id + "' as the instrument for the age on as_of (from " + c.birth_fact + "):";
+        for (const auto& a : c.alternatives)
+            out += " " + data_->instruments[static_cast<std::size_t>(a.instrument)].id + " " + std::to_string(a.from) +
+                   (a.below < 0 ? "+" : "-" + std::to_string(a.below - 1));
+        out += "\n";
+    }
     out += "facts:\n";
     for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
     out += "params:\n";
