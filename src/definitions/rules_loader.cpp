@@ -27,7 +27,8 @@ const std::vector<std::string>& confidences() {
 }
 
 const std::vector<std::string>& programme_kinds() {
-    static const std::vector<std::string> k = {"placement", "intervention", "activity", "supervision", "service"};
+    static const std::vector<std::string> k = {"placement",   "intervention", "activity",
+                                               "supervision", "service",      "return"};
     return k;
 }
 
@@ -241,8 +242,8 @@ private:
     // last without `below`. Read after the facts, since the age comes from one of them.
     void read_choices() {
         for (const auto& [key, spec] : pending_choices_) {
-            auto id = yaml_.id(key, "instrument id");
-            if (!id || !r_.claim_name(*id, key, "instrument", true)) continue;
+            auto id = yaml_.id(key, "instrument id");  // claimed when the instruments were read
+            if (!id) continue;
             const std::string what = "instrument choice '" + *id + "'";
             yaml_.check_keys(spec, {"age_from", "by_age"}, what);
             AgeChoice choice;
@@ -818,9 +819,9 @@ private:
         if (const YAML::Node& k = p["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
             if (std::find(programme_kinds().begin(), programme_kinds().end(), k.Scalar()) == programme_kinds().end()) {
                 const std::string hint = did_you_mean(k.Scalar(), programme_kinds());
-                yaml_.error(k, DiagnosticCode::invalid_value,
-                            "unknown programme kind '" + for_message(k.Scalar()) + "'",
-                            hint.empty() ? "use placement, intervention, activity, supervision or service" : hint);
+                yaml_.error(
+                    k, DiagnosticCode::invalid_value, "unknown programme kind '" + for_message(k.Scalar()) + "'",
+                    hint.empty() ? "use placement, return, intervention, activity, supervision or service" : hint);
             }
             info.kind = k.Scalar();
         }
