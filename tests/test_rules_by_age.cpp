@@ -203,3 +203,19 @@ TEST_CASE("by age: malformed choices are located, all at once") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.diagnostics()[0].hint == "did you mean 'return'?");
 }
+
+TEST_CASE("by age: the choice is part of the public description of the rule set") {
+    const RuleSet rules = must_load();
+    const auto choices = rules.instruments_by_age();
+    REQUIRE(choices.size() == 1);
+    CHECK(choices[0].id == "risk");
+    CHECK(choices[0].birth_fact == "date_of_birth");
+    REQUIRE(choices[0].ranges.size() == 2);
+    CHECK(choices[0].ranges[0].below == std::optional<int>(18));
+    CHECK_FALSE(choices[0].ranges[1].below.has_value());
+    REQUIRE(choices[0].instrument_for(17) != nullptr);
+    CHECK(*choices[0].instrument_for(17) == "start_av");
+    CHECK(*choices[0].instrument_for(18) == "start");
+    CHECK(*choices[0].instrument_for(70) == "start");
+    CHECK(choices[0].instrument_for(-1) == nullptr);
+}
