@@ -56,7 +56,7 @@ struct ProgrammeInfo {
     double priority = 0;
     std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
     std::vector<std::pair<std::string, std::string>> dosage;  ///< as written, e.g. ("hours", "100")
-    std::vector<std::string> required_instruments;            ///< instrument ids that must be assessed
+    std::vector<std::string> required_instruments;  ///< instrument ids (or instruments by age) that must be assessed
     std::vector<ConditionInfo> conditions;
 };
 
@@ -75,6 +75,22 @@ struct ParamInfo {
     LocalText unit;                  ///< free text, e.g. "convictions"; empty when not given
     std::optional<double> min, max;  ///< numeric params: the range the value must lie in
     Location where;                  ///< the param's name in the rule file
+};
+
+/// An instrument chosen by the person's age on as_of (`age_from` and `by_age` under
+/// `instruments`): rules read it by one name (`risk.violence.estimate`) and `requires` it
+/// as "a fresh assessment with the instrument for the person's age".
+struct AgeChoiceInfo {
+    struct Range {
+        std::string instrument;    ///< an instrument id of the rule set
+        int from = 0;              ///< age in whole years, inclusive
+        std::optional<int> below;  ///< exclusive; none for the last range
+    };
+    std::string id;             ///< the name the rules read it by
+    std::string birth_fact;     ///< the date fact the age is counted from
+    std::vector<Range> ranges;  ///< contiguous from 0, the last open-ended
+    /// The instrument id for a person of `age` whole years (nullptr for a negative age).
+    const std::string* instrument_for(int age) const noexcept;
 };
 
 /// A compiled rule set. Immutable, cheap to copy, safe to share across threads.
@@ -97,6 +113,8 @@ public:
     std::span<const ParamInfo> params() const noexcept;
     /// The instruments whose results the rules read, with the instrument each id names.
     std::vector<std::pair<std::string, Instrument>> instruments() const;
+    /// The instruments chosen by age, in declaration order.
+    std::vector<AgeChoiceInfo> instruments_by_age() const;
     /// Fact names with their types, in declaration order (lists as `name[]`).
     std::vector<std::pair<std::string, std::string>> facts() const;
     /// A human-readable summary (labels and condition texts in `language`, English when a

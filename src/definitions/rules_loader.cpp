@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <set>
 #include <unordered_set>
 
 #include <kelias/rules.hpp>
@@ -29,7 +31,8 @@ const std::vector<std::string>& confidences() {
 }
 
 const std::vector<std::string>& programme_kinds() {
-    static const std::vector<std::string> k = {"placement", "intervention", "activity", "supervision", "service"};
+    static const std::vector<std::string> k = {"placement",   "intervention", "activity",
+                                               "supervision", "service",      "return"};
     return k;
 }
 
@@ -101,6 +104,7 @@ public:
         }
         read_instruments(n["instruments"]);
         read_facts(n["facts"]);
+        read_choices();
         read_params(n["params"]);
         read_lint(n["lint"]);
         r_.read_tables(n["tables"]);
@@ -148,13 +152,17 @@ private:
                 !yaml_.expect_map(it->second, "instrument '" + *id + "'"))
                 continue;
             const YAML::Node spec = it->second;
+            if (spec["by_age"].IsDefined() || spec["age_from"].IsDefined()) {
+                pending_choices_.emplace_back(it->first, spec);  // read once the facts are known
+                continue;
+            }
             yaml_.check_keys(spec, {"file", "max_age"}, "instrument '" + *id + "'");
             RequiredInstrument req;
             req.id = *id;
-            req.max_age = Duration{0, 6, 0};
+            std::optional<Duration> max_age;
             if (const YAML::Node& a = spec["max_age"]; a.IsDefined() && yaml_.expect_scalar(a, "max_age")) {
                 if (auto dur = parse_duration(a.Scalar()))
-                    req.max_age = *dur;
+                    max_age = *dur;
                 else
                     yaml_.error(a, DiagnosticCode::invalid_value,
                                 "'" + for_message(a.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P6M");
@@ -178,6 +186,8 @@ private:
                 continue;
             }
             req.instrument = *loaded;
+            // Fresh within the instrument's own reassessment interval unless the rule set says otherwise.
+            req.max_age = max_age ? *max_age : req.instrument.reassess_every().value_or(Duration{0, 6, 0});
             add_instrument_columns(req, yaml_.at(it->first));
             rules_->instruments.push_back(std::move(req));
         }
@@ -230,6 +240,256 @@ private:
             req.field_columns.emplace_back(f, column);
             req.given_columns.emplace(name, column);
         }
+    }
+
+    // ---- instruments chosen by age -----------------------------------------------------
+    // `risk: {age_from: date_of_birth, by_age: [{instrument: start_av, below: 18},
+    // {instrument: start, from: 18}]}`: whole years on as_of, ranges contiguous from 0, the
+    // last without `below`. Read after the facts, since the age comes from one of them.
+    void read_choices() {
+        for (const auto& [key, spec] : pending_choices_) {
+            auto id = yaml_.id(key, "instrument id");  // claimed when the instruments were read
+            if (!id) continue;
+            const std::string what = "instrument choice '" + *id + "'";
+            yaml_.check_keys(spec, {"age_from", "by_age"}, what);
+            AgeChoice choice;
+            choice.id = *id;
+            choice.where = yaml_.at(key);
+            bool ok = true;
+            if (auto f = yaml_.required(spec, "age_from", what); !f || !yaml_.expect_scalar(*f, "age_from")) {
+                ok = false;
+            } else {
+                choice.birth_fact = f->Scalar();
+                auto c = rules_->fact_columns.find(choice.birth_fact);
+                if (c == rules_->fact_columns.end()) {
+                    std::vector<std::string> facts;
+                    for (const auto& [name, _] : rules_->fact_columns) facts.push_back(name);
+                    yaml_.error(*f, DiagnosticCode::unknown_reference,
+                                "'" + for_message(choice.birth_fact) + "' is not a fact of this rule set",
+                                did_you_mean(choice.birth_fact, facts).empty()
+                                    ? "declare it under facts, e.g. date_of_birth: date"
+                                    : did_you_mean(choice.birth_fact, facts));
+                    ok = false;
+                } else if (m().field_models[static_cast<std::size_t>(c->second)].type.kind != Kind::date) {
+                    yaml_.error(*f, DiagnosticCode::type_error,
+                                "the age is counted from a date; fact '" + choice.birth_fact + "' is not a date",
+                                "name a fact declared as date");
+                    ok = false;
+                } else {
+                    choice.birth_column = c->second;
+                }
+            }
+            auto list = yaml_.required(spec, "by_age", what);
+            if (!list || !yaml_.expect_list(*list, "by_age")) continue;
+            int expected_from = 0;
+            bool open_ended = false;
+            for (const auto& alt : *list) {
+                if (!yaml_.expect_map(alt, "an alternative of by_age")) {
+                    ok = false;
+                    continue;
+                }
+                yaml_.check_keys(alt, {"instrument", "from", "below"}, "an alternative of by_age");
+                AgeChoice::Alternative a;
+                a.where = yaml_.at(alt);
+                if (open_ended) {
+                    yaml_.error(alt, DiagnosticCode::invalid_value,
+                                "an alternative follows one without 'below' (no upper age limit)",
+                                "give every alternative but the last a 'below' age");
+                    ok = false;
+                }
+                if (auto inst = yaml_.required(alt, "instrument", "an alternative of by_age");
+                    inst && yaml_.expect_scalar(*inst, "instrument")) {
+                    const auto req = std::find_if(rules_->instruments.begin(), rules_->instruments.end(),
+                                                  [&](const RequiredInstrument& x) { return x.id == inst->Scalar(); });
+                    if (req == rules_->instruments.end()) {
+                        std::vector<std::string> ids;
+                        for (const auto& x : rules_->instruments) ids.push_back(x.id);
+                        const std::string hint = did_you_mean(inst->Scalar(), ids);
+                        yaml_.error(
+                            *inst, DiagnosticCode::unknown_reference,
+                            "'" + for_message(inst->Scalar()) + "' is not an instrument listed under 'instruments'",
+                            hint.empty() ? "list it first, e.g. " + inst->Scalar() + ": {file: " + inst->Scalar() + "}"
+                                         : hint);
+                        ok = false;
+                    } else {
+                        a.instrument = static_cast<int>(req - rules_->instruments.begin());
+                    }
+                } else {
+                    ok = false;
+                }
+                a.from = expected_from;
+                if (const YAML::Node& f = alt["from"]; f.IsDefined()) {
+                    auto v = whole_age(f, "from");
+                    if (!v) {
+                        ok = false;
+                    } else if (*v != expected_from) {
+                        yaml_.error(f, DiagnosticCode::invalid_value,
+                                    "age ranges must follow each other: this one starts at " + std::to_string(*v) +
+                                        ", the previous ends at " + std::to_string(expected_from),
+                                    "write from: " + std::to_string(expected_from) +
+                                        " (the first range starts at 0; each 'from' is the previous 'below')");
+                        ok = false;
+                    }
+                }
+                if (const YAML::Node& b = alt["below"]; b.IsDefined()) {
+                    auto v = whole_age(b, "below");
+                    if (!v) {
+                        ok = false;
+                    } else if (*v <= a.from) {
+                        yaml_.error(b, DiagnosticCode::invalid_value,
+                                    "'below' (" + std::to_string(*v) + ") must be above 'from' (" +
+                                        std::to_string(a.from) + ")");
+                        ok = false;
+                    } else {
+                        a.below = *v;
+                        expected_from = *v;
+                    }
+                } else {
+                    open_ended = true;
+                }
+                choice.alternatives.push_back(a);
+            }
+            if (choice.alternatives.size() < 2) {
+                yaml_.error(*list, DiagnosticCode::invalid_value, "by_age needs at least two alternatives",
+                            "with one instrument for every age, list it as an instrument and read it directly");
+                ok = false;
+            } else if (!open_ended) {
+                yaml_.error(*list, DiagnosticCode::invalid_value,
+                            "the last alternative of by_age has an upper age limit, so older people have no instrument",
+                            "leave out 'below' on the last alternative");
+                ok = false;
+            }
+            if (!ok) continue;
+            build_choice(std::move(choice), *list);
+        }
+    }
+
+    std::optional<int> whole_age(const YAML::Node& n, const char* what) {
+        auto v = yaml_.number(n, what);
+        if (!v) return std::nullopt;
+        if (*v < 0 || *v > 150 || *v != static_cast<double>(static_cast<int>(*v))) {
+            yaml_.error(n, DiagnosticCode::invalid_value,
+                        std::string("'") + what + "' is an age in whole years from 0 to 150", "write e.g. 18");
+            return std::nullopt;
+        }
+        return static_cast<int>(*v);
+    }
+
+    static Expr number_constant(double x) {
+        Expr e;
+        e.type = Type{Kind::number};
+        e.number = x;
+        return e;
+    }
+
+    static Expr binary(Op op, Type type, Expr l, Expr r) {
+        Expr e;
+        e.op = op;
+        e.type = type;
+        e.args.push_back(std::move(l));
+        e.args.push_back(std::move(r));
+        return e;
+    }
+
+    static Expr if_then_else(Expr c, Expr then, Expr otherwise) {
+        Expr e;
+        e.op = Op::if_;
+        e.type = then.type;
+        e.args.push_back(std::move(c));
+        e.args.push_back(std::move(then));
+        e.args.push_back(std::move(otherwise));
+        return e;
+    }
+
+    Expr column_ref(int column) const {
+        Expr e;
+        e.op = Op::field;
+        e.index = column;
+        e.type = rules_->model.field_models[static_cast<std::size_t>(column)].type;
+        return e;
+    }
+
+    // The expression that gives `parts[k]` for the case whose age falls in range k.
+    Expr pick(const AgeChoice& c, std::vector<Expr> parts) const {
+        Expr selected = result_ref(c.selected, Type{Kind::number});
+        Expr out = std::move(parts.back());
+        for (std::size_t k = parts.size() - 1; k-- > 0;)
+            out = if_then_else(binary(Op::eq, Type{Kind::boolean}, selected, number_constant(static_cast<double>(k))),
+                               std::move(parts[k]), std::move(out));
+        return out;
+    }
+
+    // Columns of two alternatives can stand for each other: same kind, and for codes the
+    // same codes in the same order.
+    bool same_column_type(int a, int b) const {
+        const Type& ta = rules_->model.field_models[static_cast<std::size_t>(a)].type;
+        const Type& tb = rules_->model.field_models[static_cast<std::size_t>(b)].type;
+        if (ta.kind != tb.kind) return false;
+        if (ta.scale < 0 || tb.scale < 0) return ta.scale == tb.scale;
+        const Scale& sa = rules_->model.scales[static_cast<std::size_t>(ta.scale)];
+        const Scale& sb = rules_->model.scales[static_cast<std::size_t>(tb.scale)];
+        return sa.numeric == sb.numeric && sa.codes == sb.codes && sa.numbers == sb.numbers;
+    }
+
+    void build_choice(AgeChoice c, const YAML::Node& where) {
+        // selected = the index of the range holding years_between(birth, as_of).
+        Expr age;
+        age.op = Op::years_between;
+        age.type = Type{Kind::number};
+        age.args.push_back(column_ref(c.birth_column));
+        Expr now;
+        now.op = Op::as_of;
+        now.type = Type{Kind::date};
+        age.args.push_back(std::move(now));
+        Expr index = number_constant(static_cast<double>(c.alternatives.size() - 1));
+        for (std::size_t k = c.alternatives.size() - 1; k-- > 0;)
+            index = if_then_else(
+                binary(Op::lt, Type{Kind::boolean}, age, number_constant(static_cast<double>(c.alternatives[k].below))),
+                number_constant(static_cast<double>(k)), std::move(index));
+        c.selected = add_built(ResultKind::group, -1, std::move(index), {}, where);
+        if (c.selected < 0) return;
+        // Every result the alternatives share becomes a member; the others are named in messages.
+        ChoiceNames names;
+        const RequiredInstrument& first = rules_->instruments[static_cast<std::size_t>(c.alternatives[0].instrument)];
+        std::map<std::string, std::vector<std::string>> lacking;  // member -> alternatives without it
+        std::set<std::string> all_names;
+        for (const auto& a : c.alternatives)
+            for (const auto& [name, _] : rules_->instruments[static_cast<std::size_t>(a.instrument)].given_columns)
+                all_names.insert(name);
+        for (const std::string& name : all_names) {
+            std::vector<Expr> parts;
+            for (const auto& a : c.alternatives) {
+                const RequiredInstrument& req = rules_->instruments[static_cast<std::size_t>(a.instrument)];
+                auto col = req.given_columns.find(name);
+                auto first_col = first.given_columns.find(name);
+                if (col == req.given_columns.end()) {
+                    lacking[name].push_back(req.id);
+                } else if (first_col != first.given_columns.end() &&
+                           !same_column_type(first_col->second, col->second)) {
+                    lacking[name].push_back(req.id + " (a different type or scale)");
+                } else {
+                    parts.push_back(column_ref(col->second));
+                }
+            }
+            if (lacking.count(name)) {
+                std::string hint = "not in";
+                for (const auto& l : lacking[name]) hint += " " + l;
+                hint += "; read it from one instrument directly (e.g. ";
+                for (const auto& a : c.alternatives) {
+                    const RequiredInstrument& req = rules_->instruments[static_cast<std::size_t>(a.instrument)];
+                    if (req.given_columns.count(name)) {
+                        hint += req.id + "." + name;
+                        break;
+                    }
+                }
+                hint += "), knowing it is unknown for people of the other ages";
+                names.partial.emplace(name, hint);
+                continue;
+            }
+            names.members.emplace(name, pick(c, std::move(parts)));
+        }
+        rules_->choice_names.emplace(c.id, std::move(names));
+        rules_->choices.push_back(std::move(c));
     }
 
     // ---- facts -------------------------------------------------------------------------
@@ -675,6 +935,12 @@ private:
         PendingResult p;
         r_.parse(*expr, p);
         if (p.ast) add_params_read(*p.ast, leaf.info.params);
+        if (p.ast)
+            for (const auto& name : collect_references(*p.ast).names)
+                for (std::size_t k = 0; k < rules_->choices.size(); ++k)
+                    if (rules_->choices[k].id == name &&
+                        std::find(leaf.choices.begin(), leaf.choices.end(), static_cast<int>(k)) == leaf.choices.end())
+                        leaf.choices.push_back(static_cast<int>(k));
         p.must_be_bool = true;
         p.bool_what = "condition '" + *id + "'";
         p.result = r_.add_result(std::move(c), *idn);
@@ -907,9 +1173,9 @@ private:
         if (const YAML::Node& k = p["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
             if (std::find(programme_kinds().begin(), programme_kinds().end(), k.Scalar()) == programme_kinds().end()) {
                 const std::string hint = did_you_mean(k.Scalar(), programme_kinds());
-                yaml_.error(k, DiagnosticCode::invalid_value,
-                            "unknown programme kind '" + for_message(k.Scalar()) + "'",
-                            hint.empty() ? "use placement, intervention, activity, supervision or service" : hint);
+                yaml_.error(
+                    k, DiagnosticCode::invalid_value, "unknown programme kind '" + for_message(k.Scalar()) + "'",
+                    hint.empty() ? "use placement, return, intervention, activity, supervision or service" : hint);
             }
             info.kind = k.Scalar();
         }
@@ -924,10 +1190,13 @@ private:
             for (const auto& i : req) {
                 if (!yaml_.expect_scalar(i, "an instrument id")) continue;
                 const bool known = std::any_of(rules_->instruments.begin(), rules_->instruments.end(),
-                                               [&](const RequiredInstrument& x) { return x.id == i.Scalar(); });
+                                               [&](const RequiredInstrument& x) { return x.id == i.Scalar(); }) ||
+                                   std::any_of(rules_->choices.begin(), rules_->choices.end(),
+                                               [&](const AgeChoice& x) { return x.id == i.Scalar(); });
                 if (!known) {
                     std::vector<std::string> ids;
                     for (const auto& x : rules_->instruments) ids.push_back(x.id);
+                    for (const auto& x : rules_->choices) ids.push_back(x.id);
                     yaml_.error(i, DiagnosticCode::unknown_reference,
                                 "'" + for_message(i.Scalar()) + "' is not listed under 'instruments'",
                                 did_you_mean(i.Scalar(), ids));
@@ -940,7 +1209,58 @@ private:
 
     // The generated leaf: the instrument's assessment exists and is recent enough, built as
     // fresh(<instrument>.date, <max_age>) without going through text.
+    static Expr fresh_expr(const RequiredInstrument& req) {
+        Expr date;
+        date.op = Op::field;
+        date.index = req.date_column;
+        date.type = Type{Kind::date};
+        Expr age;
+        age.op = Op::duration;
+        age.duration = req.max_age;
+        age.type = Type{Kind::duration};
+        Expr fresh;
+        fresh.op = Op::fresh;
+        fresh.type = Type{Kind::boolean};
+        fresh.args.push_back(std::move(date));
+        fresh.args.push_back(std::move(age));
+        return fresh;
+    }
+
+    // `requires` naming an instrument chosen by age: the assessment with the instrument that
+    // fits the person's age on as_of, fresh within that instrument's max_age.
+    int choice_freshness_leaf(ProgrammeModel& prog, int programme, int index, const YAML::Node& where) {
+        const AgeChoice& c = rules_->choices[static_cast<std::size_t>(index)];
+        LeafModel leaf;
+        leaf.info.id = "requires_" + c.id;
+        std::string alternatives, ranges;
+        std::vector<Expr> parts;
+        for (const auto& a : c.alternatives) {
+            const RequiredInstrument& req = rules_->instruments[static_cast<std::size_t>(a.instrument)];
+            alternatives += (alternatives.empty() ? "" : ", ") + req.id + " " + to_string(req.max_age);
+            ranges +=
+                (ranges.empty() ? "" : "; ") + req.id +
+                (a.below < 0
+                     ? " from " + std::to_string(a.from)
+                     : (a.from == 0 ? " under " + std::to_string(a.below)
+                                    : " from " + std::to_string(a.from) + " to under " + std::to_string(a.below))) +
+                ", from the last " + to_string(req.max_age);
+            parts.push_back(fresh_expr(req));
+        }
+        leaf.info.expression = "fresh(" + c.id + " by age of " + c.birth_fact + ": " + alternatives + ")";
+        leaf.info.text = "an assessment with the instrument for the person's age (" + ranges + ")";
+        leaf.fresh_choice = index;
+        leaf.choices = {index};
+        leaf.where = yaml_.at(where);
+        leaf.result = add_built(ResultKind::condition, programme, pick(c, std::move(parts)), {c.selected},
+                                where["requires"], static_cast<int>(prog.leaves.size()));
+        if (leaf.result < 0) return -1;
+        return add_leaf_node(prog, std::move(leaf));
+    }
+
     int freshness_leaf(ProgrammeModel& prog, int programme, const std::string& instrument, const YAML::Node& where) {
+        for (std::size_t c = 0; c < rules_->choices.size(); ++c)
+            if (rules_->choices[c].id == instrument)
+                return choice_freshness_leaf(prog, programme, static_cast<int>(c), where);
         const auto req = std::find_if(rules_->instruments.begin(), rules_->instruments.end(),
                                       [&](const RequiredInstrument& x) { return x.id == instrument; });
         LeafModel leaf;
@@ -991,17 +1311,24 @@ private:
     }
 
     void compile() {
-        CompileScope scope{.model = &m(), .params = &rules_->param_values, .programmes = &rules_->programme_by_id};
+        CompileScope scope{.model = &m(),
+                           .params = &rules_->param_values,
+                           .programmes = &rules_->programme_by_id,
+                           .choices = &rules_->choice_names};
         r_.order_and_compile(
             pending_, scope,
             [&](const PendingResult& p) {
                 if (p.built) return m().results[static_cast<std::size_t>(p.result)].depends_on;
                 std::vector<int> deps;
                 if (!p.ast) return deps;
-                for (const auto& programme : collect_references(*p.ast).programmes)
+                const References refs = collect_references(*p.ast);
+                for (const auto& programme : refs.programmes)
                     if (auto it = rules_->programme_by_id.find(programme);
                         it != rules_->programme_by_id.end() && it->second >= 0)
                         deps.push_back(it->second);
+                for (const auto& name : refs.names)  // an instrument chosen by age: its selection first
+                    for (const auto& c : rules_->choices)
+                        if (c.id == name) deps.push_back(c.selected);
                 return deps;
             },
             [&](int result, bool described) { return describe_result(result, described); },
@@ -1199,6 +1526,7 @@ private:
     std::string file_;
     std::vector<PendingResult> pending_;
     std::vector<int> placeholders_;  // results computing the `{EXPR}` of texts
+    std::vector<std::pair<YAML::Node, YAML::Node>> pending_choices_;  // (id, spec) of by_age entries
 };
 
 }  // namespace

@@ -191,7 +191,8 @@ private:
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
         for (int c : leaf.columns)
-            r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
+            if (!other_age(row, leaf, c))
+                r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
         for (int l : leaf.lists) {
             const auto& store = s_.lists[static_cast<std::size_t>(l)];
             r.inputs.emplace_back(m_.lists[static_cast<std::size_t>(l)].id,
@@ -312,6 +313,32 @@ private:
         }
     }
 
+    // The alternative of an instrument chosen by age that fits the case, or nullopt when its
+    // age is unknown.
+    std::optional<std::size_t> selected(std::size_t row, int choice) const {
+        const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(choice)];
+        if (!sc_.known(row, static_cast<std::size_t>(c.selected))) return std::nullopt;
+        return static_cast<std::size_t>(sc_.value(row, static_cast<std::size_t>(c.selected)));
+    }
+
+    // A column of an instrument the leaf reads only as an alternative chosen by age, when
+    // that alternative is not the one for this case (or the age is unknown): neither an
+    // input to show nor something missing. (A leaf that also reads such an instrument
+    // directly is taken to mean the alternative.)
+    bool other_age(std::size_t row, const detail::LeafModel& leaf, int column) const {
+        const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
+        if (owner.role == detail::ColumnOwner::Role::fact) return false;
+        for (int choice : leaf.choices) {
+            const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(choice)];
+            for (std::size_t k = 0; k < c.alternatives.size(); ++k) {
+                if (c.alternatives[k].instrument != owner.instrument) continue;
+                const auto fits = selected(row, choice);
+                if (!fits || *fits != k) return true;
+            }
+        }
+        return false;
+    }
+
     // How a missing column is named: `facts.x`, the whole assessment, or one of its results.
     std::string missing_name(std::size_t row, int column) const {
         const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
@@ -336,8 +363,15 @@ private:
                 if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
                 if (leaf.fresh_instrument >= 0)
                     add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
+                if (leaf.fresh_choice >= 0)
+                    if (const auto k = selected(row, leaf.fresh_choice)) {
+                        const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
+                        add("assessments." +
+                            rd_.instruments[static_cast<std::size_t>(c.alternatives[*k].instrument)].id);
+                    }
                 for (int c : leaf.columns)
-                    if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state) add(missing_name(row, c));
+                    if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age(row, leaf, c))
+                        add(missing_name(row, c));
                 for (int l : leaf.lists)
                     if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)
                         add("facts." + m_.lists[static_cast<std::size_t>(l)].id);

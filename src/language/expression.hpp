@@ -67,10 +67,11 @@ References collect_references(const Ast& ast);
 /// rule set's names its params and its programmes (read only through eligible()).
 struct CompileScope {
     Model* model = nullptr;
-    const std::unordered_map<std::string, std::size_t>* scores = nullptr;  // score id -> result
-    const std::unordered_map<std::string, Expr>* params = nullptr;         // params.NAME
-    const std::unordered_map<std::string, int>* programmes = nullptr;      // programme id -> decision result
-    int current_entry = -1;                                                // each_item checks: bare field names
+    const std::unordered_map<std::string, std::size_t>* scores = nullptr;   // score id -> result
+    const std::unordered_map<std::string, Expr>* params = nullptr;          // params.NAME
+    const std::unordered_map<std::string, int>* programmes = nullptr;       // programme id -> decision result
+    const std::unordered_map<std::string, ChoiceNames>* choices = nullptr;  // alias.member (instrument by age)
+    int current_entry = -1;                                                 // each_item checks: bare field names
     int current_list = -1;                            // inside a list aggregate: bare names are record fields
     std::vector<int>* result_refs = nullptr;          // receives the results used
     const std::vector<bool>* result_ready = nullptr;  // results whose type is known

@@ -220,6 +220,8 @@ private:
             e.end = a.end;
             return e;
         }
+        if (s_.choices)
+            if (auto ch = s_.choices->find(a.text); ch != s_.choices->end()) return choice_member(a, ch->second);
         if (auto c = d_.field_by_column.find(a.text + "." + a.member); c != d_.field_by_column.end())
             return field_ref(a, static_cast<int>(c->second));
         if (a.member.find('.') != std::string::npos) {
@@ -249,6 +251,41 @@ private:
             return fail(a, DiagnosticCode::unknown_name, "'" + a.text + "' has no field '" + a.member + "'", hint);
         }
         return field_ref(a, f->second);
+    }
+
+    // alias.member: the expression the loader built, placed where the name is written.
+    Expr choice_member(const Ast& a, const ChoiceNames& choice) {
+        if (auto it = choice.members.find(a.member); it != choice.members.end()) {
+            Expr e = it->second;
+            place(e, a.begin, a.end);
+            if (s_.result_refs) note_results(e, *s_.result_refs);
+            return e;
+        }
+        if (auto it = choice.partial.find(a.member); it != choice.partial.end())
+            return fail(a, DiagnosticCode::unknown_name,
+                        "'" + a.text + "." + a.member + "' is not a result of every instrument '" + a.text +
+                            "' chooses from",
+                        it->second);
+        std::vector<std::string> names;
+        for (const auto& [name, _] : choice.members) names.push_back(name);
+        std::string hint = did_you_mean(a.member, names);
+        if (hint.empty()) {
+            std::sort(names.begin(), names.end());
+            hint = "it reads:";
+            for (const auto& n : names) hint += " " + n;
+        }
+        return fail(a, DiagnosticCode::unknown_name, "'" + a.text + "' has no result '" + a.member + "'", hint);
+    }
+
+    static void note_results(const Expr& e, std::vector<int>& out) {
+        if (e.op == Op::result) out.push_back(e.index);
+        for (const auto& arg : e.args) note_results(arg, out);
+    }
+
+    static void place(Expr& e, int begin, int end) {
+        e.begin = begin;
+        e.end = end;
+        for (auto& arg : e.args) place(arg, begin, end);
     }
 
     Expr compile_list(const Ast& a) {

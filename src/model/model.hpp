@@ -103,6 +103,14 @@ struct Expr {
     std::vector<Expr> args;
 };
 
+/// The names one alias reads (a rule set's instrument chosen by age): each member the
+/// alternatives share, as an expression built by the loader that picks the alternative per
+/// case; and the members only some alternatives have, with a hint for the message.
+struct ChoiceNames {
+    std::unordered_map<std::string, Expr> members;
+    std::unordered_map<std::string, std::string> partial;
+};
+
 /// A bool constant, and references to a computed result: the parts of trees that rule sets
 /// build from their condition trees (no text is parsed for them).
 Expr bool_constant(bool value);

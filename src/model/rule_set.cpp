@@ -64,12 +64,39 @@ std::vector<std::pair<std::string, Instrument>> RuleSet::instruments() const {
     return out;
 }
 
+const std::string* AgeChoiceInfo::instrument_for(int age) const noexcept {
+    for (const auto& r : ranges)
+        if (age >= r.from && (!r.below || age < *r.below)) return &r.instrument;
+    return nullptr;
+}
+
+std::vector<AgeChoiceInfo> RuleSet::instruments_by_age() const {
+    std::vector<AgeChoiceInfo> out;
+    for (const auto& c : data_->choices) {
+        AgeChoiceInfo info;
+        info.id = c.id;
+        info.birth_fact = c.birth_fact;
+        for (const auto& a : c.alternatives)
+            info.ranges.push_back({data_->instruments[static_cast<std::size_t>(a.instrument)].id, a.from,
+                                   a.below < 0 ? std::nullopt : std::optional<int>(a.below)});
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
 std::string RuleSet::describe(Language language) const {
     std::string out = title() + " (" + key() + ")\n  file:   " + file() + "\n  hash:   " + hash() + "\n";
     out += "  horizon for earliest dates: " + to_string(horizon()) + "\n";
     for (const auto& i : data_->instruments)
         out += "  reads " + i.instrument.key() + " as '" + i.id + "' (assessments up to " + to_string(i.max_age) +
                " old)\n";
+    for (const auto& c : data_->choices) {
+        out += "  reads '" + c.id + "' as the instrument for the age on as_of (from " + c.birth_fact + "):";
+        for (const auto& a : c.alternatives)
+            out += " " + data_->instruments[static_cast<std::size_t>(a.instrument)].id + " " + std::to_string(a.from) +
+                   (a.below < 0 ? "+" : "-" + std::to_string(a.below - 1));
+        out += "\n";
+    }
     out += "facts:\n";
     for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
     out += "params:\n";

@@ -34,6 +34,8 @@ struct LeafModel {
     std::vector<int> lists;       // list facts it reads
     std::vector<int> programmes;  // programmes whose decision it reads (eligible('x'))
     int fresh_instrument = -1;    // the generated freshness leaf of `requires`: which instrument
+    int fresh_choice = -1;        // ... or which instrument chosen by age
+    std::vector<int> choices;     // instruments chosen by age the leaf reads (index into RuleSetData::choices)
     Location where;
 };
 
@@ -73,6 +75,24 @@ struct RequiredInstrument {
     std::unordered_map<std::string, int> given_columns;      // score id or outcome column -> rules column
 };
 
+/// An instrument chosen by the person's age on as_of (`by_age` under `instruments`): one
+/// name, read as `<id>.<result>`, that means the alternative whose age range holds the age.
+/// The ranges are whole years, contiguous from 0, the last open-ended.
+struct AgeChoice {
+    struct Alternative {
+        int instrument = -1;  // index into RuleSetData::instruments
+        int from = 0;         // age in whole years, inclusive
+        int below = -1;       // exclusive; -1 for the last (no upper limit)
+        Location where;
+    };
+    std::string id;
+    std::string birth_fact;
+    int birth_column = -1;  // the date fact the age is counted from
+    std::vector<Alternative> alternatives;
+    int selected = -1;  // result: the index of the alternative for the case (unknown without a birth date)
+    Location where;
+};
+
 struct RulesTestCase {
     std::string name;
     Location where;
@@ -97,6 +117,8 @@ struct RuleSetData {
     std::unordered_map<std::string, int> programme_by_id;
     std::vector<std::size_t> report_order;  // by priority, then declaration
     std::vector<RequiredInstrument> instruments;
+    std::vector<AgeChoice> choices;
+    std::unordered_map<std::string, ChoiceNames> choice_names;  // by choice id
     std::vector<ParamInfo> params;
     std::unordered_map<std::string, Expr> param_values;  // read as params.NAME
     std::vector<std::pair<std::string, std::string>> fact_types;
