@@ -368,11 +368,10 @@ TEST_CASE("earliest date: what the decision will still need on that day") {
     REQUIRE(hwh != nullptr);
     CHECK(hwh->earliest_date == parse_date("2025-08-23"));
     REQUIRE(hwh->needed_on_earliest.size() == 1);
-    CHECK(hwh->needed_on_earliest[0].path == "assessments.start_av");
-    CHECK(hwh->needed_on_earliest[0].dated_from == parse_date("2025-02-23"));
+    CHECK(hwh->needed_on_earliest[0].path == "assessments.start");
+    CHECK(hwh->needed_on_earliest[0].dated_from == parse_date("2025-05-23"));
     CHECK(to_text(*d, {.explain = false, .language = Language::lt})
-              .find("  tą dieną reikės: assessments.start_av atlikto ne anksčiau kaip 2025-02-23\n") !=
-          std::string::npos);
+              .find("  tą dieną reikės: assessments.start atlikto ne anksčiau kaip 2025-05-23\n") != std::string::npos);
 
     auto fresh = read_case_file(std::string(KELIAS_SOURCE_DIR) + "/examples/cases/hwh_eligible_later.yaml");
     REQUIRE(fresh.ok());

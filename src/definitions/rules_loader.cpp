@@ -1232,22 +1232,30 @@ private:
         const AgeChoice& c = rules_->choices[static_cast<std::size_t>(index)];
         LeafModel leaf;
         leaf.info.id = "requires_" + c.id;
-        std::string alternatives, ranges;
+        std::string alternatives, ranges, ranges_lt;
         std::vector<Expr> parts;
         for (const auto& a : c.alternatives) {
             const RequiredInstrument& req = rules_->instruments[static_cast<std::size_t>(a.instrument)];
             alternatives += (alternatives.empty() ? "" : ", ") + req.id + " " + to_string(req.max_age);
-            ranges +=
-                (ranges.empty() ? "" : "; ") + req.id +
-                (a.below < 0
-                     ? " from " + std::to_string(a.from)
-                     : (a.from == 0 ? " under " + std::to_string(a.below)
-                                    : " from " + std::to_string(a.from) + " to under " + std::to_string(a.below))) +
-                ", from the last " + to_string(req.max_age);
+            const std::string from = std::to_string(a.from), below = std::to_string(a.below);
+            ranges += (ranges.empty() ? "" : "; ") + req.id +
+                      (a.below < 0   ? " from " + from
+                       : a.from == 0 ? " under " + below
+                                     : " from " + from + " to under " + below) +
+                      ", from the last " + duration_words(req.max_age, Language::en);
+            ranges_lt += (ranges_lt.empty() ? "" : "; ") + req.id +
+                         (a.below < 0   ? " nuo " + from + " m."
+                          : a.from == 0 ? " iki " + below + " m."
+                                        : " nuo " + from + " iki " + below + " m.") +
+                         ", ne senesnis nei " + duration_words(req.max_age, Language::lt);
             parts.push_back(fresh_expr(req));
         }
         leaf.info.expression = "fresh(" + c.id + " by age of " + c.birth_fact + ": " + alternatives + ")";
         leaf.info.text = "an assessment with the instrument for the person's age (" + ranges + ")";
+        leaf.info.texts = {.en = leaf.info.text,
+                           .lt = "vertinimas asmens amžiui tinkančia priemone (" + ranges_lt + ")"};
+        leaf.text_en = {TextPart{leaf.info.texts.en, -1, {}}};
+        leaf.text_lt = {TextPart{leaf.info.texts.lt, -1, {}}};
         leaf.fresh_choice = index;
         leaf.choices = {index};
         leaf.where = yaml_.at(where);
@@ -1266,7 +1274,7 @@ private:
         LeafModel leaf;
         leaf.info.id = "requires_" + instrument;
         leaf.info.expression = "fresh(" + instrument + ".date, " + to_string(req->max_age) + ")";
-        leaf.info.text = "a " + instrument + " assessment from the last " + to_string(req->max_age);
+        leaf.info.text = "a " + instrument + " assessment from the last " + duration_words(req->max_age, Language::en);
         leaf.info.texts = {.en = leaf.info.text,
                            .lt = instrument + " vertinimas, ne senesnis nei " +
                                  duration_words(req->max_age, Language::lt)};
@@ -1274,20 +1282,7 @@ private:
         leaf.text_lt = {TextPart{leaf.info.texts.lt, -1, {}}};
         leaf.fresh_instrument = static_cast<int>(req - rules_->instruments.begin());
         leaf.where = yaml_.at(where);
-        Expr date;
-        date.op = Op::field;
-        date.index = req->date_column;
-        date.type = Type{Kind::date};
-        Expr age;
-        age.op = Op::duration;
-        age.duration = req->max_age;
-        age.type = Type{Kind::duration};
-        Expr fresh;
-        fresh.op = Op::fresh;
-        fresh.type = Type{Kind::boolean};
-        fresh.args.push_back(std::move(date));
-        fresh.args.push_back(std::move(age));
-        leaf.result = add_built(ResultKind::condition, programme, std::move(fresh), {}, where["requires"],
+        leaf.result = add_built(ResultKind::condition, programme, fresh_expr(*req), {}, where["requires"],
                                 static_cast<int>(prog.leaves.size()));
         if (leaf.result < 0) return -1;
         return add_leaf_node(prog, std::move(leaf));
@@ -1525,7 +1520,7 @@ private:
     DefinitionReader r_;
     std::string file_;
     std::vector<PendingResult> pending_;
-    std::vector<int> placeholders_;  // results computing the `{EXPR}` of texts
+    std::vector<int> placeholders_;                                   // results computing the `{EXPR}` of texts
     std::vector<std::pair<YAML::Node, YAML::Node>> pending_choices_;  // (id, spec) of by_age entries
 };
 

@@ -191,7 +191,7 @@ private:
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
         for (int c : leaf.columns)
-            if (!other_age(row, leaf, c))
+            if (!other_age(sc_, row, leaf, c))
                 r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
         for (int l : leaf.lists) {
             const auto& store = s_.lists[static_cast<std::size_t>(l)];
@@ -209,14 +209,37 @@ private:
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         std::vector<int> wanted{prog.decision};
         for (const auto& leaf : prog.leaves) wanted.push_back(leaf.result);
+        for (const auto& choice : rd_.choices) wanted.push_back(choice.selected);  // the age on `day` decides
         const std::vector<char> needed = detail::results_needed(m_, wanted);
         const Replica then(s_, row, day, 1);
         const detail::ScoredColumns sc =
             detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .keep = &wanted, .only = &needed});
         std::vector<EarliestNeed> out;
         if (decision_at(sc, 0, 0) != Decision::undetermined) return out;
-        auto add_need = [&](EarliestNeed need) {
-            if (std::find(out.begin(), out.end(), need) == out.end()) out.push_back(std::move(need));
+        // The instrument chosen by age on `day` (a birthday may fall in between); the
+        // columns of `sc` follow `wanted`: the decision, the leaves, then the choices.
+        auto selected_then = [&](int choice) -> std::optional<std::size_t> {
+            const std::size_t column = 1 + prog.leaves.size() + static_cast<std::size_t>(choice);
+            if (!sc.known(0, column)) return std::nullopt;
+            return static_cast<std::size_t>(sc.value(0, column));
+        };
+        auto other_age_then = [&](const detail::LeafModel& leaf, int column) {
+            const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
+            if (owner.role == detail::ColumnOwner::Role::fact) return false;
+            for (int choice : leaf.choices) {
+                const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(choice)];
+                for (std::size_t k = 0; k < c.alternatives.size(); ++k)
+                    if (c.alternatives[k].instrument == owner.instrument && selected_then(choice) != k) return true;
+            }
+            return false;
+        };
+        auto add_need = [&](EarliestNeed need) {  // one line per path: the dated one when there is one
+            auto same =
+                std::find_if(out.begin(), out.end(), [&](const EarliestNeed& n) { return n.path == need.path; });
+            if (same == out.end())
+                out.push_back(std::move(need));
+            else if (!same->dated_from)
+                *same = std::move(need);
         };
         for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
             const detail::LeafModel& leaf = prog.leaves[l];
@@ -226,8 +249,15 @@ private:
                     rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)];
                 add_need({"assessments." + req.id, subtract(day, req.max_age)});
             }
+            if (leaf.fresh_choice >= 0)
+                if (const auto k = selected_then(leaf.fresh_choice)) {
+                    const detail::AgeChoice& choice = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
+                    const detail::RequiredInstrument& req =
+                        rd_.instruments[static_cast<std::size_t>(choice.alternatives[*k].instrument)];
+                    add_need({"assessments." + req.id, subtract(day, req.max_age)});
+                }
             for (int c : leaf.columns)
-                if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state)
+                if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age_then(leaf, c))
                     add_need({missing_name(row, c), std::nullopt});
             for (int list : leaf.lists)
                 if (s_.lists[static_cast<std::size_t>(list)].list_state[row] != detail::known_state)
@@ -315,24 +345,24 @@ private:
 
     // The alternative of an instrument chosen by age that fits the case, or nullopt when its
     // age is unknown.
-    std::optional<std::size_t> selected(std::size_t row, int choice) const {
+    std::optional<std::size_t> selected(const detail::ScoredColumns& sc, std::size_t row, int choice) const {
         const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(choice)];
-        if (!sc_.known(row, static_cast<std::size_t>(c.selected))) return std::nullopt;
-        return static_cast<std::size_t>(sc_.value(row, static_cast<std::size_t>(c.selected)));
+        if (!sc.known(row, static_cast<std::size_t>(c.selected))) return std::nullopt;
+        return static_cast<std::size_t>(sc.value(row, static_cast<std::size_t>(c.selected)));
     }
 
     // A column of an instrument the leaf reads only as an alternative chosen by age, when
     // that alternative is not the one for this case (or the age is unknown): neither an
     // input to show nor something missing. (A leaf that also reads such an instrument
     // directly is taken to mean the alternative.)
-    bool other_age(std::size_t row, const detail::LeafModel& leaf, int column) const {
+    bool other_age(const detail::ScoredColumns& sc, std::size_t row, const detail::LeafModel& leaf, int column) const {
         const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
         if (owner.role == detail::ColumnOwner::Role::fact) return false;
         for (int choice : leaf.choices) {
             const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(choice)];
             for (std::size_t k = 0; k < c.alternatives.size(); ++k) {
                 if (c.alternatives[k].instrument != owner.instrument) continue;
-                const auto fits = selected(row, choice);
+                const auto fits = selected(sc, row, choice);
                 if (!fits || *fits != k) return true;
             }
         }
@@ -364,13 +394,14 @@ private:
                 if (leaf.fresh_instrument >= 0)
                     add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
                 if (leaf.fresh_choice >= 0)
-                    if (const auto k = selected(row, leaf.fresh_choice)) {
+                    if (const auto k = selected(sc_, row, leaf.fresh_choice)) {
                         const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
                         add("assessments." +
                             rd_.instruments[static_cast<std::size_t>(c.alternatives[*k].instrument)].id);
                     }
                 for (int c : leaf.columns)
-                    if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age(row, leaf, c))
+                    if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state &&
+                        !other_age(sc_, row, leaf, c))
                         add(missing_name(row, c));
                 for (int l : leaf.lists)
                     if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)

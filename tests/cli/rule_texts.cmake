@@ -2,7 +2,7 @@
 # Included from tests/cli/CMakeLists.txt (kelias_cli_test is defined there).
 
 kelias_cli_test(NAME eligibility_lang_lt_words EXIT 0 LABELS rules
-    STDOUT "^Byla LT-2025-0102 data 2025-06-01 \\(taisyklės lt_release_pathway@2025.1\\)$"
+    STDOUT "^Byla LT-2025-0102 data 2025-06-01 \\(taisyklės lt_release_pathway@2026.1\\)$"
     COMMAND kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --lang lt)
 kelias_cli_test(NAME eligibility_lang_lt_labels EXIT 0 LABELS rules
     STDOUT "^Pusiaukelės namai \\[halfway_house\\]: NEATITINKA SĄLYGŲ$"
@@ -73,14 +73,19 @@ kelias_cli_test(NAME eligibility_rule_gap_lt EXIT 0 LABELS rules
 
 # What is still needed on the earliest date: an assessment that will be fresh then.
 kelias_cli_test(NAME eligibility_needed_on_earliest_text EXIT 0 LABELS rules
-    STDOUT "^  needed on that date: assessments\\.start_av dated on or after 2025-02-23$"
+    STDOUT "^  needed on that date: assessments\\.start dated on or after 2025-05-23$"
     COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_stale_on_earliest.yaml)
 kelias_cli_test(NAME eligibility_needed_on_earliest_json EXIT 0 LABELS rules
-    STDOUT "\"earliest_date\":\"2025-08-23\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start_av\",\"dated_from\":\"2025-02-23\"\\}\\]"
+    STDOUT "\"earliest_date\":\"2025-08-23\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start\",\"dated_from\":\"2025-05-23\"\\}\\]"
     COMMAND kelias eligibility -r lt_release_pathway tests/cli/data/case_stale_on_earliest.yaml --format json)
 kelias_cli_test(NAME eligibility_needed_on_earliest_only_when_undetermined EXIT 0 LABELS rules
-    STDOUT "\"programme\":\"halfway_house\".*\"earliest_date\":\"2025-08-23\"\},\\{\"programme\":\"conditional_release\".*\"earliest_date\":\"2026-07-08\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start_av\",\"dated_from\":\"2026-01-08\"\\}\\]"
+    STDOUT "\"programme\":\"halfway_house\".*\"earliest_date\":\"2025-08-23\"\},\\{\"programme\":\"conditional_release\".*\"earliest_date\":\"2026-07-08\",\"needed_on_earliest\":\\[\\{\"need\":\"assessments\\.start\",\"dated_from\":\"2026-04-08\"\\}\\]"
     COMMAND kelias eligibility -r lt_release_pathway examples/cases/hwh_eligible_later.yaml --format json)
 kelias_cli_test(NAME rules_lint_no_release_explained EXIT 0 LABELS rules
     STDOUT "^2 findings, 2 explained, 0 to fix or explain$"
     COMMAND kelias rules lint no_release_pathway)
+
+# An adolescent whose earliest date is after the 18th birthday needs START (not START:AV) then.
+kelias_cli_test(NAME eligibility_needed_on_earliest_after_birthday EXIT 0 LABELS rules
+    STDOUT "^  needed on that date: assessments\\.start dated on or after 2025-10-20$"
+    COMMAND kelias eligibility -r lt_release_pathway examples/cases/adolescent_kaunas.yaml)
