@@ -1,0 +1,317 @@
+// Pathway results for people (text, English or Lithuanian, labels instead of ids) and for
+// programs (JSON through the one JSON writer); `due` over a JSONL file of cases.
+#include <fstream>
+
+#include <kelias/pathway.hpp>
+
+#include "base/json_writer.hpp"
+#include "pathway/pathway_data.hpp"
+
+KELIAS_BEGIN_NAMESPACE
+namespace {
+
+// The fixed words of pathway output, in each language.
+struct Words {
+    std::string_view case_, on, placement, moves, allowed, refused, next_step, by, guard, earliest, missing, waits_for,
+        proposed, decided, carried_out, no_moves, applied, refused_event, roles_that_may, obligations, none, due,
+        from, met, open, overdue, assessment, instrument, unknown_age, last, regular, brought_forward, never,
+        nothing_due, within, reasons;
+};
+
+constexpr Words english{"Case", "on", "Placement", "Moves", "allowed", "refused", "next step", "by", "guard",
+                        "earliest", "missing", "waits for", "proposed", "decided", "carried out",
+                        "no moves start from here", "Applied", "Refused", "roles that may", "Obligations", "none", "due",
+                        "from", "met", "open", "overdue", "Next assessment", "instrument",
+                        "the age is unknown (facts.date_of_birth)", "last", "regular date", "brought forward by",
+                        "no assessment yet: due now", "nothing due", "within", "reasons"};
+constexpr Words lithuanian{"Byla", "", "Vieta", "Perkėlimai", "galima", "negalima", "kitas žingsnis", "atlieka",
+                           "sąlyga", "anksčiausiai", "trūksta", "laukia", "pasiūlyta", "nuspręsta", "įvykdyta",
+                           "iš čia perkėlimų nėra", "Pritaikyta", "Atsisakyta", "gali", "Pareigos", "nėra", "terminas",
+                           "nuo", "įvykdyta", "vykdoma", "pradelsta", "Kitas vertinimas", "priemonė",
+                           "amžius nežinomas (facts.date_of_birth)", "paskutinis", "įprasta data", "anksčiau dėl",
+                           "dar nevertinta: reikia dabar", "nieko nereikia", "per", "priežastys"};
+
+const Words& words(Language l) { return l == Language::lt ? lithuanian : english; }
+
+std::string_view step_word(MoveStep s, const Words& w) {
+    switch (s) {
+        case MoveStep::proposed: return w.proposed;
+        case MoveStep::decided: return w.decided;
+        case MoveStep::carried_out: return w.carried_out;
+    }
+    return "?";
+}
+
+std::string_view decision_word(Decision d, Language l) {
+    if (l == Language::lt)
+        return d == Decision::eligible ? "atitinka" : d == Decision::not_eligible ? "neatitinka" : "nenustatyta";
+    return to_string(d);
+}
+
+std::string role_labels(const Pathway& p, const std::vector<std::string>& roles, Language l) {
+    std::string out;
+    for (const auto& r : roles) {
+        const RoleInfo* info = p.find_role(r);
+        out += (out.empty() ? "" : ", ") + (info ? info->label.in(l) : r);
+    }
+    return out;
+}
+
+std::string placement_label(const Pathway& p, const std::string& id, Language l) {
+    const PlacementInfo* info = p.find_placement(id);
+    return info ? info->label.in(l) + " (" + id + ")" : id;
+}
+
+std::string move_label(const Pathway& p, const std::string& id, Language l) {
+    const MoveInfo* info = p.find_move(id);
+    return info ? info->label.in(l) + " (" + id + ")" : id;
+}
+
+std::string status_word(ObligationStatus s, const Words& w) {
+    return std::string(s == ObligationStatus::met ? w.met : s == ObligationStatus::open ? w.open : w.overdue);
+}
+
+void guard_lines(std::string& out, const ProgrammeDecision& d, const Words& w, Language l) {
+    for (const auto& r : d.reasons)
+        if (r.against || !r.value) out += "      - " + r.text + (r.value ? "" : " (?)") + "\n";
+    if (!d.missing.empty()) {
+        out += "      " + std::string(w.missing) + ":";
+        for (const auto& m : d.missing) out += " " + m;
+        out += "\n";
+    }
+    (void)l;
+}
+
+void write_guard(detail::JsonWriter& w, const ProgrammeDecision& d) {
+    w.begin_object().key("programme").string(d.programme).key("decision").string(to_string(d.decision));
+    w.key("reasons").begin_array();
+    for (const auto& r : d.reasons)
+        if (r.against || !r.value) {
+            w.begin_object().key("id").string(r.id).key("text").string(r.text).key("value");
+            if (r.value)
+                w.boolean(*r.value);
+            else
+                w.null();
+            w.key("exclusion").boolean(r.exclusion).end_object();
+        }
+    w.end_array().key("missing").begin_array();
+    for (const auto& m : d.missing) w.string(m);
+    w.end_array().key("earliest_date");
+    if (d.earliest_date)
+        w.string(to_string(*d.earliest_date));
+    else
+        w.null();
+    w.end_object();
+}
+
+void write_strings(detail::JsonWriter& w, const std::vector<std::string>& v) {
+    w.begin_array();
+    for (const auto& s : v) w.string(s);
+    w.end_array();
+}
+
+}  // namespace
+
+std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
+    const Words& w = words(l);
+    std::string out = std::string(w.case_) + " " + m.case_id + ", " + (l == Language::lt ? "" : "on ") +
+                      to_string(m.as_of) + "\n";
+    out += std::string(w.placement) + ": " + placement_label(p, m.placement, l) + "\n";
+    out += std::string(w.moves) + ":\n";
+    if (m.moves.empty()) out += "  " + std::string(w.no_moves) + "\n";
+    for (const auto& mv : m.moves) {
+        const MoveInfo* info = p.find_move(mv.move);
+        out += "  " + move_label(p, mv.move, l) + " -> " + (info ? placement_label(p, info->to, l) : "") + ": " +
+               std::string(mv.allowed ? w.allowed : w.refused) + "\n";
+        if (mv.taken) out += "    " + std::string(step_word(*mv.taken, w)) + "\n";
+        out += "    " + std::string(w.next_step) + ": " + std::string(step_word(mv.next, w)) + ", " +
+               std::string(w.by) + " " + role_labels(p, mv.roles, l) + "\n";
+        if (!mv.blocked_by.empty()) out += "    " + std::string(w.waits_for) + ": " + move_label(p, mv.blocked_by, l) + "\n";
+        out += "    " + std::string(w.guard) + " " + mv.guard.programme + ": " +
+               std::string(decision_word(mv.guard.decision, l)) + "\n";
+        if (mv.next != MoveStep::carried_out) guard_lines(out, mv.guard, w, l);
+        if (!mv.allowed && mv.earliest_date)
+            out += "    " + std::string(w.earliest) + ": " + to_string(*mv.earliest_date) + "\n";
+    }
+    return out;
+}
+
+std::string to_json(const OpenMoves& m) {
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object().key("case").string(m.case_id).key("as_of").string(to_string(m.as_of));
+    w.key("placement").string(m.placement).key("moves").begin_array();
+    for (const auto& mv : m.moves) {
+        w.begin_object().key("move").string(mv.move).key("allowed").boolean(mv.allowed).key("taken");
+        if (mv.taken)
+            w.string(to_string(*mv.taken));
+        else
+            w.null();
+        w.key("next").string(to_string(mv.next)).key("roles");
+        write_strings(w, mv.roles);
+        w.key("blocked_by");
+        if (mv.blocked_by.empty())
+            w.null();
+        else
+            w.string(mv.blocked_by);
+        w.key("guard");
+        write_guard(w, mv.guard);
+        w.key("earliest_date");
+        if (mv.earliest_date)
+            w.string(to_string(*mv.earliest_date));
+        else
+            w.null();
+        w.end_object();
+    }
+    w.end_array().end_object();
+    return out;
+}
+
+std::string to_text(const ApplyOutcome& o, const Pathway& p, Language l) {
+    const Words& w = words(l);
+    std::string out;
+    if (o.applied) {
+        out += std::string(w.applied) + ":\n";
+        for (const auto& c : o.changes) out += "  " + c + "\n";
+        return out;
+    }
+    out += std::string(w.refused) + ":\n";
+    for (const auto& r : o.refusals) {
+        out += "  [" + std::string(to_string(r.kind)) + "] " + r.message + "\n";
+        if (!r.roles.empty()) out += "    " + std::string(w.roles_that_may) + ": " + role_labels(p, r.roles, l) + "\n";
+        if (r.guard) guard_lines(out, *r.guard, w, l);
+    }
+    return out;
+}
+
+std::string to_json(const ApplyOutcome& o) {
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object().key("case").string(o.case_document.id).key("applied").boolean(o.applied).key("changes");
+    write_strings(w, o.changes);
+    w.key("refusals").begin_array();
+    for (const auto& r : o.refusals) {
+        w.begin_object().key("kind").string(to_string(r.kind)).key("message").string(r.message).key("roles");
+        write_strings(w, r.roles);
+        if (r.guard) {
+            w.key("guard");
+            write_guard(w, *r.guard);
+        }
+        w.end_object();
+    }
+    w.end_array().end_object();
+    return out;
+}
+
+std::string to_text(const std::vector<ObligationDue>& obligations, Language l) {
+    const Words& w = words(l);
+    std::string out = std::string(w.obligations) + ":";
+    if (obligations.empty()) return out + " " + std::string(w.none) + "\n";
+    out += "\n";
+    for (const auto& o : obligations) {
+        out += "  " + o.label.in(l) + " (" + o.obligation + "): " + status_word(o.status, w) + ", " +
+               std::string(w.from) + " " + to_string(o.from);
+        if (o.due) out += ", " + std::string(w.due) + " " + to_string(*o.due);
+        if (o.met_on) out += ", " + std::string(w.met) + " " + to_string(*o.met_on);
+        out += "\n";
+    }
+    return out;
+}
+
+std::string to_text(const AssessmentDue& a, const Pathway& p, Language l) {
+    const Words& w = words(l);
+    std::string out = std::string(w.assessment) + ":";
+    if (a.instrument.empty()) return out + " " + std::string(w.unknown_age) + "\n";
+    out += " " + a.instrument;
+    if (a.due) out += ", " + std::string(w.due) + " " + to_string(*a.due) + (a.overdue ? " (" + std::string(w.overdue) + ")" : "");
+    out += "\n";
+    if (!a.last) return out + "  " + std::string(w.never) + "\n";
+    out += "  " + std::string(w.last) + ": " + to_string(*a.last);
+    if (a.regular_due) out += "; " + std::string(w.regular) + ": " + to_string(*a.regular_due);
+    out += "\n";
+    for (const auto& t : a.brought_forward)
+        out += "  " + std::string(w.brought_forward) + ": " + t.label.in(l) + " (" + t.cause + "), " + to_string(t.date) + "\n";
+    (void)p;
+    return out;
+}
+
+std::string to_text(const DueRun& run, const Pathway& p, Language l) {
+    const Words& w = words(l);
+    std::string out;
+    for (const auto& c : run.cases) {
+        out += std::string(w.case_) + " " + c.case_id + ":";
+        if (c.items.empty()) {
+            out += " " + std::string(w.nothing_due) + "\n";
+            continue;
+        }
+        out += "\n";
+        for (const auto& i : c.items) {
+            std::string label = i.label.in(l);
+            if (i.kind == DueItem::Kind::move) label = move_label(p, i.what, l);
+            const std::string_view kind =
+                l == Language::lt ? (i.kind == DueItem::Kind::assessment   ? "vertinimas"
+                                     : i.kind == DueItem::Kind::obligation ? "pareiga"
+                                                                           : "perkėlimas")
+                                  : to_string(i.kind);
+            out += "  " + to_string(i.date) + "  " + std::string(kind) + "  " + label +
+                   (i.overdue ? " (" + std::string(w.overdue) + ")" : "") + "\n";
+        }
+    }
+    return out;
+}
+
+std::string to_json(const DueRun& run) {
+    std::string out;
+    for (const auto& c : run.cases) {
+        detail::JsonWriter w(out);
+        w.begin_object().key("case").string(c.case_id).key("due").begin_array();
+        for (const auto& i : c.items)
+            w.begin_object()
+                .key("kind")
+                .string(to_string(i.kind))
+                .key("what")
+                .string(i.what)
+                .key("date")
+                .string(to_string(i.date))
+                .key("overdue")
+                .boolean(i.overdue)
+                .end_object();
+        w.end_array().end_object();
+        out += "\n";
+    }
+    return out;
+}
+
+Result<DueRun> due_jsonl(const Pathway& pathway, const RuleSet& rules, const std::string& path,
+                         const DueOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unreadable_file, "cannot read the file",
+                                        "check the path and permissions", {path, 0, 0}}};
+    DueRun run;
+    std::string line;
+    std::size_t number = 0;
+    constexpr std::size_t max_line = std::size_t{1} << 20;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.size() > max_line) {
+            run.rejected.emplace_back(number, "line longer than 1 MiB");
+            continue;
+        }
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto c = parse_case(line, path + ":" + std::to_string(number));
+        if (!c) {
+            run.rejected.emplace_back(number, c.error().empty() ? "unreadable" : c.error()[0].message);
+            continue;
+        }
+        auto d = due(pathway, rules, *c, options);
+        if (!d) {
+            run.rejected.emplace_back(number, d.error().empty() ? "does not fit" : d.error()[0].message);
+            continue;
+        }
+        run.cases.push_back(std::move(*d));
+    }
+    return run;
+}
+
+KELIAS_END_NAMESPACE
