@@ -54,7 +54,7 @@ struct RoleInfo {
 struct EventTypeInfo {
     std::string id;
     LocalText label;
-    bool brings_assessment_forward = false;  ///< a reassessment is due on its date
+    bool brings_assessment_forward = false;                 ///< a reassessment is due on its date
     std::vector<std::pair<std::string, std::string>> sets;  ///< facts set to a value (fact, cell text)
     std::vector<std::string> dates;                         ///< facts set to the event's date
     std::string source;
@@ -73,8 +73,8 @@ struct PlacementInfo {
 struct ObligationInfo {
     std::string id;
     LocalText label;
-    std::optional<Duration> within;    ///< the deadline after the move; nullopt: for the whole stay
-    std::vector<std::string> met_by;   ///< event types that fulfil it
+    std::optional<Duration> within;   ///< the deadline after the move; nullopt: for the whole stay
+    std::vector<std::string> met_by;  ///< event types that fulfil it
     std::string source;
 };
 
@@ -106,17 +106,17 @@ struct MoveInfo {
     std::vector<std::pair<std::string, std::string>> sets;  ///< facts set (the target's `regime` first)
     std::vector<std::string> dates;                         ///< facts set to the date it is carried out
     std::vector<ObligationInfo> obligations;
-    bool reassess = false;                 ///< a reassessment is due on the day it is carried out
-    bool review = false;                   ///< the plan is reviewed on that day
+    bool reassess = false;                ///< a reassessment is due on the day it is carried out
+    bool review = false;                  ///< the plan is reviewed on that day
     bool assess_before_decision = false;  ///< the hearing needs an assessment made after the proposal
     std::string source;
 };
 
 /// How often a person is assessed, and with which instrument.
 struct AssessmentChoice {
-    std::string instrument;          ///< instrument id (start_av, start)
-    std::optional<int> below_age;   ///< chosen when younger than this on as_of; nullopt: any age
-    Duration interval;               ///< the instrument's reassessment interval
+    std::string instrument;        ///< instrument id (start_av, start)
+    std::optional<int> below_age;  ///< chosen when younger than this on as_of; nullopt: any age
+    Duration interval;             ///< the instrument's reassessment interval
     std::string source;
 };
 
@@ -183,10 +183,10 @@ struct OpenMove {
     /// The step already taken in this move (proposed, or decided and granted); nullopt: none.
     std::optional<MoveStep> taken;
     MoveStep next = MoveStep::proposed;  ///< the step that comes next
-    std::vector<std::string> roles;       ///< roles that may take it
-    ProgrammeDecision guard;              ///< the guard's decision (reasons, missing facts, earliest date)
-    std::optional<Date> earliest_date;    ///< when a refused move may open (the guard's)
-    std::string blocked_by;               ///< another move proposed and still pending ("" when none)
+    std::vector<std::string> roles;      ///< roles that may take it
+    ProgrammeDecision guard;             ///< the guard's decision (reasons, missing facts, earliest date)
+    std::optional<Date> earliest_date;   ///< when a refused move may open (the guard's)
+    std::string blocked_by;              ///< another move proposed and still pending ("" when none)
 };
 
 struct OpenMoves {
@@ -222,6 +222,8 @@ struct PathwayEvent {
 /// Reads one event from YAML or JSON text (E703 for a wrong shape, E702 for a bad date,
 /// E704 for a key given twice), every problem at its place.
 Result<PathwayEvent> parse_pathway_event(std::string_view text, std::string_view file_name = "<event>");
+/// Reads an event file (E000 when it cannot be read) and calls parse_pathway_event().
+Result<PathwayEvent> read_pathway_event_file(const std::filesystem::path& path);
 
 /// Why an event was refused.
 enum class RefusalKind : std::uint8_t {
@@ -244,8 +246,8 @@ std::string_view to_string(RefusalKind kind) noexcept;
 
 struct Refusal {
     RefusalKind kind = RefusalKind::role_not_permitted;
-    std::string message;                   ///< English, one line
-    std::vector<std::string> roles;        ///< the roles that may do it (role refusals)
+    std::string message;                     ///< English, one line
+    std::vector<std::string> roles;          ///< the roles that may do it (role refusals)
     std::optional<ProgrammeDecision> guard;  ///< guard refusals: the guard's decision
 };
 
@@ -293,11 +295,11 @@ struct AssessmentTrigger {
 
 /// When the next assessment is due, with which instrument.
 struct AssessmentDue {
-    std::string instrument;           ///< chosen by age; "" when the age is unknown
-    std::optional<int> age;           ///< in whole years on as_of
-    std::optional<Date> last;         ///< the latest assessment with it on or before as_of
-    std::optional<Date> regular_due;  ///< last + the instrument's interval
-    std::optional<Date> due;          ///< the earliest of regular_due and the triggers; nullopt: unknown
+    std::string instrument;                          ///< chosen by age; "" when the age is unknown
+    std::optional<int> age;                          ///< in whole years on as_of
+    std::optional<Date> last;                        ///< the latest assessment with it on or before as_of
+    std::optional<Date> regular_due;                 ///< last + the instrument's interval
+    std::optional<Date> due;                         ///< the earliest of regular_due and the triggers; nullopt: unknown
     std::vector<AssessmentTrigger> brought_forward;  ///< events and moves after `last`
     bool overdue = false;                            ///< due before as_of
     std::vector<std::string> missing;                ///< e.g. `facts.date_of_birth`

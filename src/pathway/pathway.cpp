@@ -5,6 +5,7 @@
 
 #include "base/json_writer.hpp"
 #include "base/text.hpp"
+#include "definitions/definition_reader.hpp"
 #include "pathway/pathway_data.hpp"
 
 KELIAS_BEGIN_NAMESPACE
@@ -14,8 +15,10 @@ Pathway make_pathway(std::shared_ptr<const PathwayData> data) { return Pathway(s
 
 std::string_view to_string(RoleAction action) noexcept {
     switch (action) {
-        case RoleAction::finalise_assessment: return "finalise_assessment";
-        case RoleAction::draft_plan: return "draft_plan";
+    case RoleAction::finalise_assessment:
+        return "finalise_assessment";
+    case RoleAction::draft_plan:
+        return "draft_plan";
     }
     return "?";
 }
@@ -24,9 +27,12 @@ std::string_view to_string(MoveKind kind) noexcept { return kind == MoveKind::fo
 
 std::string_view to_string(MoveStep step) noexcept {
     switch (step) {
-        case MoveStep::proposed: return "proposed";
-        case MoveStep::decided: return "decided";
-        case MoveStep::carried_out: return "carried_out";
+    case MoveStep::proposed:
+        return "proposed";
+    case MoveStep::decided:
+        return "decided";
+    case MoveStep::carried_out:
+        return "carried_out";
     }
     return "?";
 }
@@ -37,37 +43,56 @@ std::string_view to_string(MoveDecision decision) noexcept {
 
 std::string_view to_string(RefusalKind kind) noexcept {
     switch (kind) {
-        case RefusalKind::unknown_role: return "unknown_role";
-        case RefusalKind::role_not_permitted: return "role_not_permitted";
-        case RefusalKind::unknown_event_type: return "unknown_event_type";
-        case RefusalKind::unknown_move: return "unknown_move";
-        case RefusalKind::wrong_placement: return "wrong_placement";
-        case RefusalKind::pending_move: return "pending_move";
-        case RefusalKind::no_proposal: return "no_proposal";
-        case RefusalKind::not_granted: return "not_granted";
-        case RefusalKind::missing_decision: return "missing_decision";
-        case RefusalKind::missing_ground: return "missing_ground";
-        case RefusalKind::guard_not_eligible: return "guard_not_eligible";
-        case RefusalKind::guard_undetermined: return "guard_undetermined";
-        case RefusalKind::date_out_of_order: return "date_out_of_order";
+    case RefusalKind::unknown_role:
+        return "unknown_role";
+    case RefusalKind::role_not_permitted:
+        return "role_not_permitted";
+    case RefusalKind::unknown_event_type:
+        return "unknown_event_type";
+    case RefusalKind::unknown_move:
+        return "unknown_move";
+    case RefusalKind::wrong_placement:
+        return "wrong_placement";
+    case RefusalKind::pending_move:
+        return "pending_move";
+    case RefusalKind::no_proposal:
+        return "no_proposal";
+    case RefusalKind::not_granted:
+        return "not_granted";
+    case RefusalKind::missing_decision:
+        return "missing_decision";
+    case RefusalKind::missing_ground:
+        return "missing_ground";
+    case RefusalKind::guard_not_eligible:
+        return "guard_not_eligible";
+    case RefusalKind::guard_undetermined:
+        return "guard_undetermined";
+    case RefusalKind::date_out_of_order:
+        return "date_out_of_order";
     }
     return "?";
 }
 
 std::string_view to_string(ObligationStatus status) noexcept {
     switch (status) {
-        case ObligationStatus::open: return "open";
-        case ObligationStatus::met: return "met";
-        case ObligationStatus::overdue: return "overdue";
+    case ObligationStatus::open:
+        return "open";
+    case ObligationStatus::met:
+        return "met";
+    case ObligationStatus::overdue:
+        return "overdue";
     }
     return "?";
 }
 
 std::string_view to_string(DueItem::Kind kind) noexcept {
     switch (kind) {
-        case DueItem::Kind::assessment: return "assessment";
-        case DueItem::Kind::obligation: return "obligation";
-        case DueItem::Kind::move: return "move";
+    case DueItem::Kind::assessment:
+        return "assessment";
+    case DueItem::Kind::obligation:
+        return "obligation";
+    case DueItem::Kind::move:
+        return "move";
     }
     return "?";
 }
@@ -139,7 +164,8 @@ std::string Pathway::describe(Language language) const {
         for (const auto& f : m.dates) effects.push_back(f + " = " + (lt ? "data" : "date"));
         if (m.reassess) effects.push_back(lt ? "pakartotinis vertinimas" : "reassessment");
         if (m.review) effects.push_back(lt ? "plano peržiūra" : "plan review");
-        if (m.assess_before_decision) effects.push_back(lt ? "vertinimas prieš sprendimą" : "assessment before the decision");
+        if (m.assess_before_decision)
+            effects.push_back(lt ? "vertinimas prieš sprendimą" : "assessment before the decision");
         if (!effects.empty()) out += std::string(lt ? "    poveikis: " : "    effects: ") + join(effects) + "\n";
     }
     out += lt ? "Vaidmenys:\n" : "Roles:\n";
@@ -152,7 +178,8 @@ std::string Pathway::describe(Language language) const {
     out += lt ? "Vertinimas:\n" : "Assessment:\n";
     for (const auto& a : d.assessments)
         out += "  " + a.instrument +
-               (a.below_age ? (lt ? " iki " : " under ") + std::to_string(*a.below_age) : std::string(lt ? " kitiems" : " otherwise")) +
+               (a.below_age ? (lt ? " iki " : " under ") + std::to_string(*a.below_age)
+                            : std::string(lt ? " kitiems" : " otherwise")) +
                (lt ? ", kas " : ", every ") + to_string(a.interval) + "\n";
     std::vector<std::string> forward;
     for (const auto& e : d.event_types)
@@ -280,7 +307,8 @@ std::optional<PathwayEvent> read_event_node(const YAML::Node& n, YamlReader& r) 
             if (auto d = parse_date(s))
                 e.date = *d;
             else
-                r.error(v, DiagnosticCode::malformed_date, "'" + for_message(s) + "' is not a date", "write YYYY-MM-DD");
+                r.error(v, DiagnosticCode::malformed_date, "'" + for_message(s) + "' is not a date",
+                        "write YYYY-MM-DD");
         } else if (key == "role") {
             e.role = s;
         } else if (key == "by") {
@@ -336,6 +364,13 @@ Result<PathwayEvent> parse_pathway_event(std::string_view text, std::string_view
         out.push_back(detail::unexpected_structure(e, file_name));
         return out;
     }
+}
+
+Result<PathwayEvent> read_pathway_event_file(const std::filesystem::path& path) {
+    std::vector<Diagnostic> problems;
+    auto text = detail::read_definition_text(path, problems);
+    if (!text) return problems;
+    return parse_pathway_event(*text, path.string());
 }
 
 KELIAS_END_NAMESPACE

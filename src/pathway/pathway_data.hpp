@@ -22,7 +22,7 @@ struct PathwayTestCase {
     std::vector<PathwayEvent> apply;
     std::optional<std::pair<bool, Location>> expect_applied;  // of the last event applied
     std::optional<std::pair<RefusalKind, Location>> expect_refusal;
-    std::optional<std::pair<std::string, Location>> expect_placement;  // after applying
+    std::optional<std::pair<std::string, Location>> expect_placement;             // after applying
     std::vector<std::pair<std::string, std::pair<bool, Location>>> expect_moves;  // move -> allowed
     std::vector<std::pair<std::string, std::pair<ObligationStatus, Location>>> expect_obligations;
     std::optional<std::pair<std::string, Location>> expect_instrument;

@@ -115,9 +115,9 @@ private:
             if (auto id = yaml_.id(*v, "pathway id")) data_->id = *id;
         if (auto v = yaml_.required(n, "version", "a pathway"))
             if (auto t = yaml_.text(*v, "version")) data_->version = *t;
-        if (auto v = yaml_.required(n, "title", "a pathway")) data_->title = local(yaml_.labels(*v, "title"), data_->id);
-        if (n["description"].IsDefined())
-            data_->description = local(yaml_.labels(n["description"], "description"), "");
+        if (auto v = yaml_.required(n, "title", "a pathway"))
+            data_->title = local(yaml_.labels(*v, "title"), data_->id);
+        if (n["description"].IsDefined()) data_->description = local(yaml_.labels(n["description"], "description"), "");
         if (n["source"].IsDefined())
             if (auto t = yaml_.text(n["source"], "source")) data_->source = *t;
         if (n["licence"].IsDefined())
@@ -170,7 +170,8 @@ private:
             yaml_.check_keys(spec, {"label", "actions", "records", "description", "source"}, "role '" + id + "'");
             RoleInfo role;
             role.id = id;
-            role.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
+            role.label =
+                spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
             if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
             if (const YAML::Node& a = spec["actions"]; a.IsDefined() && yaml_.expect_list(a, "actions")) {
                 for (const auto& v : a) {
@@ -266,45 +267,44 @@ private:
     }
 
     void read_placements(const YAML::Node& n) {
-        each_entry(n, "placements", "placement",
-                   [&](const std::string& id, const YAML::Node&, const YAML::Node& spec) {
-                       yaml_.check_keys(spec, {"label", "regime", "description", "source"},
-                                        "placement '" + id + "'");
-                       PlacementInfo p;
-                       p.id = id;
-                       p.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id)
-                                                           : LocalText{id, ""};
-                       if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
-                       if (auto r = yaml_.required(spec, "regime", "placement '" + id + "'"))
-                           if (auto v = yaml_.id(*r, "regime value")) {
-                               p.regime = *v;
-                               if (check_fact(*r, "regime", "category")) check_fact_value(*r, "regime", *v);
-                           }
-                       read_source(spec, p.source);
-                       data_->placements.push_back(std::move(p));
-                   });
+        each_entry(n, "placements", "placement", [&](const std::string& id, const YAML::Node&, const YAML::Node& spec) {
+            yaml_.check_keys(spec, {"label", "regime", "description", "source"}, "placement '" + id + "'");
+            PlacementInfo p;
+            p.id = id;
+            p.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
+            if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
+            if (auto r = yaml_.required(spec, "regime", "placement '" + id + "'"))
+                if (auto v = yaml_.id(*r, "regime value")) {
+                    p.regime = *v;
+                    if (check_fact(*r, "regime", "category")) check_fact_value(*r, "regime", *v);
+                }
+            read_source(spec, p.source);
+            data_->placements.push_back(std::move(p));
+        });
     }
 
     void read_events(const YAML::Node& n) {
-        each_entry(n, "events", "event type", [&](const std::string& id, const YAML::Node& key, const YAML::Node& spec) {
-            yaml_.check_keys(spec, {"label", "reassess", "sets", "dates", "description", "source"},
-                             "event type '" + id + "'");
-            if (id == "move") {
-                yaml_.error(key, DiagnosticCode::invalid_value, "'move' is the event type of move steps",
-                            "name the event type otherwise");
-                return;
-            }
-            EventTypeInfo e;
-            e.id = id;
-            e.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
-            if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
-            if (spec["reassess"].IsDefined())
-                if (auto b = yaml_.boolean(spec["reassess"], "reassess")) e.brings_assessment_forward = *b;
-            if (spec["sets"].IsDefined()) read_sets(spec["sets"], e.sets);
-            if (spec["dates"].IsDefined()) read_dates(spec["dates"], e.dates);
-            read_source(spec, e.source);
-            data_->event_types.push_back(std::move(e));
-        });
+        each_entry(n, "events", "event type",
+                   [&](const std::string& id, const YAML::Node& key, const YAML::Node& spec) {
+                       yaml_.check_keys(spec, {"label", "reassess", "sets", "dates", "description", "source"},
+                                        "event type '" + id + "'");
+                       if (id == "move") {
+                           yaml_.error(key, DiagnosticCode::invalid_value, "'move' is the event type of move steps",
+                                       "name the event type otherwise");
+                           return;
+                       }
+                       EventTypeInfo e;
+                       e.id = id;
+                       e.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id)
+                                                           : LocalText{id, ""};
+                       if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
+                       if (spec["reassess"].IsDefined())
+                           if (auto b = yaml_.boolean(spec["reassess"], "reassess")) e.brings_assessment_forward = *b;
+                       if (spec["sets"].IsDefined()) read_sets(spec["sets"], e.sets);
+                       if (spec["dates"].IsDefined()) read_dates(spec["dates"], e.dates);
+                       read_source(spec, e.source);
+                       data_->event_types.push_back(std::move(e));
+                   });
     }
 
     std::vector<std::string> ids_of(const auto& entries) const {
@@ -334,8 +334,7 @@ private:
     void check_role_records() {
         const auto events = ids_of(data_->event_types);
         for (const auto& [role, node] : record_nodes_)
-            for (const auto& e : data_->roles[role].records)
-                check_declared(node_of(node, e), e, events, "event type");
+            for (const auto& e : data_->roles[role].records) check_declared(node_of(node, e), e, events, "event type");
     }
 
     // ---- assessment cycle -------------------------------------------------------------
@@ -359,7 +358,8 @@ private:
             } else {
                 any_age = true;
             }
-            if (auto v = yaml_.required(c, "interval", "an assessment choice"); v && yaml_.expect_scalar(*v, "interval")) {
+            if (auto v = yaml_.required(c, "interval", "an assessment choice");
+                v && yaml_.expect_scalar(*v, "interval")) {
                 if (auto d = parse_duration(v->Scalar()); d && average_days(*d) >= 1)
                     choice.interval = *d;
                 else
@@ -399,14 +399,15 @@ private:
                         yaml_.error(*v, DiagnosticCode::duplicate_id, "move '" + *id + "' is declared twice");
                 }
             const std::string what = "move '" + move.id + "'";
-            move.label = m["label"].IsDefined() ? local(yaml_.labels(m["label"], "label"), move.id)
-                                                : LocalText{move.id, ""};
+            move.label =
+                m["label"].IsDefined() ? local(yaml_.labels(m["label"], "label"), move.id) : LocalText{move.id, ""};
             if (m["description"].IsDefined()) yaml_.labels(m["description"], "description");
             if (const YAML::Node& k = m["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
                 if (k.Scalar() == "return")
                     move.kind = MoveKind::return_move;
                 else if (k.Scalar() != "forward")
-                    yaml_.error(k, DiagnosticCode::invalid_value, "'" + for_message(k.Scalar()) + "' is not a move kind",
+                    yaml_.error(k, DiagnosticCode::invalid_value,
+                                "'" + for_message(k.Scalar()) + "' is not a move kind",
                                 "kind: forward (the default) or return");
             }
             if (auto v = yaml_.required(m, "from", what)) {
@@ -476,8 +477,8 @@ private:
                         if (other.id == *id)
                             yaml_.error(*v, DiagnosticCode::duplicate_id, "ground '" + *id + "' is listed twice");
                 }
-            ground.label = g["label"].IsDefined() ? local(yaml_.labels(g["label"], "label"), ground.id)
-                                                  : LocalText{ground.id, ""};
+            ground.label =
+                g["label"].IsDefined() ? local(yaml_.labels(g["label"], "label"), ground.id) : LocalText{ground.id, ""};
             if (const YAML::Node& f = g["fact"]; f.IsDefined())
                 if (auto name = yaml_.id(f, "fact"))
                     if (check_fact(f, *name, "")) ground.fact = *name;
@@ -525,9 +526,10 @@ private:
                         yaml_.error(w, DiagnosticCode::invalid_value,
                                     "'" + for_message(w.Scalar()) + "' is not an ISO-8601 duration", "write e.g. P1M");
                 }
-                if (auto v = yaml_.required(ob, "met_by", "an obligation")) {
-                    info.met_by = id_list(*v, "met_by");
-                    for (const auto& e : info.met_by) check_declared(node_of(*v, e), e, events, "event type");
+                // Without met_by the obligation lasts the whole stay (e.g. wear the EM device).
+                if (const YAML::Node& v = ob["met_by"]; v.IsDefined()) {
+                    info.met_by = id_list(v, "met_by");
+                    for (const auto& e : info.met_by) check_declared(node_of(v, e), e, events, "event type");
                 }
                 read_source(ob, info.source);
                 move.obligations.push_back(std::move(info));
@@ -582,7 +584,8 @@ private:
                     }
                     tc.expect_moves.emplace_back(*id, std::pair{s == "allowed", yaml_.at(it->second)});
                 }
-            if (const YAML::Node& v = t["expect_obligations"]; v.IsDefined() && yaml_.expect_map(v, "expect_obligations"))
+            if (const YAML::Node& v = t["expect_obligations"];
+                v.IsDefined() && yaml_.expect_map(v, "expect_obligations"))
                 for (auto it = v.begin(); it != v.end(); ++it) {
                     auto id = yaml_.id(it->first, "obligation");
                     if (!id || !yaml_.expect_scalar(it->second, "open, met or overdue")) continue;
@@ -606,7 +609,8 @@ private:
                 else if (auto d = parse_date(v.Scalar()))
                     tc.expect_due = std::pair{std::optional<Date>{*d}, yaml_.at(v)};
                 else
-                    yaml_.error(v, DiagnosticCode::invalid_test, "test '" + tc.name + "': expect_due is a date or null");
+                    yaml_.error(v, DiagnosticCode::invalid_test,
+                                "test '" + tc.name + "': expect_due is a date or null");
             }
             data_->tests.push_back(std::move(tc));
         }
@@ -661,12 +665,15 @@ Result<Pathway> load_checked(std::string_view yaml_text, std::string_view file_n
     }
     if (!data || !rules) {
         if (!has_errors(diagnostics))
-            diagnostics.push_back({Severity::error, DiagnosticCode::unknown_reference, "the pathway names no rule set",
-                                   "add 'rules: ID'", {std::string(file_name), 1, 1}});
+            diagnostics.push_back({Severity::error,
+                                   DiagnosticCode::unknown_reference,
+                                   "the pathway names no rule set",
+                                   "add 'rules: ID'",
+                                   {std::string(file_name), 1, 1}});
         return diagnostics;
     }
     Pathway pathway = make_pathway(data);
-    for (auto& [where, message] : std::vector<std::pair<Location, std::string>>{})  // PRE-MERGE: run_pathway_tests(pathway, *rules)
+    for (auto& [where, message] : run_pathway_tests(pathway, *rules))
         diagnostics.push_back({Severity::error, DiagnosticCode::invalid_test, std::move(message),
                                "the embedded test and the pathway disagree", where});
     if (has_errors(diagnostics)) return diagnostics;
@@ -696,7 +703,8 @@ Result<Pathway> load_pathway_file(const std::filesystem::path& path, const RuleS
     if (rules_id.empty()) return detail::load_checked(*text, path.string(), nullptr, {});
     const auto found = detail::locate_beside(path.string(), rules_id);
     if (!found) {
-        problems.push_back({Severity::error, DiagnosticCode::unknown_reference,
+        problems.push_back({Severity::error,
+                            DiagnosticCode::unknown_reference,
                             "cannot find rule set '" + detail::for_message(rules_id) + "' that the pathway names",
                             "give a path relative to this file, an id found in KELIAS_PATH, or --rules",
                             {path.string(), 0, 0}});
@@ -704,10 +712,12 @@ Result<Pathway> load_pathway_file(const std::filesystem::path& path, const RuleS
     }
     auto loaded = load_rules_file(*found);
     if (!loaded) {
-        problems.push_back({Severity::error, DiagnosticCode::unknown_reference,
+        problems.push_back({Severity::error,
+                            DiagnosticCode::unknown_reference,
                             "rule set '" + detail::for_message(rules_id) + "' does not load (" +
                                 std::to_string(loaded.error().size()) + " problems)",
-                            "run: kelias rules validate " + found->string(), {path.string(), 0, 0}});
+                            "run: kelias rules validate " + found->string(),
+                            {path.string(), 0, 0}});
         return detail::load_checked(*text, path.string(), nullptr, std::move(problems));
     }
     return load_pathway(*text, path.string(), *loaded);
@@ -716,7 +726,8 @@ Result<Pathway> load_pathway_file(const std::filesystem::path& path, const RuleS
 Result<RuleSet> load_pathway_rules(const Pathway& pathway) {
     const auto found = detail::locate_beside(pathway.file(), pathway.rules_id());
     if (!found)
-        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_reference,
+        return std::vector<Diagnostic>{{Severity::error,
+                                        DiagnosticCode::unknown_reference,
                                         "cannot find rule set '" + pathway.rules_id() + "' that the pathway names",
                                         "give a path relative to the pathway file or an id found in KELIAS_PATH",
                                         {pathway.file(), 0, 0}}};

@@ -13,31 +13,94 @@ namespace {
 // The fixed words of pathway output, in each language.
 struct Words {
     std::string_view case_, on, placement, moves, allowed, refused, next_step, by, guard, earliest, missing, waits_for,
-        proposed, decided, carried_out, no_moves, applied, refused_event, roles_that_may, obligations, none, due,
-        from, met, open, overdue, assessment, instrument, unknown_age, last, regular, brought_forward, never,
-        nothing_due, within, reasons;
+        proposed, decided, carried_out, no_moves, applied, refused_event, roles_that_may, obligations, none, due, from,
+        met, open, overdue, assessment, instrument, unknown_age, last, regular, brought_forward, never, nothing_due,
+        within, reasons;
 };
 
-constexpr Words english{"Case", "on", "Placement", "Moves", "allowed", "refused", "next step", "by", "guard",
-                        "earliest", "missing", "waits for", "proposed", "decided", "carried out",
-                        "no moves start from here", "Applied", "Refused", "roles that may", "Obligations", "none", "due",
-                        "from", "met", "open", "overdue", "Next assessment", "instrument",
-                        "the age is unknown (facts.date_of_birth)", "last", "regular date", "brought forward by",
-                        "no assessment yet: due now", "nothing due", "within", "reasons"};
-constexpr Words lithuanian{"Byla", "", "Vieta", "Perkėlimai", "galima", "negalima", "kitas žingsnis", "atlieka",
-                           "sąlyga", "anksčiausiai", "trūksta", "laukia", "pasiūlyta", "nuspręsta", "įvykdyta",
-                           "iš čia perkėlimų nėra", "Pritaikyta", "Atsisakyta", "gali", "Pareigos", "nėra", "terminas",
-                           "nuo", "įvykdyta", "vykdoma", "pradelsta", "Kitas vertinimas", "priemonė",
-                           "amžius nežinomas (facts.date_of_birth)", "paskutinis", "įprasta data", "anksčiau dėl",
-                           "dar nevertinta: reikia dabar", "nieko nereikia", "per", "priežastys"};
+constexpr Words english{"Case",
+                        "on",
+                        "Placement",
+                        "Moves",
+                        "allowed",
+                        "refused",
+                        "next step",
+                        "by",
+                        "guard",
+                        "earliest",
+                        "missing",
+                        "waits for",
+                        "proposed",
+                        "decided",
+                        "carried out",
+                        "no moves start from here",
+                        "Applied",
+                        "Refused",
+                        "roles that may",
+                        "Obligations",
+                        "none",
+                        "due",
+                        "from",
+                        "met",
+                        "open",
+                        "overdue",
+                        "Next assessment",
+                        "instrument",
+                        "the age is unknown (facts.date_of_birth)",
+                        "last",
+                        "regular date",
+                        "brought forward by",
+                        "no assessment yet: due now",
+                        "nothing due",
+                        "within",
+                        "reasons"};
+constexpr Words lithuanian{"Byla",
+                           "",
+                           "Vieta",
+                           "Perkėlimai",
+                           "galima",
+                           "negalima",
+                           "kitas žingsnis",
+                           "atlieka",
+                           "sąlyga",
+                           "anksčiausiai",
+                           "trūksta",
+                           "laukia",
+                           "pasiūlyta",
+                           "nuspręsta",
+                           "įvykdyta",
+                           "iš čia perkėlimų nėra",
+                           "Pritaikyta",
+                           "Atsisakyta",
+                           "gali",
+                           "Pareigos",
+                           "nėra",
+                           "terminas",
+                           "nuo",
+                           "įvykdyta",
+                           "vykdoma",
+                           "pradelsta",
+                           "Kitas vertinimas",
+                           "priemonė",
+                           "amžius nežinomas (facts.date_of_birth)",
+                           "paskutinis",
+                           "įprasta data",
+                           "anksčiau dėl",
+                           "dar nevertinta: reikia dabar",
+                           "nieko nereikia",
+                           "per",
+                           "priežastys"};
 
 const Words& words(Language l) { return l == Language::lt ? lithuanian : english; }
 
 std::string_view step_word(MoveStep s, const Words& w) {
     switch (s) {
-        case MoveStep::proposed: return w.proposed;
-        case MoveStep::decided: return w.decided;
-        case MoveStep::carried_out: return w.carried_out;
+    case MoveStep::proposed:
+        return w.proposed;
+    case MoveStep::decided:
+        return w.decided;
+    case MoveStep::carried_out:
+        return w.carried_out;
     }
     return "?";
 }
@@ -114,8 +177,8 @@ void write_strings(detail::JsonWriter& w, const std::vector<std::string>& v) {
 
 std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
     const Words& w = words(l);
-    std::string out = std::string(w.case_) + " " + m.case_id + ", " + (l == Language::lt ? "" : "on ") +
-                      to_string(m.as_of) + "\n";
+    std::string out =
+        std::string(w.case_) + " " + m.case_id + ", " + (l == Language::lt ? "" : "on ") + to_string(m.as_of) + "\n";
     out += std::string(w.placement) + ": " + placement_label(p, m.placement, l) + "\n";
     out += std::string(w.moves) + ":\n";
     if (m.moves.empty()) out += "  " + std::string(w.no_moves) + "\n";
@@ -126,7 +189,8 @@ std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
         if (mv.taken) out += "    " + std::string(step_word(*mv.taken, w)) + "\n";
         out += "    " + std::string(w.next_step) + ": " + std::string(step_word(mv.next, w)) + ", " +
                std::string(w.by) + " " + role_labels(p, mv.roles, l) + "\n";
-        if (!mv.blocked_by.empty()) out += "    " + std::string(w.waits_for) + ": " + move_label(p, mv.blocked_by, l) + "\n";
+        if (!mv.blocked_by.empty())
+            out += "    " + std::string(w.waits_for) + ": " + move_label(p, mv.blocked_by, l) + "\n";
         out += "    " + std::string(w.guard) + " " + mv.guard.programme + ": " +
                std::string(decision_word(mv.guard.decision, l)) + "\n";
         if (mv.next != MoveStep::carried_out) guard_lines(out, mv.guard, w, l);
@@ -223,14 +287,17 @@ std::string to_text(const AssessmentDue& a, const Pathway& p, Language l) {
     std::string out = std::string(w.assessment) + ":";
     if (a.instrument.empty()) return out + " " + std::string(w.unknown_age) + "\n";
     out += " " + a.instrument;
-    if (a.due) out += ", " + std::string(w.due) + " " + to_string(*a.due) + (a.overdue ? " (" + std::string(w.overdue) + ")" : "");
+    if (a.due)
+        out += ", " + std::string(w.due) + " " + to_string(*a.due) +
+               (a.overdue ? " (" + std::string(w.overdue) + ")" : "");
     out += "\n";
     if (!a.last) return out + "  " + std::string(w.never) + "\n";
     out += "  " + std::string(w.last) + ": " + to_string(*a.last);
     if (a.regular_due) out += "; " + std::string(w.regular) + ": " + to_string(*a.regular_due);
     out += "\n";
     for (const auto& t : a.brought_forward)
-        out += "  " + std::string(w.brought_forward) + ": " + t.label.in(l) + " (" + t.cause + "), " + to_string(t.date) + "\n";
+        out += "  " + std::string(w.brought_forward) + ": " + t.label.in(l) + " (" + t.cause + "), " +
+               to_string(t.date) + "\n";
     (void)p;
     return out;
 }
@@ -248,11 +315,10 @@ std::string to_text(const DueRun& run, const Pathway& p, Language l) {
         for (const auto& i : c.items) {
             std::string label = i.label.in(l);
             if (i.kind == DueItem::Kind::move) label = move_label(p, i.what, l);
-            const std::string_view kind =
-                l == Language::lt ? (i.kind == DueItem::Kind::assessment   ? "vertinimas"
-                                     : i.kind == DueItem::Kind::obligation ? "pareiga"
-                                                                           : "perkėlimas")
-                                  : to_string(i.kind);
+            const std::string_view kind = l == Language::lt ? (i.kind == DueItem::Kind::assessment   ? "vertinimas"
+                                                               : i.kind == DueItem::Kind::obligation ? "pareiga"
+                                                                                                     : "perkėlimas")
+                                                            : to_string(i.kind);
             out += "  " + to_string(i.date) + "  " + std::string(kind) + "  " + label +
                    (i.overdue ? " (" + std::string(w.overdue) + ")" : "") + "\n";
         }
@@ -286,8 +352,11 @@ Result<DueRun> due_jsonl(const Pathway& pathway, const RuleSet& rules, const std
                          const DueOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unreadable_file, "cannot read the file",
-                                        "check the path and permissions", {path, 0, 0}}};
+        return std::vector<Diagnostic>{{Severity::error,
+                                        DiagnosticCode::unreadable_file,
+                                        "cannot read the file",
+                                        "check the path and permissions",
+                                        {path, 0, 0}}};
     DueRun run;
     std::string line;
     std::size_t number = 0;
