@@ -46,7 +46,9 @@ LoadedPathway load_pathway_and_rules(const std::string& id_or_file, const std::o
     auto loaded = load_pathway_file(path, given ? &*given : nullptr);
     print(loaded.diagnostics());
     if (!loaded)
-        return {std::nullopt, std::nullopt, {},
+        return {std::nullopt,
+                std::nullopt,
+                {},
                 has_code(loaded.error(), DiagnosticCode::unreadable_file) ? exit_unreadable : exit_usage};
     out.pathway = *loaded;
     out.files.push_back(path);
@@ -115,8 +117,8 @@ int run_pathway_validate(const std::vector<std::string>& files, const std::optio
             continue;
         }
         fmt::print("{}: valid ({}, {} placements, {} moves, {} roles, checked against {})\n", f, loaded.pathway->key(),
-                   loaded.pathway->placements().size(), loaded.pathway->moves().size(),
-                   loaded.pathway->roles().size(), loaded.rules->key());
+                   loaded.pathway->placements().size(), loaded.pathway->moves().size(), loaded.pathway->roles().size(),
+                   loaded.rules->key());
     }
     return worst;
 }
@@ -124,8 +126,8 @@ int run_pathway_validate(const std::vector<std::string>& files, const std::optio
 int run_pathway_show(const PathwayShowOptions& o) {
     auto loaded = load_pathway_and_rules(o.pathway, o.rules);
     if (!loaded.pathway) return loaded.exit_code;
-    const std::string text = o.out.format == "json" ? loaded.pathway->describe_json() + "\n"
-                                                    : loaded.pathway->describe(language_of(o.out));
+    const std::string text =
+        o.out.format == "json" ? loaded.pathway->describe_json() + "\n" : loaded.pathway->describe(language_of(o.out));
     return write_text("-", text, {});
 }
 

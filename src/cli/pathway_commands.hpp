@@ -12,8 +12,8 @@ namespace kelias::cli {
 
 /// What every pathway command prints in.
 struct PathwayOutput {
-    std::string format = "text";        ///< text | json
-    std::string lang = "en";            ///< en | lt
+    std::string format = "text";       ///< text | json
+    std::string lang = "en";           ///< en | lt
     std::optional<std::string> as_of;  ///< overrides the case's as_of
 };
 

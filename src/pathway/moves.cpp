@@ -60,13 +60,11 @@ std::vector<Diagnostic> placement_problems(const Pathway& pathway, const CaseInp
         std::vector<std::string> ids;
         for (const auto& x : pathway.placements()) ids.push_back(x.id);
         Location where = c.where;
-        if (auto it = c.places.find(CasePath::placement(i, "placement"));
-            it != c.places.end())
-            where = it->second;
-        out.push_back({Severity::error, DiagnosticCode::case_outside_pathway,
-                       "placement '" + detail::for_message(p.placement) + "' is not one of pathway '" + pathway.id() +
-                           "'",
-                       detail::did_you_mean(p.placement, ids), where});
+        if (auto it = c.places.find(CasePath::placement(i, "placement")); it != c.places.end()) where = it->second;
+        out.push_back(
+            {Severity::error, DiagnosticCode::case_outside_pathway,
+             "placement '" + detail::for_message(p.placement) + "' is not one of pathway '" + pathway.id() + "'",
+             detail::did_you_mean(p.placement, ids), where});
     }
     return out;
 }
@@ -78,9 +76,11 @@ Result<ProgrammeDecision> decide_guard(const RuleSet& rules, const CaseInput& c,
     auto decided = decide(rules, at, {.earliest_dates = true, .threads = 1});
     if (!decided) return decided.error();
     if (const ProgrammeDecision* d = decided->find(guard)) return *d;
-    return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::unknown_guard,
+    return std::vector<Diagnostic>{{Severity::error,
+                                    DiagnosticCode::unknown_guard,
                                     "rule set '" + rules.id() + "' has no programme '" + guard + "'",
-                                    "load the pathway with the rule set it was checked against", {}}};
+                                    "load the pathway with the rule set it was checked against",
+                                    {}}};
 }
 
 bool contains(const std::vector<std::string>& v, std::string_view s) {
@@ -105,9 +105,10 @@ std::optional<Refusal> guard_refusal(const ProgrammeDecision& d, const MoveInfo&
         return Refusal{RefusalKind::guard_not_eligible,
                        "'" + move.guard + "' is not eligible on " + to_string(on) +
                            (d.earliest_date ? " (earliest " + to_string(*d.earliest_date) + ")" : ""),
-                       {}, d};
-    return Refusal{RefusalKind::guard_undetermined, "'" + move.guard + "' cannot be decided on " + to_string(on),
-                   {}, d};
+                       {},
+                       d};
+    return Refusal{
+        RefusalKind::guard_undetermined, "'" + move.guard + "' cannot be decided on " + to_string(on), {}, d};
 }
 
 std::string set_fact(CaseInput& c, const std::string& fact, const std::string& value) {
@@ -142,12 +143,11 @@ Result<OpenMoves> open_moves(const Pathway& pathway, const RuleSet& rules, const
         } else if (pending) {
             m.blocked_by = pending->move;
         }
-        m.roles = m.next == MoveStep::proposed ? move.propose
+        m.roles = m.next == MoveStep::proposed  ? move.propose
                   : m.next == MoveStep::decided ? move.decide
                                                 : move.carry_out;
         // Carrying out a granted move does not ask the guard again; the other steps do.
-        m.allowed = m.blocked_by.empty() &&
-                    (m.next == MoveStep::carried_out || m.guard.decision == Decision::eligible);
+        m.allowed = m.blocked_by.empty() && (m.next == MoveStep::carried_out || m.guard.decision == Decision::eligible);
         out.moves.push_back(std::move(m));
     }
     return out;
@@ -177,10 +177,11 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
     Date latest = stay->from;
     for (const auto& ev : c.events) latest = std::max(latest, ev.date);
     if (e.date < latest)
-        return refuse({RefusalKind::date_out_of_order,
-                       "dated " + to_string(e.date) + ", before the case's last event or placement (" +
-                           to_string(latest) + ")",
-                       {}, std::nullopt});
+        return refuse(
+            {RefusalKind::date_out_of_order,
+             "dated " + to_string(e.date) + ", before the case's last event or placement (" + to_string(latest) + ")",
+             {},
+             std::nullopt});
 
     CaseEvent recorded;
     recorded.date = e.date;
@@ -194,7 +195,8 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         const EventTypeInfo* type = pathway.find_event_type(e.type);
         if (!type)
             return refuse({RefusalKind::unknown_event_type,
-                           "'" + detail::for_message(e.type) + "' is not an event type of the pathway", {},
+                           "'" + detail::for_message(e.type) + "' is not an event type of the pathway",
+                           {},
                            std::nullopt});
         if (!contains(role->records, type->id)) {
             std::vector<std::string> may;
@@ -214,19 +216,25 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
 
     const MoveInfo* move = pathway.find_move(e.move);
     if (!move)
-        return refuse({RefusalKind::unknown_move, "'" + detail::for_message(e.move) + "' is not a move of the pathway",
-                       {}, std::nullopt});
+        return refuse({RefusalKind::unknown_move,
+                       "'" + detail::for_message(e.move) + "' is not a move of the pathway",
+                       {},
+                       std::nullopt});
     const auto pending = pending_move(c);
     recorded.details["move"] = move->id;
     const MoveStep step = e.step.value_or(MoveStep::proposed);
     if (step == MoveStep::proposed) {
-        if (!contains(move->propose, role->id)) return refuse(role_refusal(role->id, "propose '" + move->id + "'", move->propose));
+        if (!contains(move->propose, role->id))
+            return refuse(role_refusal(role->id, "propose '" + move->id + "'", move->propose));
         if (!contains(move->from, stay->placement))
             return refuse({RefusalKind::wrong_placement,
-                           "'" + move->id + "' does not start from '" + stay->placement + "'", {}, std::nullopt});
+                           "'" + move->id + "' does not start from '" + stay->placement + "'",
+                           {},
+                           std::nullopt});
         if (pending)
             return refuse({RefusalKind::pending_move,
-                           "'" + pending->move + "' is proposed and not yet decided or carried out", {},
+                           "'" + pending->move + "' is proposed and not yet decided or carried out",
+                           {},
                            std::nullopt});
         if (move->kind == MoveKind::return_move) {
             const bool known = std::any_of(move->grounds.begin(), move->grounds.end(),
@@ -235,7 +243,9 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
                 std::vector<std::string> grounds;
                 for (const auto& g : move->grounds) grounds.push_back(g.id);
                 return refuse({RefusalKind::missing_ground,
-                               "a return needs one of its grounds: " + roles_text(grounds), {}, std::nullopt});
+                               "a return needs one of its grounds: " + roles_text(grounds),
+                               {},
+                               std::nullopt});
             }
             recorded.details["ground"] = e.ground;
         }
@@ -246,9 +256,12 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         out.changes.push_back("'" + move->id + "' proposed on " + to_string(e.date));
     } else if (step == MoveStep::decided) {
         if (!pending || pending->move != move->id || pending->granted)
-            return refuse({RefusalKind::no_proposal, "'" + move->id + "' is not proposed and awaiting a decision", {},
+            return refuse({RefusalKind::no_proposal,
+                           "'" + move->id + "' is not proposed and awaiting a decision",
+                           {},
                            std::nullopt});
-        if (!contains(move->decide, role->id)) return refuse(role_refusal(role->id, "decide '" + move->id + "'", move->decide));
+        if (!contains(move->decide, role->id))
+            return refuse(role_refusal(role->id, "decide '" + move->id + "'", move->decide));
         if (!e.decision)
             return refuse({RefusalKind::missing_decision, "a decision is granted or refused", {}, std::nullopt});
         if (*e.decision == MoveDecision::granted) {
@@ -263,13 +276,15 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         if (!pending || pending->move != move->id)
             return refuse({RefusalKind::no_proposal, "'" + move->id + "' is not proposed", {}, std::nullopt});
         if (!pending->granted)
-            return refuse({RefusalKind::not_granted, "'" + move->id + "' has not been granted", move->decide,
-                           std::nullopt});
+            return refuse(
+                {RefusalKind::not_granted, "'" + move->id + "' has not been granted", move->decide, std::nullopt});
         if (!contains(move->carry_out, role->id))
             return refuse(role_refusal(role->id, "carry out '" + move->id + "'", move->carry_out));
         if (!contains(move->from, stay->placement))
             return refuse({RefusalKind::wrong_placement,
-                           "'" + move->id + "' does not start from '" + stay->placement + "'", {}, std::nullopt});
+                           "'" + move->id + "' does not start from '" + stay->placement + "'",
+                           {},
+                           std::nullopt});
         recorded.type = std::string(carried_out_type);
         // Close the current stay, open the new one.
         for (auto& s : next.placements)
@@ -324,9 +339,9 @@ std::vector<ObligationDue> obligations(const Pathway& pathway, const CaseInput& 
                 d.met_on = e.date;
                 break;
             }
-        d.status = d.met_on                   ? ObligationStatus::met
+        d.status = d.met_on                  ? ObligationStatus::met
                    : d.due && as_of > *d.due ? ObligationStatus::overdue
-                                              : ObligationStatus::open;
+                                             : ObligationStatus::open;
         out.push_back(std::move(d));
     }
     return out;
@@ -394,17 +409,18 @@ Result<CaseDue> due(const Pathway& pathway, const RuleSet& rules, const CaseInpu
     if (!moves) return moves.error();
     const AssessmentDue a = next_assessment(pathway, c, options.as_of);
     if (a.due && *a.due <= end)
-        out.items.push_back({DueItem::Kind::assessment, a.instrument, LocalText{a.instrument, ""}, *a.due,
-                             *a.due < options.as_of});
+        out.items.push_back(
+            {DueItem::Kind::assessment, a.instrument, LocalText{a.instrument, ""}, *a.due, *a.due < options.as_of});
     for (const auto& o : obligations(pathway, c, options.as_of))
         if (o.status != ObligationStatus::met && o.due && *o.due <= end)
-            out.items.push_back({DueItem::Kind::obligation, o.obligation, o.label, *o.due,
-                                 o.status == ObligationStatus::overdue});
+            out.items.push_back(
+                {DueItem::Kind::obligation, o.obligation, o.label, *o.due, o.status == ObligationStatus::overdue});
     for (const auto& m : moves->moves)
         if (!m.allowed && m.earliest_date && *m.earliest_date <= end)
             if (const MoveInfo* info = pathway.find_move(m.move))
                 out.items.push_back({DueItem::Kind::move, m.move, info->label, *m.earliest_date, false});
-    std::stable_sort(out.items.begin(), out.items.end(), [](const DueItem& x, const DueItem& y) { return x.date < y.date; });
+    std::stable_sort(out.items.begin(), out.items.end(),
+                     [](const DueItem& x, const DueItem& y) { return x.date < y.date; });
     return out;
 }
 
@@ -433,26 +449,26 @@ std::vector<std::pair<Location, std::string>> run_pathway_tests(const Pathway& p
         if (stopped) continue;
         const Date on = c.as_of.value_or(as_of);
         if (t.expect_applied && last && last->applied != t.expect_applied->first)
-            fail(t.expect_applied->second,
-                 std::string("the last event was ") + (last->applied ? "applied" : "refused") +
-                     (last->refusals.empty() ? "" : ": " + last->refusals[0].message));
+            fail(t.expect_applied->second, std::string("the last event was ") +
+                                               (last->applied ? "applied" : "refused") +
+                                               (last->refusals.empty() ? "" : ": " + last->refusals[0].message));
         if (t.expect_refusal) {
             if (!last || last->refusals.empty())
                 fail(t.expect_refusal->second, "no refusal");
             else if (last->refusals[0].kind != t.expect_refusal->first)
-                fail(t.expect_refusal->second, "refused as " + std::string(to_string(last->refusals[0].kind)) +
-                                                   ": " + last->refusals[0].message);
+                fail(t.expect_refusal->second,
+                     "refused as " + std::string(to_string(last->refusals[0].kind)) + ": " + last->refusals[0].message);
         }
         if (t.expect_placement) {
             const PlacementStay* s = current_placement(c);
             const std::string now = s ? s->placement : std::string("none");
-            if (now != t.expect_placement->first)
-                fail(t.expect_placement->second, "the placement is " + now);
+            if (now != t.expect_placement->first) fail(t.expect_placement->second, "the placement is " + now);
         }
         if (!t.expect_moves.empty()) {
             auto moves = open_moves(pathway, rules, c, on);
             if (!moves) {
-                fail(t.where, "the case does not fit: " + (moves.error().empty() ? std::string() : moves.error()[0].message));
+                fail(t.where,
+                     "the case does not fit: " + (moves.error().empty() ? std::string() : moves.error()[0].message));
             } else {
                 for (const auto& [id, want] : t.expect_moves) {
                     auto it = std::find_if(moves->moves.begin(), moves->moves.end(),
@@ -468,7 +484,8 @@ std::vector<std::pair<Location, std::string>> run_pathway_tests(const Pathway& p
         if (!t.expect_obligations.empty()) {
             const auto obs = obligations(pathway, c, on);
             for (const auto& [id, want] : t.expect_obligations) {
-                auto it = std::find_if(obs.begin(), obs.end(), [&](const ObligationDue& o) { return o.obligation == id; });
+                auto it =
+                    std::find_if(obs.begin(), obs.end(), [&](const ObligationDue& o) { return o.obligation == id; });
                 if (it == obs.end())
                     fail(want.second, "no obligation '" + id + "' in the current stay");
                 else if (it->status != want.first)
@@ -481,7 +498,8 @@ std::vector<std::pair<Location, std::string>> run_pathway_tests(const Pathway& p
                 fail(t.expect_instrument->second,
                      "the instrument is " + (a.instrument.empty() ? std::string("unknown") : a.instrument));
             if (t.expect_due && a.due != t.expect_due->first)
-                fail(t.expect_due->second, "the next assessment is due " + (a.due ? to_string(*a.due) : std::string("unknown")));
+                fail(t.expect_due->second,
+                     "the next assessment is due " + (a.due ? to_string(*a.due) : std::string("unknown")));
         }
     }
     return failures;

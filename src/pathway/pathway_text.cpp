@@ -135,6 +135,7 @@ std::string status_word(ObligationStatus s, const Words& w) {
 }
 
 void guard_lines(std::string& out, const ProgrammeDecision& d, const Words& w, Language l) {
+    if (d.decision == Decision::eligible) return;
     for (const auto& r : d.reasons)
         if (r.against || !r.value) out += "      - " + r.text + (r.value ? "" : " (?)") + "\n";
     if (!d.missing.empty()) {
