@@ -13,9 +13,9 @@ namespace {
 // The fixed words of pathway output, in each language.
 struct Words {
     std::string_view case_, on, placement, moves, allowed, refused, next_step, by, guard, earliest, missing, waits_for,
-        proposed, decided, carried_out, no_moves, applied, refused_event, roles_that_may, obligations, none, due, from,
-        met, open, overdue, assessment, instrument, unknown_age, last, regular, brought_forward, never, nothing_due,
-        within, reasons;
+        proposed, decided, carried_out, next_proposal, next_decision, next_carrying_out, no_moves, applied,
+        refused_event, roles_that_may, obligations, none, due, from, met, open, overdue, assessment, instrument,
+        unknown_age, last, regular, brought_forward, never, nothing_due, within, reasons;
 };
 
 constexpr Words english{"Case",
@@ -33,6 +33,9 @@ constexpr Words english{"Case",
                         "proposed",
                         "decided",
                         "carried out",
+                        "proposal",
+                        "decision",
+                        "carrying out",
                         "no moves start from here",
                         "Applied",
                         "Refused",
@@ -69,6 +72,9 @@ constexpr Words lithuanian{"Byla",
                            "pasiūlyta",
                            "nuspręsta",
                            "įvykdyta",
+                           "pasiūlymas",
+                           "sprendimas",
+                           "įvykdymas",
                            "iš čia perkėlimų nėra",
                            "Pritaikyta",
                            "Atsisakyta",
@@ -101,6 +107,18 @@ std::string_view step_word(MoveStep s, const Words& w) {
         return w.decided;
     case MoveStep::carried_out:
         return w.carried_out;
+    }
+    return "?";
+}
+
+std::string_view next_word(MoveStep s, const Words& w) {
+    switch (s) {
+    case MoveStep::proposed:
+        return w.next_proposal;
+    case MoveStep::decided:
+        return w.next_decision;
+    case MoveStep::carried_out:
+        return w.next_carrying_out;
     }
     return "?";
 }
@@ -188,7 +206,7 @@ std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
         out += "  " + move_label(p, mv.move, l) + " -> " + (info ? placement_label(p, info->to, l) : "") + ": " +
                std::string(mv.allowed ? w.allowed : w.refused) + "\n";
         if (mv.taken) out += "    " + std::string(step_word(*mv.taken, w)) + "\n";
-        out += "    " + std::string(w.next_step) + ": " + std::string(step_word(mv.next, w)) + ", " +
+        out += "    " + std::string(w.next_step) + ": " + std::string(next_word(mv.next, w)) + ", " +
                std::string(w.by) + " " + role_labels(p, mv.roles, l) + "\n";
         if (!mv.blocked_by.empty())
             out += "    " + std::string(w.waits_for) + ": " + move_label(p, mv.blocked_by, l) + "\n";
@@ -240,7 +258,7 @@ std::string to_text(const ApplyOutcome& o, const Pathway& p, Language l) {
         for (const auto& c : o.changes) out += "  " + c + "\n";
         return out;
     }
-    out += std::string(w.refused) + ":\n";
+    out += std::string(w.refused_event) + ":\n";
     for (const auto& r : o.refusals) {
         out += "  [" + std::string(to_string(r.kind)) + "] " + r.message + "\n";
         if (!r.roles.empty()) out += "    " + std::string(w.roles_that_may) + ": " + role_labels(p, r.roles, l) + "\n";
