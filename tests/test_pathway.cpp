@@ -117,7 +117,10 @@ std::vector<MoveCase> move_cases() {
           {"plan_compliance", "true"},
           {"returned_from_open_or_hwh", "false"}},
          ""},
-        {"hwh_return", "halfway_house", {{"regime", "halfway_house"}, {"hwh_procedure_breach", "true"}}, "procedure_breach"},
+        {"hwh_return",
+         "halfway_house",
+         {{"regime", "halfway_house"}, {"hwh_procedure_breach", "true"}},
+         "procedure_breach"},
         {"to_conditional_release",
          "open",
          {{"regime", "open"}, {"earliest_parole_date", "2025-01-01"}, {"plan_compliance", "true"}},
@@ -130,7 +133,10 @@ std::vector<MoveCase> move_cases() {
           {"violent_offence", "true"}},
          ""},
         {"to_tog_follow_up", "conditional_release", {{"regime", "probation"}, {"tog_participant", "true"}}, ""},
-        {"release_revoked", "conditional_release_em", {{"regime", "probation"}, {"new_offence", "true"}}, "new_offence"},
+        {"release_revoked",
+         "conditional_release_em",
+         {{"regime", "probation"}, {"new_offence", "true"}},
+         "new_offence"},
         {"to_released", "closed", {{"regime", "closed"}, {"sentence_end", "2025-05-01"}}, ""},
     };
 }
@@ -212,7 +218,8 @@ TEST_CASE("pathway: every move and every return, proposed, decided and carried o
 
         auto open = open_moves(pathway(), rules(), c, d("2025-06-01"));
         REQUIRE(open.ok());
-        auto it = std::find_if(open->moves.begin(), open->moves.end(), [&](const OpenMove& m) { return m.move == mc.move; });
+        auto it =
+            std::find_if(open->moves.begin(), open->moves.end(), [&](const OpenMove& m) { return m.move == mc.move; });
         REQUIRE(it != open->moves.end());
         CHECK(it->allowed);
         CHECK(it->next == MoveStep::proposed);
@@ -272,7 +279,8 @@ TEST_CASE("pathway: refusals name the reason, the roles or the guard, and change
                 RefusalKind::wrong_placement);
     }
     SUBCASE("a role records only its own event types") {
-        const Refusal r = refused(hwh, event("job_started", "ngo_worker", "2025-06-02"), RefusalKind::role_not_permitted);
+        const Refusal r =
+            refused(hwh, event("job_started", "ngo_worker", "2025-06-02"), RefusalKind::role_not_permitted);
         CHECK(r.roles == std::vector<std::string>{"social_worker", "hwh_staff"});
         applied(hwh, event("service", "ngo_worker", "2025-06-02"));
         applied(hwh, event("disciplinary_penalty", "contact_officer", "2025-06-02"));
@@ -282,9 +290,8 @@ TEST_CASE("pathway: refusals name the reason, the roles or the guard, and change
     SUBCASE("a guard that does not hold, with its reasons and earliest date") {
         CaseInput early = hwh;
         early.facts["earliest_parole_date"] = "2027-01-01";
-        const Refusal r =
-            refused(early, step("to_halfway_house", MoveStep::proposed, "case_manager", "2025-06-02"),
-                    RefusalKind::guard_not_eligible);
+        const Refusal r = refused(early, step("to_halfway_house", MoveStep::proposed, "case_manager", "2025-06-02"),
+                                  RefusalKind::guard_not_eligible);
         REQUIRE(r.guard);
         CHECK(r.guard->earliest_date == d("2026-01-01"));
         CHECK(r.message.find("earliest 2026-01-01") != std::string::npos);
@@ -302,8 +309,8 @@ TEST_CASE("pathway: refusals name the reason, the roles or the guard, and change
         refused(back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02"), RefusalKind::missing_ground);
         refused(back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02", std::nullopt, "tired"),
                 RefusalKind::missing_ground);
-        CaseInput pending = applied(back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02", std::nullopt,
-                                               "procedure_breach"));
+        CaseInput pending = applied(
+            back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02", std::nullopt, "procedure_breach"));
         CHECK(pending.events.back().details.at("ground") == "procedure_breach");
         refused(pending,
                 step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-03", std::nullopt, "procedure_breach"),
@@ -316,15 +323,16 @@ TEST_CASE("pathway: refusals name the reason, the roles or the guard, and change
     }
     SUBCASE("a granted decision needs the guard to hold on its date") {
         CaseInput back = make_case("halfway_house", cases[1].facts, "2025-06-01");
-        back = applied(back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02", std::nullopt,
-                                  "procedure_breach"));
+        back = applied(
+            back, step("hwh_return", MoveStep::proposed, "hwh_staff", "2025-06-02", std::nullopt, "procedure_breach"));
         back.facts["hwh_procedure_breach"] = "false";
         back.facts["administrative_offence"] = "false";
         back.facts["poses_threat"] = "false";
         back.facts["employed_or_studying"] = "true";
         refused(back, step("hwh_return", MoveStep::decided, "transfer_commission", "2025-06-03", MoveDecision::granted),
                 RefusalKind::guard_not_eligible);
-        applied(back, step("hwh_return", MoveStep::decided, "transfer_commission", "2025-06-03", MoveDecision::refused));
+        applied(back,
+                step("hwh_return", MoveStep::decided, "transfer_commission", "2025-06-03", MoveDecision::refused));
     }
 }
 
@@ -345,7 +353,8 @@ TEST_CASE("pathway: obligations and their due dates") {
     c.facts["earliest_parole_date"] = "2025-06-01";
     c.facts["employed_or_studying"] = "false";
     c = applied(c, step("to_halfway_house", MoveStep::proposed, "case_manager", "2025-01-10"));
-    c = applied(c, step("to_halfway_house", MoveStep::decided, "transfer_commission", "2025-01-20", MoveDecision::granted));
+    c = applied(
+        c, step("to_halfway_house", MoveStep::decided, "transfer_commission", "2025-01-20", MoveDecision::granted));
     c = applied(c, step("to_halfway_house", MoveStep::carried_out, "prison_administration", "2025-01-31"));
     auto obs = obligations(pathway(), c, d("2025-02-15"));
     REQUIRE(obs.size() == 1);
@@ -365,7 +374,8 @@ TEST_CASE("pathway: obligations and their due dates") {
     CHECK(c.facts.at("hwh_arrival") == "2025-01-31");
     auto open = open_moves(pathway(), rules(), c, d("2025-03-01"));
     REQUIRE(open.ok());
-    const auto ret = std::find_if(open->moves.begin(), open->moves.end(), [](const OpenMove& m) { return m.move == "hwh_return"; });
+    const auto ret =
+        std::find_if(open->moves.begin(), open->moves.end(), [](const OpenMove& m) { return m.move == "hwh_return"; });
     REQUIRE(ret != open->moves.end());
     CHECK(ret->allowed);
     // A stay recorded without its move: obligations count from the stay's start.
@@ -469,7 +479,8 @@ TEST_CASE("pathway: cases outside the pathway are errors, not refusals") {
     auto r = open_moves(pathway(), rules(), none, d("2025-06-01"));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error()[0].code == DiagnosticCode::case_outside_pathway);
-    auto c = parse_case("case: X\nas_of: 2025-06-01\nplacements:\n  - {placement: prisn, from: 2025-01-01}\n", "x.yaml");
+    auto c =
+        parse_case("case: X\nas_of: 2025-06-01\nplacements:\n  - {placement: prisn, from: 2025-01-01}\n", "x.yaml");
     REQUIRE(c.ok());
     auto bad = apply(pathway(), rules(), *c, event("leave", "hwh_staff", "2025-06-02"));
     REQUIRE_FALSE(bad.ok());
@@ -513,7 +524,8 @@ TEST_CASE("pathway: output in English and Lithuanian, and as JSON") {
     CHECK(lt.find("Perkėlimas į pusiaukelės namus (to_halfway_house) -> Pusiaukelės namai (halfway_house): galima") !=
           std::string::npos);
     CHECK(to_json(*moves).find("\"move\":\"to_halfway_house\",\"allowed\":true") != std::string::npos);
-    auto r = apply(pathway(), rules(), c, step("to_halfway_house", MoveStep::proposed, "contact_officer", "2025-06-02"));
+    auto r =
+        apply(pathway(), rules(), c, step("to_halfway_house", MoveStep::proposed, "contact_officer", "2025-06-02"));
     REQUIRE(r.ok());
     CHECK(to_text(*r, pathway(), Language::lt).find("gali: Atvejo vadybininkas, Socialinis darbuotojas") !=
           std::string::npos);
