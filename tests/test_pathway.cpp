@@ -524,6 +524,15 @@ TEST_CASE("pathway: output in English and Lithuanian, and as JSON") {
     CHECK(lt.find("Perkėlimas į pusiaukelės namus (to_halfway_house) -> Pusiaukelės namai (halfway_house): galima") !=
           std::string::npos);
     CHECK(to_json(*moves).find("\"move\":\"to_halfway_house\",\"allowed\":true") != std::string::npos);
+    c.facts["date_of_birth"] = "1990-01-01";
+    auto st = status(pathway(), rules(), c, d("2025-06-01"));
+    REQUIRE(st.ok());
+    CHECK(st->moves.placement == "semi_open");
+    CHECK(st->next_assessment.instrument == "start");
+    const std::string json = to_json(*st);
+    CHECK(json.find("\"obligations\":[]") != std::string::npos);
+    CHECK(json.find("\"next_assessment\":{\"instrument\":\"start\",\"last\":null") != std::string::npos);
+    CHECK(to_text(*st, pathway(), Language::lt).find("Kitas vertinimas: start") != std::string::npos);
     auto r =
         apply(pathway(), rules(), c, step("to_halfway_house", MoveStep::proposed, "contact_officer", "2025-06-02"));
     REQUIRE(r.ok());

@@ -311,6 +311,16 @@ struct AssessmentDue {
 /// (transfer, return, release) and hearings that need one. No assessment yet: due now.
 AssessmentDue next_assessment(const Pathway& pathway, const CaseInput& c, Date as_of);
 
+/// Where a case stands on its pathway on one date: the open moves, the obligations of the
+/// current stay and the next assessment (what `kelias pathway moves` prints).
+struct PathwayStatus {
+    OpenMoves moves;
+    std::vector<ObligationDue> obligations;
+    AssessmentDue next_assessment;
+};
+/// open_moves(), obligations() and next_assessment() together.
+Result<PathwayStatus> status(const Pathway& pathway, const RuleSet& rules, const CaseInput& c, Date as_of);
+
 // ---- due dates over many cases ---------------------------------------------------------
 
 /// Something due for a case within a window.
@@ -355,6 +365,9 @@ std::string to_text(const ApplyOutcome& outcome, const Pathway& pathway, Languag
 std::string to_json(const ApplyOutcome& outcome);
 std::string to_text(const std::vector<ObligationDue>& obligations, Language language = Language::en);
 std::string to_text(const AssessmentDue& due, const Pathway& pathway, Language language = Language::en);
+std::string to_text(const PathwayStatus& status, const Pathway& pathway, Language language = Language::en);
+/// The open moves' object (as to_json(OpenMoves)) with `obligations` and `next_assessment`.
+std::string to_json(const PathwayStatus& status);
 std::string to_text(const DueRun& run, const Pathway& pathway, Language language = Language::en);
 /// One JSON object per case, one a line.
 std::string to_json(const DueRun& run);

@@ -137,20 +137,13 @@ int run_pathway_moves(const PathwayMovesOptions& o) {
     int code = exit_ok;
     auto c = read_case_on(o.input, o.out.as_of, code);
     if (!c) return code;
-    auto moves = open_moves(*loaded.pathway, *loaded.rules, c->first, c->second);
-    if (!moves) {
-        print(moves.error());
+    auto st = status(*loaded.pathway, *loaded.rules, c->first, c->second);
+    if (!st) {
+        print(st.error());
         return exit_rejected;
     }
-    const Language lang = language_of(o.out);
-    const auto obs = obligations(*loaded.pathway, c->first, c->second);
-    const auto next = next_assessment(*loaded.pathway, c->first, c->second);
-    std::string text;
-    if (o.out.format == "json") {
-        text = to_json(*moves) + "\n";
-    } else {
-        text = to_text(*moves, *loaded.pathway, lang) + to_text(obs, lang) + to_text(next, *loaded.pathway, lang);
-    }
+    const std::string text =
+        o.out.format == "json" ? to_json(*st) + "\n" : to_text(*st, *loaded.pathway, language_of(o.out));
     return write_text(o.output, text, {o.input});
 }
 

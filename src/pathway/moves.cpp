@@ -400,6 +400,12 @@ AssessmentDue next_assessment(const Pathway& pathway, const CaseInput& c, Date a
     return out;
 }
 
+Result<PathwayStatus> status(const Pathway& pathway, const RuleSet& rules, const CaseInput& c, Date as_of) {
+    auto moves = open_moves(pathway, rules, c, as_of);
+    if (!moves) return moves.error();
+    return PathwayStatus{std::move(*moves), obligations(pathway, c, as_of), next_assessment(pathway, c, as_of)};
+}
+
 Result<CaseDue> due(const Pathway& pathway, const RuleSet& rules, const CaseInput& c, const DueOptions& options) {
     const std::optional<Date> until = add(options.as_of, options.within);
     const Date end = until.value_or(max_date);

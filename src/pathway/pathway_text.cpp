@@ -219,10 +219,70 @@ std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
     return out;
 }
 
+namespace {
+
+void write_moves_fields(detail::JsonWriter& w, const OpenMoves& m);
+
+}  // namespace
+
 std::string to_json(const OpenMoves& m) {
     std::string out;
     detail::JsonWriter w(out);
-    w.begin_object().key("case").string(m.case_id).key("as_of").string(to_string(m.as_of));
+    w.begin_object();
+    write_moves_fields(w, m);
+    w.end_object();
+    return out;
+}
+
+std::string to_text(const PathwayStatus& s, const Pathway& p, Language l) {
+    return to_text(s.moves, p, l) + to_text(s.obligations, l) + to_text(s.next_assessment, p, l);
+}
+
+std::string to_json(const PathwayStatus& s) {
+    std::string out;
+    detail::JsonWriter w(out);
+    auto date = [&](const std::optional<Date>& d) {
+        if (d)
+            w.string(to_string(*d));
+        else
+            w.null();
+    };
+    w.begin_object();
+    write_moves_fields(w, s.moves);
+    w.key("obligations").begin_array();
+    for (const auto& o : s.obligations) {
+        w.begin_object().key("obligation").string(o.obligation).key("move").string(o.move);
+        w.key("from").string(to_string(o.from)).key("due");
+        date(o.due);
+        w.key("status").string(to_string(o.status)).key("met_on");
+        date(o.met_on);
+        w.end_object();
+    }
+    const AssessmentDue& a = s.next_assessment;
+    w.end_array().key("next_assessment").begin_object().key("instrument");
+    if (a.instrument.empty())
+        w.null();
+    else
+        w.string(a.instrument);
+    w.key("last");
+    date(a.last);
+    w.key("regular_due");
+    date(a.regular_due);
+    w.key("due");
+    date(a.due);
+    w.key("overdue").boolean(a.overdue).key("brought_forward").begin_array();
+    for (const auto& t : a.brought_forward)
+        w.begin_object().key("cause").string(t.cause).key("date").string(to_string(t.date)).end_object();
+    w.end_array().key("missing");
+    write_strings(w, a.missing);
+    w.end_object().end_object();
+    return out;
+}
+
+namespace {
+
+void write_moves_fields(detail::JsonWriter& w, const OpenMoves& m) {
+    w.key("case").string(m.case_id).key("as_of").string(to_string(m.as_of));
     w.key("placement").string(m.placement).key("moves").begin_array();
     for (const auto& mv : m.moves) {
         w.begin_object().key("move").string(mv.move).key("allowed").boolean(mv.allowed).key("taken");
@@ -246,9 +306,10 @@ std::string to_json(const OpenMoves& m) {
             w.null();
         w.end_object();
     }
-    w.end_array().end_object();
-    return out;
+    w.end_array();
 }
+
+}  // namespace
 
 std::string to_text(const ApplyOutcome& o, const Pathway& p, Language l) {
     const Words& w = words(l);

@@ -26,9 +26,5 @@ done
 import json, sys
 m = json.load(sys.stdin)
 allowed = [x["move"] for x in m["moves"] if x["allowed"]] or ["-"]
-print("exits", *sys.argv[1:], "|", m["placement"], "| allowed:", ",".join(allowed), end=" ")' "${exits[@]}"
-"$KELIAS" pathway moves "${rules[@]}" "$current" | python3 -c '
-import re, sys
-text = sys.stdin.read()
-obs = re.findall(r"\((\w+)\): (open|met|overdue)", text.split("Obligations:")[1].split("Next assessment")[0])
-print("| obligations:", ",".join(a + "=" + b for a, b in obs) or "-")'
+obligations = [o["obligation"] + "=" + o["status"] for o in m["obligations"]] or ["-"]
+print("exits", *sys.argv[1:], "|", m["placement"], "| allowed:", ",".join(allowed), "| obligations:", ",".join(obligations))' "${exits[@]}"
