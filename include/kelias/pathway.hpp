@@ -179,7 +179,9 @@ std::string_view to_string(MoveDecision decision) noexcept;
 /// One move from the case's current placement, as it stands on as_of.
 struct OpenMove {
     std::string move;
-    bool allowed = false;  ///< the next step may be taken now (by someone in `roles`)
+    /// The next step may be taken now by someone in `roles` (a decision: granted). Proposing
+    /// and granting need the guard eligible on as_of; carrying out a granted move does not.
+    bool allowed = false;
     /// The step already taken in this move (proposed, or decided and granted); nullopt: none.
     std::optional<MoveStep> taken;
     MoveStep next = MoveStep::proposed;  ///< the step that comes next
@@ -263,7 +265,8 @@ struct ApplyOutcome {
 /// Applies one event to a case: checks the actor's role, the move's step order and guard,
 /// and returns the new case document (the event appended; for a move carried out the
 /// placement closed and the new one opened, facts set) or a refusal that changes nothing.
-/// The guard is decided on the event's date. Problems of the case itself are errors.
+/// The guard is decided on the event's date; the new case's as_of becomes the event's date
+/// when that is later. Problems of the case itself (E602, E601) are errors.
 Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const CaseInput& c, const PathwayEvent& event);
 
 // ---- obligations and the assessment cycle ------------------------------------------------
