@@ -351,7 +351,10 @@ struct DueOptions {
 /// due on or before as_of + within (overdue ones included).
 Result<CaseDue> due(const Pathway& pathway, const RuleSet& rules, const CaseInput& c, const DueOptions& options);
 
-/// `due()` over a JSONL file of cases; a line that cannot be read is a rejected line.
+/// `due()` over a JSONL file of cases (`path` "-" = standard input), read in blocks: a line
+/// that cannot be read, is longer than 1 MiB or does not fit is a rejected line; a file that
+/// changes while it is read (E802), a stream over 64 GiB (E801) or an unreadable input
+/// (E000) stops the run.
 struct DueRun {
     std::vector<CaseDue> cases;
     std::vector<std::pair<std::size_t, std::string>> rejected;  ///< (line, reason)

@@ -1,10 +1,10 @@
 // Pathway results for people (text, English or Lithuanian, labels instead of ids) and for
 // programs (JSON through the one JSON writer); `due` over a JSONL file of cases.
-#include <fstream>
 
 #include <kelias/pathway.hpp>
 
 #include "base/json_writer.hpp"
+#include "io/input_source.hpp"
 #include "pathway/pathway_data.hpp"
 
 KELIAS_BEGIN_NAMESPACE
@@ -430,36 +430,52 @@ std::string to_json(const DueRun& run) {
 
 Result<DueRun> due_jsonl(const Pathway& pathway, const RuleSet& rules, const std::string& path,
                          const DueOptions& options) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return std::vector<Diagnostic>{{Severity::error,
-                                        DiagnosticCode::unreadable_file,
-                                        "cannot read the file",
-                                        "check the path and permissions",
-                                        {path, 0, 0}}};
+    // Read in blocks through the input machinery: bounded memory, a file that changes while
+    // it is read (E802) or a stream past its limit (E801) stops the run.
+    constexpr std::size_t max_line = std::size_t{1} << 20;
+    constexpr std::uint64_t max_stream = std::uint64_t{64} << 30;
+    auto input = detail::InputSource::open(path, path == "-" ? "<stdin>" : path, max_stream);
+    if (!input) return input.error();
     DueRun run;
     std::string line;
     std::size_t number = 0;
-    constexpr std::size_t max_line = std::size_t{1} << 20;
-    while (std::getline(in, line)) {
+    bool too_long = false;
+    auto finish_line = [&]() {
         ++number;
-        if (line.size() > max_line) {
+        if (too_long) {
             run.rejected.emplace_back(number, "line longer than 1 MiB");
-            continue;
+        } else if (line.find_first_not_of(" \t\r") != std::string::npos) {
+            auto c = parse_case(line, input->name() + ":" + std::to_string(number));
+            if (!c) {
+                run.rejected.emplace_back(number, c.error().empty() ? "unreadable" : c.error()[0].message);
+            } else if (auto d = due(pathway, rules, *c, options); !d) {
+                run.rejected.emplace_back(number, d.error().empty() ? "does not fit" : d.error()[0].message);
+            } else {
+                run.cases.push_back(std::move(*d));
+            }
         }
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto c = parse_case(line, path + ":" + std::to_string(number));
-        if (!c) {
-            run.rejected.emplace_back(number, c.error().empty() ? "unreadable" : c.error()[0].message);
-            continue;
+        line.clear();
+        too_long = false;
+    };
+    std::vector<char> block(std::size_t{1} << 16);
+    for (;;) {
+        auto got = input->read(block.data(), block.size());
+        if (!got) return got.error();
+        if (*got == 0) break;
+        for (std::size_t i = 0; i < *got; ++i) {
+            const char ch = block[i];
+            if (ch == '\n') {
+                finish_line();
+            } else if (!too_long) {
+                line.push_back(ch);
+                if (line.size() > max_line) {
+                    too_long = true;
+                    line.clear();
+                }
+            }
         }
-        auto d = due(pathway, rules, *c, options);
-        if (!d) {
-            run.rejected.emplace_back(number, d.error().empty() ? "does not fit" : d.error()[0].message);
-            continue;
-        }
-        run.cases.push_back(std::move(*d));
     }
+    if (!line.empty() || too_long) finish_line();
     return run;
 }
 

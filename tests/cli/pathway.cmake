@@ -84,5 +84,7 @@ kelias_cli_test(NAME due_json EXIT 0 LABELS pathway STDOUT "^4 3$"
 rows=[json.loads(l) for l in sys.stdin]; print(len(rows), sum(len(r["due"]) for r in rows))']=])
 kelias_cli_test(NAME due_rejected_line EXIT 3 LABELS pathway STDERR "^line 2: "
     COMMAND bash -c [=[{ head -1 examples/cases/pathway_batch.jsonl; echo '{"case": 1'; } >"$KELIAS_TEST_TMPDIR/b.jsonl"; "$KELIAS" due -p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml "$KELIAS_TEST_TMPDIR/b.jsonl" --as-of 2025-06-01]=])
+kelias_cli_test(NAME due_stdin_long_line EXIT 3 LABELS pathway STDERR "^line 2: line longer than 1 MiB$"
+    COMMAND bash -c [=[{ head -1 examples/cases/pathway_batch.jsonl; head -c 1100000 /dev/zero | tr '\0' x; echo; } | "$KELIAS" due -p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml - --as-of 2025-06-01 >/dev/null]=])
 kelias_cli_test(NAME due_needs_as_of EXIT 1 LABELS pathway STDERR "due needs --as-of"
     COMMAND kelias due ${pw_rules} examples/cases/pathway_batch.jsonl)
