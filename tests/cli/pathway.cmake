@@ -35,7 +35,7 @@ kelias_cli_test(NAME pathway_moves_as_of EXIT 0 LABELS pathway
     COMMAND kelias pathway moves ${pw_rules} --as-of 2025-09-01 examples/cases/adult_to_halfway_house.yaml)
 kelias_cli_test(NAME pathway_moves_adolescent_start_av EXIT 0 LABELS pathway
     STDOUT "^Next assessment: start_av, due 2025-05-10 \\(overdue\\)$"
-    COMMAND kelias pathway moves ${pw_rules} examples/cases/adolescent_kaunas.yaml)
+    COMMAND kelias pathway moves ${pw_rules} examples/cases/adolescent_kaunas_pathway.yaml)
 kelias_cli_test(NAME pathway_moves_unknown_placement EXIT 3 LABELS pathway
     STDERR "error\\[E602\\]: placement 'prison' is not one of pathway 'lt_pathway'"
     COMMAND bash -c [=[printf 'case: x\nas_of: 2025-01-01\nplacements: [{placement: prison, from: 2024-01-01}]\n' >"$KELIAS_TEST_TMPDIR/c.yaml"; "$KELIAS" pathway moves -p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml "$KELIAS_TEST_TMPDIR/c.yaml"]=])
@@ -43,7 +43,7 @@ kelias_cli_test(NAME pathway_moves_unknown_placement EXIT 3 LABELS pathway
 # The four example cases walked through their pathways, step by step.
 kelias_cli_test(NAME pathway_walk_adolescent EXIT 0 LABELS pathway
     STDOUT "^exits 4 0 0 \\| closed \\| allowed: - \\| obligations: -$"
-    COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/adolescent_kaunas.yaml examples/cases/events/adolescent)
+    COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/adolescent_kaunas_pathway.yaml examples/cases/events/adolescent)
 kelias_cli_test(NAME pathway_walk_adult_to_halfway_house EXIT 0 LABELS pathway
     STDOUT "^exits 4 0 4 0 0 \\| halfway_house \\| allowed: - \\| obligations: find_job=open$"
     COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/adult_to_halfway_house.yaml examples/cases/events/adult_hwh)
