@@ -536,7 +536,11 @@ TEST_CASE("pathway: output in English and Lithuanian, and as JSON") {
     auto r =
         apply(pathway(), rules(), c, step("to_halfway_house", MoveStep::proposed, "contact_officer", "2025-06-02"));
     REQUIRE(r.ok());
-    CHECK(to_text(*r, pathway(), Language::lt).find("gali: Atvejo vadybininkas, Socialinis darbuotojas") !=
+    const std::string refused_lt = to_text(*r, pathway(), Language::lt);
+    CHECK(refused_lt.find("gali: Atvejo vadybininkas, Socialinis darbuotojas") != std::string::npos);
+    CHECK(refused_lt.find("Kontaktinis pareigūnas (contact_officer) negali atlikti žingsnio „pasiūlymas“") !=
+          std::string::npos);
+    CHECK(to_text(*r, pathway(), Language::en).find("role 'contact_officer' may not propose 'to_halfway_house'") !=
           std::string::npos);
     CHECK(to_json(*r).find("\"kind\":\"role_not_permitted\"") != std::string::npos);
 }

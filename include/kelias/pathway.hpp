@@ -248,7 +248,7 @@ std::string_view to_string(RefusalKind kind) noexcept;
 
 struct Refusal {
     RefusalKind kind = RefusalKind::role_not_permitted;
-    std::string message;                     ///< English, one line
+    std::string message;                     ///< English, one line (to_text() words it in each language)
     std::vector<std::string> roles;          ///< the roles that may do it (role refusals)
     std::optional<ProgrammeDecision> guard;  ///< guard refusals: the guard's decision
 };
@@ -260,6 +260,8 @@ struct ApplyOutcome {
     std::vector<Refusal> refusals;
     /// What changed, in English, one line each (placement, facts set, obligations started).
     std::vector<std::string> changes;
+    /// The event that was applied or refused (to_text() words its refusals from it).
+    PathwayEvent event;
 };
 
 /// Applies one event to a case: checks the actor's role, the move's step order and guard,

@@ -158,6 +158,7 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
     if (!problems.empty()) return problems;
     ApplyOutcome out;
     out.case_document = c;
+    out.event = e;
     auto refuse = [&](Refusal r) -> Result<ApplyOutcome> {
         out.applied = false;
         out.case_document = c;

@@ -192,6 +192,49 @@ void write_strings(detail::JsonWriter& w, const std::vector<std::string>& v) {
     w.end_array();
 }
 
+// A refusal in Lithuanian, from its kind and the event refused.
+std::string lithuanian_refusal(const Refusal& r, const PathwayEvent& e, const Pathway& p) {
+    const std::string move = "„" + move_label(p, e.move, Language::lt) + "“";
+    const RoleInfo* role = p.find_role(e.role);
+    const std::string who = role ? role->label.in(Language::lt) + " (" + e.role + ")" : "'" + e.role + "'";
+    const EventTypeInfo* type = p.find_event_type(e.type);
+    const std::string what = type ? "„" + type->label.in(Language::lt) + "“ (" + e.type + ")" : "'" + e.type + "'";
+    const std::string guard = r.guard ? r.guard->programme : std::string();
+    switch (r.kind) {
+    case RefusalKind::unknown_role:
+        return e.role.empty() ? "įvykyje nenurodytas vaidmuo" : "'" + e.role + "' nėra šio kelio vaidmuo";
+    case RefusalKind::role_not_permitted:
+        if (e.type != "move") return who + " negali registruoti įvykio " + what;
+        return who + " negali atlikti žingsnio „" +
+               std::string(next_word(e.step.value_or(MoveStep::proposed), lithuanian)) + "“: " + move;
+    case RefusalKind::unknown_event_type:
+        return "'" + e.type + "' nėra šio kelio įvykio tipas";
+    case RefusalKind::unknown_move:
+        return "'" + e.move + "' nėra šio kelio perkėlimas";
+    case RefusalKind::wrong_placement:
+        return move + " neprasideda iš dabartinės vietos";
+    case RefusalKind::pending_move:
+        return "jau pasiūlytas kitas perkėlimas, kuris dar nenuspręstas ar neįvykdytas";
+    case RefusalKind::no_proposal:
+        return move + " nėra pasiūlytas ir nelaukia sprendimo";
+    case RefusalKind::not_granted:
+        return "dėl " + move + " dar nepriimtas teigiamas sprendimas";
+    case RefusalKind::missing_decision:
+        return "sprendimas turi būti granted (pritarta) arba refused (atmesta)";
+    case RefusalKind::missing_ground:
+        return "grąžinimui reikia nurodyti vieną iš jo pagrindų";
+    case RefusalKind::guard_not_eligible:
+        return "sąlyga " + guard + " netenkinama " + to_string(e.date) +
+               (r.guard && r.guard->earliest_date ? " (anksčiausiai " + to_string(*r.guard->earliest_date) + ")"
+                                                  : std::string());
+    case RefusalKind::guard_undetermined:
+        return "sąlygos " + guard + " " + to_string(e.date) + " nustatyti negalima";
+    case RefusalKind::date_out_of_order:
+        return "data " + to_string(e.date) + " ankstesnė už paskutinį bylos įvykį ar vietą";
+    }
+    return r.message;
+}
+
 }  // namespace
 
 std::string to_text(const OpenMoves& m, const Pathway& p, Language l) {
@@ -321,7 +364,8 @@ std::string to_text(const ApplyOutcome& o, const Pathway& p, Language l) {
     }
     out += std::string(w.refused_event) + ":\n";
     for (const auto& r : o.refusals) {
-        out += "  [" + std::string(to_string(r.kind)) + "] " + r.message + "\n";
+        out += "  [" + std::string(to_string(r.kind)) + "] " +
+               (l == Language::lt ? lithuanian_refusal(r, o.event, p) : r.message) + "\n";
         if (!r.roles.empty()) out += "    " + std::string(w.roles_that_may) + ": " + role_labels(p, r.roles, l) + "\n";
         if (r.guard) guard_lines(out, *r.guard, w, l);
     }
