@@ -544,3 +544,30 @@ TEST_CASE("pathway: output in English and Lithuanian, and as JSON") {
           std::string::npos);
     CHECK(to_json(*r).find("\"kind\":\"role_not_permitted\"") != std::string::npos);
 }
+
+TEST_CASE("pathway: apply says what changed, in each language and as JSON") {
+    CaseInput c = make_case("semi_open", move_cases()[0].facts, "2025-06-01");
+    c = applied(c, step("to_halfway_house", MoveStep::proposed, "case_manager", "2025-06-02"));
+    c = applied(
+        c, step("to_halfway_house", MoveStep::decided, "transfer_commission", "2025-06-03", MoveDecision::granted));
+    auto r = apply(pathway(), rules(), c,
+                   step("to_halfway_house", MoveStep::carried_out, "prison_administration", "2025-06-30"));
+    REQUIRE(r.ok());
+    REQUIRE(r->applied);
+    REQUIRE_FALSE(r->changes.empty());
+    CHECK(r->changes[0].kind == CaseChange::Kind::placement);
+    CHECK(r->changes[0].subject == "halfway_house");
+    CHECK(r->changes[0].value == "semi_open");
+    const auto ob = std::find_if(r->changes.begin(), r->changes.end(),
+                                 [](const CaseChange& ch) { return ch.kind == CaseChange::Kind::obligation; });
+    REQUIRE(ob != r->changes.end());
+    CHECK(ob->subject == "find_job");
+    CHECK(ob->due == d("2025-07-30"));
+    CHECK(to_text(*r, pathway(), Language::en)
+              .find("obligation: Find a job or start studies (find_job), due 2025-07-30") != std::string::npos);
+    CHECK(to_text(*r, pathway(), Language::lt)
+              .find("pareiga: Susirasti darbą ar pradėti mokytis (find_job), terminas 2025-07-30") !=
+          std::string::npos);
+    CHECK(to_json(*r).find("{\"kind\":\"obligation\",\"subject\":\"find_job\",\"value\":\"\",\"date\":\"2025-06-30\","
+                           "\"due\":\"2025-07-30\"}") != std::string::npos);
+}

@@ -253,13 +253,33 @@ struct Refusal {
     std::optional<ProgrammeDecision> guard;  ///< guard refusals: the guard's decision
 };
 
+/// One change apply() made to a case.
+struct CaseChange {
+    enum class Kind : std::uint8_t {
+        event_recorded,  ///< `subject`: the event type
+        move_step,       ///< `subject`: the move; `value`: proposed, granted or refused
+        placement,       ///< `subject`: the new placement; `value`: the one left
+        fact_set,        ///< `subject`: the fact; `value`: its new cell text
+        obligation,      ///< `subject`: the obligation; `due`: its deadline (none: for the stay)
+        reassessment,    ///< a reassessment is due on `date`
+        plan_review,     ///< the plan is reviewed on `date`
+    };
+    Kind kind = Kind::event_recorded;
+    std::string subject;
+    std::string value;
+    Date date;
+    std::optional<Date> due;
+};
+/// `event_recorded`, `move_step`, ...
+std::string_view to_string(CaseChange::Kind kind) noexcept;
+
 /// The result of apply(): the new case document, or the refusals (and the case unchanged).
 struct ApplyOutcome {
     bool applied = false;
     CaseInput case_document;  ///< the new case when applied, else the case as given
     std::vector<Refusal> refusals;
-    /// What changed, in English, one line each (placement, facts set, obligations started).
-    std::vector<std::string> changes;
+    /// What changed (placement, facts set, obligations started, ...), in order.
+    std::vector<CaseChange> changes;
     /// The event that was applied or refused (to_text() words its refusals from it).
     PathwayEvent event;
 };

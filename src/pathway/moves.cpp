@@ -111,9 +111,13 @@ std::optional<Refusal> guard_refusal(const ProgrammeDecision& d, const MoveInfo&
         RefusalKind::guard_undetermined, "'" + move.guard + "' cannot be decided on " + to_string(on), {}, d};
 }
 
-std::string set_fact(CaseInput& c, const std::string& fact, const std::string& value) {
+CaseChange set_fact(CaseInput& c, const std::string& fact, const std::string& value, Date on) {
     c.facts[fact] = value;
-    return "facts." + fact + " = " + value;
+    return {CaseChange::Kind::fact_set, fact, value, on, std::nullopt};
+}
+
+CaseChange change(CaseChange::Kind kind, std::string subject, std::string value, Date on) {
+    return {kind, std::move(subject), std::move(value), on, std::nullopt};
 }
 
 }  // namespace
@@ -206,9 +210,9 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
             return refuse(role_refusal(role->id, "record '" + type->id + "'", may));
         }
         recorded.type = type->id;
-        out.changes.push_back("event " + type->id + " on " + to_string(e.date));
-        for (const auto& [fact, value] : type->sets) out.changes.push_back(set_fact(next, fact, value));
-        for (const auto& fact : type->dates) out.changes.push_back(set_fact(next, fact, to_string(e.date)));
+        out.changes.push_back(change(CaseChange::Kind::event_recorded, type->id, {}, e.date));
+        for (const auto& [fact, value] : type->sets) out.changes.push_back(set_fact(next, fact, value, e.date));
+        for (const auto& fact : type->dates) out.changes.push_back(set_fact(next, fact, to_string(e.date), e.date));
         next.events.push_back(std::move(recorded));
         out.applied = true;
         out.case_document = std::move(next);
@@ -254,7 +258,7 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         if (!guard) return guard.error();
         if (auto r = guard_refusal(*guard, *move, e.date)) return refuse(std::move(*r));
         recorded.type = std::string(proposed_type);
-        out.changes.push_back("'" + move->id + "' proposed on " + to_string(e.date));
+        out.changes.push_back(change(CaseChange::Kind::move_step, move->id, "proposed", e.date));
     } else if (step == MoveStep::decided) {
         if (!pending || pending->move != move->id || pending->granted)
             return refuse({RefusalKind::no_proposal,
@@ -272,7 +276,8 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         }
         recorded.type = std::string(decided_type);
         recorded.details["decision"] = std::string(to_string(*e.decision));
-        out.changes.push_back("'" + move->id + "' " + std::string(to_string(*e.decision)) + " on " + to_string(e.date));
+        out.changes.push_back(
+            change(CaseChange::Kind::move_step, move->id, std::string(to_string(*e.decision)), e.date));
     } else {
         if (!pending || pending->move != move->id)
             return refuse({RefusalKind::no_proposal, "'" + move->id + "' is not proposed", {}, std::nullopt});
@@ -291,15 +296,14 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         for (auto& s : next.placements)
             if (!s.until) s.until = e.date;
         next.placements.push_back(PlacementStay{move->to, e.date, std::nullopt});
-        out.changes.push_back("placement " + stay->placement + " -> " + move->to + " on " + to_string(e.date));
-        for (const auto& [fact, value] : move->sets) out.changes.push_back(set_fact(next, fact, value));
-        for (const auto& fact : move->dates) out.changes.push_back(set_fact(next, fact, to_string(e.date)));
+        out.changes.push_back(change(CaseChange::Kind::placement, move->to, stay->placement, e.date));
+        for (const auto& [fact, value] : move->sets) out.changes.push_back(set_fact(next, fact, value, e.date));
+        for (const auto& fact : move->dates) out.changes.push_back(set_fact(next, fact, to_string(e.date), e.date));
         for (const auto& o : move->obligations)
-            out.changes.push_back("obligation " + o.id +
-                                  (o.within ? " due " + to_string(add(e.date, *o.within).value_or(max_date))
-                                            : std::string(" for the stay")));
-        if (move->reassess) out.changes.push_back("reassessment due " + to_string(e.date));
-        if (move->review) out.changes.push_back("plan review due " + to_string(e.date));
+            out.changes.push_back(
+                {CaseChange::Kind::obligation, o.id, {}, e.date, o.within ? add(e.date, *o.within) : std::nullopt});
+        if (move->reassess) out.changes.push_back(change(CaseChange::Kind::reassessment, {}, {}, e.date));
+        if (move->review) out.changes.push_back(change(CaseChange::Kind::plan_review, {}, {}, e.date));
     }
     next.events.push_back(std::move(recorded));
     out.applied = true;

@@ -85,6 +85,26 @@ std::string_view to_string(ObligationStatus status) noexcept {
     return "?";
 }
 
+std::string_view to_string(CaseChange::Kind kind) noexcept {
+    switch (kind) {
+    case CaseChange::Kind::event_recorded:
+        return "event_recorded";
+    case CaseChange::Kind::move_step:
+        return "move_step";
+    case CaseChange::Kind::placement:
+        return "placement";
+    case CaseChange::Kind::fact_set:
+        return "fact_set";
+    case CaseChange::Kind::obligation:
+        return "obligation";
+    case CaseChange::Kind::reassessment:
+        return "reassessment";
+    case CaseChange::Kind::plan_review:
+        return "plan_review";
+    }
+    return "?";
+}
+
 std::string_view to_string(DueItem::Kind kind) noexcept {
     switch (kind) {
     case DueItem::Kind::assessment:

@@ -192,6 +192,44 @@ void write_strings(detail::JsonWriter& w, const std::vector<std::string>& v) {
     w.end_array();
 }
 
+// One change for a person.
+std::string change_text(const CaseChange& c, const Pathway& p, Language l) {
+    const bool lt = l == Language::lt;
+    const std::string on = to_string(c.date);
+    switch (c.kind) {
+    case CaseChange::Kind::event_recorded: {
+        const EventTypeInfo* t = p.find_event_type(c.subject);
+        const std::string label = (t ? t->label.in(l) : c.subject) + " (" + c.subject + ")";
+        return (lt ? "įvykis " : "event ") + label + ", " + on;
+    }
+    case CaseChange::Kind::move_step: {
+        const std::string_view step = c.value == "proposed"  ? (lt ? "pasiūlyta" : "proposed")
+                                      : c.value == "granted" ? (lt ? "pritarta" : "granted")
+                                                             : (lt ? "atmesta" : "refused");
+        return move_label(p, c.subject, l) + ": " + std::string(step) + ", " + on;
+    }
+    case CaseChange::Kind::placement:
+        return (lt ? "vieta: " : "placement: ") + placement_label(p, c.value, l) + " -> " +
+               placement_label(p, c.subject, l) + ", " + on;
+    case CaseChange::Kind::fact_set:
+        return "facts." + c.subject + " = " + c.value;
+    case CaseChange::Kind::obligation: {
+        std::string label = c.subject;
+        for (const auto& m : p.moves())
+            for (const auto& o : m.obligations)
+                if (o.id == c.subject) label = o.label.in(l) + " (" + c.subject + ")";
+        return (lt ? "pareiga: " : "obligation: ") + label + ", " +
+               (c.due ? (lt ? "terminas " : "due ") + to_string(*c.due)
+                      : std::string(lt ? "visą buvimo laiką" : "for the whole stay"));
+    }
+    case CaseChange::Kind::reassessment:
+        return (lt ? "pakartotinis vertinimas: " : "reassessment due ") + on;
+    case CaseChange::Kind::plan_review:
+        return (lt ? "plano peržiūra: " : "plan review due ") + on;
+    }
+    return c.subject;
+}
+
 // A refusal in Lithuanian, from its kind and the event refused.
 std::string lithuanian_refusal(const Refusal& r, const PathwayEvent& e, const Pathway& p) {
     const std::string move = "„" + move_label(p, e.move, Language::lt) + "“";
@@ -359,7 +397,7 @@ std::string to_text(const ApplyOutcome& o, const Pathway& p, Language l) {
     std::string out;
     if (o.applied) {
         out += std::string(w.applied) + ":\n";
-        for (const auto& c : o.changes) out += "  " + c + "\n";
+        for (const auto& c : o.changes) out += "  " + change_text(c, p, l) + "\n";
         return out;
     }
     out += std::string(w.refused_event) + ":\n";
@@ -376,7 +414,17 @@ std::string to_json(const ApplyOutcome& o) {
     std::string out;
     detail::JsonWriter w(out);
     w.begin_object().key("case").string(o.case_document.id).key("applied").boolean(o.applied).key("changes");
-    write_strings(w, o.changes);
+    w.begin_array();
+    for (const auto& c : o.changes) {
+        w.begin_object().key("kind").string(to_string(c.kind)).key("subject").string(c.subject);
+        w.key("value").string(c.value).key("date").string(to_string(c.date)).key("due");
+        if (c.due)
+            w.string(to_string(*c.due));
+        else
+            w.null();
+        w.end_object();
+    }
+    w.end_array();
     w.key("refusals").begin_array();
     for (const auto& r : o.refusals) {
         w.begin_object().key("kind").string(to_string(r.kind)).key("message").string(r.message).key("roles");
