@@ -26,6 +26,7 @@
 
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
+#include <kelias/pathway.hpp>
 #include <kelias/rules.hpp>
 
 namespace {
@@ -34,6 +35,7 @@ namespace fs = std::filesystem;
 
 const fs::path malformed_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed";
 const fs::path malformed_rules_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_rules";
+const fs::path malformed_pathways_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_pathways";
 
 // What loading one file gave: whether it loaded, and every diagnostic.
 struct Loaded {
@@ -64,8 +66,16 @@ Loaded load_rules_text(const std::string& text, const std::string& name) {
     return loaded(kelias::load_rules(text, name));
 }
 
+// Pathways are checked against the small rule set of the pathway tests.
+Loaded load_pathway_text(const std::string& text, const std::string& name) {
+    static const kelias::RuleSet rules =
+        kelias::load_rules_file(fs::path(KELIAS_TEST_DATA_DIR) / "pathway" / "rules.yaml").value();
+    return loaded(kelias::load_pathway(text, name, rules));
+}
+
 const Corpus instrument_corpus{malformed_dir, load_instrument_text};
 const Corpus rules_corpus{malformed_rules_dir, load_rules_text, true};
+const Corpus pathway_corpus{malformed_pathways_dir, load_pathway_text};
 
 struct Expectation {
     std::string code;
@@ -216,6 +226,16 @@ TEST_CASE("malformed rule sets: the folder holds the cases") {
 }
 
 TEST_CASE("malformed rule sets: every expected diagnostic, at its place, and no others") { check_corpus(rules_corpus); }
+
+TEST_CASE("malformed pathways: the folder holds the cases") {
+    const auto files = malformed_files(pathway_corpus);
+    INFO("folder: " << malformed_pathways_dir.string());
+    CHECK(files.size() >= 10);
+}
+
+TEST_CASE("malformed pathways: every expected diagnostic, at its place, and no others") {
+    check_corpus(pathway_corpus);
+}
 
 TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint") {
     kelias::Diagnostic d{kelias::Severity::error, kelias::DiagnosticCode::unknown_name, "unknown name 'substanse_use'",

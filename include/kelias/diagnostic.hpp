@@ -40,6 +40,9 @@ enum class DiagnosticCode : std::uint16_t {
     invalid_scale,          ///< E204
     invalid_field,          ///< E205
     invalid_table,          ///< E206
+    unknown_pathway_name,   ///< E207
+    unknown_guard,          ///< E208
+    invalid_move,           ///< E209
     unknown_name,           ///< E301
     expression_syntax,      ///< E302
     type_error,             ///< E303
@@ -55,6 +58,7 @@ enum class DiagnosticCode : std::uint16_t {
     row_out_of_range,       ///< E504
     wrong_definition,       ///< E505
     case_mismatch,          ///< E601
+    case_outside_pathway,   ///< E602
     malformed_date,         ///< E702
     malformed_case,         ///< E703
     duplicate_key,          ///< E704

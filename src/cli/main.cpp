@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_code.hpp"
+#include "cli/pathway_commands.hpp"
 
 namespace {
 
@@ -22,6 +23,7 @@ Exit codes:
   1  usage error or invalid definition (nothing was processed)
   2  input unreadable (missing file, not CSV/JSONL/YAML) or output not writable
   3  done, but some rows were rejected (each reported with its row number and reason)
+  4  pathway apply: the event was refused (reasons printed, nothing written)
 
 Data go to stdout or -o FILE; diagnostics go to stderr and never show ratings.
 Output files are written atomically and readable by their owner only (mode 0600).)";
@@ -35,7 +37,9 @@ Examples:
   kelias score --instrument start_av --explain Y0003 ratings.csv -o scores.csv
   kelias rules test instruments/lt_release_pathway.yaml
   kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --explain
-  kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl)";
+  kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl
+  kelias pathway moves --pathway lt_pathway examples/cases/adult_to_halfway_house.yaml
+  kelias due cases.jsonl --as-of 2025-06-01 --within P30D)";
 
 struct Commands {
     CLI::App* validate = nullptr;
@@ -53,6 +57,7 @@ struct Commands {
     bool show_json = false;
     ScoreOptions score_options;
     EligibilityOptions eligibility_options;
+    PathwayCommands pathway;
 };
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
@@ -254,6 +259,7 @@ int dispatch(const Commands& c) {
     if (c.test->parsed()) return run_instrument_test(c.files);
     if (c.show->parsed()) return run_instrument_show(c.show_target, c.show_json);
     if (c.score->parsed()) return run_score(c.score_options);
+    if (const int code = dispatch_pathway(c.pathway); code >= 0) return code;
     return exit_usage;
 }
 
@@ -269,6 +275,7 @@ int main(int argc, char** argv) {
     add_instrument_commands(app, commands);
     add_score_command(app, commands);
     add_rules_commands(app, commands);
+    add_pathway_commands(app, commands.pathway);
 
     try {
         app.parse(argc, argv);
