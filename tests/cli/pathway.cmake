@@ -1,6 +1,7 @@
 # CLI end-to-end tests of `kelias pathway` and `kelias due` (included from CMakeLists.txt).
-# The moves are checked against tests/data/pathway/rules.yaml, a small rule set with the
-# programme ids of the shipped one, so that these tests do not depend on its conditions.
+# Most tests check moves against tests/data/pathway/rules.yaml, a small rule set with the
+# programme ids of the shipped one, so that they do not depend on its conditions; the
+# walks of the four example cases use the shipped rule set itself.
 set(pw_rules -p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml)
 
 kelias_cli_test(NAME pathway_validate EXIT 0 LABELS pathway
@@ -41,14 +42,18 @@ kelias_cli_test(NAME pathway_moves_unknown_placement EXIT 3 LABELS pathway
     COMMAND bash -c [=[printf 'case: x\nas_of: 2025-01-01\nplacements: [{placement: prison, from: 2024-01-01}]\n' >"$KELIAS_TEST_TMPDIR/c.yaml"; "$KELIAS" pathway moves -p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml "$KELIAS_TEST_TMPDIR/c.yaml"]=])
 
 # The four example cases walked through their pathways, step by step.
+# The walks use the shipped rule set the pathway names (lt_release_pathway).
+kelias_cli_test(NAME pathway_validate_shipped_rules EXIT 0 LABELS pathway
+    STDOUT "^instruments/lt_pathway.yaml: valid \\(lt_pathway@.*checked against lt_release_pathway@"
+    COMMAND kelias pathway validate instruments/lt_pathway.yaml)
 kelias_cli_test(NAME pathway_walk_adolescent EXIT 0 LABELS pathway
     STDOUT "^exits 4 0 0 \\| closed \\| allowed: - \\| obligations: -$"
     COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/adolescent_kaunas_pathway.yaml examples/cases/events/adolescent)
 kelias_cli_test(NAME pathway_walk_adult_to_halfway_house EXIT 0 LABELS pathway
-    STDOUT "^exits 4 0 4 0 0 \\| halfway_house \\| allowed: - \\| obligations: find_job=open$"
+    STDOUT "^exits 4 0 4 0 0 \\| halfway_house \\| allowed: to_conditional_release,to_conditional_release_em \\| obligations: find_job=open$"
     COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/adult_to_halfway_house.yaml examples/cases/events/adult_hwh)
 kelias_cli_test(NAME pathway_walk_hwh_return EXIT 0 LABELS pathway
-    STDOUT "^exits 4 0 4 0 0 \\| semi_open \\| allowed: - \\| obligations: -$"
+    STDOUT "^exits 4 0 4 0 0 \\| semi_open \\| allowed: to_conditional_release,to_conditional_release_em \\| obligations: -$"
     COMMAND bash tests/cli/data/pathway_walk.sh examples/cases/hwh_resident_no_job.yaml examples/cases/events/hwh_return)
 kelias_cli_test(NAME pathway_walk_cr_em EXIT 0 LABELS pathway
     STDOUT "^exits 0 4 4 0 0 0 0 \\| conditional_release_em \\| allowed: release_revoked \\| obligations: wear_em_device=open$"

@@ -5,7 +5,8 @@
 #   exits 4 0 4 0 0 | halfway_house | allowed: - | obligations: find_job=open
 # Usage: pathway_walk.sh CASE EVENT_DIR   (KELIAS, KELIAS_TEST_TMPDIR set by the runner)
 set -u
-rules=(-p instruments/lt_pathway.yaml -r tests/data/pathway/rules.yaml)
+# The shipped pathway with the rule set it names (lt_release_pathway).
+rules=(-p instruments/lt_pathway.yaml)
 current=$1
 exits=()
 i=0
