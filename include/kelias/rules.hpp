@@ -66,6 +66,14 @@ enum class ParamType : std::uint8_t { number, fraction, integer, boolean, code, 
 /// `number`, `fraction`, `integer`, `bool`, `category`, `date`, `duration`.
 std::string_view to_string(ParamType t) noexcept;
 
+/// A fact of a rule set's case schema.
+struct FactInfo {
+    std::string name;
+    FieldType type = FieldType::boolean;  ///< for a list: unused
+    std::vector<std::string> values;      ///< category codes
+    bool list = false;                    ///< a list of records (read by aggregates)
+};
+
 /// A named policy constant.
 struct ParamInfo {
     std::string id, value, source, confidence, note;
@@ -115,8 +123,8 @@ public:
     std::vector<std::pair<std::string, Instrument>> instruments() const;
     /// The instruments chosen by age, in declaration order.
     std::vector<AgeChoiceInfo> instruments_by_age() const;
-    /// Fact names with their types, in declaration order (lists as `name[]`).
-    std::vector<std::pair<std::string, std::string>> facts() const;
+    /// The facts a case may give, in declaration order.
+    std::span<const FactInfo> facts() const noexcept;
     /// A human-readable summary (labels and condition texts in `language`, English when a
     /// text has no translation).
     std::string describe(Language language = Language::en) const;

@@ -513,18 +513,8 @@ private:
             rules_->column_owners.resize(m().fields.size());
             rules_->column_owners[static_cast<std::size_t>(column)] = {ColumnOwner::Role::fact, -1, *id};
             rules_->fact_columns.emplace(*id, column);
-            rules_->fact_types.emplace_back(*id, type_text(*f));
+            rules_->facts.push_back({.name = *id, .type = f->type, .values = f->values, .list = false});
         }
-    }
-
-    // `category: a b c` names its values; other types only their name.
-    static std::string type_text(const FieldSpec& f) {
-        std::string s(to_string(f.type));
-        if (f.type == FieldType::category) {
-            s += ':';
-            for (const auto& v : f.values) s += " " + v;
-        }
-        return s;
     }
 
     void read_list_fact(const std::string& id, const YAML::Node& where, const YAML::Node& spec) {
@@ -549,7 +539,7 @@ private:
         }
         m().list_index[id] = static_cast<int>(m().lists.size());
         m().lists.push_back(std::move(list));
-        rules_->fact_types.emplace_back(id + "[]", "list");
+        rules_->facts.push_back({.name = id, .type = FieldType::boolean, .values = {}, .list = true});
     }
 
     // ---- params ------------------------------------------------------------------------

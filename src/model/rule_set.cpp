@@ -52,7 +52,7 @@ Duration RuleSet::horizon() const noexcept { return data_->horizon; }
 std::span<const ProgrammeInfo> RuleSet::programmes() const noexcept { return data_->programme_infos; }
 std::span<const std::size_t> RuleSet::report_order() const noexcept { return data_->report_order; }
 std::span<const ParamInfo> RuleSet::params() const noexcept { return data_->params; }
-std::vector<std::pair<std::string, std::string>> RuleSet::facts() const { return data_->fact_types; }
+std::span<const FactInfo> RuleSet::facts() const noexcept { return data_->facts; }
 
 bool RuleSet::same_definition(const RuleSet& other) const noexcept {
     return data_ == other.data_ || (data_ && other.data_ && data_->model.hash == other.data_->model.hash);
@@ -98,7 +98,14 @@ std::string RuleSet::describe(Language language) const {
         out += "\n";
     }
     out += "facts:\n";
-    for (const auto& [name, type] : data_->fact_types) out += "  " + name + "  " + type + "\n";
+    for (const FactInfo& f : data_->facts) {
+        out += "  " + f.name + (f.list ? "[]  list" : "  " + std::string(to_string(f.type)));
+        if (f.type == FieldType::category && !f.list) {
+            out += ':';
+            for (const auto& v : f.values) out += " " + v;
+        }
+        out += "\n";
+    }
     out += "params:\n";
     for (const auto& p : data_->params)
         out += "  " + p.id + " = " + p.value + (p.typed ? "  (" + std::string(to_string(p.type)) + ")" : "") +

@@ -121,7 +121,7 @@ struct RuleSetData {
     std::unordered_map<std::string, ChoiceNames> choice_names;  // by choice id
     std::vector<ParamInfo> params;
     std::unordered_map<std::string, Expr> param_values;  // read as params.NAME
-    std::vector<std::pair<std::string, std::string>> fact_types;
+    std::vector<FactInfo> facts;
     std::unordered_map<std::string, int> fact_columns;  // scalar fact -> column
     std::vector<ColumnOwner> column_owners;             // per column of the model
     Duration horizon{3, 0, 0};

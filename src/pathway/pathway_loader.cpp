@@ -28,41 +28,14 @@ LocalText local(const Labels& labels, const std::string& fallback) {
     return t;
 }
 
-// A fact of the rule set: its type name and, for categories, its values. The public API
-// gives the type as `category: a b c` (RuleSet::facts()).
-struct FactType {
-    std::string type;
-    std::vector<std::string> values;
-};
-
-std::vector<std::pair<std::string, FactType>> fact_types(const RuleSet& rules) {
-    std::vector<std::pair<std::string, FactType>> out;
-    for (const auto& [name, text] : rules.facts()) {
-        FactType f;
-        const auto colon = text.find(':');
-        f.type = text.substr(0, colon);
-        if (colon != std::string::npos) {
-            std::string_view rest = std::string_view(text).substr(colon + 1);
-            while (!rest.empty()) {
-                rest = trim(rest);
-                const auto space = rest.find(' ');
-                if (!rest.empty()) f.values.emplace_back(rest.substr(0, space));
-                if (space == std::string_view::npos) break;
-                rest.remove_prefix(space);
-            }
-        }
-        out.emplace_back(name, std::move(f));
-    }
-    return out;
-}
-
 class PathwayLoader {
 public:
     // Without `rules` (the file names none that could be found) the checks against the
     // rule set are left out; the missing rule set is an error of its own.
     PathwayLoader(std::string file, std::string_view text, const RuleSet* rules, std::vector<Diagnostic>& out)
         : data_(std::make_shared<PathwayData>()), yaml_(std::move(file), text, out), rules_(rules),
-          facts_(rules ? fact_types(*rules) : std::vector<std::pair<std::string, FactType>>{}) {
+          facts_(rules ? std::vector<FactInfo>(rules->facts().begin(), rules->facts().end())
+                       : std::vector<FactInfo>{}) {
         data_->file = yaml_.file();
         data_->hash = content_hash(text);
     }
@@ -197,22 +170,23 @@ private:
         if (data_->roles.empty() && n.IsMap()) yaml_.error(n, DiagnosticCode::missing_key, "a pathway needs roles");
     }
 
-    const FactType* fact(const std::string& name) const {
-        for (const auto& [id, f] : facts_)
-            if (id == name) return &f;
+    const FactInfo* fact(const std::string& name) const {
+        for (const FactInfo& f : facts_)
+            if (f.name == name) return &f;
         return nullptr;
     }
 
     std::vector<std::string> fact_names() const {
         std::vector<std::string> names;
-        for (const auto& [id, f] : facts_) names.push_back(id);
+        for (const FactInfo& f : facts_) names.push_back(f.name);
         return names;
     }
 
-    // A fact named by the pathway: one of the rule set's, of the `type` wanted ("" any).
-    bool check_fact(const YAML::Node& where, const std::string& name, const std::string& type) {
+    // A fact named by the pathway: one of the rule set's scalar facts, of the `type` wanted
+    // (nullopt: any).
+    bool check_fact(const YAML::Node& where, const std::string& name, std::optional<FieldType> type) {
         if (!rules_) return true;
-        const FactType* f = fact(name);
+        const FactInfo* f = fact(name);
         if (!f) {
             std::string hint = did_you_mean(name, fact_names());
             yaml_.error(where, DiagnosticCode::unknown_guard,
@@ -220,9 +194,11 @@ private:
                         hint.empty() ? "declare it in the rule set's facts" : hint);
             return false;
         }
-        if (!type.empty() && f->type != type) {
+        if (f->list || (type && f->type != *type)) {
+            const std::string is = f->list ? "list" : std::string(to_string(f->type));
+            const std::string wanted = type ? std::string(to_string(*type)) : "single value";
             yaml_.error(where, DiagnosticCode::unknown_guard,
-                        "fact '" + name + "' is a " + f->type + " in rule set '" + rules_->id() + "', not a " + type);
+                        "fact '" + name + "' is a " + is + " in rule set '" + rules_->id() + "', not a " + wanted);
             return false;
         }
         return true;
@@ -230,11 +206,11 @@ private:
 
     // A value set for a fact: a bool fact takes true/false, a category one of its values.
     void check_fact_value(const YAML::Node& where, const std::string& name, const std::string& value) {
-        const FactType* f = fact(name);
+        const FactInfo* f = fact(name);
         if (!f) return;
-        if (f->type == "bool" && value != "true" && value != "false")
+        if (f->type == FieldType::boolean && value != "true" && value != "false")
             yaml_.error(where, DiagnosticCode::unknown_guard, "fact '" + name + "' is a bool: true or false");
-        if (f->type == "category" && std::find(f->values.begin(), f->values.end(), value) == f->values.end()) {
+        if (f->type == FieldType::category && std::find(f->values.begin(), f->values.end(), value) == f->values.end()) {
             std::string hint = did_you_mean(value, f->values);
             if (hint.empty()) {
                 hint = "values:";
@@ -245,7 +221,7 @@ private:
                             rules_->id() + "'",
                         hint);
         }
-        if (f->type == "date" && !parse_date(value))
+        if (f->type == FieldType::date && !parse_date(value))
             yaml_.error(where, DiagnosticCode::invalid_value, "fact '" + name + "' is a date: write YYYY-MM-DD");
     }
 
@@ -254,7 +230,7 @@ private:
         for (auto it = n.begin(); it != n.end(); ++it) {
             auto name = yaml_.id(it->first, "fact");
             if (!name || !yaml_.expect_scalar(it->second, "the value of fact '" + *name + "'")) continue;
-            if (check_fact(it->first, *name, "")) check_fact_value(it->second, *name, it->second.Scalar());
+            if (check_fact(it->first, *name, std::nullopt)) check_fact_value(it->second, *name, it->second.Scalar());
             out.emplace_back(*name, it->second.Scalar());
         }
     }
@@ -263,7 +239,7 @@ private:
         if (!yaml_.expect_list(n, "dates")) return;
         for (const auto& v : n)
             if (auto name = yaml_.id(v, "fact"))
-                if (check_fact(v, *name, "date")) out.push_back(*name);
+                if (check_fact(v, *name, FieldType::date)) out.push_back(*name);
     }
 
     void read_placements(const YAML::Node& n) {
@@ -276,7 +252,7 @@ private:
             if (auto r = yaml_.required(spec, "regime", "placement '" + id + "'"))
                 if (auto v = yaml_.id(*r, "regime value")) {
                     p.regime = *v;
-                    if (check_fact(*r, "regime", "category")) check_fact_value(*r, "regime", *v);
+                    if (check_fact(*r, "regime", FieldType::category)) check_fact_value(*r, "regime", *v);
                 }
             read_source(spec, p.source);
             data_->placements.push_back(std::move(p));
@@ -481,7 +457,7 @@ private:
                 g["label"].IsDefined() ? local(yaml_.labels(g["label"], "label"), ground.id) : LocalText{ground.id, ""};
             if (const YAML::Node& f = g["fact"]; f.IsDefined())
                 if (auto name = yaml_.id(f, "fact"))
-                    if (check_fact(f, *name, "")) ground.fact = *name;
+                    if (check_fact(f, *name, std::nullopt)) ground.fact = *name;
             read_source(g, ground.source);
             move.grounds.push_back(std::move(ground));
         }
@@ -633,7 +609,7 @@ private:
     std::shared_ptr<PathwayData> data_;
     YamlReader yaml_;
     const RuleSet* rules_;
-    std::vector<std::pair<std::string, FactType>> facts_;
+    std::vector<FactInfo> facts_;
     std::vector<std::pair<std::size_t, YAML::Node>> record_nodes_;
 };
 
