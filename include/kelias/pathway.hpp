@@ -269,6 +269,8 @@ struct CaseChange {
     std::string value;
     Date date;
     std::optional<Date> due;
+    /// move_step: the decision taken (nullopt: the move was proposed).
+    std::optional<MoveDecision> decision = std::nullopt;
 };
 /// `event_recorded`, `move_step`, ...
 std::string_view to_string(CaseChange::Kind kind) noexcept;

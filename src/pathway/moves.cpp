@@ -117,7 +117,7 @@ CaseChange set_fact(CaseInput& c, const std::string& fact, const std::string& va
 }
 
 CaseChange change(CaseChange::Kind kind, std::string subject, std::string value, Date on) {
-    return {kind, std::move(subject), std::move(value), on, std::nullopt};
+    return {.kind = kind, .subject = std::move(subject), .value = std::move(value), .date = on, .due = std::nullopt};
 }
 
 }  // namespace
@@ -276,8 +276,12 @@ Result<ApplyOutcome> apply(const Pathway& pathway, const RuleSet& rules, const C
         }
         recorded.type = std::string(decided_type);
         recorded.details["decision"] = std::string(to_string(*e.decision));
-        out.changes.push_back(
-            change(CaseChange::Kind::move_step, move->id, std::string(to_string(*e.decision)), e.date));
+        out.changes.push_back(CaseChange{.kind = CaseChange::Kind::move_step,
+                                         .subject = move->id,
+                                         .value = std::string(to_string(*e.decision)),
+                                         .date = e.date,
+                                         .due = std::nullopt,
+                                         .decision = e.decision});
     } else {
         if (!pending || pending->move != move->id)
             return refuse({RefusalKind::no_proposal, "'" + move->id + "' is not proposed", {}, std::nullopt});

@@ -203,9 +203,9 @@ std::string change_text(const CaseChange& c, const Pathway& p, Language l) {
         return (lt ? "įvykis " : "event ") + label + ", " + on;
     }
     case CaseChange::Kind::move_step: {
-        const std::string_view step = c.value == "proposed"  ? (lt ? "pasiūlyta" : "proposed")
-                                      : c.value == "granted" ? (lt ? "pritarta" : "granted")
-                                                             : (lt ? "atmesta" : "refused");
+        const std::string_view step = !c.decision                            ? (lt ? "pasiūlyta" : "proposed")
+                                      : *c.decision == MoveDecision::granted ? (lt ? "pritarta" : "granted")
+                                                                             : (lt ? "atmesta" : "refused");
         return move_label(p, c.subject, l) + ": " + std::string(step) + ", " + on;
     }
     case CaseChange::Kind::placement:
