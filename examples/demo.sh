@@ -42,8 +42,15 @@ run() {
 shopt -s nullglob
 definitions=()
 rule_sets=()
+pathways=()
+policies=()
 for file in instruments/*.yaml examples/instruments/*.yaml; do
-    if grep -qE "^kind:[ ]*[\"']?rules" "$file"; then rule_sets+=("$file"); else definitions+=("$file"); fi
+    case "$(sed -nE "s/^kind:[ ]*[\"']?([a-z_]+).*/\1/p" "$file" | head -1)" in
+    rules) rule_sets+=("$file") ;;
+    pathway) pathways+=("$file") ;;
+    plan_policy) policies+=("$file") ;;
+    *) definitions+=("$file") ;;
+    esac
 done
 if [[ ${#definitions[@]} -eq 0 ]]; then
     echo "demo: no instrument files in instruments/ or examples/instruments/" >&2
@@ -74,6 +81,16 @@ if [[ ${#rule_sets[@]} -gt 0 ]]; then
     run rules validate "${rule_sets[@]}"
     run rules test "${rule_sets[@]}"
 
+    if [[ ${#pathways[@]} -gt 0 ]]; then
+        heading "Check the release pathway against its rule set, with its embedded tests" pathway validate "${pathways[@]}"
+        run pathway validate "${pathways[@]}"
+    fi
+    if [[ ${#policies[@]} -gt 0 ]]; then
+        heading "Check the plan policy and run its embedded tests" plan test "${policies[@]}"
+        run plan validate "${policies[@]}"
+        run plan test "${policies[@]}"
+    fi
+
     heading "Decide one case: who may enter what on 2025-06-01, and why" \
         eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --as-of 2025-06-01
     run eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --as-of 2025-06-01
@@ -90,6 +107,45 @@ if [[ ${#rule_sets[@]} -gt 0 ]]; then
 for line in open(sys.argv[1]):
     c = json.loads(line)
     print("  " + c["case"] + ": " + ", ".join(d["programme"] + "=" + d["decision"] for d in c["decisions"][:4]) + ", ...")' "$work/decisions.jsonl"
+fi
+
+# One adult's case from assessment to plan to a move: START ratings in the case file are
+# scored by the rules, the plan follows from the scores and the decisions, and a move to
+# the halfway house is refused for the wrong role, then proposed by the right one.
+case_file=examples/cases/adult_to_halfway_house.yaml
+if [[ -f instruments/lt_plan_policy.yaml && -f instruments/lt_pathway.yaml && -f "$case_file" ]]; then
+    heading "One case: what the person may enter now, from the START assessment in the case" \
+        eligibility --rules lt_release_pathway "$case_file"
+    run eligibility --rules lt_release_pathway "$case_file"
+
+    heading "The case plan: targets, interventions by risk, strengths, review date (each line names its origin)" \
+        plan --policy lt_plan_policy --rules lt_release_pathway "$case_file"
+    run plan --policy lt_plan_policy --rules lt_release_pathway "$case_file"
+
+    heading "The same plan in Lithuanian" plan --policy lt_plan_policy --rules lt_release_pathway "$case_file" --lang lt
+    run plan --policy lt_plan_policy --rules lt_release_pathway "$case_file" --lang lt
+
+    heading "Which pathway moves are open to the case" pathway moves --pathway lt_pathway "$case_file"
+    run pathway moves --pathway lt_pathway "$case_file"
+
+    event_dir=examples/cases/events/adult_hwh
+    heading "A contact officer proposes the halfway house: refused (exit 4), nothing written" \
+        pathway apply --pathway lt_pathway "$case_file" "$event_dir/01_propose_by_contact_officer.yaml" -o "$work/case.json"
+    rc=0
+    "$KELIAS" pathway apply --pathway lt_pathway "$case_file" "$event_dir/01_propose_by_contact_officer.yaml" \
+        -o "$work/case.json" || rc=$?
+    if [[ $rc -ne 4 || -e "$work/case.json" ]]; then
+        echo "demo: the refused move should exit 4 and write nothing (exit $rc)" >&2
+        exit 1
+    fi
+    printf '(exit 4: refused; %s was not written)\n' "case.json"
+
+    heading "The case manager proposes it: allowed, the new case document is written" \
+        pathway apply --pathway lt_pathway "$case_file" "$event_dir/02_propose.yaml" -o "$work/case.json"
+    run pathway apply --pathway lt_pathway "$case_file" "$event_dir/02_propose.yaml" -o "$work/case.json"
+
+    heading "What happens next: the transfer commission decides" pathway moves --pathway lt_pathway case.json
+    run pathway moves --pathway lt_pathway "$work/case.json"
 fi
 
 printf '\nDemo finished.\n'
