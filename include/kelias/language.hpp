@@ -23,7 +23,9 @@ struct LocalText {
     std::string en;
     std::string lt;  ///< empty when not given
     /// The text in `language`, or the English one when that language is not given.
-    const std::string& in(Language language) const noexcept { return language == Language::lt && !lt.empty() ? lt : en; }
+    const std::string& in(Language language) const noexcept {
+        return language == Language::lt && !lt.empty() ? lt : en;
+    }
     bool empty() const noexcept { return en.empty() && lt.empty(); }
     friend bool operator==(const LocalText&, const LocalText&) = default;
 };
