@@ -217,7 +217,8 @@ TEST_CASE("add_json refuses the wrong shapes and malformed JSON, with the column
     CHECK(refusal(R"({"case":"A","assessments":{"start_av":{"rater":"x"}}})") ==
           "assessments.start_av: unknown key 'rater'");
     CHECK(refusal(R"({"case":"A","as_of":"2025-13-01"})") == "as_of must be a date YYYY-MM-DD");
-    CHECK(refusal(R"({"case":"A","extra":1})") == "unknown key 'extra' (a case has case, as_of, facts, assessments)");
+    CHECK(refusal(R"({"case":"A","extra":1})") ==
+          "unknown key 'extra' (a case has case, as_of, facts, assessments, placements, events)");
     CHECK(batch.rows() == 0);
 }
 

@@ -322,7 +322,7 @@ TEST_CASE("languages: codes read back and texts fall back to English") {
     CHECK_FALSE(kelias::parse_language("LT"));
     CHECK_FALSE(kelias::parse_language("de"));
     CHECK(kelias::to_string(kelias::Language::lt) == "lt");
-    const kelias::LocalText only_en{.en = "Halfway house"};
+    const kelias::LocalText only_en{.en = "Halfway house", .lt = {}};
     CHECK(only_en.in(kelias::Language::lt) == "Halfway house");
     const kelias::LocalText both{.en = "Halfway house", .lt = "Pusiaukelės namai"};
     CHECK(both.in(kelias::Language::lt) == "Pusiaukelės namai");

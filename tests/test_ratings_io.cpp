@@ -40,7 +40,7 @@ ReadAll read_all(std::string text, RatingsReaderOptions options, ScoresFormat ou
     REQUIRE(reader.ok());
     const ScoreWriter writer(
         tiny(), {.format = out_format, .delimiter = reader->delimiter(), .pass_through = reader->pass_through()});
-    ReadAll all{.scores = writer.header(), .delimiter = reader->delimiter()};
+    ReadAll all{.scores = writer.header(), .problems = {}, .rows = 0, .delimiter = reader->delimiter()};
     RatingsChunk chunk(tiny());
     for (;;) {
         auto rows = reader->next(chunk);

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <kelias/case.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
@@ -101,84 +102,6 @@ private:
 Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_name = "<text>");
 /// Reads a file and calls load_rules().
 Result<RuleSet> load_rules_file(const std::filesystem::path& path);
-
-/// Where a value of a case sits. Its text form names it in messages:
-/// `facts.sentence_end`, `facts.penalties[0].date`, `assessments.start_av.date`,
-/// `assessments.start_av.scores.violence.estimate`, `assessments.start_av.ratings.coping.strength`.
-struct CasePath {
-    enum class Part : std::uint8_t {
-        case_id,
-        as_of,
-        fact,
-        record,
-        record_field,
-        assessment,
-        assessment_date,
-        score,
-        rating
-    };
-    Part part = Part::fact;
-    std::string name;        ///< the fact or list; the instrument id for assessments
-    std::size_t record = 0;  ///< record, record_field: the record's index in its list
-    std::string field;       ///< record_field: the field; score and rating: the result or column
-    std::string to_string() const;
-    friend auto operator<=>(const CasePath&, const CasePath&) = default;
-
-    static CasePath case_id() { return {Part::case_id, {}, 0, {}}; }
-    static CasePath as_of() { return {Part::as_of, {}, 0, {}}; }
-    static CasePath fact(std::string name) { return {Part::fact, std::move(name), 0, {}}; }
-    static CasePath record_at(std::string list, std::size_t index) {
-        return {Part::record, std::move(list), index, {}};
-    }
-    static CasePath record_field(std::string list, std::size_t index, std::string field) {
-        return {Part::record_field, std::move(list), index, std::move(field)};
-    }
-    static CasePath assessment(std::string instrument) { return {Part::assessment, std::move(instrument), 0, {}}; }
-    static CasePath assessment_date(std::string instrument) {
-        return {Part::assessment_date, std::move(instrument), 0, {}};
-    }
-    static CasePath score(std::string instrument, std::string name) {
-        return {Part::score, std::move(instrument), 0, std::move(name)};
-    }
-    static CasePath rating(std::string instrument, std::string column) {
-        return {Part::rating, std::move(instrument), 0, std::move(column)};
-    }
-};
-
-/// One record of a list fact: field → cell text.
-using RecordInput = std::map<std::string, std::string>;
-
-/// An assessment attached to a case: either ratings (scored with the instrument) or
-/// results already scored elsewhere (`scores`: score id or outcome field → text).
-struct AssessmentInput {
-    std::string instrument;
-    std::optional<Date> date;
-    std::map<std::string, std::string> ratings;
-    std::map<std::string, std::string> scores;
-};
-
-/// One case: facts as cell text (`""` omitted, `na`), lists of records, assessments.
-/// A fact that is absent is omitted (unknown).
-struct CaseInput {
-    std::string id;
-    std::optional<Date> as_of;
-    std::map<std::string, std::string> facts;
-    std::map<std::string, std::optional<std::vector<RecordInput>>> lists;  ///< nullopt: omitted
-    std::vector<AssessmentInput> assessments;
-    /// Where the case and each of its values were read (parse_case fills it), so that
-    /// problems found later name their file, line and column.
-    Location where;
-    std::map<CasePath, Location> places;
-};
-
-/// Reads a case from YAML or JSON text (the case-file format of instruments/README.md).
-/// A key given twice is an error (E704), never "the last one wins".
-Result<CaseInput> parse_case(std::string_view text, std::string_view file_name = "<case>");
-
-/// The case as one line of JSON in the same format (a line of a JSONL case file), without
-/// the newline. Cell text that is `true`, `false` or a JSON number is written bare, the
-/// rest as strings; reading it back gives the same case.
-std::string to_json(const CaseInput& c);
 
 /// What CaseBatch::add_json made of one case.
 struct JsonCaseAdded {

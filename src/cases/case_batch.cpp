@@ -8,30 +8,6 @@
 
 KELIAS_BEGIN_NAMESPACE
 
-std::string CasePath::to_string() const {
-    switch (part) {
-    case Part::case_id:
-        return "case";
-    case Part::as_of:
-        return "as_of";
-    case Part::fact:
-        return "facts." + name;
-    case Part::record:
-        return "facts." + name + "[" + std::to_string(record) + "]";
-    case Part::record_field:
-        return "facts." + name + "[" + std::to_string(record) + "]." + field;
-    case Part::assessment:
-        return "assessments." + name;
-    case Part::assessment_date:
-        return "assessments." + name + ".date";
-    case Part::score:
-        return "assessments." + name + ".scores." + field;
-    case Part::rating:
-        return "assessments." + name + ".ratings." + field;
-    }
-    return "?";
-}
-
 CaseBatch::CaseBatch(const RuleSet& rules)
     : storage_(std::make_unique<Storage>(Storage{rules, {}, {}, {}, {}, {}, {}, {0}, {}})) {
     const detail::Model& m = rules.data().model;
@@ -88,6 +64,7 @@ std::vector<Diagnostic> CaseBatch::add(const CaseInput& c) {
         }
     }
     for (const auto& a : c.assessments) {
+        if (latest_assessment(c, a.instrument, c.as_of) != &a) continue;  // history: the latest speaks
         const detail::RequiredInstrument* req = rows.begin_assessment(a.instrument);
         if (!req) continue;
         if (a.date) rows.assessment_date(*req, *a.date);

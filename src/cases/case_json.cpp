@@ -2,6 +2,7 @@
 // builder. The shape is the case-file format of instruments/README.md.
 #include <kelias/rules.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #include "base/json_scanner.hpp"
@@ -32,13 +33,15 @@ public:
         json_.enter_object();
         bool first = true;
         std::string_view key;
-        bool seen[5] = {};  // case, as_of, facts, assessments, description
+        bool seen[7] = {};  // case, as_of, facts, assessments, description, placements, events
         while (json_.next_key(first, key)) {
             const int slot = key == "case"          ? 0
                              : key == "as_of"       ? 1
                              : key == "facts"       ? 2
                              : key == "assessments" ? 3
                              : key == "description" ? 4
+                             : key == "placements"  ? 5
+                             : key == "events"      ? 6
                                                     : -1;
             if (slot >= 0 && std::exchange(seen[slot], true)) {
                 const std::string message = "'" + std::string(key) + "' is given twice";
@@ -56,15 +59,33 @@ public:
                 if (!facts()) return stop_;
             } else if (key == "assessments") {
                 if (!assessments()) return stop_;
-            } else if (key == "description") {
+            } else if (key == "description" || key == "placements" || key == "events") {
+                // Rules read neither placements nor events (parse_case checks them).
                 if (!json_.skip_value()) return Stop::syntax;
             } else {
-                shape_error("unknown key '" + for_message(key) + "' (a case has case, as_of, facts, assessments)");
+                shape_error("unknown key '" + for_message(key) +
+                            "' (a case has case, as_of, facts, assessments, placements, events)");
                 return stop_;
             }
         }
         if (json_.failed() || !json_.finish()) return Stop::syntax;
         return Stop::none;
+    }
+
+    /// Feeds the latest assessment of each history read (now that as_of is known).
+    void add_histories(std::optional<Date> as_of) {
+        for (const auto& [id, history] : histories_) {
+            CaseInput c;
+            c.assessments = history;
+            const AssessmentInput* a = latest_assessment(c, id, as_of);
+            if (!a) continue;
+            const detail::RequiredInstrument* req = rows_.begin_assessment(id);
+            if (!req) continue;
+            if (a->date) rows_.assessment_date(*req, *a->date);
+            if (!a->ratings.empty()) rows_.assessment_ratings(*req, a->ratings, a->date);
+            std::size_t position = 0;
+            for (const auto& [name, text] : a->scores) rows_.assessment_score(*req, position++, name, text);
+        }
     }
 
     const std::string& id() const noexcept { return id_; }
@@ -169,9 +190,75 @@ private:
         std::string_view key;
         while (json_.next_key(first, key)) {
             const std::string id(key);
+            if (json_.peek() == JsonScanner::Kind::array) {
+                if (!history(id)) return false;
+                continue;
+            }
             if (json_.peek() != JsonScanner::Kind::object)
-                return object_expected("assessments." + id + " must be an object");
+                return object_expected("assessments." + id + " must be an object or a list of them");
             if (!assessment(id)) return false;
+        }
+        return !json_.failed() || syntax_error();
+    }
+
+    // Several assessments of one instrument: kept until the case is read, since the one
+    // that speaks for it depends on as_of.
+    bool history(const std::string& id) {
+        if (histories_.count(id)) {
+            if (!json_.skip_value()) return syntax_error();
+            return duplicate("assessments." + id + " is given twice");
+        }
+        std::vector<AssessmentInput>& history = histories_[id];
+        json_.enter_array();
+        bool first = true;
+        for (std::size_t i = 0; json_.next_element(first); ++i) {
+            const std::string path = "assessments." + id + "[" + std::to_string(i) + "]";
+            if (json_.peek() != JsonScanner::Kind::object) return object_expected(path + " must be an object");
+            AssessmentInput& a = history.emplace_back();
+            a.instrument = id;
+            if (!buffered_assessment(path, a)) return false;
+            if (!a.date) return shape_error(path + " has no date (every assessment of a history needs one)");
+        }
+        return !json_.failed() || syntax_error();
+    }
+
+    bool buffered_assessment(const std::string& path, AssessmentInput& a) {
+        json_.enter_object();
+        bool first = true;
+        std::string_view key;
+        bool seen[3] = {};  // date, ratings, scores
+        while (json_.next_key(first, key)) {
+            const int slot = key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+            if (slot >= 0 && std::exchange(seen[slot], true)) {
+                const std::string message = path + "." + std::string(key) + " is given twice";
+                if (!json_.skip_value()) return syntax_error();
+                return duplicate(message);
+            }
+            if (key == "date") {
+                if (!date(a.date, [&] { return path + ".date"; })) return false;
+            } else if (key == "ratings" || key == "scores") {
+                if (!cell_map(path + "." + std::string(key), key == "ratings" ? a.ratings : a.scores)) return false;
+            } else if (key == "assessor" || key == "purpose") {
+                if (!json_.skip_value()) return syntax_error();
+            } else {
+                return shape_error(path + ": unknown key '" + for_message(key) + "'");
+            }
+        }
+        return !json_.failed() || syntax_error();
+    }
+
+    bool cell_map(const std::string& path, std::map<std::string, std::string>& out) {
+        if (json_.peek() == JsonScanner::Kind::null) return json_.skip_value() || syntax_error();
+        if (json_.peek() != JsonScanner::Kind::object) return object_expected(path + " must be an object");
+        json_.enter_object();
+        bool first = true;
+        std::string_view name;
+        while (json_.next_key(first, name)) {
+            const std::string member(name);
+            std::optional<std::string_view> text;
+            if (!scalar(text, [&] { return path + "." + member + " must be a single value"; })) return false;
+            if (!out.emplace(member, std::string(text.value_or(""))).second)
+                return duplicate(path + "." + for_message(member) + " is given twice");
         }
         return !json_.failed() || syntax_error();
     }
@@ -238,6 +325,7 @@ private:
     CaseRowBuilder& rows_;
     std::string id_;
     std::optional<Date> as_of_;
+    std::map<std::string, std::vector<AssessmentInput>> histories_;
     std::string shape_error_;
     bool duplicate_ = false;
     Stop stop_ = Stop::none;
@@ -268,6 +356,17 @@ void cells(detail::JsonWriter& w, const std::map<std::string, std::string>& valu
     w.end_object();
 }
 
+void assessment(detail::JsonWriter& w, const AssessmentInput& a) {
+    w.begin_object().key("date");
+    if (a.date)
+        w.string(to_string(*a.date));
+    else
+        w.null();
+    if (!a.ratings.empty()) cells(w.key("ratings"), a.ratings);
+    if (!a.scores.empty()) cells(w.key("scores"), a.scores);
+    w.end_object();
+}
+
 }  // namespace
 
 std::string to_json(const CaseInput& c) {
@@ -293,17 +392,42 @@ std::string to_json(const CaseInput& c) {
     w.end_object();
     if (!c.assessments.empty()) {
         w.key("assessments").begin_object();
-        for (const AssessmentInput& a : c.assessments) {
-            w.key(a.instrument).begin_object().key("date");
-            if (a.date)
-                w.string(to_string(*a.date));
-            else
-                w.null();
-            if (!a.ratings.empty()) cells(w.key("ratings"), a.ratings);
-            if (!a.scores.empty()) cells(w.key("scores"), a.scores);
-            w.end_object();
+        std::vector<std::string_view> written;
+        for (const AssessmentInput& first : c.assessments) {
+            if (std::find(written.begin(), written.end(), first.instrument) != written.end()) continue;
+            written.push_back(first.instrument);
+            const auto n = std::count_if(c.assessments.begin(), c.assessments.end(),
+                                         [&](const AssessmentInput& a) { return a.instrument == first.instrument; });
+            w.key(first.instrument);
+            if (n > 1) w.begin_array();
+            for (const AssessmentInput& a : c.assessments)
+                if (a.instrument == first.instrument) assessment(w, a);
+            if (n > 1) w.end_array();
         }
         w.end_object();
+    }
+    if (!c.placements.empty()) {
+        w.key("placements").begin_array();
+        for (const PlacementStay& stay : c.placements) {
+            w.begin_object().key("placement").string(stay.placement).key("from").string(to_string(stay.from));
+            if (stay.until) w.key("until").string(to_string(*stay.until));
+            w.end_object();
+        }
+        w.end_array();
+    }
+    if (!c.events.empty()) {
+        w.key("events").begin_array();
+        for (const CaseEvent& e : c.events) {
+            w.begin_object().key("type").string(e.type).key("date").string(to_string(e.date));
+            if (!e.role.empty()) w.key("role").string(e.role);
+            if (!e.by.empty()) w.key("by").string(e.by);
+            for (const auto& [key, text] : e.details) {
+                w.key(key);
+                cell(w, text);
+            }
+            w.end_object();
+        }
+        w.end_array();
     }
     w.end_object();
     return out;
@@ -333,6 +457,7 @@ JsonCaseAdded CaseBatch::add_json(std::string_view json, std::optional<Date> as_
         return out;
     }
     const std::optional<Date> date = as_of ? as_of : reading.as_of();
+    reading.add_histories(date);
     if (!date) rows.problem(CasePath::as_of(), "missing", "give it in the case, or one date for the whole batch");
     if (!rows.commit(*storage_, reading.id(), date))
         out.problems = detail::to_diagnostics(rows.problems(), {}, nullptr);

@@ -42,30 +42,145 @@ public:
     void assessments(const YAML::Node& as) {
         for (auto it = as.begin(); it != as.end(); ++it) {
             if (!name_ok(it->first, "an instrument id")) continue;
-            AssessmentInput a;
-            a.instrument = it->first.Scalar();
-            const YAML::Node v = it->second;
-            if (!r_.expect_map(v, "assessments." + a.instrument)) continue;
-            const std::string path = "assessments." + a.instrument;
+            const std::string instrument = it->first.Scalar();
+            const std::string path = "assessments." + instrument;
             if (std::any_of(c_.assessments.begin(), c_.assessments.end(),
-                            [&](const AssessmentInput& x) { return x.instrument == a.instrument; })) {
+                            [&](const AssessmentInput& x) { return x.instrument == instrument; })) {
                 duplicate(it->first, path);
                 continue;
             }
-            c_.places[CasePath::assessment(a.instrument)] = r_.at(it->first);
-            r_.check_keys(v, {"date", "ratings", "scores", "assessor", "purpose"}, "an assessment");
-            if (const YAML::Node& d = v["date"]; d.IsDefined() && !d.IsNull() && r_.expect_scalar(d, "date")) {
-                a.date = parse_date(d.Scalar());
-                if (!a.date) r_.error(d, DiagnosticCode::malformed_date, path + ".date must be a date YYYY-MM-DD");
-                c_.places[CasePath::assessment_date(a.instrument)] = r_.at(d);
+            c_.places[CasePath::assessment(instrument)] = r_.at(it->first);
+            const YAML::Node v = it->second;
+            if (!v.IsSequence()) {
+                if (r_.expect_map(v, path)) assessment(instrument, v, 0, path, false);
+                continue;
             }
-            cells(v["ratings"], path + ".ratings", a.ratings, CasePath::Part::rating, a.instrument);
-            cells(v["scores"], path + ".scores", a.scores, CasePath::Part::score, a.instrument);
-            c_.assessments.push_back(std::move(a));
+            std::size_t index = 0;  // a history: every entry dated
+            for (const auto& entry : v) {
+                const std::string entry_path = path + "[" + std::to_string(index) + "]";
+                if (r_.expect_map(entry, entry_path)) assessment(instrument, entry, index, entry_path, true);
+                ++index;
+            }
+        }
+    }
+
+    void placements(const YAML::Node& list) {
+        std::size_t index = 0;
+        for (const auto& stay : list) {
+            const std::string path = CasePath::placement(index).to_string();
+            c_.places[CasePath::placement(index)] = r_.at(stay);
+            if (r_.expect_map(stay, path)) {
+                r_.check_keys(stay, {"placement", "from", "until", "note"}, "a placement");
+                PlacementStay s;
+                if (auto id = identifier(stay["placement"], index, "placement")) s.placement = *id;
+                const auto from = date(stay["from"], CasePath::placement(index, "from"), true);
+                const auto until = date(stay["until"], CasePath::placement(index, "until"), false);
+                if (from) s.from = *from;
+                s.until = until;
+                if (from && until && *until < *from)
+                    r_.error(stay["until"], DiagnosticCode::malformed_case, path + ".until is before its from",
+                             "a stay ends on or after the day it starts");
+                if (from) check_order(stay, path, s);
+                c_.placements.push_back(std::move(s));
+            }
+            ++index;
+        }
+    }
+
+    void events(const YAML::Node& list) {
+        std::size_t index = 0;
+        for (const auto& node : list) {
+            const std::string path = CasePath::event(index).to_string();
+            c_.places[CasePath::event(index)] = r_.at(node);
+            if (r_.expect_map(node, path)) c_.events.push_back(event(node, index, path));
+            ++index;
         }
     }
 
 private:
+    void assessment(const std::string& instrument, const YAML::Node& v, std::size_t index, const std::string& path,
+                    bool in_history) {
+        AssessmentInput a;
+        a.instrument = instrument;
+        r_.check_keys(v, {"date", "ratings", "scores", "assessor", "purpose"}, "an assessment");
+        const YAML::Node& d = v["date"];
+        if (d.IsDefined() && !d.IsNull() && r_.expect_scalar(d, "date")) {
+            a.date = parse_date(d.Scalar());
+            if (!a.date) r_.error(d, DiagnosticCode::malformed_date, path + ".date must be a date YYYY-MM-DD");
+            c_.places[CasePath{CasePath::Part::assessment_date, instrument, index, {}}] = r_.at(d);
+        } else if (in_history) {
+            r_.error(v, DiagnosticCode::malformed_case, path + " has no date",
+                     "every assessment of a history needs its date: the latest one speaks for the case");
+        }
+        cells(v["ratings"], path + ".ratings", a.ratings, CasePath::Part::rating, instrument, index);
+        cells(v["scores"], path + ".scores", a.scores, CasePath::Part::score, instrument, index);
+        c_.assessments.push_back(std::move(a));
+    }
+
+    CaseEvent event(const YAML::Node& node, std::size_t index, const std::string& path) {
+        CaseEvent e;
+        if (auto type = identifier(node["type"], index, "type", true)) e.type = *type;
+        if (auto d = date(node["date"], CasePath::event(index, "date"), true)) e.date = *d;
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            if (!name_ok(it->first, "a key")) continue;
+            const std::string key = it->first.Scalar();
+            if (key == "type" || key == "date") continue;
+            const YAML::Node v = it->second;
+            c_.places[CasePath::event(index, key)] = r_.at(v.IsNull() ? it->first : v);
+            if (!v.IsNull() && !r_.expect_scalar(v, path + "." + key)) continue;
+            const std::string text = v.IsNull() ? std::string() : v.Scalar();
+            if (key == "role")
+                e.role = text;
+            else if (key == "by")
+                e.by = text;
+            else
+                e.details[key] = text;
+        }
+        return e;
+    }
+
+    // A required identifier-like value of a placement or event (`type`, `placement`).
+    std::optional<std::string> identifier(const YAML::Node& n, std::size_t index, const char* key, bool event = false) {
+        const CasePath where = event ? CasePath::event(index, key) : CasePath::placement(index, key);
+        if (!n.IsDefined() || n.IsNull()) {
+            r_.error(c_.places[event ? CasePath::event(index) : CasePath::placement(index)],
+                     DiagnosticCode::malformed_case, where.to_string() + " is missing");
+            return std::nullopt;
+        }
+        c_.places[where] = r_.at(n);
+        if (!name_ok(n, key)) return std::nullopt;
+        return n.Scalar();
+    }
+
+    std::optional<Date> date(const YAML::Node& n, const CasePath& where, bool required) {
+        if (!n.IsDefined() || n.IsNull()) {
+            if (required) {
+                CasePath owner = where;
+                owner.field.clear();
+                r_.error(c_.places[owner], DiagnosticCode::malformed_case, where.to_string() + " is missing");
+            }
+            return std::nullopt;
+        }
+        c_.places[where] = r_.at(n);
+        if (!r_.expect_scalar(n, where.to_string())) return std::nullopt;
+        auto d = parse_date(n.Scalar());
+        if (!d) r_.error(n, DiagnosticCode::malformed_date, where.to_string() + " must be a date YYYY-MM-DD");
+        return d;
+    }
+
+    // Stays follow each other: a stay starts on or after the previous one, which has ended.
+    void check_order(const YAML::Node& stay, const std::string& path, const PlacementStay& s) {
+        if (c_.placements.empty()) return;
+        const PlacementStay& before = c_.placements.back();
+        if (!before.until)
+            r_.error(stay, DiagnosticCode::malformed_case,
+                     path + " follows a stay that has not ended (" + before.placement + ")",
+                     "give the earlier stay its `until`: only the last stay may be open");
+        else if (s.from < before.from)
+            r_.error(stay["from"], DiagnosticCode::malformed_case, path + ".from is before the previous stay's",
+                     "list the stays oldest first");
+    }
+
     bool name_ok(const YAML::Node& key, std::string_view what) {
         if (!r_.expect_scalar(key, what)) return false;
         if (key.Scalar().size() <= max_case_name_bytes) return true;
@@ -111,7 +226,7 @@ private:
     }
 
     void cells(const YAML::Node& n, const std::string& what, std::map<std::string, std::string>& out,
-               CasePath::Part part, const std::string& instrument) {
+               CasePath::Part part, const std::string& instrument, std::size_t index) {
         if (!n.IsDefined() || n.IsNull() || !r_.expect_map(n, what)) return;
         for (auto it = n.begin(); it != n.end(); ++it) {
             if (!name_ok(it->first, "a name")) continue;
@@ -121,7 +236,7 @@ private:
                 continue;
             }
             const YAML::Node v = it->second;
-            c_.places[CasePath{part, instrument, 0, name}] = r_.at(v.IsNull() ? it->first : v);
+            c_.places[CasePath{part, instrument, index, name}] = r_.at(v.IsNull() ? it->first : v);
             if (v.IsNull())
                 out[name] = "";
             else if (r_.expect_scalar(v, what + "." + name))
@@ -141,7 +256,7 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
     c.where = r.at(n);
     if (is_case_file) {
         if (!r.expect_map(n, "a case")) return std::nullopt;
-        r.check_keys(n, {"case", "as_of", "facts", "assessments", "description"}, "a case");
+        r.check_keys(n, {"case", "as_of", "facts", "assessments", "placements", "events", "description"}, "a case");
         if (n["case"].IsDefined())
             if (auto t = r.text(n["case"], "case")) {
                 c.id = *t;
@@ -160,6 +275,12 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
         reader.facts(facts);
     if (const YAML::Node& as = n["assessments"]; as.IsDefined() && !as.IsNull() && r.expect_map(as, "assessments"))
         reader.assessments(as);
+    if (is_case_file) {
+        if (const YAML::Node& p = n["placements"]; p.IsDefined() && !p.IsNull() && r.expect_list(p, "placements"))
+            reader.placements(p);
+        if (const YAML::Node& e = n["events"]; e.IsDefined() && !e.IsNull() && r.expect_list(e, "events"))
+            reader.events(e);
+    }
     if (r.error_count() > errors_before) return std::nullopt;
     return c;
 }
