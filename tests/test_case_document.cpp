@@ -135,7 +135,8 @@ TEST_CASE("JSONL histories are refused without dates and when given twice") {
     auto undated = batch.add_json(
         R"({"case":"A","as_of":"2025-06-01","assessments":{"start_av":[{"scores":{"violence.estimate":"low"}}]}})");
     REQUIRE_FALSE(undated);
-    CHECK(undated.problems[0].message == "assessments.start_av[0] has no date (every assessment of a history needs one)");
+    CHECK(undated.problems[0].message ==
+          "assessments.start_av[0] has no date (every assessment of a history needs one)");
     auto twice = batch.add_json(R"({"case":"B","as_of":"2025-06-01","assessments":{"start_av":[{"date":"2025-01-01"}],)"
                                 R"("start_av":[{"date":"2025-02-01"}]}})");
     REQUIRE_FALSE(twice);
@@ -144,8 +145,8 @@ TEST_CASE("JSONL histories are refused without dates and when given twice") {
 }
 
 TEST_CASE("placements and events with the wrong shape are located errors") {
-    CHECK(first_error("case: A\nplacements:\n  - {placement: semi_open}\n").find(
-              "case.yaml:3:5: error[E703]: placements[0].from is missing") != std::string::npos);
+    CHECK(first_error("case: A\nplacements:\n  - {placement: semi_open}\n")
+              .find("case.yaml:3:5: error[E703]: placements[0].from is missing") != std::string::npos);
     CHECK(first_error("case: A\nplacements:\n  - {placement: open, from: 2025-03-01, until: 2025-01-01}\n")
               .find("placements[0].until is before its from") != std::string::npos);
     const std::string open_then_more = first_error(

@@ -34,11 +34,11 @@ struct CasePath {
         event
     };
     Part part = Part::fact;
-    std::string name;        ///< the fact or list; the instrument id for assessments
+    std::string name;  ///< the fact or list; the instrument id for assessments
     /// record, record_field: the record's index in its list; placement, event: the index in
     /// its list; assessment parts: the index in the instrument's history (0 when one).
     std::size_t record = 0;
-    std::string field;       ///< record_field: the field; score and rating: the result or column
+    std::string field;  ///< record_field: the field; score and rating: the result or column
     std::string to_string() const;
     friend auto operator<=>(const CasePath&, const CasePath&) = default;
 

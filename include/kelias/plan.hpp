@@ -141,7 +141,7 @@ struct PlanIntervention {
     std::vector<std::string> areas;  ///< the targets it serves (empty for additions)
     DeliveryRole role = DeliveryRole::contact_officer;
     bool intensive = false;
-    std::optional<int> hours;          ///< intensive programmes: their share of the band's hours
+    std::optional<int> hours;            ///< intensive programmes: their share of the band's hours
     std::vector<LocalText> adaptations;  ///< responsivity: how delivery changes
     std::vector<PlanOrigin> from;
 };
@@ -169,12 +169,12 @@ struct PlanStrength {
 /// A need without an eligible programme, never dropped.
 struct UnmetNeed {
     enum class Reason : std::uint8_t {
-        not_eligible,   ///< every programme for it is not eligible (see `reasons`)
-        undetermined,   ///< a programme might be eligible; facts or an assessment are missing
-        no_programme,   ///< the policy names no programme for the area
-        not_in_rules,   ///< the programmes it names have no decision in the rule set
-        low_risk,       ///< only intensive programmes, withheld at low risk (no override)
-        avoided,        ///< the only programmes were set aside by a responsivity factor
+        not_eligible,  ///< every programme for it is not eligible (see `reasons`)
+        undetermined,  ///< a programme might be eligible; facts or an assessment are missing
+        no_programme,  ///< the policy names no programme for the area
+        not_in_rules,  ///< the programmes it names have no decision in the rule set
+        low_risk,      ///< only intensive programmes, withheld at low risk (no override)
+        avoided,       ///< the only programmes were set aside by a responsivity factor
     };
     std::string area;  ///< a target area, a responsivity addition or a harm-to-self rule
     LocalText label;
@@ -206,7 +206,7 @@ struct Plan {
     std::string case_id;
     Date as_of;
     std::string policy_key, policy_hash, rules_key;
-    std::string assessment;  ///< `start_av@2014 2025-04-28`, or empty without one
+    std::string assessment;               ///< `start_av@2014 2025-04-28`, or empty without one
     std::optional<RiskLevel> risk_level;  ///< nullopt: undetermined (an intensity outcome is missing)
     std::vector<PlanOrigin> risk_from;
     int needs = 0;             ///< items counted as needs
@@ -228,8 +228,8 @@ struct Plan {
 /// says to assess first); `decisions` come from kelias::decide on the same case; only
 /// programmes decided `eligible` become interventions, every other need is an UnmetNeed
 /// with its reason. E104 when `assessment` is for an instrument the policy does not read.
-Result<Plan> plan(const CaseInput& c, const std::optional<ScoredAssessment>& assessment,
-                  const CaseDecisions& decisions, const PlanPolicy& policy, Date as_of);
+Result<Plan> plan(const CaseInput& c, const std::optional<ScoredAssessment>& assessment, const CaseDecisions& decisions,
+                  const PlanPolicy& policy, Date as_of);
 /// The same, scoring the case's latest assessment itself (latest_scored_assessment()).
 Result<Plan> plan(const CaseInput& c, const CaseDecisions& decisions, const PlanPolicy& policy, Date as_of);
 

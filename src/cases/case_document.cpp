@@ -45,7 +45,7 @@ std::string CasePath::to_string() const {
 }
 
 const AssessmentInput* latest_assessment(const CaseInput& c, std::string_view instrument, std::optional<Date> as_of) {
-    const AssessmentInput* latest = nullptr;   // dated on or before as_of
+    const AssessmentInput* latest = nullptr;    // dated on or before as_of
     const AssessmentInput* fallback = nullptr;  // the earliest otherwise
     for (const AssessmentInput& a : c.assessments) {
         if (a.instrument != instrument) continue;

@@ -45,14 +45,7 @@ struct EventView {
 };
 
 /// The case's events in file order.
-template <class Case>
-std::vector<EventView> events_of(const Case& c) {
-    std::vector<EventView> out;
-    if constexpr (requires { c.events; }) {
-        for (const auto& e : c.events) out.push_back({e.type, e.date, &e.details});
-    }
-    return out;
-}
+std::vector<EventView> events_of(const CaseInput& c);
 
 }  // namespace detail
 KELIAS_END_NAMESPACE

@@ -101,9 +101,12 @@ constexpr Words lt{"Planas",
 std::string_view risk_word(RiskLevel r, Language l) {
     if (l == Language::en) return to_string(r);
     switch (r) {
-    case RiskLevel::low: return "žemas";
-    case RiskLevel::moderate: return "vidutinis";
-    case RiskLevel::high: return "aukštas";
+    case RiskLevel::low:
+        return "žemas";
+    case RiskLevel::moderate:
+        return "vidutinis";
+    case RiskLevel::high:
+        return "aukštas";
     }
     return "?";
 }
@@ -111,10 +114,14 @@ std::string_view risk_word(RiskLevel r, Language l) {
 std::string_view supervision_word(SupervisionLevel s, Language l) {
     if (l == Language::en) return to_string(s);
     switch (s) {
-    case SupervisionLevel::minimal: return "minimali";
-    case SupervisionLevel::standard: return "įprasta";
-    case SupervisionLevel::enhanced: return "sustiprinta";
-    case SupervisionLevel::intensive: return "intensyvi";
+    case SupervisionLevel::minimal:
+        return "minimali";
+    case SupervisionLevel::standard:
+        return "įprasta";
+    case SupervisionLevel::enhanced:
+        return "sustiprinta";
+    case SupervisionLevel::intensive:
+        return "intensyvi";
     }
     return "?";
 }
@@ -122,15 +129,18 @@ std::string_view supervision_word(SupervisionLevel s, Language l) {
 std::string_view reason_words(UnmetNeed::Reason r, Language l) {
     const bool t = l == Language::lt;
     switch (r) {
-    case UnmetNeed::Reason::not_eligible: return t ? "netinka nė viena programa" : "no programme is eligible";
+    case UnmetNeed::Reason::not_eligible:
+        return t ? "netinka nė viena programa" : "no programme is eligible";
     case UnmetNeed::Reason::undetermined:
         return t ? "tinkamumas nenustatytas (trūksta duomenų)" : "eligibility undetermined (information missing)";
-    case UnmetNeed::Reason::no_programme: return t ? "politikoje nėra programos" : "the policy names no programme";
+    case UnmetNeed::Reason::no_programme:
+        return t ? "politikoje nėra programos" : "the policy names no programme";
     case UnmetNeed::Reason::not_in_rules:
         return t ? "taisyklių rinkinyje nėra sprendimo" : "the rule set has no decision for its programmes";
     case UnmetNeed::Reason::low_risk:
         return t ? "intensyvios programos netaikomos esant žemai rizikai" : "intensive programmes withheld at low risk";
-    case UnmetNeed::Reason::avoided: return t ? "atidėta dėl imlumo veiksnio" : "set aside for responsivity";
+    case UnmetNeed::Reason::avoided:
+        return t ? "atidėta dėl imlumo veiksnio" : "set aside for responsivity";
     }
     return "?";
 }
@@ -138,13 +148,20 @@ std::string_view reason_words(UnmetNeed::Reason r, Language l) {
 std::string_view kind_word(PlanOrigin::Kind k, bool lithuanian) {
     if (!lithuanian) return to_string(k);
     switch (k) {
-    case PlanOrigin::Kind::item: return "punktas";
-    case PlanOrigin::Kind::outcome: return "padarinys";
-    case PlanOrigin::Kind::policy: return "politika";
-    case PlanOrigin::Kind::decision: return "sprendimas";
-    case PlanOrigin::Kind::event: return "įvykis";
-    case PlanOrigin::Kind::fact: return "faktas";
-    case PlanOrigin::Kind::assessment: return "vertinimas";
+    case PlanOrigin::Kind::item:
+        return "punktas";
+    case PlanOrigin::Kind::outcome:
+        return "padarinys";
+    case PlanOrigin::Kind::policy:
+        return "politika";
+    case PlanOrigin::Kind::decision:
+        return "sprendimas";
+    case PlanOrigin::Kind::event:
+        return "įvykis";
+    case PlanOrigin::Kind::fact:
+        return "faktas";
+    case PlanOrigin::Kind::assessment:
+        return "vertinimas";
     }
     return "?";
 }

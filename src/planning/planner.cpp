@@ -29,13 +29,20 @@ std::span<const DeliveryRole> all_delivery_roles() noexcept { return roles; }
 
 std::string_view to_string(DeliveryRole role) noexcept {
     switch (role) {
-    case DeliveryRole::contact_officer: return "contact_officer";
-    case DeliveryRole::psychologist: return "psychologist";
-    case DeliveryRole::social_worker: return "social_worker";
-    case DeliveryRole::resocialisation_specialist: return "resocialisation_specialist";
-    case DeliveryRole::probation_officer: return "probation_officer";
-    case DeliveryRole::em_specialist: return "em_specialist";
-    case DeliveryRole::ngo: return "ngo";
+    case DeliveryRole::contact_officer:
+        return "contact_officer";
+    case DeliveryRole::psychologist:
+        return "psychologist";
+    case DeliveryRole::social_worker:
+        return "social_worker";
+    case DeliveryRole::resocialisation_specialist:
+        return "resocialisation_specialist";
+    case DeliveryRole::probation_officer:
+        return "probation_officer";
+    case DeliveryRole::em_specialist:
+        return "em_specialist";
+    case DeliveryRole::ngo:
+        return "ngo";
     }
     return "?";
 }
@@ -43,45 +50,66 @@ std::string_view to_string(DeliveryRole role) noexcept {
 std::string_view role_label(DeliveryRole role, Language language) noexcept {
     const bool lt = language == Language::lt;
     switch (role) {
-    case DeliveryRole::contact_officer: return lt ? "kontaktinis pareigūnas" : "contact officer";
-    case DeliveryRole::psychologist: return lt ? "psichologas" : "psychologist";
-    case DeliveryRole::social_worker: return lt ? "socialinis darbuotojas" : "social worker";
-    case DeliveryRole::resocialisation_specialist: return lt ? "resocializacijos specialistas" : "resocialisation specialist";
-    case DeliveryRole::probation_officer: return lt ? "probuotojas" : "probation officer";
-    case DeliveryRole::em_specialist: return lt ? "elektroninės stebėsenos specialistas" : "electronic-monitoring specialist";
-    case DeliveryRole::ngo: return lt ? "NVO" : "NGO";
+    case DeliveryRole::contact_officer:
+        return lt ? "kontaktinis pareigūnas" : "contact officer";
+    case DeliveryRole::psychologist:
+        return lt ? "psichologas" : "psychologist";
+    case DeliveryRole::social_worker:
+        return lt ? "socialinis darbuotojas" : "social worker";
+    case DeliveryRole::resocialisation_specialist:
+        return lt ? "resocializacijos specialistas" : "resocialisation specialist";
+    case DeliveryRole::probation_officer:
+        return lt ? "probuotojas" : "probation officer";
+    case DeliveryRole::em_specialist:
+        return lt ? "elektroninės stebėsenos specialistas" : "electronic-monitoring specialist";
+    case DeliveryRole::ngo:
+        return lt ? "NVO" : "NGO";
     }
     return "?";
 }
 
 std::string_view to_string(SupervisionLevel level) noexcept {
     switch (level) {
-    case SupervisionLevel::minimal: return "minimal";
-    case SupervisionLevel::standard: return "standard";
-    case SupervisionLevel::enhanced: return "enhanced";
-    case SupervisionLevel::intensive: return "intensive";
+    case SupervisionLevel::minimal:
+        return "minimal";
+    case SupervisionLevel::standard:
+        return "standard";
+    case SupervisionLevel::enhanced:
+        return "enhanced";
+    case SupervisionLevel::intensive:
+        return "intensive";
     }
     return "?";
 }
 
 std::string_view to_string(RiskLevel level) noexcept {
     switch (level) {
-    case RiskLevel::low: return "low";
-    case RiskLevel::moderate: return "moderate";
-    case RiskLevel::high: return "high";
+    case RiskLevel::low:
+        return "low";
+    case RiskLevel::moderate:
+        return "moderate";
+    case RiskLevel::high:
+        return "high";
     }
     return "?";
 }
 
 std::string_view to_string(PlanOrigin::Kind kind) noexcept {
     switch (kind) {
-    case PlanOrigin::Kind::item: return "item";
-    case PlanOrigin::Kind::outcome: return "outcome";
-    case PlanOrigin::Kind::policy: return "policy";
-    case PlanOrigin::Kind::decision: return "decision";
-    case PlanOrigin::Kind::event: return "event";
-    case PlanOrigin::Kind::fact: return "fact";
-    case PlanOrigin::Kind::assessment: return "assessment";
+    case PlanOrigin::Kind::item:
+        return "item";
+    case PlanOrigin::Kind::outcome:
+        return "outcome";
+    case PlanOrigin::Kind::policy:
+        return "policy";
+    case PlanOrigin::Kind::decision:
+        return "decision";
+    case PlanOrigin::Kind::event:
+        return "event";
+    case PlanOrigin::Kind::fact:
+        return "fact";
+    case PlanOrigin::Kind::assessment:
+        return "assessment";
     }
     return "?";
 }
@@ -94,12 +122,18 @@ std::string to_string(const PlanOrigin& origin) {
 
 std::string_view to_string(UnmetNeed::Reason reason) noexcept {
     switch (reason) {
-    case UnmetNeed::Reason::not_eligible: return "not_eligible";
-    case UnmetNeed::Reason::undetermined: return "undetermined";
-    case UnmetNeed::Reason::no_programme: return "no_programme";
-    case UnmetNeed::Reason::not_in_rules: return "not_in_rules";
-    case UnmetNeed::Reason::low_risk: return "low_risk";
-    case UnmetNeed::Reason::avoided: return "avoided";
+    case UnmetNeed::Reason::not_eligible:
+        return "not_eligible";
+    case UnmetNeed::Reason::undetermined:
+        return "undetermined";
+    case UnmetNeed::Reason::no_programme:
+        return "no_programme";
+    case UnmetNeed::Reason::not_in_rules:
+        return "not_in_rules";
+    case UnmetNeed::Reason::low_risk:
+        return "low_risk";
+    case UnmetNeed::Reason::avoided:
+        return "avoided";
     }
     return "?";
 }
@@ -134,13 +168,12 @@ std::string PlanPolicy::describe() const {
         for (const auto& o : i.intensity_outcomes) s << " " << o;
         s << "; " << i.items.size() << " items mapped to areas\n";
     }
-    s << "needs: vulnerability >= " << d.need_at_least << " or critical; many needs = " << d.many_needs
-      << " or more\n";
+    s << "needs: vulnerability >= " << d.need_at_least << " or critical; many needs = " << d.many_needs << " or more\n";
     s << "dosage:\n";
     for (const auto& b : d.bands)
         s << "  " << b.id << ": " << to_string(b.risk) << " risk, "
-          << (b.many ? (*b.many ? "many needs" : "few needs") : std::string("any needs")) << " -> " << b.hours
-          << " h, " << to_string(b.supervision) << " supervision\n";
+          << (b.many ? (*b.many ? "many needs" : "few needs") : std::string("any needs")) << " -> " << b.hours << " h, "
+          << to_string(b.supervision) << " supervision\n";
     s << "areas:\n";
     for (const auto& a : d.areas) {
         s << "  " << a.id << ":";
@@ -212,6 +245,12 @@ LevelReading risk_level(const AssessmentInput& a, const PolicyInstrument& pi) {
     }
     out.from.push_back({PlanOrigin::Kind::policy, "instruments." + pi.id + ".intensity", "max"});
     if (highest && (*highest == RiskLevel::high || !unknown)) out.level = highest;
+    return out;
+}
+
+std::vector<EventView> events_of(const CaseInput& c) {
+    std::vector<EventView> out;
+    for (const auto& e : c.events) out.push_back({e.type, e.date, &e.details});
     return out;
 }
 
@@ -303,8 +342,8 @@ CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of)
 // ---- the planner ---------------------------------------------------------------------------------
 namespace {
 
-using detail::PolicyInstrument;
 using detail::PlanPolicyData;
+using detail::PolicyInstrument;
 
 LocalText entry_label(const Instrument& instrument, const std::string& id) {
     LocalText t{id, {}};
@@ -349,16 +388,15 @@ public:
         if (!a_) {
             plan_.review.date = as_of_;
             plan_.review.from.push_back({PlanOrigin::Kind::assessment, "none", {}});
-            for (const auto& pi : p_.instruments)
-                plan_.review.from.push_back(policy_origin("instruments." + pi.id));
+            for (const auto& pi : p_.instruments) plan_.review.from.push_back(policy_origin("instruments." + pi.id));
             return plan_;
         }
         pi_ = p_.instrument(a_->input.instrument);
         if (!pi_)
-            return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::invalid_value,
-                                            "the plan policy does not read instrument '" +
-                                                detail::for_message(a_->input.instrument) + "'",
-                                            "assess with one of the policy's instruments", c_.where}};
+            return std::vector<Diagnostic>{
+                {Severity::error, DiagnosticCode::invalid_value,
+                 "the plan policy does not read instrument '" + detail::for_message(a_->input.instrument) + "'",
+                 "assess with one of the policy's instruments", c_.where}};
         const Instrument& instrument = a_->instrument;
         plan_.assessment = instrument.key() + (a_->input.date ? " " + to_string(*a_->input.date) : std::string());
         risk();
@@ -386,8 +424,7 @@ private:
         std::map<std::string, std::vector<Need>> by_area;
         for (const auto& e : a_->instrument.entries()) {
             if (e.is_outcome) continue;
-            Need n{e.id, detail::rating(a_->input, e.id, "vulnerability"),
-                   detail::flag(a_->input, e.id, "critical")};
+            Need n{e.id, detail::rating(a_->input, e.id, "vulnerability"), detail::flag(a_->input, e.id, "critical")};
             const bool need = n.critical || (n.vulnerability && *n.vulnerability >= p_.need_at_least);
             if (!need) continue;
             ++plan_.needs;
@@ -419,8 +456,7 @@ private:
             r.target.area = area.id;
             r.target.label = area.label;
             for (const auto& n : it->second) {
-                r.target.items.push_back(
-                    {n.item, entry_label(a_->instrument, n.item), n.vulnerability, n.critical});
+                r.target.items.push_back({n.item, entry_label(a_->instrument, n.item), n.vulnerability, n.critical});
                 r.target.from.push_back(item_origin(n));
                 r.critical |= n.critical;
                 r.top = std::max(r.top, n.vulnerability.value_or(0));
@@ -442,7 +478,8 @@ private:
     }
 
     PlanOrigin item_origin(const Need& n) const {
-        return {PlanOrigin::Kind::item, n.item, rating_detail("vulnerability", n.vulnerability, n.critical, "critical")};
+        return {PlanOrigin::Kind::item, n.item,
+                rating_detail("vulnerability", n.vulnerability, n.critical, "critical")};
     }
 
     void dosage() {
@@ -469,9 +506,9 @@ private:
         plan_.dosage_band = band->id;
         plan_.hours = band->hours;
         plan_.supervision = band->supervision;
-        plan_.dosage_from.push_back(policy_origin("dosage." + band->id,
-                                                  "needs " + std::to_string(plan_.needs) + (many ? " >= " : " < ") +
-                                                      std::to_string(p_.many_needs)));
+        plan_.dosage_from.push_back(policy_origin("dosage." + band->id, "needs " + std::to_string(plan_.needs) +
+                                                                            (many ? " >= " : " < ") +
+                                                                            std::to_string(p_.many_needs)));
     }
 
     bool withheld(const detail::PolicyProgramme& prog) const {
@@ -689,8 +726,7 @@ private:
             ref.rule = rule.id;
             ref.label = rule.label;
             ref.role = rule.role;
-            ref.from.push_back(policy_origin("harm_to_self." + rule.id,
-                                             ">= " + std::string(to_string(rule.at_least))));
+            ref.from.push_back(policy_origin("harm_to_self." + rule.id, ">= " + std::string(to_string(rule.at_least))));
             plan_.referrals.push_back(std::move(ref));
         }
     }
@@ -772,8 +808,8 @@ private:
 
 }  // namespace
 
-Result<Plan> plan(const CaseInput& c, const std::optional<ScoredAssessment>& assessment,
-                  const CaseDecisions& decisions, const PlanPolicy& policy, Date as_of) {
+Result<Plan> plan(const CaseInput& c, const std::optional<ScoredAssessment>& assessment, const CaseDecisions& decisions,
+                  const PlanPolicy& policy, Date as_of) {
     return Planner(c, assessment ? &*assessment : nullptr, decisions, policy, as_of).run();
 }
 

@@ -46,9 +46,9 @@ const std::vector<std::string>& supervision_names() {
 }
 
 const std::vector<std::string>& expect_keys() {
-    static const std::vector<std::string> k = {"risk_level", "dosage_band",  "hours",     "supervision",
+    static const std::vector<std::string> k = {"risk_level", "dosage_band",  "hours",         "supervision",
                                                "needs",      "targets",      "interventions", "referrals",
-                                               "strengths",  "responsivity", "unmet",     "next_review"};
+                                               "strengths",  "responsivity", "unmet",         "next_review"};
     return k;
 }
 
@@ -86,9 +86,9 @@ public:
             return nullptr;
         }
         yaml_.check_keys(n,
-                         {"kelias", "kind", "id", "version", "title", "description", "source", "licence",
-                          "instruments", "needs", "strengths", "dosage", "low_risk_override", "programmes", "areas",
-                          "responsivity", "harm_to_self", "review", "tests"},
+                         {"kelias", "kind", "id", "version", "title", "description", "source", "licence", "instruments",
+                          "needs", "strengths", "dosage", "low_risk_override", "programmes", "areas", "responsivity",
+                          "harm_to_self", "review", "tests"},
                          "the plan policy");
         header_.read_header(n, "a plan policy", "plan policy");
         data_->id = model_.id;
@@ -329,8 +329,7 @@ private:
                 yaml_.error(it->first, DiagnosticCode::unknown_reference,
                             "the file of instrument '" + *id + "' defines '" + pi.instrument.id() + "'",
                             "name the instrument by its own id");
-            if (auto in = yaml_.required(spec, "intensity", "instrument '" + *id + "'"))
-                read_intensity(*in, pi);
+            if (auto in = yaml_.required(spec, "intensity", "instrument '" + *id + "'")) read_intensity(*in, pi);
             if (auto items = yaml_.required(spec, "items", "instrument '" + *id + "'")) read_items(*items, pi);
             data_->instruments.push_back(std::move(pi));
         }
@@ -457,7 +456,8 @@ private:
                     ok = false;
                     break;
                 }
-                const bool overlap = other.risk == band.risk && (!other.many || !band.many || *other.many == *band.many);
+                const bool overlap =
+                    other.risk == band.risk && (!other.many || !band.many || *other.many == *band.many);
                 if (overlap) {
                     yaml_.error(*idn, DiagnosticCode::duplicate_id,
                                 "dosage band '" + band.id + "' covers the same risk and needs as '" + other.id + "'",
@@ -532,8 +532,8 @@ private:
     void read_when(const YAML::Node& n, ResponsivityRule& rule) {
         if (!yaml_.expect_map(n, "when")) return;
         yaml_.check_keys(n, {"fact", "equals", "age_below", "items", "vulnerability_at_least"}, "when");
-        const int kinds = (n["fact"].IsDefined() ? 1 : 0) + (n["age_below"].IsDefined() ? 1 : 0) +
-                          (n["items"].IsDefined() ? 1 : 0);
+        const int kinds =
+            (n["fact"].IsDefined() ? 1 : 0) + (n["age_below"].IsDefined() ? 1 : 0) + (n["items"].IsDefined() ? 1 : 0);
         if (kinds != 1) {
             yaml_.error(n, DiagnosticCode::invalid_value, "'when' needs exactly one of fact, age_below, items",
                         "e.g. {fact: foreign_national, equals: true}, {age_below: 18} or "
@@ -563,7 +563,7 @@ private:
         }
         for (const char* key : {"equals", "vulnerability_at_least"}) {
             const bool belongs = std::string(key) == "equals" ? rule.when == ResponsivityRule::When::fact_equals
-                                                             : rule.when == ResponsivityRule::When::item_vulnerability;
+                                                              : rule.when == ResponsivityRule::When::item_vulnerability;
             if (n[key].IsDefined() && !belongs)
                 yaml_.error(yaml_.key_node(n, key), DiagnosticCode::invalid_value,
                             std::string("'") + key + "' does not go with this kind of 'when'");
@@ -596,8 +596,7 @@ private:
             if (r["avoid"].IsDefined()) rule.avoid = programme_list(r["avoid"], "avoid");
             if (r["note"].IsDefined()) rule.note = local(yaml_.labels(r["note"], "note"), "");
             if (rule.add.empty() && rule.prefer.empty() && rule.avoid.empty() && rule.note.empty())
-                yaml_.error(*idn, DiagnosticCode::invalid_value,
-                            "responsivity factor '" + *id + "' changes nothing",
+                yaml_.error(*idn, DiagnosticCode::invalid_value, "responsivity factor '" + *id + "' changes nothing",
                             "give add, prefer, avoid or a note on delivery");
             data_->responsivity.push_back(std::move(rule));
         }
@@ -679,10 +678,10 @@ private:
         for (const auto& t : n) {
             ++number;
             if (!yaml_.expect_map(t, "a test")) continue;
-            yaml_.check_keys(t,
-                             {"name", "description", "as_of", "facts", "assessments", "placements", "events",
-                              "decisions", "expect"},
-                             "a test");
+            yaml_.check_keys(
+                t,
+                {"name", "description", "as_of", "facts", "assessments", "placements", "events", "decisions", "expect"},
+                "a test");
             PlanTestCase tc;
             tc.name = t["name"].IsDefined() && t["name"].IsScalar() ? t["name"].Scalar() : "#" + std::to_string(number);
             tc.where = yaml_.at(t);
@@ -755,8 +754,7 @@ private:
             } else if (v.IsSequence()) {
                 std::string joined;
                 for (const auto& e : v)
-                    if (yaml_.expect_scalar(e, "a list entry"))
-                        joined += (joined.empty() ? "" : ", ") + e.Scalar();
+                    if (yaml_.expect_scalar(e, "a list entry")) joined += (joined.empty() ? "" : ", ") + e.Scalar();
                 x.value = joined;
             } else if (v.IsNull()) {
                 x.value = "";

@@ -60,8 +60,8 @@ PlanTestReport run_plan_policy_tests(const PlanPolicy& policy) {
             const std::string got = actual(*made, x.key);
             if (got == x.value) continue;
             ok = false;
-            report.failures.push_back({x.where, "test '" + tc.name + "': " + x.key + ": expected [" + x.value +
-                                                    "], got [" + got + "]"});
+            report.failures.push_back(
+                {x.where, "test '" + tc.name + "': " + x.key + ": expected [" + x.value + "], got [" + got + "]"});
         }
         (ok ? report.passed : report.failed)++;
     }
