@@ -10,6 +10,7 @@
 #include <kelias/instrument_test.hpp>
 #include <kelias/language.hpp>
 #include <kelias/output_file.hpp>
+#include <kelias/plan.hpp>
 #include <kelias/ratings.hpp>
 #include <kelias/ratings_io.hpp>
 #include <kelias/rules.hpp>

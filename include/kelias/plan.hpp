@@ -134,6 +134,12 @@ struct PlanTarget {
     std::vector<PlanOrigin> from;
 };
 
+/// How the delivery of an intervention changes for a responsivity factor.
+struct PlanAdaptation {
+    LocalText note;
+    PlanOrigin from;  ///< the policy's responsivity factor
+};
+
 /// An eligible programme the plan uses.
 struct PlanIntervention {
     std::string programme;
@@ -141,8 +147,8 @@ struct PlanIntervention {
     std::vector<std::string> areas;  ///< the targets it serves (empty for additions)
     DeliveryRole role = DeliveryRole::contact_officer;
     bool intensive = false;
-    std::optional<int> hours;            ///< intensive programmes: their share of the band's hours
-    std::vector<LocalText> adaptations;  ///< responsivity: how delivery changes
+    std::optional<int> hours;                 ///< intensive programmes: their share of the band's hours
+    std::vector<PlanAdaptation> adaptations;  ///< responsivity: how delivery changes
     std::vector<PlanOrigin> from;
 };
 
@@ -166,6 +172,13 @@ struct PlanStrength {
     std::vector<PlanOrigin> from;
 };
 
+/// A programme considered for a need and what holds it back.
+struct ConsideredProgramme {
+    std::string programme;
+    std::vector<std::string> why;  ///< conditions not met, exclusions, missing facts
+    PlanOrigin from;               ///< the decision (or the policy rule that set it aside)
+};
+
 /// A need without an eligible programme, never dropped.
 struct UnmetNeed {
     enum class Reason : std::uint8_t {
@@ -179,9 +192,7 @@ struct UnmetNeed {
     std::string area;  ///< a target area, a responsivity addition or a harm-to-self rule
     LocalText label;
     Reason reason = Reason::no_programme;
-    /// Per programme considered: the programme and what holds it back (condition texts,
-    /// missing facts).
-    std::vector<std::pair<std::string, std::vector<std::string>>> programmes;
+    std::vector<ConsideredProgramme> programmes;  ///< in the order considered
     std::vector<PlanOrigin> from;
 };
 std::string_view to_string(UnmetNeed::Reason reason) noexcept;

@@ -243,7 +243,8 @@ std::string to_text(const Plan& p, Language language) {
             for (const auto& a : i.areas) s += " " + a;
         }
         s += origins(i.from, w) + "\n";
-        for (const auto& a : i.adaptations) s += "      " + std::string(w.adaptation) + ": " + a.in(language) + "\n";
+        for (const auto& a : i.adaptations)
+            s += "      " + std::string(w.adaptation) + ": " + a.note.in(language) + origins({a.from}, w) + "\n";
     }
     section(w.referrals, p.referrals.empty());
     for (const auto& r : p.referrals)
@@ -266,10 +267,10 @@ std::string to_text(const Plan& p, Language language) {
     for (const auto& u : p.unmet) {
         s += "  - " + label(u.label, u.area, language) + ": " + std::string(reason_words(u.reason, language)) +
              origins(u.from, w) + "\n";
-        for (const auto& [programme, why] : u.programmes) {
-            s += "      " + programme + ":";
-            for (std::size_t i = 0; i < why.size(); ++i) s += (i ? "; " : " ") + why[i];
-            s += "\n";
+        for (const auto& c : u.programmes) {
+            s += "      " + c.programme + ":";
+            for (std::size_t i = 0; i < c.why.size(); ++i) s += (i ? "; " : " ") + c.why[i];
+            s += origins({c.from}, w) + "\n";
         }
     }
     s += "\n" + std::string(w.review) + ": " +
@@ -345,7 +346,11 @@ std::string to_json(const Plan& p) {
         else
             w.null();
         w.key("adaptations").begin_array();
-        for (const auto& a : i.adaptations) w.string(a.en);
+        for (const auto& a : i.adaptations) {
+            w.begin_object().key("note").string(a.note.en);
+            write_origins(w, {a.from});
+            w.end_object();
+        }
         w.end_array();
         write_origins(w, i.from);
         w.end_object();
@@ -386,10 +391,12 @@ std::string to_json(const Plan& p) {
     for (const auto& u : p.unmet) {
         w.begin_object().key("area").string(u.area).key("reason").string(to_string(u.reason));
         w.key("programmes").begin_array();
-        for (const auto& [programme, why] : u.programmes) {
-            w.begin_object().key("programme").string(programme).key("why").begin_array();
-            for (const auto& x : why) w.string(x);
-            w.end_array().end_object();
+        for (const auto& c : u.programmes) {
+            w.begin_object().key("programme").string(c.programme).key("why").begin_array();
+            for (const auto& x : c.why) w.string(x);
+            w.end_array();
+            write_origins(w, {c.from});
+            w.end_object();
         }
         w.end_array();
         write_origins(w, u.from);

@@ -640,7 +640,7 @@ private:
         for (const auto& target : plan_.targets) {
             const auto* area = p_.area(target.area);
             std::vector<Refusal> refusals;
-            std::vector<std::pair<std::string, std::vector<std::string>>> considered;
+            std::vector<ConsideredProgramme> considered;
             bool met = false;
             for (const auto& programme : candidates(area->programmes)) {
                 auto r = refusal(programme);
@@ -651,7 +651,7 @@ private:
                     met = true;
                     break;
                 }
-                considered.emplace_back(programme, r->why);
+                considered.push_back({programme, r->why, r->from});
                 refusals.push_back(std::move(*r));
             }
             if (met) continue;
@@ -661,7 +661,6 @@ private:
             u.reason = summary(refusals);
             u.programmes = std::move(considered);
             u.from = target.from;
-            for (const auto& r : refusals) u.from.push_back(r.from);
             if (area->programmes.empty()) u.from.push_back(policy_origin("areas." + target.area, "no programme"));
             plan_.unmet.push_back(std::move(u));
         }
@@ -680,9 +679,8 @@ private:
                 u.area = r->id;
                 u.label = r->label;
                 u.reason = refused->reason;
-                u.programmes.emplace_back(programme, refused->why);
+                u.programmes.push_back({programme, refused->why, refused->from});
                 u.from.push_back(policy_origin("responsivity." + r->id, "add " + programme));
-                u.from.push_back(refused->from);
                 plan_.unmet.push_back(std::move(u));
             }
         }
@@ -690,7 +688,7 @@ private:
         // Delivery notes apply to every intervention.
         for (auto& i : plan_.interventions)
             for (const auto* r : applied_)
-                if (!r->note.empty()) i.adaptations.push_back(r->note);
+                if (!r->note.empty()) i.adaptations.push_back({r->note, policy_origin("responsivity." + r->id)});
     }
 
     void hours() {
