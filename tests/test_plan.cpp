@@ -169,15 +169,14 @@ TEST_CASE("planner: the highest intensity estimate is the risk level; a missing 
 }
 
 TEST_CASE("planner: hours are shared by the intensive programmes; only eligible ones are used") {
-    const Plan p = make(adolescent({{"violence.estimate", "high"},
-                                    {"nonviolent_offending.estimate", "high"},
-                                    {"conduct.vulnerability", "2"},
-                                    {"substance_use.vulnerability", "2"},
-                                    {"school_work.vulnerability", "2"}}),
-                        decisions({decided("anger_management", Decision::eligible),
-                                   decided("equip", Decision::not_eligible),
-                                   decided("substance_abuse", Decision::eligible),
-                                   decided("education", Decision::eligible)}));
+    const Plan p =
+        make(adolescent({{"violence.estimate", "high"},
+                         {"nonviolent_offending.estimate", "high"},
+                         {"conduct.vulnerability", "2"},
+                         {"substance_use.vulnerability", "2"},
+                         {"school_work.vulnerability", "2"}}),
+             decisions({decided("anger_management", Decision::eligible), decided("equip", Decision::not_eligible),
+                        decided("substance_abuse", Decision::eligible), decided("education", Decision::eligible)}));
     CHECK(p.dosage_band == "high_many");
     CHECK(programmes(p) == std::vector<std::string>{"anger_management", "substance_abuse", "education"});
     CHECK(p.interventions[0].hours == 150);
@@ -214,7 +213,8 @@ TEST_CASE("planner: low risk gets no intensive programme unless the case gives a
 
 TEST_CASE("planner: unmet needs keep their reasons") {
     ProgrammeDecision refused = decided("one_to_one", Decision::not_eligible);
-    refused.reasons.push_back({"o2o_probation", "", "", false, "is supervised by the probation service", false, true, {}});
+    refused.reasons.push_back(
+        {"o2o_probation", "", "", false, "is supervised by the probation service", false, true, {}});
     refused.reasons.push_back({"other", "", "", true, "met condition", false, false, {}});
     ProgrammeDecision open = decided("equip", Decision::undetermined);
     open.missing = {"facts.date_of_birth"};
@@ -314,7 +314,7 @@ TEST_CASE("planner: the review date, and events that bring it forward") {
     CHECK_FALSE(regular.review.overdue);
     CHECK(has_origin(regular.review.from, PlanOrigin::Kind::policy, "review.interval"));
 
-    c.events.push_back({"job_started", day("2025-05-15"), "", "", {}});         // not a review event
+    c.events.push_back({"job_started", day("2025-05-15"), "", "", {}});           // not a review event
     c.events.push_back({"disciplinary_penalty", day("2025-05-25"), "", "", {}});  // + P14D = 06-08
     c.events.push_back({"incident", day("2025-06-20"), "", "", {}});              // after as_of
     c.events.push_back({"incident", day("2025-05-01"), "", "", {}});              // before the assessment
@@ -341,8 +341,10 @@ TEST_CASE("planner: the latest assessment on or before as_of is planned on") {
     auto c = adolescent({{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "low"}});
     c.assessments.push_back(
         {"start_av", day("2025-05-20"), {{"violence.estimate", "low"}, {"nonviolent_offending.estimate", "low"}}, {}});
-    c.assessments.push_back(
-        {"start_av", day("2025-07-01"), {{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "high"}}, {}});
+    c.assessments.push_back({"start_av",
+                             day("2025-07-01"),
+                             {{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "high"}},
+                             {}});
     const Plan p = make(c);
     CHECK(p.assessment == "start_av@2014 2025-05-20");
     CHECK(p.risk_level == RiskLevel::low);
@@ -372,10 +374,9 @@ TEST_CASE("planner: deterministic, whatever the order of the decisions") {
                          {"substance_use.critical", "true"},
                          {"plans.strength", "2"}});
     c.facts["foreign_national"] = "true";
-    std::vector<ProgrammeDecision> ds = {decided("anger_management", Decision::eligible),
-                                         decided("one_to_one", Decision::eligible),
-                                         decided("foreign_nationals_support", Decision::eligible),
-                                         decided("substance_abuse", Decision::undetermined)};
+    std::vector<ProgrammeDecision> ds = {
+        decided("anger_management", Decision::eligible), decided("one_to_one", Decision::eligible),
+        decided("foreign_nationals_support", Decision::eligible), decided("substance_abuse", Decision::undetermined)};
     const std::string first = to_json(make(c, decisions(ds)));
     std::reverse(ds.begin(), ds.end());
     CHECK(to_json(make(c, decisions(ds))) == first);
@@ -405,8 +406,10 @@ TEST_CASE("progress facts: plan_compliance from plan reviews, the latest wins") 
 TEST_CASE("progress facts: risk_reduced from the two latest assessments") {
     CaseInput c = adolescent({{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "low"}});
     CHECK_FALSE(risk_reduced(c, policy(), day("2025-06-01")));  // one assessment
-    c.assessments.push_back(
-        {"start_av", day("2025-02-10"), {{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "high"}}, {}});
+    c.assessments.push_back({"start_av",
+                             day("2025-02-10"),
+                             {{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "high"}},
+                             {}});
     CHECK(risk_reduced(c, policy(), day("2025-06-01")) == false);  // high, then high
     c.assessments.push_back({"start_av",
                              day("2025-05-30"),
@@ -443,7 +446,8 @@ TEST_CASE("plan texts: every line names its origin, in English and Lithuanian") 
         while (std::getline(lines, line)) {
             if (line.rfind("  ", 0) != 0 && line.find(": ") == std::string::npos) continue;  // headings
             if (line.find(": none") != std::string::npos || line.find(": nėra") != std::string::npos) continue;
-            if (line.rfind("Plan", 0) == 0 || line.rfind(language == Language::lt ? "Vertinimas" : "Assessment", 0) == 0)
+            if (line.rfind("Plan", 0) == 0 ||
+                line.rfind(language == Language::lt ? "Vertinimas" : "Assessment", 0) == 0)
                 continue;
             ++content;
             CHECK_MESSAGE(line.find(language == Language::lt ? "[iš: " : "[from: ") != std::string::npos, line);

@@ -290,12 +290,13 @@ std::string to_json(const Plan& p) {
         w.key("assessment").null();
     else
         w.key("assessment").string(p.assessment);
-    w.key("risk_level");
+    w.key("risk").begin_object().key("level");
     if (p.risk_level)
         w.string(to_string(*p.risk_level));
     else
         w.null();
     write_origins(w, p.risk_from);
+    w.end_object();
     w.key("needs").integer(p.needs);
     w.key("dosage").begin_object();
     if (p.dosage_band.empty())

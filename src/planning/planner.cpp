@@ -661,7 +661,7 @@ private:
             u.reason = summary(refusals);
             u.programmes = std::move(considered);
             u.from = target.from;
-            if (area->programmes.empty()) u.from.push_back(policy_origin("areas." + target.area, "no programme"));
+            if (area->programmes.empty() && !u.from.empty()) u.from.back().detail = "no programme";
             plan_.unmet.push_back(std::move(u));
         }
     }
