@@ -426,7 +426,21 @@ TEST_CASE("progress facts: risk_reduced from the two latest assessments") {
     c.facts["plan_compliance"] = "false";
     CaseInput stated = with_progress_facts(c, policy(), day("2025-06-01"));
     CHECK(stated.facts.at("risk_reduced") == "false");
-    CHECK(stated.facts.at("plan_compliance") == "false");
+    CHECK(stated.facts.at("plan_compliance") == "false");  // With a rule set: only the facts it declares.
+    auto rules = load_rules("kelias: 1\nkind: rules\nid: r\nversion: '1'\ntitle: R\nfacts: {risk_reduced: bool}\n"
+                            "programmes: [{id: p, eligible_when: {all: [{id: c, expr: risk_reduced}]}}]\n");
+    REQUIRE(rules.ok());
+    c.facts.clear();
+    CaseInput only = with_progress_facts(c, policy(), *rules, day("2025-06-01"));
+    CHECK(only.facts.at("risk_reduced") == "true");
+    CHECK(only.facts.count("plan_compliance") == 0);
+    CaseInput facts_only;  // the rule set reads no assessment
+    facts_only.id = "x";
+    facts_only.as_of = day("2025-06-01");
+    facts_only.facts = only.facts;
+    auto d = decide(*rules, facts_only);
+    REQUIRE(d.ok());
+    CHECK(d->decisions[0].decision == Decision::eligible);
 }
 
 TEST_CASE("plan texts: every line names its origin, in English and Lithuanian") {

@@ -263,6 +263,9 @@ std::optional<bool> risk_reduced(const CaseInput& c, const PlanPolicy& policy, D
 /// `c` with `plan_compliance` and `risk_reduced` filled in from the above, each only when
 /// the case does not state it and it can be derived.
 CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of);
+/// The same, filling only the facts `rules` declares (a fact the rules do not know would
+/// make kelias::decide refuse the case).
+CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, const RuleSet& rules, Date as_of);
 
 /// Runs a plan policy's embedded tests.
 struct PlanTestReport {

@@ -85,13 +85,14 @@ int run_plan(const PlanOptions& o) {
                    o.input);
         return exit_usage;
     }
-    c = with_progress_facts(std::move(c), *policy.policy, *c.as_of);
+    const Date as_of = *c.as_of;
+    c = with_progress_facts(std::move(c), *policy.policy, *rules.rules, as_of);
     auto decided = decide(*rules.rules, c);
     if (!decided) {
         print(decided.error());
         return exit_rejected;
     }
-    auto made = plan(c, *decided, *policy.policy, *c.as_of);
+    auto made = plan(c, *decided, *policy.policy, as_of);
     if (!made) {
         print(made.error());
         return exit_rejected;

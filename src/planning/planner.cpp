@@ -327,16 +327,30 @@ std::optional<bool> risk_reduced(const CaseInput& c, const PlanPolicy& policy, D
     return std::nullopt;
 }
 
-CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of) {
-    auto absent = [&](const char* fact) {
-        auto it = c.facts.find(fact);
-        return it == c.facts.end() || it->second.empty();
+namespace {
+
+CaseInput fill_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of, const RuleSet* rules) {
+    auto wanted = [&](const char* fact) {
+        if (auto it = c.facts.find(fact); it != c.facts.end() && !it->second.empty()) return false;
+        if (!rules) return true;
+        const auto facts = rules->facts();
+        return std::any_of(facts.begin(), facts.end(), [&](const auto& f) { return f.first == fact; });
     };
-    if (absent("plan_compliance"))
+    if (wanted("plan_compliance"))
         if (auto v = plan_compliance(c, as_of)) c.facts["plan_compliance"] = *v ? "true" : "false";
-    if (absent("risk_reduced"))
+    if (wanted("risk_reduced"))
         if (auto v = risk_reduced(c, policy, as_of)) c.facts["risk_reduced"] = *v ? "true" : "false";
     return c;
+}
+
+}  // namespace
+
+CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of) {
+    return fill_progress_facts(std::move(c), policy, as_of, nullptr);
+}
+
+CaseInput with_progress_facts(CaseInput c, const PlanPolicy& policy, const RuleSet& rules, Date as_of) {
+    return fill_progress_facts(std::move(c), policy, as_of, &rules);
 }
 
 // ---- the planner ---------------------------------------------------------------------------------

@@ -14,7 +14,6 @@
 #include "base/yaml_reader.hpp"
 #include "cases/case_yaml.hpp"
 #include "definitions/definition_reader.hpp"
-#include "model/instrument_data.hpp"
 #include "planning/plan_policy_data.hpp"
 
 KELIAS_BEGIN_NAMESPACE

@@ -87,3 +87,6 @@ kelias_cli_test(NAME plan_case_does_not_fit_rules EXIT 3 LABELS plan STDERR "fac
     COMMAND bash -c [=[printf 'case: c\nas_of: 2025-06-01\nfacts: {violent_offence: maybe}\n' >"$KELIAS_TEST_TMPDIR/c.yaml" && "$KELIAS" plan -p lt_plan_policy -r tests/cli/data/plan/rules.yaml "$KELIAS_TEST_TMPDIR/c.yaml"]=])
 kelias_cli_test(NAME plan_output_is_not_an_input EXIT 2 LABELS plan STDERR "E803"
     COMMAND kelias plan -p lt_plan_policy -r ${plan_rules} ${plan_case} -o ${plan_case})
+# Progress facts are filled only where the rule set declares them (rules_small has neither).
+kelias_cli_test(NAME plan_rules_without_progress_facts EXIT 0 LABELS plan STDOUT "^Assessment: none$"
+    COMMAND bash -c [=[printf 'case: c\nas_of: 2025-06-01\nfacts: {a: true, b: true, x: false}\nevents: [{type: plan_review, date: 2025-05-01, compliance: true}]\n' >"$KELIAS_TEST_TMPDIR/c.yaml" && "$KELIAS" plan -p lt_plan_policy -r tests/cli/data/rules_small.yaml "$KELIAS_TEST_TMPDIR/c.yaml"]=])
