@@ -350,6 +350,14 @@ TEST_CASE("planner: the latest assessment on or before as_of is planned on") {
     CHECK(p.risk_level == RiskLevel::low);
 }
 
+TEST_CASE("planner: an adult assessed with START after START:AV is planned on START") {
+    auto c = adolescent({{"violence.estimate", "high"}, {"nonviolent_offending.estimate", "high"}});
+    c.assessments.push_back({"start", day("2025-05-20"), {{"violence.estimate", "low"}}, {}});
+    CHECK(make(c).assessment == "start@1.1 2025-05-20");
+    c.assessments.back().date = day("2025-05-10");  // the same day: the policy's order
+    CHECK(make(c).assessment == "start_av@2014 2025-05-10");
+}
+
 TEST_CASE("planner: an assessment of an instrument the policy does not read is refused") {
     auto inst = load_instrument_file(std::string(KELIAS_SOURCE_DIR) + "/examples/instruments/ogrs3.yaml");
     REQUIRE(inst.ok());

@@ -100,8 +100,9 @@ struct ScoredAssessment {
 /// the instrument are E502/E501, as score() reports them.
 Result<ScoredAssessment> score_assessment(const Instrument& instrument, const AssessmentInput& input);
 
-/// The case's latest assessment dated on or before `as_of` of the first instrument of the
-/// policy (in its order) that the case has, scored; nullopt when it has none.
+/// The case's latest assessment dated on or before `as_of` among the policy's instruments
+/// (on one date, the first in the policy's order; an undated one only when an instrument
+/// has no dated one), scored; nullopt when it has none.
 Result<std::optional<ScoredAssessment>> latest_scored_assessment(const CaseInput& c, const PlanPolicy& policy,
                                                                  Date as_of);
 

@@ -288,14 +288,23 @@ Result<ScoredAssessment> score_assessment(const Instrument& instrument, const As
 
 Result<std::optional<ScoredAssessment>> latest_scored_assessment(const CaseInput& c, const PlanPolicy& policy,
                                                                  Date as_of) {
+    // The latest of the policy's instruments' latest assessments (an adult assessed with
+    // START after an adolescent START:AV is planned on START); on one date, policy order.
+    const detail::PolicyInstrument* chosen = nullptr;
+    const AssessmentInput* latest = nullptr;
     for (const auto& pi : policy.data().instruments) {
         const AssessmentInput* a = detail::latest_assessment_of(c, pi.id, as_of, nullptr);
         if (!a) continue;
-        auto scored = score_assessment(pi.instrument, *a);
-        if (!scored) return scored.error();
-        return std::optional<ScoredAssessment>(std::move(*scored));
+        const bool later = !latest || (a->date && (!latest->date || *a->date > *latest->date));
+        if (later) {
+            chosen = &pi;
+            latest = a;
+        }
     }
-    return std::optional<ScoredAssessment>();
+    if (!latest) return std::optional<ScoredAssessment>();
+    auto scored = score_assessment(chosen->instrument, *latest);
+    if (!scored) return scored.error();
+    return std::optional<ScoredAssessment>(std::move(*scored));
 }
 
 // ---- progress facts ------------------------------------------------------------------------------
