@@ -372,6 +372,16 @@ TEST_CASE("planner: an assessment of an instrument the policy does not read is r
     auto bad = plan(adolescent({{"conduct.vulnerability", "7"}}), CaseDecisions{}, policy(), day("2025-06-01"));
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().front().code == DiagnosticCode::invalid_cell);
+    CHECK(bad.error().front().message.rfind("assessments.start_av.ratings.conduct.vulnerability: ", 0) == 0);
+    // Read from a file, the problem is placed at the rating.
+    auto text = parse_case("case: c\nas_of: 2025-06-01\nassessments:\n  start_av:\n    date: 2025-05-01\n"
+                           "    ratings: {conduct.vulnerability: 7}\n",
+                           "c.yaml");
+    REQUIRE(text.ok());
+    auto located = plan(*text, CaseDecisions{}, policy(), day("2025-06-01"));
+    REQUIRE_FALSE(located.ok());
+    CHECK(located.error().front().where.file == "c.yaml");
+    CHECK(located.error().front().where.line == 6);
 }
 
 TEST_CASE("planner: deterministic, whatever the order of the decisions") {

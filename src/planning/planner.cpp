@@ -275,6 +275,32 @@ const AssessmentInput* latest_assessment_of(const CaseInput& c, const std::strin
 
 }  // namespace detail
 
+namespace detail {
+
+std::vector<Diagnostic> placed(std::vector<Diagnostic> problems, const CaseInput& c, const AssessmentInput& a) {
+    std::size_t index = 0;  // the assessment's place in its instrument's history
+    for (const auto& x : c.assessments) {
+        if (&x == &a) break;
+        if (x.instrument == a.instrument) ++index;
+    }
+    for (auto& d : problems) {
+        if (d.where.line > 0) continue;
+        d.where = c.where;
+        for (const auto& [column, text] : a.ratings) {
+            if (d.message.rfind(column + ": ", 0) != 0 && d.message.find("'" + column + "'") == std::string::npos)
+                continue;
+            CasePath path = CasePath::rating(a.instrument, column);
+            path.record = index;
+            if (auto it = c.places.find(path); it != c.places.end()) d.where = it->second;
+            d.message = path.to_string() + ": " + d.message;
+            break;
+        }
+    }
+    return problems;
+}
+
+}  // namespace detail
+
 // ---- scoring --------------------------------------------------------------------------------------
 Result<ScoredAssessment> score_assessment(const Instrument& instrument, const AssessmentInput& input) {
     Assessment a;
@@ -303,7 +329,7 @@ Result<std::optional<ScoredAssessment>> latest_scored_assessment(const CaseInput
     }
     if (!latest) return std::optional<ScoredAssessment>();
     auto scored = score_assessment(chosen->instrument, *latest);
-    if (!scored) return scored.error();
+    if (!scored) return detail::placed(scored.error(), c, *latest);
     return std::optional<ScoredAssessment>(std::move(*scored));
 }
 
