@@ -213,9 +213,17 @@ TEST_CASE("planner: low risk gets no intensive programme unless the case gives a
 
 TEST_CASE("planner: unmet needs keep their reasons") {
     ProgrammeDecision refused = decided("one_to_one", Decision::not_eligible);
-    refused.reasons.push_back(
-        {"o2o_probation", "", "", false, "is supervised by the probation service", false, true, {}});
-    refused.reasons.push_back({"other", "", "", true, "met condition", false, false, {}});
+    Reason failing;
+    failing.id = "o2o_probation";
+    failing.value = false;
+    failing.text = "is supervised by the probation service";
+    failing.against = true;
+    refused.reasons.push_back(failing);
+    Reason holding;
+    holding.id = "other";
+    holding.value = true;
+    holding.text = "met condition";
+    refused.reasons.push_back(holding);
     ProgrammeDecision open = decided("equip", Decision::undetermined);
     open.missing = {"facts.date_of_birth"};
     const Plan p = make(adolescent({{"violence.estimate", "moderate"},
@@ -232,15 +240,19 @@ TEST_CASE("planner: unmet needs keep their reasons") {
     CHECK(substance->reason == UnmetNeed::Reason::not_eligible);
     REQUIRE(substance->programmes.size() == 3);
     CHECK(substance->programmes[0].programme == "drunk_driving_prevention");
-    CHECK(substance->programmes[0].why == std::vector<std::string>{"no decision in test@1"});
-    CHECK(substance->programmes[2].why ==
-          std::vector<std::string>{"not met: is supervised by the probation service [o2o_probation]"});
+    REQUIRE(substance->programmes[0].why.size() == 1);
+    CHECK(substance->programmes[0].why[0].en == "no decision in test@1");
+    CHECK(substance->programmes[0].why[0].lt == "nėra sprendimo: test@1");
+    REQUIRE(substance->programmes[2].why.size() == 1);
+    CHECK(substance->programmes[2].why[0].en == "not met: is supervised by the probation service [o2o_probation]");
+    CHECK(substance->programmes[2].why[0].lt.rfind("neįvykdyta: ", 0) == 0);
     CHECK(substance->programmes[2].from == PlanOrigin{PlanOrigin::Kind::decision, "one_to_one", "not_eligible"});
     // Undetermined wins over not eligible: it may still open.
     const UnmetNeed* peers = unmet(p, "peers");
     REQUIRE(peers);
     CHECK(peers->reason == UnmetNeed::Reason::undetermined);
-    CHECK(peers->programmes[0].why == std::vector<std::string>{"missing facts.date_of_birth"});
+    REQUIRE(peers->programmes[0].why.size() == 1);
+    CHECK(peers->programmes[0].why[0].en == "missing facts.date_of_birth");
     // An area without a programme in the policy.
     const UnmetNeed* health = unmet(p, "health_wellbeing");
     REQUIRE(health);

@@ -176,8 +176,8 @@ struct PlanStrength {
 /// A programme considered for a need and what holds it back.
 struct ConsideredProgramme {
     std::string programme;
-    std::vector<std::string> why;  ///< conditions not met, exclusions, missing facts
-    PlanOrigin from;               ///< the decision (or the policy rule that set it aside)
+    std::vector<LocalText> why;  ///< conditions not met, exclusions, missing facts
+    PlanOrigin from;             ///< the decision (or the policy rule that set it aside)
 };
 
 /// A need without an eligible programme, never dropped.

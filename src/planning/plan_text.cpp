@@ -269,7 +269,7 @@ std::string to_text(const Plan& p, Language language) {
              origins(u.from, w) + "\n";
         for (const auto& c : u.programmes) {
             s += "      " + c.programme + ":";
-            for (std::size_t i = 0; i < c.why.size(); ++i) s += (i ? "; " : " ") + c.why[i];
+            for (std::size_t i = 0; i < c.why.size(); ++i) s += (i ? "; " : " ") + c.why[i].in(language);
             s += origins({c.from}, w) + "\n";
         }
     }
@@ -394,7 +394,7 @@ std::string to_json(const Plan& p) {
         w.key("programmes").begin_array();
         for (const auto& c : u.programmes) {
             w.begin_object().key("programme").string(c.programme).key("why").begin_array();
-            for (const auto& x : c.why) w.string(x);
+            for (const auto& x : c.why) w.string(x.en);
             w.end_array();
             write_origins(w, {c.from});
             w.end_object();

@@ -611,40 +611,59 @@ private:
     // Why one programme was not taken, or nullopt when it is eligible and usable.
     struct Refusal {
         UnmetNeed::Reason reason;
-        std::vector<std::string> why;
+        std::vector<LocalText> why;
         PlanOrigin from;
     };
+
+    // The condition's text in Lithuanian, when the rule set gives one.
+    template <class R>
+    static std::string lithuanian(const R& reason) {
+        if constexpr (requires { reason.texts.lt; })
+            return reason.texts.lt;
+        else
+            return {};
+    }
+
+    static LocalText against_text(const Reason& reason) {
+        const std::string tail = " [" + reason.id + "]";
+        const std::string lt = lithuanian(reason);
+        return {std::string(reason.exclusion ? "excluded: " : "not met: ") + reason.text + tail,
+                std::string(reason.exclusion ? "taikoma išimtis: " : "neįvykdyta: ") + (lt.empty() ? reason.text : lt) +
+                    tail};
+    }
+
+    std::string rules_name() const { return d_.rules_key.empty() ? std::string("the rule set") : d_.rules_key; }
 
     std::optional<Refusal> refusal(const std::string& programme) const {
         for (const auto* r : applied_)
             if (std::find(r->avoid.begin(), r->avoid.end(), programme) != r->avoid.end())
-                return Refusal{UnmetNeed::Reason::avoided,
-                               {"set aside by responsivity factor " + r->id},
-                               policy_origin("responsivity." + r->id, "avoid " + programme)};
+                return Refusal{
+                    UnmetNeed::Reason::avoided,
+                    {LocalText{"set aside by responsivity factor " + r->id, "atidėta dėl imlumo veiksnio " + r->id}},
+                    policy_origin("responsivity." + r->id, "avoid " + programme)};
         const ProgrammeDecision* d = d_.find(programme);
         if (!d)
             return Refusal{UnmetNeed::Reason::not_in_rules,
-                           {"no decision in " + (d_.rules_key.empty() ? std::string("the rule set") : d_.rules_key)},
+                           {LocalText{"no decision in " + rules_name(), "nėra sprendimo: " + rules_name()}},
                            {PlanOrigin::Kind::decision, programme, "none"}};
         const PlanOrigin decision{PlanOrigin::Kind::decision, programme, std::string(to_string(d->decision))};
         if (d->decision == Decision::not_eligible) {
             Refusal r{UnmetNeed::Reason::not_eligible, {}, decision};
             for (const auto& reason : d->reasons)
-                if (reason.against)
-                    r.why.push_back(std::string(reason.exclusion ? "excluded: " : "not met: ") + reason.text + " [" +
-                                    reason.id + "]");
-            if (r.why.empty()) r.why.push_back("not eligible");
+                if (reason.against) r.why.push_back(against_text(reason));
+            if (r.why.empty()) r.why.push_back({"not eligible", "netinka"});
             return r;
         }
         if (d->decision == Decision::undetermined) {
             Refusal r{UnmetNeed::Reason::undetermined, {}, decision};
-            for (const auto& m : d->missing) r.why.push_back("missing " + m);
-            if (r.why.empty()) r.why.push_back("undetermined");
+            for (const auto& m : d->missing) r.why.push_back({"missing " + m, "trūksta " + m});
+            if (r.why.empty()) r.why.push_back({"undetermined", "nenustatyta"});
             return r;
         }
         if (const auto* prog = p_.programme(programme); prog && withheld(*prog))
             return Refusal{UnmetNeed::Reason::low_risk,
-                           {"an intensive programme, withheld at low risk (no override reason)"},
+                           {LocalText{"an intensive programme, withheld at low risk (no override reason)",
+                                      "intensyvi programa netaikoma esant žemai rizikai (nėra išimties priežasties)"}},
                            policy_origin("programmes." + programme, "intensive; risk low")};
         return std::nullopt;
     }
