@@ -47,7 +47,12 @@ CaseInput adult(std::map<std::string, std::string> ratings) {
     return c;
 }
 
-ProgrammeDecision decided(const std::string& programme, Decision d) { return {programme, d, {}, {}, std::nullopt}; }
+ProgrammeDecision decided(const std::string& programme, Decision d) {
+    ProgrammeDecision out;
+    out.programme = programme;
+    out.decision = d;
+    return out;
+}
 
 CaseDecisions decisions(std::vector<ProgrammeDecision> ds) {
     CaseDecisions out;

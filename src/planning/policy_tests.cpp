@@ -45,8 +45,12 @@ PlanTestReport run_plan_policy_tests(const PlanPolicy& policy) {
         decisions.case_id = tc.name;
         decisions.as_of = tc.input.as_of;
         decisions.rules_key = "test decisions";
-        for (const auto& [programme, decision] : tc.decisions)
-            decisions.decisions.push_back({programme, decision, {}, {}, std::nullopt});
+        for (const auto& [programme, decision] : tc.decisions) {
+            ProgrammeDecision d;
+            d.programme = programme;
+            d.decision = decision;
+            decisions.decisions.push_back(std::move(d));
+        }
         const Date as_of = tc.input.as_of.value_or(Date{});
         const CaseInput input = with_progress_facts(tc.input, policy, as_of);
         auto made = plan(input, decisions, policy, as_of);

@@ -58,9 +58,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kelias::CaseInput filled = kelias::with_progress_facts(c, policy, as_of);
     kelias::CaseDecisions decisions;
     decisions.rules_key = "fuzz@1";
-    for (const char* programme : {"anger_management", "equip", "one_to_one", "substance_abuse", "education"})
-        decisions.decisions.push_back({programme, kelias::Decision::eligible, {}, {}, std::nullopt});
-    decisions.decisions.push_back({"bcc", kelias::Decision::undetermined, {}, {"facts.regime"}, std::nullopt});
+    for (const char* programme : {"anger_management", "equip", "one_to_one", "substance_abuse", "education", "bcc"}) {
+        kelias::ProgrammeDecision d;
+        d.programme = programme;
+        d.decision = d.programme == "bcc" ? kelias::Decision::undetermined : kelias::Decision::eligible;
+        if (d.programme == "bcc") d.missing = {"facts.regime"};
+        decisions.decisions.push_back(std::move(d));
+    }
     auto made = kelias::plan(filled, decisions, policy, as_of);
     if (made) {
         (void)kelias::to_text(*made, kelias::Language::en);
