@@ -1,6 +1,6 @@
 // Diagnostics of malformed definitions: every file in tests/data/malformed/ (instruments)
-// and tests/data/malformed_rules/ (rule sets) declares, in comment lines at its top, every
-// problem the loader must report:
+// tests/data/malformed_rules/ (rule sets) and tests/data/malformed_plans/ (plan policies) declares, in comment lines at
+// its top, every problem the loader must report:
 //
 //   # expect: E301 27:11                      code and LINE:COLUMN (1-based, bytes)
 //   # expect: E301 27:11 unknown item         ... optionally followed by words that must
@@ -11,7 +11,8 @@
 // The file must fail to load, each expectation must match a distinct error with exactly
 // that code, line and column, and there must be no other errors (warnings are allowed).
 // Instruments are loaded with load_instrument() under their file name; rule sets with
-// load_rules() under their full path, so the instruments they name by a relative path are
+// load_rules() (plan policies with load_plan_policy()) under their full path, so the
+// instruments they name by a relative path are
 // found beside them.
 #include <doctest/doctest.h>
 #include <kelias/language.hpp>
@@ -27,6 +28,7 @@
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
 #include <kelias/pathway.hpp>
+#include <kelias/plan.hpp>
 #include <kelias/rules.hpp>
 
 namespace {
@@ -36,6 +38,7 @@ namespace fs = std::filesystem;
 const fs::path malformed_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed";
 const fs::path malformed_rules_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_rules";
 const fs::path malformed_pathways_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_pathways";
+const fs::path malformed_plans_dir = fs::path(KELIAS_TEST_DATA_DIR) / "malformed_plans";
 
 // What loading one file gave: whether it loaded, and every diagnostic.
 struct Loaded {
@@ -74,8 +77,13 @@ Loaded load_pathway_text(const std::string& text, const std::string& name) {
 }
 
 const Corpus instrument_corpus{malformed_dir, load_instrument_text};
+Loaded load_plan_policy_text(const std::string& text, const std::string& name) {
+    return loaded(kelias::load_plan_policy(text, name));
+}
+
 const Corpus rules_corpus{malformed_rules_dir, load_rules_text, true};
 const Corpus pathway_corpus{malformed_pathways_dir, load_pathway_text};
+const Corpus plans_corpus{malformed_plans_dir, load_plan_policy_text, true};
 
 struct Expectation {
     std::string code;
@@ -235,6 +243,16 @@ TEST_CASE("malformed pathways: the folder holds the cases") {
 
 TEST_CASE("malformed pathways: every expected diagnostic, at its place, and no others") {
     check_corpus(pathway_corpus);
+}
+
+TEST_CASE("malformed plan policies: the folder holds the cases") {
+    const auto files = malformed_files(plans_corpus);
+    INFO("folder: " << malformed_plans_dir.string());
+    CHECK(files.size() >= 20);
+}
+
+TEST_CASE("malformed plan policies: every expected diagnostic, at its place, and no others") {
+    check_corpus(plans_corpus);
 }
 
 TEST_CASE("diagnostic format: FILE:LINE:COL: error[CODE]: message, then the hint") {

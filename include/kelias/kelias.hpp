@@ -11,6 +11,7 @@
 #include <kelias/language.hpp>
 #include <kelias/output_file.hpp>
 #include <kelias/pathway.hpp>
+#include <kelias/plan.hpp>
 #include <kelias/ratings.hpp>
 #include <kelias/ratings_io.hpp>
 #include <kelias/rules.hpp>

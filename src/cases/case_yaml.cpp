@@ -275,12 +275,10 @@ std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool
         reader.facts(facts);
     if (const YAML::Node& as = n["assessments"]; as.IsDefined() && !as.IsNull() && r.expect_map(as, "assessments"))
         reader.assessments(as);
-    if (is_case_file) {
-        if (const YAML::Node& p = n["placements"]; p.IsDefined() && !p.IsNull() && r.expect_list(p, "placements"))
-            reader.placements(p);
-        if (const YAML::Node& e = n["events"]; e.IsDefined() && !e.IsNull() && r.expect_list(e, "events"))
-            reader.events(e);
-    }
+    // Read for tests too (plan policies' tests give events; a rule set's test keys leave them out).
+    if (const YAML::Node& p = n["placements"]; p.IsDefined() && !p.IsNull() && r.expect_list(p, "placements"))
+        reader.placements(p);
+    if (const YAML::Node& e = n["events"]; e.IsDefined() && !e.IsNull() && r.expect_list(e, "events")) reader.events(e);
     if (r.error_count() > errors_before) return std::nullopt;
     return c;
 }

@@ -12,7 +12,8 @@
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
-/// Reads `as_of`, `facts` and `assessments` of `n` (and `case` when `is_case_file`).
+/// Reads `as_of`, `facts`, `assessments`, `placements` and `events` of `n` (and `case`
+/// when `is_case_file`).
 /// Structural problems (wrong shapes, bad dates, keys given twice) are reported through
 /// `r`; nullopt when any was found.
 std::optional<CaseInput> case_from_yaml(const YAML::Node& n, YamlReader& r, bool is_case_file);

@@ -66,4 +66,20 @@ struct EligibilityOptions {
 
 int run_eligibility(const EligibilityOptions& options);
 
+int run_plan_validate(const std::vector<std::string>& files);
+int run_plan_test(const std::vector<std::string>& files);
+int run_plan_show(const std::string& id_or_file);
+
+struct PlanOptions {
+    std::string policy;       ///< plan policy id or file
+    std::string rules;        ///< rule set id or file
+    std::string input = "-";  ///< one case file (YAML or JSON); "-" = stdin
+    std::string output = "-";
+    std::string format = "text";       ///< text | json
+    std::string lang = "en";           ///< en | lt
+    std::optional<std::string> as_of;  ///< overrides the case's as_of
+};
+
+int run_plan(const PlanOptions& options);
+
 }  // namespace kelias::cli

@@ -80,4 +80,13 @@ LoadedRules load_rules_arg(const std::string& id_or_file) {
     return {*path, *loaded, exit_ok};
 }
 
+LoadedPlanPolicy load_plan_policy_arg(const std::string& id_or_file) {
+    const auto path = resolve(id_or_file, "plan policy");
+    if (!path) return {id_or_file, std::nullopt, exit_unreadable};
+    auto loaded = load_plan_policy_file(*path);
+    print(loaded.diagnostics());
+    if (!loaded) return {*path, std::nullopt, failure_code(loaded.error())};
+    return {*path, *loaded, exit_ok};
+}
+
 }  // namespace kelias::cli

@@ -8,6 +8,7 @@
 
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
+#include <kelias/plan.hpp>
 #include <kelias/rules.hpp>
 
 namespace kelias::cli {
@@ -30,6 +31,13 @@ struct LoadedRules {
 /// 2 and a message listing where the id was looked for; invalid definitions with 1.
 LoadedInstrument load_instrument_arg(const std::string& id_or_file);
 LoadedRules load_rules_arg(const std::string& id_or_file);
+
+struct LoadedPlanPolicy {
+    std::string path;
+    std::optional<PlanPolicy> policy;
+    int exit_code = 0;
+};
+LoadedPlanPolicy load_plan_policy_arg(const std::string& id_or_file);
 
 /// `FILE:LINE:COL` of a diagnostic or test, with `fallback_file` when it names none.
 std::string place(const Location& where, const std::string& fallback_file);

@@ -39,7 +39,8 @@ Examples:
   kelias eligibility --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml --explain
   kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl
   kelias pathway moves --pathway lt_pathway examples/cases/adult_to_halfway_house.yaml
-  kelias due cases.jsonl --as-of 2025-06-01 --within P30D)";
+  kelias due cases.jsonl --as-of 2025-06-01 --within P30D
+  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt)";
 
 struct Commands {
     CLI::App* validate = nullptr;
@@ -51,6 +52,10 @@ struct Commands {
     CLI::App* rules_show = nullptr;
     CLI::App* rules_lint = nullptr;
     CLI::App* eligibility = nullptr;
+    CLI::App* plan = nullptr;
+    CLI::App* plan_validate = nullptr;
+    CLI::App* plan_test = nullptr;
+    CLI::App* plan_show = nullptr;
     std::vector<std::string> files;
     std::string show_target;
     std::string show_lang = "en";
@@ -58,6 +63,7 @@ struct Commands {
     ScoreOptions score_options;
     EligibilityOptions eligibility_options;
     PathwayCommands pathway;
+    PlanOptions plan_options;
 };
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
@@ -248,7 +254,57 @@ Examples:
   kelias eligibility -r lt_release_pathway examples/cases/batch.jsonl -o decisions.jsonl --rejects rejects.csv)");
 }
 
+void add_plan_commands(CLI::App& app, Commands& c) {
+    PlanOptions& o = c.plan_options;
+    c.plan = app.add_subcommand("plan", "Build a case plan from a case, its assessment and its eligibility decisions");
+    c.plan->add_option("--policy,-p", o.policy, "Plan policy id or file");
+    c.plan->add_option("--rules,-r", o.rules, "Rule set id or file (the eligibility decisions)");
+    c.plan->add_option("CASE", o.input, "A case file (YAML or JSON); '-' = stdin");
+    c.plan->add_option("-o,--output", o.output, "Output file ('-' = stdout, the default)");
+    c.plan->add_option("--format", o.format, "text (for a person) or json")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"text", "json"}));
+    c.plan->add_option("--lang", o.lang, "Language of the text: en or lt")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"en", "lt"}));
+    c.plan->add_option("--as-of", o.as_of, "Plan as on this date YYYY-MM-DD (overrides the case's as_of)");
+    c.plan->footer(R"(
+The plan: the risk level and dosage band the policy derives from the assessment,
+targets (need areas with their items, in priority order), interventions (eligible
+programmes only, with hours and the delivering role), referrals for harm to self,
+strengths to build on, responsivity factors, unmet needs (with the reason: not
+eligible, undetermined, no programme, ...) and the next review. Every line ends with
+where it came from (item, outcome, policy rule, decision, event, fact).
+plan_compliance and risk_reduced are derived from the case's plan_review events and
+its last two assessments when the case does not state them.
+
+Examples:
+  kelias plan --policy lt_plan_policy --rules lt_release_pathway examples/cases/hwh_eligible_later.yaml
+  kelias plan -p lt_plan_policy -r lt_release_pathway CASE.yaml --lang lt --as-of 2025-06-01
+  kelias plan validate lt_plan_policy
+  kelias plan test instruments/lt_plan_policy.yaml)");
+
+    c.plan_validate = c.plan->add_subcommand("validate", "Check plan policy files");
+    c.plan_validate->add_option("FILE", c.files, "Plan policy files (or ids)")->required();
+    c.plan_test = c.plan->add_subcommand("test", "Run the test cases embedded in plan policy files");
+    c.plan_test->add_option("FILE", c.files, "Plan policy files (or ids)")->required();
+    c.plan_test->footer("\nPrints each failure as FILE:LINE:COL: test 'NAME': message, then 'N passed, N failed'.");
+    c.plan_show = c.plan->add_subcommand("show", "Describe a plan policy: instruments, dosage bands, areas");
+    c.plan_show->add_option("ID|FILE", c.show_target, "Plan policy id or file")->required();
+}
+
 int dispatch(const Commands& c) {
+    if (c.plan_validate->parsed()) return run_plan_validate(c.files);
+    if (c.plan_test->parsed()) return run_plan_test(c.files);
+    if (c.plan_show->parsed()) return run_plan_show(c.show_target);
+    if (c.plan->parsed()) {
+        if (c.plan_options.policy.empty() || c.plan_options.rules.empty()) {
+            std::fputs("kelias plan: --policy and --rules are required\nRun with --help for more information.\n",
+                       stderr);
+            return exit_usage;
+        }
+        return run_plan(c.plan_options);
+    }
     if (c.rules_validate->parsed()) return run_rules_validate(c.files);
     if (c.rules_test->parsed()) return run_rules_test(c.files);
     if (c.rules_lint->parsed()) return run_rules_lint(c.files);
@@ -276,6 +332,7 @@ int main(int argc, char** argv) {
     add_score_command(app, commands);
     add_rules_commands(app, commands);
     add_pathway_commands(app, commands.pathway);
+    add_plan_commands(app, commands);
 
     try {
         app.parse(argc, argv);
