@@ -522,7 +522,7 @@ TEST_CASE("plans with the shipped rule set: decisions from kelias::decide") {
     auto p = plan(input, *d, policy(), *c->as_of);
     REQUIRE(p.ok());
     CHECK(p->rules_key == rules->key());
-    CHECK(p->assessment == "start_av@2014 2025-04-28");
+    CHECK(p->assessment == "start@1.1 2025-05-30");  // an adult: START, not START:AV
     // Whatever the rules decide, no need is dropped: every target is served or unmet.
     for (const auto& t : p->targets) {
         const bool served = std::any_of(p->interventions.begin(), p->interventions.end(), [&](const auto& i) {

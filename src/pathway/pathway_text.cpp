@@ -155,7 +155,7 @@ std::string status_word(ObligationStatus s, const Words& w) {
 void guard_lines(std::string& out, const ProgrammeDecision& d, const Words& w, Language l) {
     if (d.decision == Decision::eligible) return;
     for (const auto& r : d.reasons)
-        if (r.against || !r.value) out += "      - " + r.text + (r.value ? "" : " (?)") + "\n";
+        if (r.against || !r.value) out += "      - " + r.text_in(l) + (r.value ? "" : " (?)") + "\n";
     if (!d.missing.empty()) {
         out += "      " + std::string(w.missing) + ":";
         for (const auto& m : d.missing) out += " " + m;

@@ -369,7 +369,7 @@ CaseInput fill_progress_facts(CaseInput c, const PlanPolicy& policy, Date as_of,
         if (auto it = c.facts.find(fact); it != c.facts.end() && !it->second.empty()) return false;
         if (!rules) return true;
         const auto facts = rules->facts();
-        return std::any_of(facts.begin(), facts.end(), [&](const auto& f) { return f.first == fact; });
+        return std::any_of(facts.begin(), facts.end(), [&](const auto& f) { return !f.list && f.name == fact; });
     };
     if (wanted("plan_compliance"))
         if (auto v = plan_compliance(c, as_of)) c.facts["plan_compliance"] = *v ? "true" : "false";
@@ -615,18 +615,9 @@ private:
         PlanOrigin from;
     };
 
-    // The condition's text in Lithuanian, when the rule set gives one.
-    template <class R>
-    static std::string lithuanian(const R& reason) {
-        if constexpr (requires { reason.texts.lt; })
-            return reason.texts.lt;
-        else
-            return {};
-    }
-
     static LocalText against_text(const Reason& reason) {
         const std::string tail = " [" + reason.id + "]";
-        const std::string lt = lithuanian(reason);
+        const std::string& lt = reason.text_lt;
         return {std::string(reason.exclusion ? "excluded: " : "not met: ") + reason.text + tail,
                 std::string(reason.exclusion ? "taikoma išimtis: " : "neįvykdyta: ") + (lt.empty() ? reason.text : lt) +
                     tail};

@@ -55,7 +55,7 @@ kelias_cli_test(NAME plan_as_of_before_the_incident EXIT 0 LABELS plan
     STDOUT [=[^Next review: 2025-08-12  \[from: assessment start_av \(2025-05-12\)]=]
     COMMAND kelias plan -p lt_plan_policy -r ${plan_rules} ${plan_case} --as-of 2025-05-25)
 kelias_cli_test(NAME plan_unmet_with_reasons EXIT 0 LABELS plan
-    STDOUT [=[^      one_to_one: not met: is supervised by the probation service \[o2o_probation\]  \[from: decision one_to_one \(not_eligible\)\]$]=]
+    STDOUT [=[^      one_to_one: excluded: risk is low .*intensive measures can raise reoffending \[low_risk_guard\]  \[from: decision one_to_one \(not_eligible\)\]$]=]
     COMMAND kelias plan -p lt_plan_policy -r lt_release_pathway examples/cases/hwh_eligible_later.yaml)
 
 # Policies: show, test failures, invalid files.
