@@ -4,6 +4,7 @@
 #include <kelias/pathway.hpp>
 
 #include "base/json_writer.hpp"
+#include "base/messages.hpp"
 #include "io/input_source.hpp"
 #include "pathway/pathway_data.hpp"
 
@@ -155,7 +156,13 @@ std::string status_word(ObligationStatus s, const Words& w) {
 void guard_lines(std::string& out, const ProgrammeDecision& d, const Words& w, Language l) {
     if (d.decision == Decision::eligible) return;
     for (const auto& r : d.reasons)
-        if (r.against || !r.value) out += "      - " + r.text_in(l) + (r.value ? "" : " (?)") + "\n";
+        if (r.against || !r.value) {
+            // The same words as the eligibility text: fails / excluded / unknown.
+            const auto word = !r.value      ? detail::Message::unknown
+                              : r.exclusion ? detail::Message::excluded
+                                            : detail::Message::fails;
+            out += "      - " + std::string(detail::message(word, l)) + " " + r.text_in(l) + "\n";
+        }
     if (!d.missing.empty()) {
         out += "      " + std::string(w.missing) + ":";
         for (const auto& m : d.missing) out += " " + m;
