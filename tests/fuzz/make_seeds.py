@@ -61,6 +61,10 @@ def is_plan_policy(doc):
     return isinstance(doc, dict) and doc.get("kind") == "plan_policy"
 
 
+def is_pathway(doc):
+    return isinstance(doc, dict) and doc.get("kind") == "pathway"
+
+
 # --- definitions -------------------------------------------------------------------------
 for p in files("tests/data/malformed/*.yaml"):
     seed("instrument_loader", "malformed__" + p.name, p.read_bytes())
@@ -68,12 +72,17 @@ for p in files("tests/data/malformed_rules/*.yaml"):
     seed("rules_loader", "malformed_rules__" + p.name, p.read_bytes())
 for p in files("tests/data/malformed_plans/*.yaml"):
     seed("plan_policy_loader", "malformed_plans__" + p.name, p.read_bytes())
+for p in files("tests/data/malformed_pathways/*.yaml"):
+    seed("pathway_loader", "malformed_pathways__" + p.name, p.read_bytes())
+for p in files("examples/cases/events/*/*.yaml"):
+    seed("pathway_event", f"examples__{p.parent.name}_{p.name}", p.read_bytes())
 for pattern in ("instruments/*.yaml", "examples/instruments/*.yaml", "tests/cli/data/*.yaml"):
     for p in files(pattern):
         origin = pattern.split("/")[0] if not pattern.startswith("tests") else "cli_data"
         doc = load_yaml(p)
         harness = ("rules_loader" if is_rules(doc) else
-                   "plan_policy_loader" if is_plan_policy(doc) else "instrument_loader")
+                   "plan_policy_loader" if is_plan_policy(doc) else
+                   "pathway_loader" if is_pathway(doc) else "instrument_loader")
         seed(harness, f"{origin}__{p.name}", p.read_bytes())
 
 # --- expressions: every expr / when in every definition ----------------------------------
