@@ -392,3 +392,16 @@ TEST_CASE("durations order by their average length") {
     CHECK(decision_of(rules, make_case({{"length", "P26W"}, {"category", "minor"}}), "short_sentence") ==
           Decision::eligible);
 }
+
+TEST_CASE("explain: a false member of an `any` that holds is 'not met', never 'met'") {
+    RuleSet rules = must_load_rules();
+    auto d = decide(rules, make_case({{"a", "true"}, {"b", "false"}}), {.earliest_dates = false, .threads = 1});
+    REQUIRE(d.ok());
+    REQUIRE(d->find("either")->decision == Decision::eligible);
+    const std::string text = to_text(*d, TextOptions{.explain = true, .language = Language::en});
+    const std::string either = text.substr(text.find("\neither: ELIGIBLE\n"));
+    CHECK(either.find("  met:      a  [a_holds]\n") != std::string::npos);
+    CHECK(either.find("  not met:  b  [b_holds]\n") != std::string::npos);
+    const std::string lt = to_text(*d, TextOptions{.explain = true, .language = Language::lt});
+    CHECK(lt.find("netaikoma:   b  [b_holds]") != std::string::npos);
+}

@@ -27,6 +27,7 @@ constexpr std::array rows = {
     Row{Message::unknown, "unknown:", "nežinoma:"},
     Row{Message::met, "met:", "tenkinama:"},
     Row{Message::not_excluded, "not excluded:", "nepašalina:"},
+    Row{Message::not_met, "not met:", "netaikoma:"},
     Row{Message::with, "with", "duomenys:"},
     Row{Message::params, "params", "parametrai:"},
     Row{Message::computed, "computed", "apskaičiuota:"},

@@ -23,6 +23,7 @@ enum class Message : std::uint8_t {
     unknown,             // "unknown:"
     met,                 // "met:"
     not_excluded,        // "not excluded:"
+    not_met,             // "not met:" (false, but not what holds the programme back)
     with,                // "with"
     params,              // "params"
     computed,            // "computed"

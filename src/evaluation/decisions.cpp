@@ -294,15 +294,15 @@ private:
         return out;
     }
 
-    // A computed placeholder's value for a person; `?` when it is unknown for this case.
+    // A computed placeholder's value for a person; "unknown" when the case lacks it.
     std::string placeholder_value(std::size_t row, int result, Language language) const {
         const auto r = static_cast<std::size_t>(result);
-        if (!sc_.known(row, r)) return language == Language::lt ? "(nežinoma)" : "(unknown)";
+        if (!sc_.known(row, r)) return language == Language::lt ? "nežinoma" : "unknown";
         const double v = sc_.value(row, r);
         switch (m_.results[r].expr.type.kind) {
         case detail::Kind::date:
             if (const auto d = detail::date_from_column(v)) return to_string(*d);
-            return language == Language::lt ? "(nežinoma)" : "(unknown)";
+            return language == Language::lt ? "nežinoma" : "unknown";
         case detail::Kind::boolean:
             return detail::yes_no(v != 0, language);
         default:
@@ -633,7 +633,7 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
     auto word = [&](Message m) { return std::string(detail::message(m, lang)); };
     // The marks of condition lines, padded to one width so that the texts line up.
     // (`not excluded:` is longer than the others and takes one space.)
-    const Message marks[] = {Message::fails, Message::excluded, Message::unknown, Message::met};
+    const Message marks[] = {Message::fails, Message::excluded, Message::unknown, Message::met, Message::not_met};
     std::size_t width = 0;
     for (Message m : marks) width = std::max(width, detail::utf8_characters(detail::message(m, lang)));
     auto mark = [&](Message m) {
@@ -654,10 +654,12 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
         for (const auto& r : d.reasons) {
             const bool unknown = !r.value;
             if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
+            // A false member of an `any` that holds is neither met nor what fails the programme.
             const Message m = r.against     ? (r.exclusion ? Message::excluded : Message::fails)
                               : unknown     ? Message::unknown
-                              : r.exclusion ? Message::not_excluded
-                                            : Message::met;
+                              : r.exclusion ? (*r.value ? Message::excluded : Message::not_excluded)
+                              : *r.value    ? Message::met
+                                            : Message::not_met;
             out += mark(m) + r.text_in(lang) + "  [" + r.id + "]";
             if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
             out += "\n";
