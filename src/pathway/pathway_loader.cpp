@@ -18,16 +18,6 @@ KELIAS_BEGIN_NAMESPACE
 namespace detail {
 namespace {
 
-LocalText local(const Labels& labels, const std::string& fallback) {
-    LocalText t;
-    for (const auto& [lang, text] : labels) {
-        if (lang == "en") t.en = text;
-        if (lang == "lt") t.lt = text;
-    }
-    if (t.en.empty()) t.en = english(labels, fallback);
-    return t;
-}
-
 class PathwayLoader {
 public:
     // Without `rules` (the file names none that could be found) the checks against the
@@ -89,8 +79,9 @@ private:
         if (auto v = yaml_.required(n, "version", "a pathway"))
             if (auto t = yaml_.text(*v, "version")) data_->version = *t;
         if (auto v = yaml_.required(n, "title", "a pathway"))
-            data_->title = local(yaml_.labels(*v, "title"), data_->id);
-        if (n["description"].IsDefined()) data_->description = local(yaml_.labels(n["description"], "description"), "");
+            data_->title = local_text(yaml_.labels(*v, "title"), data_->id);
+        if (n["description"].IsDefined())
+            data_->description = local_text(yaml_.labels(n["description"], "description"), "");
         if (n["source"].IsDefined())
             if (auto t = yaml_.text(n["source"], "source")) data_->source = *t;
         if (n["licence"].IsDefined())
@@ -144,7 +135,7 @@ private:
             RoleInfo role;
             role.id = id;
             role.label =
-                spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
+                spec["label"].IsDefined() ? local_text(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
             if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
             if (const YAML::Node& a = spec["actions"]; a.IsDefined() && yaml_.expect_list(a, "actions")) {
                 for (const auto& v : a) {
@@ -247,7 +238,8 @@ private:
             yaml_.check_keys(spec, {"label", "regime", "description", "source"}, "placement '" + id + "'");
             PlacementInfo p;
             p.id = id;
-            p.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
+            p.label =
+                spec["label"].IsDefined() ? local_text(yaml_.labels(spec["label"], "label"), id) : LocalText{id, ""};
             if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
             if (auto r = yaml_.required(spec, "regime", "placement '" + id + "'"))
                 if (auto v = yaml_.id(*r, "regime value")) {
@@ -271,7 +263,7 @@ private:
                        }
                        EventTypeInfo e;
                        e.id = id;
-                       e.label = spec["label"].IsDefined() ? local(yaml_.labels(spec["label"], "label"), id)
+                       e.label = spec["label"].IsDefined() ? local_text(yaml_.labels(spec["label"], "label"), id)
                                                            : LocalText{id, ""};
                        if (spec["description"].IsDefined()) yaml_.labels(spec["description"], "description");
                        if (spec["reassess"].IsDefined())
@@ -375,8 +367,8 @@ private:
                         yaml_.error(*v, DiagnosticCode::duplicate_id, "move '" + *id + "' is declared twice");
                 }
             const std::string what = "move '" + move.id + "'";
-            move.label =
-                m["label"].IsDefined() ? local(yaml_.labels(m["label"], "label"), move.id) : LocalText{move.id, ""};
+            move.label = m["label"].IsDefined() ? local_text(yaml_.labels(m["label"], "label"), move.id)
+                                                : LocalText{move.id, ""};
             if (m["description"].IsDefined()) yaml_.labels(m["description"], "description");
             if (const YAML::Node& k = m["kind"]; k.IsDefined() && yaml_.expect_scalar(k, "kind")) {
                 if (k.Scalar() == "return")
@@ -453,8 +445,8 @@ private:
                         if (other.id == *id)
                             yaml_.error(*v, DiagnosticCode::duplicate_id, "ground '" + *id + "' is listed twice");
                 }
-            ground.label =
-                g["label"].IsDefined() ? local(yaml_.labels(g["label"], "label"), ground.id) : LocalText{ground.id, ""};
+            ground.label = g["label"].IsDefined() ? local_text(yaml_.labels(g["label"], "label"), ground.id)
+                                                  : LocalText{ground.id, ""};
             if (const YAML::Node& f = g["fact"]; f.IsDefined())
                 if (auto name = yaml_.id(f, "fact"))
                     if (check_fact(f, *name, std::nullopt)) ground.fact = *name;
@@ -493,7 +485,7 @@ private:
                                 yaml_.error(*v, DiagnosticCode::duplicate_id,
                                             "obligation '" + *id + "' is listed twice");
                     }
-                info.label = ob["label"].IsDefined() ? local(yaml_.labels(ob["label"], "label"), info.id)
+                info.label = ob["label"].IsDefined() ? local_text(yaml_.labels(ob["label"], "label"), info.id)
                                                      : LocalText{info.id, ""};
                 if (const YAML::Node& w = ob["within"]; w.IsDefined() && yaml_.expect_scalar(w, "within")) {
                     if (auto d = parse_duration(w.Scalar()))

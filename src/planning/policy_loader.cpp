@@ -51,16 +51,6 @@ const std::vector<std::string>& expect_keys() {
     return k;
 }
 
-LocalText local(const Labels& labels, const std::string& fallback) {
-    LocalText t;
-    for (const auto& [lang, text] : labels) {
-        if (lang == "en") t.en = text;
-        if (lang == "lt") t.lt = text;
-    }
-    if (t.en.empty()) t.en = english(labels, fallback);
-    return t;
-}
-
 class PolicyLoader {
 public:
     PolicyLoader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
@@ -183,7 +173,7 @@ private:
 
     LocalText label(const YAML::Node& map, const std::string& fallback) {
         if (!map["label"].IsDefined()) return LocalText{fallback, {}};
-        return local(yaml_.labels(map["label"], "label"), fallback);
+        return local_text(yaml_.labels(map["label"], "label"), fallback);
     }
 
     std::vector<std::string> id_list(const YAML::Node& n, const std::string& what) {
@@ -593,7 +583,7 @@ private:
             if (r["add"].IsDefined()) rule.add = programme_list(r["add"], "add");
             if (r["prefer"].IsDefined()) rule.prefer = programme_list(r["prefer"], "prefer");
             if (r["avoid"].IsDefined()) rule.avoid = programme_list(r["avoid"], "avoid");
-            if (r["note"].IsDefined()) rule.note = local(yaml_.labels(r["note"], "note"), "");
+            if (r["note"].IsDefined()) rule.note = local_text(yaml_.labels(r["note"], "note"), "");
             if (rule.add.empty() && rule.prefer.empty() && rule.avoid.empty() && rule.note.empty())
                 yaml_.error(*idn, DiagnosticCode::invalid_value, "responsivity factor '" + *id + "' changes nothing",
                             "give add, prefer, avoid or a note on delivery");
