@@ -487,7 +487,7 @@ std::vector<std::pair<Location, std::string>> run_pathway_tests(const Pathway& p
             } else {
                 for (const auto& [id, want] : t.expect_moves) {
                     auto it = std::find_if(moves->moves.begin(), moves->moves.end(),
-                                           [&](const OpenMove& m) { return m.move == id; });
+                                           [&move = id](const OpenMove& m) { return m.move == move; });
                     if (it == moves->moves.end())
                         fail(want.second, "'" + id + "' does not start from the current placement");
                     else if (it->allowed != want.first)
@@ -499,8 +499,8 @@ std::vector<std::pair<Location, std::string>> run_pathway_tests(const Pathway& p
         if (!t.expect_obligations.empty()) {
             const auto obs = obligations(pathway, c, on);
             for (const auto& [id, want] : t.expect_obligations) {
-                auto it =
-                    std::find_if(obs.begin(), obs.end(), [&](const ObligationDue& o) { return o.obligation == id; });
+                auto it = std::find_if(obs.begin(), obs.end(),
+                                       [&name = id](const ObligationDue& o) { return o.obligation == name; });
                 if (it == obs.end())
                     fail(want.second, "no obligation '" + id + "' in the current stay");
                 else if (it->status != want.first)
