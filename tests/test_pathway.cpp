@@ -508,6 +508,15 @@ TEST_CASE("pathway: event files, read with their problems located") {
     auto twice = parse_pathway_event("type: leave\ntype: leave\ndate: 2025-06-02\n", "t.yaml");
     REQUIRE_FALSE(twice.ok());
     CHECK(has_code(twice.error(), DiagnosticCode::duplicate_key));
+    // Fuzz finding: a detail key longer than a case allows went into the case document,
+    // which then did not read back. Keys and types keep to the case's name limit (E801).
+    const std::string long_key(129, 'k');
+    auto too_long = parse_pathway_event("type: incident\ndate: 2025-06-02\n" + long_key + ": x\n", "l.yaml");
+    REQUIRE_FALSE(too_long.ok());
+    CHECK(too_long.error()[0].code == DiagnosticCode::input_limit);
+    CHECK(too_long.error()[0].where.line == 3);
+    CHECK(parse_pathway_event("type: incident\ndate: 2025-06-02\n" + long_key.substr(1) + ": x\n", "l.yaml").ok());
+    CHECK_FALSE(parse_pathway_event("type: " + long_key + "\ndate: 2025-06-02\n", "l.yaml").ok());
     auto unreadable = read_pathway_event_file(data_dir / "no_such_event.yaml");
     REQUIRE_FALSE(unreadable.ok());
     CHECK(unreadable.error()[0].code == DiagnosticCode::unreadable_file);

@@ -8,11 +8,6 @@ KELIAS_BEGIN_NAMESPACE
 namespace detail {
 namespace {
 
-/// Names in a case (facts, record fields, instruments, ratings) are identifiers; a longer
-/// one is an input error (E801). It also keeps every name a valid implicit key when the
-/// case is written back as JSON (YAML allows 1024 characters, escapes included).
-constexpr std::size_t max_case_name_bytes = 128;
-
 class CaseYamlReader {
 public:
     CaseYamlReader(YamlReader& r, CaseInput& c) : r_(r), c_(c) {}

@@ -5,6 +5,7 @@
 
 #include "base/json_writer.hpp"
 #include "base/text.hpp"
+#include "cases/case_yaml.hpp"
 #include "definitions/definition_reader.hpp"
 #include "pathway/pathway_data.hpp"
 
@@ -306,6 +307,13 @@ std::optional<PathwayEvent> read_event_node(const YAML::Node& n, YamlReader& r) 
             continue;
         }
         const std::string key = it->first.Scalar();
+        if (key.size() > max_case_name_bytes) {  // the event becomes part of a case document
+            r.error(it->first, DiagnosticCode::input_limit,
+                    "a key of " + std::to_string(key.size()) + " bytes, longer than the limit of " +
+                        std::to_string(max_case_name_bytes),
+                    "names in a case document are ids");
+            continue;
+        }
         if (!seen.insert(key).second) {
             r.error(it->first, DiagnosticCode::duplicate_key, "'" + for_message(key) + "' is given twice in the event",
                     "keep one of them");
@@ -319,7 +327,7 @@ std::optional<PathwayEvent> read_event_node(const YAML::Node& n, YamlReader& r) 
         const std::string& s = v.Scalar();
         if (key == "type") {
             has_type = true;
-            if (!is_identifier(s))
+            if (!is_identifier(s) || s.size() > max_case_name_bytes)
                 bad(v, "'" + for_message(s) + "' is not an event type", "event types are ids such as job_started");
             e.type = s;
         } else if (key == "date") {
