@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include <kelias/pathway.hpp>
 
@@ -579,4 +580,17 @@ TEST_CASE("pathway: apply says what changed, in each language and as JSON") {
           std::string::npos);
     CHECK(to_json(*r).find("{\"kind\":\"obligation\",\"subject\":\"find_job\",\"value\":\"\",\"date\":\"2025-06-30\","
                            "\"due\":\"2025-07-30\"}") != std::string::npos);
+}
+
+TEST_CASE("pathway files: text that is not clean YAML is a located E001, also while the rule set is looked up") {
+    const fs::path file = fs::temp_directory_path() / ("kelias_pathway_bad_" + std::to_string(::getpid()) + ".yaml");
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << "kelias: 1\nkind: pathway\nrules: lt_release_pathway\nid: x\x01\n";
+    }
+    auto loaded = load_pathway_file(file);
+    fs::remove(file);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.error()[0].code == DiagnosticCode::yaml_syntax);
+    CHECK(loaded.error()[0].where.line == 4);
 }

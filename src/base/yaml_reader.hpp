@@ -78,6 +78,18 @@ LocalText local_text(const Labels& labels, const std::string& fallback = {});
 /// error at its place, never a crash.
 Diagnostic unexpected_structure(const YAML::Exception& e, std::string_view file_name);
 
+/// Runs a definition loader (`load` returns its data, nullptr on errors), turning a
+/// yaml-cpp exception into unexpected_structure() in `out`; nullptr then.
+template <class Load>
+auto load_guarded(std::string_view file_name, std::vector<Diagnostic>& out, Load&& load) -> decltype(load()) {
+    try {
+        return load();
+    } catch (const YAML::Exception& e) {
+        out.push_back(unexpected_structure(e, file_name));
+        return nullptr;
+    }
+}
+
 /// True for `[a-z][a-z0-9_]*`.
 bool is_identifier(std::string_view s);
 

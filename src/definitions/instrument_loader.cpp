@@ -496,14 +496,9 @@ private:
 
 Result<Instrument> load_instrument(std::string_view yaml_text, std::string_view file_name) {
     std::vector<Diagnostic> diagnostics;
-    std::shared_ptr<detail::InstrumentData> data;
-    try {
-        detail::InstrumentLoader loader{std::string(file_name), yaml_text, diagnostics};
-        data = loader.load();
-    } catch (const YAML::Exception& e) {
-        diagnostics.push_back(detail::unexpected_structure(e, file_name));
-        data = nullptr;
-    }
+    std::shared_ptr<detail::InstrumentData> data = detail::load_guarded(file_name, diagnostics, [&] {
+        return detail::InstrumentLoader{std::string(file_name), yaml_text, diagnostics}.load();
+    });
     if (!data) return diagnostics;
     return Result<Instrument>(detail::make_instrument(std::move(data)), std::move(diagnostics));
 }

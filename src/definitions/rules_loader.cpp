@@ -1519,14 +1519,9 @@ private:
 
 Result<RuleSet> load_rules(std::string_view yaml_text, std::string_view file_name) {
     std::vector<Diagnostic> diagnostics;
-    std::shared_ptr<detail::RuleSetData> data;
-    try {
-        detail::RulesLoader loader{std::string(file_name), yaml_text, diagnostics};
-        data = loader.load();
-    } catch (const YAML::Exception& e) {
-        diagnostics.push_back(detail::unexpected_structure(e, file_name));
-        data = nullptr;
-    }
+    std::shared_ptr<detail::RuleSetData> data = detail::load_guarded(file_name, diagnostics, [&] {
+        return detail::RulesLoader{std::string(file_name), yaml_text, diagnostics}.load();
+    });
     if (!data) return diagnostics;
     return Result<RuleSet>(detail::make_rule_set(std::move(data)), std::move(diagnostics));
 }

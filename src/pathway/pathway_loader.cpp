@@ -623,14 +623,9 @@ namespace {
 
 Result<Pathway> load_checked(std::string_view yaml_text, std::string_view file_name, const RuleSet* rules,
                              std::vector<Diagnostic> diagnostics) {
-    std::shared_ptr<PathwayData> data;
-    try {
-        PathwayLoader loader{std::string(file_name), yaml_text, rules, diagnostics};
-        data = loader.load();
-    } catch (const YAML::Exception& e) {
-        diagnostics.push_back(unexpected_structure(e, file_name));
-        data = nullptr;
-    }
+    std::shared_ptr<PathwayData> data = load_guarded(file_name, diagnostics, [&] {
+        return PathwayLoader{std::string(file_name), yaml_text, rules, diagnostics}.load();
+    });
     if (!data || !rules) {
         if (!has_errors(diagnostics))
             diagnostics.push_back({Severity::error,
@@ -664,8 +659,10 @@ Result<Pathway> load_pathway_file(const std::filesystem::path& path, const RuleS
     // without one so that its own problems are reported at their places.
     std::string rules_id;
     try {
-        YAML::Node root = YAML::Load(*text);
-        if (root.IsMap() && root["rules"].IsScalar()) rules_id = root["rules"].Scalar();
+        std::vector<Diagnostic> ignored;  // reported again, at their places, by the full load
+        detail::YamlReader peek(path.string(), *text, ignored);
+        if (auto root = peek.parse(); root && root->IsMap() && (*root)["rules"].IsScalar())
+            rules_id = (*root)["rules"].Scalar();
     } catch (const YAML::Exception&) {
     }
     if (rules_id.empty()) return detail::load_checked(*text, path.string(), nullptr, {});

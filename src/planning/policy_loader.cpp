@@ -768,14 +768,9 @@ private:
 
 Result<PlanPolicy> load_plan_policy(std::string_view yaml_text, std::string_view file_name) {
     std::vector<Diagnostic> diagnostics;
-    std::shared_ptr<detail::PlanPolicyData> data;
-    try {
-        detail::PolicyLoader loader{std::string(file_name), yaml_text, diagnostics};
-        data = loader.load();
-    } catch (const YAML::Exception& e) {
-        diagnostics.push_back(detail::unexpected_structure(e, file_name));
-        data = nullptr;
-    }
+    std::shared_ptr<detail::PlanPolicyData> data = detail::load_guarded(file_name, diagnostics, [&] {
+        return detail::PolicyLoader{std::string(file_name), yaml_text, diagnostics}.load();
+    });
     if (!data) return diagnostics;
     return Result<PlanPolicy>(detail::make_plan_policy(std::move(data)), std::move(diagnostics));
 }
