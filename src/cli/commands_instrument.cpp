@@ -15,42 +15,28 @@
 namespace kelias::cli {
 
 int run_instrument_validate(const std::vector<std::string>& files) {
-    int code = exit_ok;
-    for (const auto& arg : files) {
-        const LoadedInstrument loaded = load_instrument_arg(arg);
-        if (!loaded.instrument) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        const Instrument& instrument = *loaded.instrument;
-        const auto items = std::count_if(instrument.entries().begin(), instrument.entries().end(),
-                                         [](const EntryInfo& e) { return !e.is_outcome; });
-        fmt::print("{}: valid ({}, {} items, {} scores)\n", loaded.path, instrument.key(), items,
-                   instrument.scores().size());
-    }
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    const int code = for_each_loaded(files, load_instrument_arg, &LoadedInstrument::instrument,
+                                     [](const std::string& path, const Instrument& instrument) {
+                                         const auto items =
+                                             std::count_if(instrument.entries().begin(), instrument.entries().end(),
+                                                           [](const EntryInfo& e) { return !e.is_outcome; });
+                                         fmt::print("{}: valid ({}, {} items, {} scores)\n", path, instrument.key(),
+                                                    items, instrument.scores().size());
+                                     });
+    return flush_stdout() ? code : exit_unreadable;
 }
 
 int run_instrument_test(const std::vector<std::string>& files) {
-    int code = exit_ok;
     int passed = 0, failed = 0;
-    for (const auto& arg : files) {
-        const LoadedInstrument loaded = load_instrument_arg(arg);
-        if (!loaded.instrument) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        const TestReport report = run_embedded_tests(*loaded.instrument);
-        for (const auto& f : report.failures)
-            fmt::print("{}: test '{}': {}\n", place(f.where, loaded.path), f.test, f.message);
-        passed += report.passed;
-        failed += report.failed;
-    }
-    fmt::print("{} passed, {} failed\n", passed, failed);
-    if (failed > 0) code = std::max<int>(code, exit_usage);
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    const int code = for_each_loaded(files, load_instrument_arg, &LoadedInstrument::instrument,
+                                     [&](const std::string& path, const Instrument& instrument) {
+                                         const TestReport report = run_embedded_tests(instrument);
+                                         for (const auto& f : report.failures)
+                                             fmt::print("{}: test '{}': {}\n", place(f.where, path), f.test, f.message);
+                                         passed += report.passed;
+                                         failed += report.failed;
+                                     });
+    return finish_tests(code, passed, failed);
 }
 
 int run_instrument_show(const std::string& id_or_file, bool json) {

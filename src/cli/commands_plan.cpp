@@ -18,37 +18,25 @@
 namespace kelias::cli {
 
 int run_plan_validate(const std::vector<std::string>& files) {
-    int code = exit_ok;
-    for (const auto& arg : files) {
-        const LoadedPlanPolicy loaded = load_plan_policy_arg(arg);
-        if (!loaded.policy) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        fmt::print("{}: valid ({}, {} instruments, {} areas)\n", loaded.path, loaded.policy->key(),
-                   loaded.policy->instruments().size(), loaded.policy->areas().size());
-    }
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    const int code = for_each_loaded(files, load_plan_policy_arg, &LoadedPlanPolicy::policy,
+                                     [](const std::string& path, const PlanPolicy& policy) {
+                                         fmt::print("{}: valid ({}, {} instruments, {} areas)\n", path, policy.key(),
+                                                    policy.instruments().size(), policy.areas().size());
+                                     });
+    return flush_stdout() ? code : exit_unreadable;
 }
 
 int run_plan_test(const std::vector<std::string>& files) {
-    int code = exit_ok, passed = 0, failed = 0;
-    for (const auto& arg : files) {
-        const LoadedPlanPolicy loaded = load_plan_policy_arg(arg);
-        if (!loaded.policy) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        const PlanTestReport report = run_plan_policy_tests(*loaded.policy);
-        for (const auto& [where, message] : report.failures) fmt::print("{}: {}\n", place(where, loaded.path), message);
-        passed += report.passed;
-        failed += report.failed;
-    }
-    fmt::print("{} passed, {} failed\n", passed, failed);
-    if (failed > 0) code = std::max<int>(code, exit_usage);
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    int passed = 0, failed = 0;
+    const int code = for_each_loaded(files, load_plan_policy_arg, &LoadedPlanPolicy::policy,
+                                     [&](const std::string& path, const PlanPolicy& policy) {
+                                         const PlanTestReport report = run_plan_policy_tests(policy);
+                                         for (const auto& [where, message] : report.failures)
+                                             fmt::print("{}: {}\n", place(where, path), message);
+                                         passed += report.passed;
+                                         failed += report.failed;
+                                     });
+    return finish_tests(code, passed, failed);
 }
 
 int run_plan_show(const std::string& id_or_file) {

@@ -127,37 +127,24 @@ int eligibility_batch(const RuleSet& rules, const EligibilityOptions& o, const s
 }  // namespace
 
 int run_rules_validate(const std::vector<std::string>& files) {
-    int code = exit_ok;
-    for (const auto& arg : files) {
-        const LoadedRules loaded = load_rules_arg(arg);
-        if (!loaded.rules) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        fmt::print("{}: valid ({}, {} programmes, {} facts)\n", loaded.path, loaded.rules->key(),
-                   loaded.rules->programmes().size(), loaded.rules->facts().size());
-    }
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    const int code =
+        for_each_loaded(files, load_rules_arg, &LoadedRules::rules, [](const std::string& path, const RuleSet& rules) {
+            fmt::print("{}: valid ({}, {} programmes, {} facts)\n", path, rules.key(), rules.programmes().size(),
+                       rules.facts().size());
+        });
+    return flush_stdout() ? code : exit_unreadable;
 }
 
 int run_rules_test(const std::vector<std::string>& files) {
-    int code = exit_ok, passed = 0, failed = 0;
-    for (const auto& arg : files) {
-        const LoadedRules loaded = load_rules_arg(arg);
-        if (!loaded.rules) {
-            code = std::max(code, loaded.exit_code);
-            continue;
-        }
-        const RulesTestReport report = run_rules_tests(*loaded.rules);
-        for (const auto& [where, message] : report.failures) fmt::print("{}: {}\n", place(where, loaded.path), message);
-        passed += report.passed;
-        failed += report.failed;
-    }
-    fmt::print("{} passed, {} failed\n", passed, failed);
-    if (failed > 0) code = std::max<int>(code, exit_usage);
-    if (!flush_stdout()) return exit_unreadable;
-    return code;
+    int passed = 0, failed = 0;
+    const int code =
+        for_each_loaded(files, load_rules_arg, &LoadedRules::rules, [&](const std::string& path, const RuleSet& rules) {
+            const RulesTestReport report = run_rules_tests(rules);
+            for (const auto& [where, message] : report.failures) fmt::print("{}: {}\n", place(where, path), message);
+            passed += report.passed;
+            failed += report.failed;
+        });
+    return finish_tests(code, passed, failed);
 }
 
 int run_rules_lint(const std::vector<std::string>& files) {

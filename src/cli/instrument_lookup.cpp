@@ -1,5 +1,6 @@
 #include "cli/instrument_lookup.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/core.h>
@@ -87,6 +88,13 @@ LoadedPlanPolicy load_plan_policy_arg(const std::string& id_or_file) {
     print(loaded.diagnostics());
     if (!loaded) return {*path, std::nullopt, failure_code(loaded.error())};
     return {*path, *loaded, exit_ok};
+}
+
+int finish_tests(int code, int passed, int failed) {
+    fmt::print("{} passed, {} failed\n", passed, failed);
+    if (failed > 0) code = std::max<int>(code, exit_usage);
+    if (!flush_stdout()) return exit_unreadable;
+    return code;
 }
 
 }  // namespace kelias::cli

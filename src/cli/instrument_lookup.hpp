@@ -2,6 +2,7 @@
 /// \file instrument_lookup.hpp
 /// Turning an `ID|FILE` argument into a loaded instrument or rule set, printing what the
 /// commands share: diagnostics, and where an unknown id was looked for.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,28 @@ struct LoadedPlanPolicy {
     int exit_code = 0;
 };
 LoadedPlanPolicy load_plan_policy_arg(const std::string& id_or_file);
+
+/// The loop of every `validate` and `test` command: loads each file with `load` (its
+/// problems printed), calls `each(path, definition)` for those that load, and returns the
+/// worst exit code of the loads.
+template <class Loaded, class Definition, class Each>
+int for_each_loaded(const std::vector<std::string>& files, Loaded (*load)(const std::string&),
+                    std::optional<Definition> Loaded::*definition, Each&& each) {
+    int code = 0;
+    for (const auto& arg : files) {
+        const Loaded loaded = load(arg);
+        if (!(loaded.*definition)) {
+            code = std::max(code, loaded.exit_code);
+            continue;
+        }
+        each(loaded.path, *(loaded.*definition));
+    }
+    return code;
+}
+
+/// The end of every `test` command: prints `N passed, N failed` and the exit code (at
+/// least `code`; 1 when a test failed, 2 when stdout lost data).
+int finish_tests(int code, int passed, int failed);
 
 /// `FILE:LINE:COL` of a diagnostic or test, with `fallback_file` when it names none.
 std::string place(const Location& where, const std::string& fallback_file);
