@@ -14,6 +14,7 @@
 #include <kelias/plan.hpp>
 #include <kelias/ratings.hpp>
 #include <kelias/ratings_io.hpp>
+#include <kelias/report.hpp>
 #include <kelias/rules.hpp>
 #include <kelias/rules_lint.hpp>
 #include <kelias/scoring.hpp>
