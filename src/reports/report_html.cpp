@@ -591,7 +591,7 @@ std::string to_html(const UnitReport& r) {
     h.raw("</p>\n<p class=\"note\">");
     h.w(Message::report_no_names);
     h.raw("</p>\n</header>\n");
-    auto due_table = [&](const char* id, Message heading, const std::vector<UnitDueLine>& lines) {
+    auto due_table = [&](const char* id, Message heading, Message what, const std::vector<UnitDueLine>& lines) {
         h.raw("<section id=\"");
         h.raw(id);
         h.raw("\">\n<h2>");
@@ -604,7 +604,7 @@ std::string to_html(const UnitReport& r) {
             return;
         }
         h.raw("<table>\n");
-        h.header_row({Message::report_case_id, Message::report_programme, Message::report_date});
+        h.header_row({Message::report_case_id, what, Message::report_date});
         h.raw("<tbody>\n");
         for (const UnitDueLine& d : lines) {
             h.raw("<tr>");
@@ -616,9 +616,9 @@ std::string to_html(const UnitReport& r) {
         }
         h.raw("</tbody></table>\n</section>\n");
     };
-    due_table("reassessments", Message::report_due_reassessments, r.reassessments);
-    due_table("obligations", Message::report_due_obligations, r.obligations);
-    due_table("earliest-dates", Message::report_upcoming_dates, r.earliest_dates);
+    due_table("reassessments", Message::report_due_reassessments, Message::report_instrument, r.reassessments);
+    due_table("obligations", Message::report_due_obligations, Message::report_obligations, r.obligations);
+    due_table("earliest-dates", Message::report_upcoming_dates, Message::report_programme, r.earliest_dates);
     auto rates = [&](const char* id, Message by, Message key, const std::vector<OverrideRate>& list) {
         h.raw("<section id=\"");
         h.raw(id);

@@ -494,20 +494,20 @@ std::string to_markdown(const UnitReport& r) {
            to_string(r.within) + " · " + word(Message::report_cases, l) + " " + std::to_string(r.cases));
     m.out += "\n";
     m.line(word(Message::report_no_names, l));
-    auto due = [&](Message heading, const std::vector<UnitDueLine>& list) {
+    auto due = [&](Message heading, Message what, const std::vector<UnitDueLine>& list) {
         m.heading(2, word(heading, l));
         if (list.empty()) {
             m.line(word(Message::report_none, l));
             return;
         }
-        m.table({Message::report_case_id, Message::report_programme, Message::report_date});
+        m.table({Message::report_case_id, what, Message::report_date});
         for (const UnitDueLine& d : list)
             m.row({d.case_id, d.label.in(l),
                    to_string(d.date) + (d.overdue ? " (" + word(Message::report_overdue, l) + ")" : "")});
     };
-    due(Message::report_due_reassessments, r.reassessments);
-    due(Message::report_due_obligations, r.obligations);
-    due(Message::report_upcoming_dates, r.earliest_dates);
+    due(Message::report_due_reassessments, Message::report_instrument, r.reassessments);
+    due(Message::report_due_obligations, Message::report_obligations, r.obligations);
+    due(Message::report_upcoming_dates, Message::report_programme, r.earliest_dates);
     auto rates = [&](Message by, Message key, const std::vector<OverrideRate>& list) {
         m.heading(2, word(Message::report_override_rate, l) + ", " + word(by, l));
         m.table({key, Message::report_assessments, Message::report_overridden, Message::report_values,

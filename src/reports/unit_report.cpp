@@ -163,7 +163,12 @@ Result<UnitReport> build_unit_report(std::span<const CaseInput> cases, std::span
     const Date until = add(o.as_of, o.within).value_or(max_date);
 
     std::map<std::string, OverrideRate> by_instrument, by_staff;
+    std::set<std::string, std::less<>> seen;
     for (const CaseInput& input : cases) {
+        if (!seen.insert(input.id).second) {
+            r.rejected.emplace_back(input.id, "the case id is given twice; the first one is reported");
+            continue;
+        }
         CaseInput c = input;
         c.as_of = o.as_of;
         c = with_progress_facts(std::move(c), d.policy, d.rules, o.as_of);
