@@ -38,7 +38,7 @@ ul { margin: 0.5mm 0; padding-left: 5mm; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.5mm 4mm; margin: 0; }
 dt { font-weight: bold; }
 dd { margin: 0; }
-svg { max-width: 100%; height: auto; }
+svg { width: 100%; max-width: 100%; height: auto; }
 section { margin-bottom: 2mm; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -267,12 +267,19 @@ void profile_section(Html& h, const CaseReport& r) {
                 h.td(detail::rating_text(i.vulnerability), "num");
                 h.td(detail::rating_text(i.previous_vulnerability), "num");
                 h.raw("<td>");
-                h.tag("span", word(Message::report_strength, l) + ": " + detail::trend_word(i.strength_trend, l),
-                      trend_class(i.strength_trend));
-                h.raw("<br>");
-                h.tag("span",
-                      word(Message::report_vulnerability, l) + ": " + detail::trend_word(i.vulnerability_trend, l),
-                      trend_class(i.vulnerability_trend));
+                const bool strength_moved = i.strength_trend == Trend::better || i.strength_trend == Trend::worse;
+                const bool vulnerability_moved =
+                    i.vulnerability_trend == Trend::better || i.vulnerability_trend == Trend::worse;
+                if (strength_moved)
+                    h.tag("span", word(Message::report_strength, l) + ": " + detail::trend_word(i.strength_trend, l),
+                          trend_class(i.strength_trend));
+                if (strength_moved && vulnerability_moved) h.raw("<br>");
+                if (vulnerability_moved)
+                    h.tag("span",
+                          word(Message::report_vulnerability, l) + ": " + detail::trend_word(i.vulnerability_trend, l),
+                          trend_class(i.vulnerability_trend));
+                if (!strength_moved && !vulnerability_moved)
+                    h.text(detail::trend_word(p.previous_date ? Trend::same : Trend::none, l));
                 h.raw("</td></tr>\n");
             }
             h.raw("</tbody></table>\n");

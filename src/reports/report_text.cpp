@@ -241,6 +241,18 @@ struct Md {
     }
 };
 
+/// `Strength: better; Vulnerability: better`, only what moved, or `no change`.
+std::string item_change(const ProfileItem& i, bool has_previous, Language l) {
+    std::string s;
+    auto add = [&](Message field, Trend t) {
+        if (t != Trend::better && t != Trend::worse) return;
+        s += (s.empty() ? "" : "; ") + word(field, l) + ": " + detail::trend_word(t, l);
+    };
+    add(Message::report_strength, i.strength_trend);
+    add(Message::report_vulnerability, i.vulnerability_trend);
+    return s.empty() ? detail::trend_word(has_previous ? Trend::same : Trend::none, l) : s;
+}
+
 std::string marks(const ProfileItem& i, Language l) {
     std::string s;
     if (i.key) s += word(Message::report_key, l);
@@ -290,9 +302,7 @@ std::string to_markdown(const CaseReport& r) {
                     if (const std::string mk = marks(i, l); !mk.empty()) label += " (" + mk + ")";
                     m.row({label, detail::rating_text(i.strength), detail::rating_text(i.previous_strength),
                            detail::rating_text(i.vulnerability), detail::rating_text(i.previous_vulnerability),
-                           word(Message::report_strength, l) + ": " + detail::trend_word(i.strength_trend, l) + "; " +
-                               word(Message::report_vulnerability, l) + ": " +
-                               detail::trend_word(i.vulnerability_trend, l)});
+                           item_change(i, p.previous_date.has_value(), l)});
                 }
             }
         }
