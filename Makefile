@@ -38,6 +38,8 @@ APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev 
 	python3-dev
 FORMAT_PACKAGES := clang-format-14
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+# Headless Chromium renders the HTML reports in the test suite (report_chromium_render).
+REPORT_PACKAGES := chromium
 CLANG_FORMAT ?= clang-format-14
 # Used instead of pip when python3 is Debian's own, externally managed interpreter (PEP 668).
 APT_PYTHON_PACKAGES := python3-pytest python3-pandas python3-numpy python3-yaml
@@ -71,7 +73,7 @@ help:
 # Idempotent: installs only what is missing; silent apart from one line when everything
 # is present.
 deps:
-	@$(call install_missing,$(APT_PACKAGES)); \
+	@$(call install_missing,$(APT_PACKAGES) $(REPORT_PACKAGES)); \
 	if ! $(PYTHON) -c 'import $(PY_MODULES)' >/dev/null 2>&1; then \
 	    if $(PYTHON) -c 'import os, sys, sysconfig; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then \
 	        echo "deps: installing Python modules with apt ($(PYTHON) is externally managed)"; \
