@@ -198,7 +198,8 @@ struct CaseReport {
     std::optional<int> age{};  ///< whole years on as_of, from facts.date_of_birth
     std::string placement{};   ///< the current placement ("" when none is recorded)
     LocalText placement_label{};
-    std::vector<ReportFact> facts{};  ///< scalar facts by name (full variant; others: a subset)
+    std::vector<ReportFact>
+        facts{};  ///< scalar facts by name, with the derived progress facts (commission, handover: a subset)
     std::string rules_key{}, policy_key{}, pathway_key{};
     std::optional<ReportProfile> profile{};  ///< nullopt: no assessment of the policy's instruments
     std::vector<EligibilityLine> eligibility{};

@@ -151,6 +151,8 @@ constexpr std::array rows = {
     Row{Message::report_supervision_standard, "standard", "įprasta"},
     Row{Message::report_supervision_enhanced, "enhanced", "sustiprinta"},
     Row{Message::report_supervision_intensive, "intensive", "intensyvi"},
+    Row{Message::report_strength_total, "Strength total", "Stiprybių suma"},
+    Row{Message::report_vulnerability_total, "Vulnerability total", "Pažeidžiamumų suma"},
 };
 
 constexpr bool in_order() {
@@ -159,7 +161,7 @@ constexpr bool in_order() {
     return true;
 }
 static_assert(in_order(), "the message table follows the enum");
-static_assert(rows.size() == static_cast<std::size_t>(Message::report_supervision_intensive) + 1, "a row per message");
+static_assert(rows.size() == static_cast<std::size_t>(Message::report_vulnerability_total) + 1, "a row per message");
 
 }  // namespace
 

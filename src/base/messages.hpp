@@ -139,6 +139,8 @@ enum class Message : std::uint8_t {
     report_supervision_standard,   // "standard"
     report_supervision_enhanced,   // "enhanced"
     report_supervision_intensive,  // "intensive"
+    report_strength_total,         // "Strength total"
+    report_vulnerability_total,    // "Vulnerability total"
 };
 
 /// The words of `m` in `language`.

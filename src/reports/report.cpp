@@ -397,18 +397,14 @@ ReportProfile make_profile(const CaseInput& c, const ScoredAssessment& latest, c
         for (const ScoreInfo& s : instrument.scores()) {
             const bool strength = s.id == "strength_total";
             if (!strength && s.id != "vulnerability_total") continue;
-            ProfileTotal t{.score = s.id, .label = {s.label, {}}};
+            const Message label = strength ? Message::report_strength_total : Message::report_vulnerability_total;
+            ProfileTotal t{.score = s.id,
+                           .label = {detail::word(label, Language::en), detail::word(label, Language::lt)}};
             t.value = total(instrument, now, s.id);
             t.previous = total(instrument, before, s.id);
             t.trend = compare(t.value, t.previous, strength);
             p.totals.push_back(std::move(t));
         }
-        // The Lithuanian labels of scores are not in ScoreInfo: the item field words stand in.
-        for (ProfileTotal& t : p.totals)
-            t.label.lt = std::string(detail::message(t.score == "strength_total" ? Message::report_strength
-                                                                                 : Message::report_vulnerability,
-                                                     Language::lt)) +
-                         " (Σ)";
     }
     return p;
 }
@@ -519,7 +515,7 @@ Result<CaseReport> build_report(const CaseInput& input, const ReportDefinitions&
         if (d.pathway)
             if (const PlacementInfo* p = d.pathway->find_placement(stay->placement)) r.placement_label = p->label;
     }
-    for (const auto& [name, value] : input.facts) {
+    for (const auto& [name, value] : c.facts) {
         if (name == "date_of_birth" || value.empty()) continue;
         if (o.variant == ReportVariant::commission && !commission_fact(name)) continue;
         if (o.variant == ReportVariant::handover && !commission_fact(name) && name != "foreign_national" &&
