@@ -155,6 +155,7 @@ for i, d in enumerate(HAND_DATES):
 # --- cases -------------------------------------------------------------------------------
 for p in files("examples/cases/*.yaml"):
     seed("case_yaml", "examples__" + p.name, p.read_bytes())
+    seed("report", "examples__" + p.name, p.read_bytes())
     doc = load_yaml(p)
     if isinstance(doc, dict):
         line = json.dumps(doc, default=str, separators=(",", ":"))
