@@ -41,6 +41,14 @@ kelias_cli_test(NAME report_variant_handover EXIT 0 LABELS report
 kelias_cli_test(NAME report_adult_start EXIT 0 LABELS report STDOUT "^start@.*assessed on 2025-05-12"
     COMMAND kelias report examples/cases/adult_to_halfway_house.yaml --format md)
 
+# Without a pathway: stays by their ids, no obligations or next assessment.
+kelias_cli_test(NAME report_without_pathway EXIT 0 LABELS report STDOUT "^\\| closed \\| 2025-01-08 \\| current \\|$"
+    NOT_STDOUT "^### Next assessment$"
+    COMMAND kelias report ${report_case} --format md --pathway none)
+# From standard input.
+kelias_cli_test(NAME report_from_stdin EXIT 0 LABELS report STDOUT "^# Case report$" STDIN "${PROJECT_SOURCE_DIR}/${report_case}"
+    COMMAND kelias report - --format md)
+
 # Errors: usage (1), unreadable input or output (2); nothing is written.
 kelias_cli_test(NAME report_bad_format EXIT 1 LABELS report STDERR "--format"
     COMMAND kelias report ${report_case} --format pdf)
