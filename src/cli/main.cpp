@@ -41,8 +41,7 @@ Examples:
   kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl
   kelias pathway moves --pathway lt_pathway examples/cases/adult_to_halfway_house.yaml
   kelias due cases.jsonl --as-of 2025-06-01 --within P30D
-  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt
-  kelias report case.yaml --format html -o report.html --lang lt)";
+  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt)";
 
 struct Commands {
     CLI::App* validate = nullptr;
