@@ -48,7 +48,7 @@ std::string_view to_string(ReportFormat format) noexcept;
 std::optional<ReportFormat> parse_report_format(std::string_view text) noexcept;
 
 /// What a variant holds. The commission pack carries what commissions and courts weigh
-/// (reference/eligibility.md §2.3: behaviour while serving, plan implementation, risk
+/// (research notes, eligibility §2.3: behaviour while serving, plan implementation, risk
 /// level and its reduction, time served): the risk estimates for harm to others and their
 /// change, the placement and supervision decisions with reasons and earliest dates, the
 /// plan's targets and interventions, placements, moves and events; no item ratings and
@@ -71,8 +71,8 @@ struct ReportSections {
 /// The sections of `variant`.
 ReportSections sections_of(ReportVariant variant) noexcept;
 
-/// The loaded definitions a report reads. The pathway is optional (no placements,
-/// obligations or next assessment without it).
+/// The loaded definitions a report reads. The pathway is optional: without it stays and
+/// events keep their ids as labels, and there are no obligations or next assessment.
 struct ReportDefinitions {
     RuleSet rules;
     PlanPolicy policy;
