@@ -71,7 +71,10 @@ def decide(ddf: Any, rules: RuleSet, *, as_of: DateLike = None, earliest_dates: 
            lang: str = "en") -> Any:
     """``rules.decide`` on every partition of a DataFrame of flat cases (columns ``case``,
     ``as_of``, ``facts.<name>``, ``assessments.<instrument>.<part>...``; see
-    :func:`kelias.case_from_row`). Each partition's result has a fresh RangeIndex."""
+    :func:`kelias.case_from_row`). Each partition's result has a fresh RangeIndex.
+
+    List facts are Python lists in object columns; build such frames with
+    ``dask.config.set({"dataframe.convert-string": False})`` so Dask keeps them lists."""
     kwargs = {"as_of": as_of, "earliest_dates": earliest_dates, "threads": threads, "lang": lang}
     return ddf.map_partitions(_decide_partition, rules, kwargs, meta=decide_meta())
 
