@@ -231,7 +231,7 @@ py::tuple parse_column(const Instrument& instrument, std::size_t field, const py
         } else if (PyLong_Check(o) || PyNumber_Check(o)) {
             text = py::str(py::handle(o));
         } else {
-            const std::string type = py::str(py::handle(o).get_type().attr("__name__"));
+            const std::string type = py::str(py::type::handle_of(py::handle(o)).attr("__name__"));
             if (type != "NAType" && type != "NaTType") {
                 problems.append(py::make_tuple(r, "a " + type + " is not a cell"));
                 v(r) = 0;
