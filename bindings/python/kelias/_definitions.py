@@ -282,8 +282,14 @@ class Instrument:
         columns, problems, passed = self._borrowed(frame)
         as_of_days = None
         if date_column is not None:
-            days = [to_days(v) if _cell_text(v) else None for v in frame.cells(date_column)]
-            as_of_days = np.array([np.nan if d is None else d for d in days], dtype=np.float64)
+            as_of_days = np.full(frame.rows, np.nan)
+            for row, value in enumerate(frame.cells(date_column)):
+                if not _cell_text(value):
+                    continue  # no date: as_of
+                try:
+                    as_of_days[row] = to_days(value)
+                except (TypeError, ValueError):
+                    problems.append((row, date_column, "expected a date YYYY-MM-DD"))
         try:
             result = self._core.score_columns(columns, frame.rows, as_of_days, to_days(as_of), _threads(threads), checks)
         except _core.Error as e:
