@@ -135,3 +135,16 @@ def test_as_of_and_date_column_are_accepted(start_av, ratings_df):
     with pytest.raises(kelias.RowError) as raised:
         start_av.score(df, date_column="assessed")
     assert [(p.row, p.column) for p in raised.value.problems] == [(1, "assessed")]
+
+
+def test_flat_case_frames_of_every_kind_decide_alike(rules, repo):
+    import json
+
+    lines = (repo / "examples" / "cases" / "batch.jsonl").read_text().splitlines()
+    cases = [json.loads(line) for line in lines if line.strip()]
+    cases = [c for c in cases if c["case"] != "LT-2025-0207"]
+    want = rules.decide(cases)
+    frame = kelias.cases_frame(cases)
+    pd.testing.assert_frame_equal(rules.decide(frame), want)
+    pd.testing.assert_frame_equal(rules.decide(frame.to_dict("records")), want)
+    assert list(rules.decide(cases[0])["case"].unique()) == [cases[0]["case"]]

@@ -526,9 +526,11 @@ def _case_lines(cases: Any) -> Tuple[List[str], List[Any]]:
     if isinstance(cases, dict):
         cases = [cases]
     if isinstance(cases, (list, tuple)):
-        return [json.dumps(c, default=_json_default) for c in cases], list(range(len(cases)))
+        # Case documents, or flat rows (dotted keys such as facts.x) as a frame's records.
+        documents = [case_from_row(c) if any("." in str(k) for k in c) else c for c in cases]
+        return [json.dumps(c, default=_json_default) for c in documents], list(range(len(cases)))
     frame = Frame(cases)
-    rows = [frame.row(i) for i in range(frame.rows)]
+    rows = frame.records()
     return [json.dumps(case_from_row(r), default=_json_default) for r in rows], frame.labels(range(frame.rows))
 
 
