@@ -319,6 +319,7 @@ class Instrument:
         if frame.kind == "pandas":
             out.attrs["instrument"] = self.key
             out.attrs["instrument_hash"] = self.hash
+            out.attrs["check_warnings"] = result["warnings"]
         if errors == "collect":
             rejects = frame.table(
                 {
@@ -408,6 +409,7 @@ class Instrument:
         df["line"] = np.asarray(result["lines"], dtype=np.int64)
         df.attrs["instrument"] = self.key
         df.attrs["instrument_hash"] = self.hash
+        df.attrs["check_warnings"] = result["warnings"]
         if errors == "collect":
             rejects = pd.DataFrame(
                 {
