@@ -348,9 +348,12 @@ class Instrument:
 
         >>> import kelias
         >>> start_av = kelias.load_instrument("start_av")
-        >>> e = start_av.explain({"coping.strength": 2}, "strength_total")
-        >>> e.value
-        'unknown'
+        >>> e = start_av.explain({"coping.strength": 2, "plans.strength": 1}, "strength_total")
+        >>> e.value                        # omitted items are skipped, never zero
+        '3'
+        >>> print(e)                       # doctest: +ELLIPSIS
+        strength_total = sum(strength)  ->  3
+        ...
         """
         if not isinstance(row, dict):
             if type(row).__name__ == "Series":
