@@ -156,3 +156,16 @@ def test_rejected_rows_equal_cli_rejects(cli, definitions, ratings_csv, start_av
     assert "BAD1" not in set(scores["id"]) and len(scores) == len(lines) - 2
     with pytest.raises(kelias.RowError):
         start_av.score_file(path, errors="raise")
+
+
+def test_brief_decisions_equal_cli_brief(cli, definitions, repo, rules):
+    cases = repo / "examples" / "cases" / "batch.jsonl"
+    done = run_cli(cli, "eligibility", "-r", definitions / "lt_release_pathway.yaml", cases, "--brief")
+    assert done.returncode == 3, done.stderr
+    expected = [(c["case"], d["programme"], d["decision"]) for line in done.stdout.splitlines() if line.strip()
+                for c in [json.loads(line)] for d in c["decisions"]]
+    brief, rejects = rules.decide(cases, brief=True, errors="collect")
+    assert list(brief.columns) == ["case", "programme", "decision"] and len(rejects) == 1
+    full, _ = rules.decide(cases, errors="collect")
+    pd.testing.assert_frame_equal(brief, full[["case", "programme", "decision"]])
+    assert sorted(map(tuple, brief.to_numpy().tolist())) == sorted(expected)

@@ -592,6 +592,7 @@ class RuleSet:
         threads: Optional[int] = 0,
         lang: str = "en",
         errors: str = "raise",
+        brief: bool = False,
     ) -> Any:
         """Decides every case and returns a tidy pandas DataFrame, one row per case and
         programme (report order): ``case``, ``programme``, ``decision`` (``eligible``,
@@ -601,7 +602,9 @@ class RuleSet:
 
         ``cases``: a list of case documents (dicts as in a JSONL case file), one dict, a
         path to a ``.jsonl``/``.yaml``/``.json`` case file, or a DataFrame of flat cases
-        (see :func:`kelias.case_from_row`). ``as_of`` replaces each case's own date. Cases
+        (see :func:`kelias.case_from_row`). ``as_of`` replaces each case's own date.
+        ``brief=True`` gives only ``case``, ``programme`` and ``decision``, from the
+        columnar fast path (``kelias eligibility --brief``). Cases
         that do not fit the rules raise :class:`kelias.RowError`, or with
         ``errors="collect"`` come back as ``(decisions, rejects)``.
 
@@ -613,10 +616,36 @@ class RuleSet:
 
         _check_errors(errors)
         lines, labels = _case_lines(cases)
-        out = self._core.decide_json(lines, to_days(as_of), earliest_dates, _threads(threads), lang)
+        out = self._core.decide_json(lines, to_days(as_of), earliest_dates, _threads(threads), lang, brief)
         rejects = [RowProblem(labels[i], cid, "", reason) for i, cid, reason in out["rejects"]]
         if rejects and errors == "raise":
             raise RowError(rejects)
+        if brief:
+            df = pd.DataFrame(
+                {
+                    "case": pd.Series(out["case"], dtype=object),
+                    "programme": pd.Series(out["programme"], dtype=object),
+                    "decision": pd.Series(out["decision"], dtype=object),
+                }
+            )
+        else:
+            df = self._frame(out)
+        df.attrs["rules"] = self.key
+        df.attrs["rules_hash"] = self.hash
+        if errors == "collect":
+            return df, pd.DataFrame(
+                {
+                    "row": [r.row for r in rejects],
+                    "case": [r.id for r in rejects],
+                    "reason": [r.reason for r in rejects],
+                }
+            )
+        return df
+
+    @staticmethod
+    def _frame(out: Dict[str, Any]) -> Any:
+        import pandas as pd
+
         earliest = pd.Series(
             [np.datetime64(d, "D") if d is not None else np.datetime64("NaT") for d in out["earliest_date"]],
             dtype="datetime64[s]",
@@ -631,16 +660,6 @@ class RuleSet:
                 "reasons": pd.Series(out["reasons"], dtype=object),
             }
         )
-        df.attrs["rules"] = self.key
-        df.attrs["rules_hash"] = self.hash
-        if errors == "collect":
-            return df, pd.DataFrame(
-                {
-                    "row": [r.row for r in rejects],
-                    "case": [r.id for r in rejects],
-                    "reason": [r.reason for r in rejects],
-                }
-            )
         return df
 
     def explain(self, case: Any, *, as_of: DateLike = None, lang: str = "en") -> CaseDecisions:
