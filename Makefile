@@ -35,7 +35,7 @@ FUZZ_KEEP_GOING ?= 0
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev libssl-dev \
-	python3-dev
+	python3-dev libsqlite3-dev
 FORMAT_PACKAGES := clang-format-14
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 CLANG_FORMAT ?= clang-format-14
