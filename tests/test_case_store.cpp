@@ -259,18 +259,18 @@ TEST_CASE("case store: assessments draft -> finalised, amendments, plans, eligib
     auto snapshot = store.record_eligibility(ngo, id, *parse_date("2025-09-01"));
     INFO(format(snapshot.diagnostics()));
     REQUIRE(snapshot.ok());
-    CHECK(snapshot->kind == RecordKind::eligibility);
-    CHECK(snapshot->hash == d.rules.hash());
-    CHECK(snapshot->document.find("\"decisions\"") != std::string::npos);
+    CHECK(snapshot->record.kind == RecordKind::eligibility);
+    CHECK(snapshot->record.hash == d.rules.hash());
+    CHECK(snapshot->record.document.find("\"decisions\"") != std::string::npos);
 
     auto plan = store.draft_plan(cm, id, PlanKind::initial, d.policy, *parse_date("2025-09-01"));
     INFO(format(plan.diagnostics()));
     REQUIRE(plan.ok());
-    CHECK(plan->subject == "initial");
-    auto approve_by_cm = store.approve_plan(cm, plan->id);
+    CHECK(plan->record.subject == "initial");
+    auto approve_by_cm = store.approve_plan(cm, plan->record.id);
     REQUIRE_FALSE(approve_by_cm.ok());
     CHECK(has_code(approve_by_cm.error(), DiagnosticCode::permission_denied));
-    auto approved = store.approve_plan(admin, plan->id);
+    auto approved = store.approve_plan(admin, plan->record.id);
     REQUIRE(approved.ok());
     CHECK(approved->state == RecordState::approved);
 

@@ -162,6 +162,18 @@ struct OverrideInput {
     std::optional<Date> as_of = std::nullopt;  ///< programmes: decided on this date (default: the case's as_of)
 };
 
+/// A kept eligibility snapshot, with the decisions it holds.
+struct EligibilitySnapshot {
+    StoredRecord record;
+    CaseDecisions decisions;
+};
+
+/// A drafted plan as kept, with the plan.
+struct PlanDraft {
+    StoredRecord record;
+    Plan plan;
+};
+
 /// How record_assessment() runs.
 struct AssessmentOptions {
     bool finalise = false;                              ///< finalise at once (needs finalise_assessment)
@@ -218,11 +230,10 @@ public:
                                              std::optional<std::int64_t> expected_version = std::nullopt);
     /// Decides the rule set's programmes for the case on `as_of` and keeps the decisions
     /// (with the rule set's key and hash). Any role of the pathway may.
-    Result<StoredRecord> record_eligibility(const Actor& actor, std::string_view case_id, Date as_of);
+    Result<EligibilitySnapshot> record_eligibility(const Actor& actor, std::string_view case_id, Date as_of);
     /// Drafts a plan with `policy` on `as_of`. Needs `draft_plan`.
-    Result<StoredRecord> draft_plan(const Actor& actor, std::string_view case_id, PlanKind kind,
-                                    const PlanPolicy& policy, Date as_of,
-                                    std::optional<std::int64_t> expected_version = std::nullopt);
+    Result<PlanDraft> draft_plan(const Actor& actor, std::string_view case_id, PlanKind kind, const PlanPolicy& policy,
+                                 Date as_of, std::optional<std::int64_t> expected_version = std::nullopt);
     /// Draft → approved. Needs `approve_plan`.
     Result<StoredRecord> approve_plan(const Actor& actor, std::int64_t record,
                                       std::optional<std::int64_t> expected_version = std::nullopt);
@@ -266,6 +277,13 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// A record as one JSON object (its document embedded as JSON).
+std::string to_json(const StoredRecord& record);
+/// `{"case": <the case document>, "version": N, "records": [...]}`.
+std::string to_json(const StoredCase& c);
+/// `{"case","version","placement","updated_at"}`.
+std::string to_json(const CaseSummary& summary);
 
 /// Reads the ratings of one assessment for record_assessment(): a JSON object of column →
 /// cell (strings, numbers or true/false; null omitted) with an optional `"date"`

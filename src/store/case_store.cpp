@@ -617,10 +617,10 @@ Result<StoredRecord> CaseStore::finalise_assessment(const Actor& actor, std::int
                                 RecordState::finalised, AuditAction::finalise_assessment, expected_version, false);
 }
 
-Result<StoredRecord> CaseStore::record_eligibility(const Actor& actor, std::string_view case_id, Date as_of) {
+Result<EligibilitySnapshot> CaseStore::record_eligibility(const Actor& actor, std::string_view case_id, Date as_of) {
     Impl& s = *impl_;
     if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
-    return s.run<StoredRecord>([&]() -> Result<StoredRecord> {
+    return s.run<EligibilitySnapshot>([&]() -> Result<EligibilitySnapshot> {
         auto row = s.current(case_id, std::nullopt);
         if (!row) return row.error();
         CaseInput c = s.effective(*row, s.db->records(row->id));
@@ -635,16 +635,18 @@ Result<StoredRecord> CaseStore::record_eligibility(const Actor& actor, std::stri
         r.document = to_json(*decided, true);
         Members after{{"rules", r.subject}, {"as_of", to_string(as_of)}};
         for (const auto& d : decided->decisions) after.emplace_back(d.programme, std::string(to_string(d.decision)));
-        return s.add_record(actor, *row, r, AuditAction::record_eligibility, after);
+        auto kept = s.add_record(actor, *row, r, AuditAction::record_eligibility, after);
+        if (!kept) return kept.error();
+        return EligibilitySnapshot{std::move(*kept), std::move(*decided)};
     });
 }
 
-Result<StoredRecord> CaseStore::draft_plan(const Actor& actor, std::string_view case_id, PlanKind kind,
-                                           const PlanPolicy& policy, Date as_of,
-                                           std::optional<std::int64_t> expected_version) {
+Result<PlanDraft> CaseStore::draft_plan(const Actor& actor, std::string_view case_id, PlanKind kind,
+                                        const PlanPolicy& policy, Date as_of,
+                                        std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
     if (auto p = s.permit(actor, RoleAction::draft_plan)) return std::vector{*p};
-    return s.run<StoredRecord>([&]() -> Result<StoredRecord> {
+    return s.run<PlanDraft>([&]() -> Result<PlanDraft> {
         auto row = s.current(case_id, expected_version);
         if (!row) return row.error();
         CaseInput c = s.effective(*row, s.db->records(row->id));
@@ -659,9 +661,11 @@ Result<StoredRecord> CaseStore::draft_plan(const Actor& actor, std::string_view 
         r.subject = std::string(to_string(kind));
         r.hash = policy.hash();
         r.document = to_json(*made);
-        return s.add_record(
+        auto kept = s.add_record(
             actor, *row, r, AuditAction::draft_plan,
             {{"kind", r.subject}, {"policy", policy.key()}, {"as_of", to_string(as_of)}, {"state", "draft"}});
+        if (!kept) return kept.error();
+        return PlanDraft{std::move(*kept), std::move(*made)};
     });
 }
 
@@ -1040,6 +1044,63 @@ Result<AuditCheck> CaseStore::verify() {
         }
         return check;
     });
+}
+
+namespace {
+void write_record(detail::JsonWriter& w, const StoredRecord& r) {
+    w.begin_object()
+        .key("id")
+        .integer(r.id)
+        .key("kind")
+        .string(to_string(r.kind))
+        .key("case")
+        .string(r.case_id)
+        .key("state")
+        .string(to_string(r.state))
+        .key("subject")
+        .string(r.subject)
+        .key("hash")
+        .string(r.hash);
+    w.key("links");
+    if (r.links)
+        w.integer(*r.links);
+    else
+        w.null();
+    w.key("created_at").string(r.created_at).key("created_by").string(r.created_by);
+    w.key("created_role").string(r.created_role).key("decided_at").string(r.decided_at);
+    w.key("decided_by").string(r.decided_by).key("decided_role").string(r.decided_role);
+    w.key("document").raw(r.document).end_object();
+}
+}  // namespace
+
+std::string to_json(const StoredRecord& record) {
+    std::string out;
+    detail::JsonWriter w(out);
+    write_record(w, record);
+    return out;
+}
+
+std::string to_json(const StoredCase& c) {
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object()
+        .key("case")
+        .raw(to_json(c.document))
+        .key("version")
+        .integer(c.version)
+        .key("records")
+        .begin_array();
+    for (const auto& r : c.records) write_record(w, r);
+    w.end_array().end_object();
+    return out;
+}
+
+std::string to_json(const CaseSummary& summary) {
+    std::string out;
+    detail::JsonWriter w(out);
+    w.begin_object().key("case").string(summary.id).key("version").integer(summary.version);
+    w.key("placement").string(summary.placement).key("updated_at").string(summary.updated_at).end_object();
+    return out;
 }
 
 Result<AssessmentInput> read_assessment_file(const std::filesystem::path& path) {
