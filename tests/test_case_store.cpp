@@ -357,10 +357,11 @@ TEST_CASE("case store: the audit chain verifies, and a hand-edited or deleted ro
         REQUIRE(store.set_facts(cm, "LT-2025-0302", {{"employed_or_studying", "true"}}).ok());
         REQUIRE(store.read_case(cm, "LT-2025-0302").ok());
         REQUIRE(store.set_facts(cm, "LT-2025-0302", {{"employed_or_studying", "false"}}).ok());
+        REQUIRE(store.record_eligibility(cm, "LT-2025-0302", *parse_date("2025-06-01")).ok());
         auto check = store.verify();
         REQUIRE(check.ok());
         CHECK(check->ok);
-        CHECK(check->entries == 4);
+        CHECK(check->entries == 5);
     }
     // The API has no way to change it, and neither has SQL while the triggers stand.
     {
@@ -393,6 +394,33 @@ TEST_CASE("case store: the audit chain verifies, and a hand-edited or deleted ro
         REQUIRE(check.ok());
         CHECK_FALSE(check->ok);
         CHECK(check->first_broken == 4);
+    }
+    SUBCASE("a saved version of the facts edited") {
+        exec_sql(file, "DROP TRIGGER case_versions_no_update; UPDATE case_versions SET document = "
+                       "replace(document, '\"employed_or_studying\":true', '\"employed_or_studying\":false') "
+                       "WHERE version = 2;");
+        auto store = open_store(file);
+        auto check = store.verify();
+        REQUIRE(check.ok());
+        CHECK_FALSE(check->ok);
+        CHECK(check->first_broken == 2);
+        CHECK(check->reason.find("version 2 was changed") != std::string::npos);
+    }
+    SUBCASE("a kept record edited") {
+        exec_sql(file, "DROP TRIGGER records_final; UPDATE records SET document = '{}';");
+        auto store = open_store(file);
+        auto check = store.verify();
+        REQUIRE(check.ok());
+        CHECK_FALSE(check->ok);
+        CHECK(check->first_broken == 5);
+    }
+    SUBCASE("a version added by hand") {
+        exec_sql(file, "INSERT INTO case_versions SELECT case_id, 99, at, by, role, document FROM case_versions "
+                       "WHERE version = 1;");
+        auto store = open_store(file);
+        auto check = store.verify();
+        REQUIRE(check.ok());
+        CHECK_FALSE(check->ok);
     }
     SUBCASE("a case's document edited") {
         exec_sql(file, "UPDATE cases SET document = replace(document, 'semi_open', 'open');");

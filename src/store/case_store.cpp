@@ -410,7 +410,9 @@ struct CaseStore::Impl {
                 }
                 const auto id = db->insert_record(r);
                 audit(a, AuditAction::update_obligation, case_id, std::to_string(id), "{}",
-                      flat_json({{"obligation", due.obligation}, {"state", std::string(to_string(state))}}));
+                      flat_json({{"obligation", due.obligation},
+                                 {"state", std::string(to_string(state))},
+                                 {"document", detail::content_hash(r.document)}}));
             } else if (existing->state != state && existing->state != RecordState::met) {
                 StoredRecord r = *existing;
                 r.state = state;
@@ -472,6 +474,7 @@ struct CaseStore::Impl {
         auto saved = save(std::move(row), a, std::nullopt);
         if (!saved) return saved.error();
         after.emplace_back("version", std::to_string(saved->version));
+        after.emplace_back("document", detail::content_hash(r.document));
         audit(a, logged, r.case_id, std::to_string(r.id), "{}", flat_json(after));
         return r;
     }
@@ -504,7 +507,7 @@ Result<StoredCase> CaseStore::create_case(const Actor& actor, const CaseInput& d
         CaseRow row{document.id, 1, Impl::placement_of(document), s.now(), to_json(document)};
         s.db->insert_case(row);
         s.db->insert_version(row.id, {1, row.updated_at, actor.id, actor.role, row.document});
-        Members after{{"version", "1"}};
+        Members after{{"version", "1"}, {"document", detail::content_hash(row.document)}};
         for (const auto& [k, v] : document.facts) after.emplace_back("facts." + k, v);
         s.audit(actor, AuditAction::create_case, row.id, "", "{}", flat_json(after));
         return s.stored(row);
@@ -523,8 +526,8 @@ Result<StoredCase> CaseStore::set_facts(const Actor& actor, std::string_view cas
         Members before, after;
         for (const auto& [k, v] : facts) {
             auto it = doc.facts.find(k);
-            before.emplace_back(k, it == doc.facts.end() ? std::string() : it->second);
-            after.emplace_back(k, v);
+            before.emplace_back("facts." + k, it == doc.facts.end() ? std::string() : it->second);
+            after.emplace_back("facts." + k, v);
             if (v.empty())
                 doc.facts.erase(k);
             else
@@ -539,6 +542,7 @@ Result<StoredCase> CaseStore::set_facts(const Actor& actor, std::string_view cas
         auto saved = s.save(*row, actor, doc);
         if (!saved) return saved.error();
         after.emplace_back("version", std::to_string(saved->version));
+        after.emplace_back("document", detail::content_hash(saved->document));
         s.audit(actor, AuditAction::edit_facts, saved->id, "", flat_json(before), flat_json(after));
         return s.stored(*saved);
     });
@@ -557,8 +561,8 @@ Result<StoredCase> CaseStore::replace_facts(const Actor& actor, std::string_view
         if (!row) return row.error();
         CaseInput doc = s.document_of(*row);
         Members before, after;
-        for (const auto& [k, v] : doc.facts) before.emplace_back(k, v);
-        for (const auto& [k, v] : document.facts) after.emplace_back(k, v);
+        for (const auto& [k, v] : doc.facts) before.emplace_back("facts." + k, v);
+        for (const auto& [k, v] : document.facts) after.emplace_back("facts." + k, v);
         doc.facts = document.facts;
         doc.lists = document.lists;
         if (document.as_of) doc.as_of = document.as_of;
@@ -566,6 +570,7 @@ Result<StoredCase> CaseStore::replace_facts(const Actor& actor, std::string_view
         auto saved = s.save(*row, actor, doc);
         if (!saved) return saved.error();
         after.emplace_back("version", std::to_string(saved->version));
+        after.emplace_back("document", detail::content_hash(saved->document));
         s.audit(actor, AuditAction::edit_facts, saved->id, "", flat_json(before), flat_json(after));
         return s.stored(*saved);
     });
@@ -780,6 +785,7 @@ Result<ApplyOutcome> CaseStore::apply_event(const Actor& actor, std::string_view
         if (!event.ground.empty()) after.emplace_back("ground", event.ground);
         after.emplace_back("placement", saved->placement);
         after.emplace_back("version", std::to_string(saved->version));
+        after.emplace_back("document", detail::content_hash(saved->document));
         s.audit(actor, AuditAction::apply_event, row->id, event.move,
                 flat_json({{"placement", row->placement}, {"version", std::to_string(row->version)}}),
                 flat_json(after));
@@ -940,8 +946,13 @@ Result<std::size_t> CaseStore::import_json(const Actor& actor, std::string_view 
                                                "record " + std::to_string(r.id) + " is already in the store")};
                 s.db->insert_record(r);
             }
-            s.audit(actor, AuditAction::import_case, pending->id, "", "{}",
-                    flat_json({{"version", std::to_string(pending->version)}}));
+            // The hash of every version and record imported, so that verify() covers them.
+            Members after{{"version", std::to_string(pending->version)}};
+            for (const auto& v : versions)
+                after.emplace_back("version." + std::to_string(v.version), detail::content_hash(v.document));
+            for (const auto& r : records)
+                after.emplace_back("record." + std::to_string(r.id), detail::content_hash(r.document));
+            s.audit(actor, AuditAction::import_case, pending->id, "", "{}", flat_json(after));
             ++cases;
             pending.reset();
             versions.clear();
@@ -1013,33 +1024,80 @@ Result<AuditCheck> CaseStore::verify() {
     Impl& s = *impl_;
     return s.run<AuditCheck>([&]() -> Result<AuditCheck> {
         AuditCheck check;
-        std::optional<AuditEntry> previous;
-        s.db->each_audit("", [&](const AuditEntry& e) {
-            ++check.entries;
-            if (!check.ok) return;
-            auto broken = [&](std::string why) {
-                check.ok = false;
-                check.first_broken = e.seq;
-                check.reason = std::move(why);
-            };
+        std::vector<AuditEntry> entries;
+        s.db->each_audit("", [&](const AuditEntry& e) { entries.push_back(e); });
+        check.entries = static_cast<std::int64_t>(entries.size());
+        auto broken = [&](const AuditEntry* e, std::string why) {
+            check.ok = false;
+            if (e) check.first_broken = e->seq;
+            check.reason = std::move(why);
+            return check;
+        };
+        // 1. The chain: each entry names the one before, and its fields match its hash.
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const AuditEntry& e = entries[i];
+            const AuditEntry* previous = i ? &entries[i - 1] : nullptr;
             const std::int64_t expected_seq = previous ? previous->seq + 1 : 1;
-            if (e.seq != expected_seq)
-                broken("entry " + std::to_string(expected_seq) + " is missing");
-            else if (e.prev_hash != (previous ? previous->hash : std::string()))
-                broken("it does not name the hash of the entry before it");
-            else if (e.hash != audit_hash(e))
-                broken("its content does not match its hash (the entry was changed)");
-            previous = e;
-        });
-        if (check.ok) {
-            for (const auto& row : s.db->cases()) {
-                const auto versions = s.db->versions(row.id);
-                if (versions.empty() || versions.back().document != row.document ||
-                    versions.back().version > row.version) {
-                    check.ok = false;
-                    check.reason = "case '" + row.id + "' does not match its last saved version";
-                    break;
+            if (e.seq != expected_seq) return broken(&e, "entry " + std::to_string(expected_seq) + " is missing");
+            if (e.prev_hash != (previous ? previous->hash : std::string()))
+                return broken(&e, "it does not name the hash of the entry before it");
+            if (e.hash != audit_hash(e))
+                return broken(&e, "its content does not match its hash (the entry was changed)");
+        }
+        // 2. The data: every saved version and record has the document hash its entry recorded.
+        std::map<std::pair<std::string, std::int64_t>, std::pair<std::string, const AuditEntry*>> version_hashes;
+        std::map<std::int64_t, std::pair<std::string, const AuditEntry*>> record_hashes;
+        for (const auto& e : entries) {
+            auto after = detail::read_flat_document(e.after);
+            if (!after) continue;
+            const auto* document = after->find("document");
+            switch (e.action) {
+            case AuditAction::create_case:
+            case AuditAction::edit_facts:
+            case AuditAction::apply_event:
+                if (const auto* v = after->find("version"); v && document)
+                    if (auto n = to_int(*v)) version_hashes[{e.case_id, *n}] = {*document, &e};
+                break;
+            case AuditAction::record_assessment:
+            case AuditAction::record_eligibility:
+            case AuditAction::draft_plan:
+            case AuditAction::record_override:
+            case AuditAction::update_obligation:
+                if (auto id = to_int(e.target); id && document) record_hashes[*id] = {*document, &e};
+                break;
+            case AuditAction::import_case:
+                for (const auto& [k, v] : after->scalars) {
+                    if (k.starts_with("version."))
+                        if (auto n = to_int(std::string_view(k).substr(8))) version_hashes[{e.case_id, *n}] = {v, &e};
+                    if (k.starts_with("record."))
+                        if (auto n = to_int(std::string_view(k).substr(7))) record_hashes[*n] = {v, &e};
                 }
+                break;
+            default:
+                break;
+            }
+        }
+        for (const auto& row : s.db->cases()) {
+            const auto versions = s.db->versions(row.id);
+            if (versions.empty() || versions.back().document != row.document || versions.back().version > row.version)
+                return broken(nullptr, "case '" + row.id + "' does not match its last saved version");
+            for (const auto& v : versions) {
+                auto it = version_hashes.find({row.id, v.version});
+                if (it == version_hashes.end())
+                    return broken(nullptr, "case '" + row.id + "' version " + std::to_string(v.version) +
+                                               " has no audit entry (a row added by hand)");
+                if (it->second.first != detail::content_hash(v.document))
+                    return broken(it->second.second, "case '" + row.id + "' version " + std::to_string(v.version) +
+                                                         " was changed after it was saved");
+            }
+            for (const auto& r : s.db->records(row.id)) {
+                auto it = record_hashes.find(r.id);
+                if (it == record_hashes.end())
+                    return broken(nullptr,
+                                  "record " + std::to_string(r.id) + " has no audit entry (a row added by hand)");
+                if (it->second.first != detail::content_hash(r.document))
+                    return broken(it->second.second,
+                                  "record " + std::to_string(r.id) + " was changed after it was saved");
             }
         }
         return check;
