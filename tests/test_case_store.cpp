@@ -525,3 +525,40 @@ TEST_CASE("case store: export then import into an empty store gives the same exp
     REQUIRE(check.ok());
     CHECK(check->ok);
 }
+
+TEST_CASE("case store: a malformed import changes nothing") {
+    TempDir dir;
+    std::string good;
+    {
+        auto store = open_store(dir.path / "a.db");
+        REQUIRE(store.create_case(cm, example_case("adult_to_halfway_house.yaml")).ok());
+        auto exported = store.export_json(admin);
+        REQUIRE(exported.ok());
+        good = *exported;
+    }
+    auto store = open_store(dir.path / "b.db");
+    const std::string header = good.substr(0, good.find('\n') + 1);
+    const std::string body = good.substr(header.size());
+    const std::vector<std::string> bad{
+        "",
+        "not json\n",
+        "{\"kelias\":\"something else\"}\n" + body,
+        header + "{\"version_of\":\"X\",\"version\":\"1\"}\n",
+        header + body.substr(0, body.size() / 2),
+        header + "{\"case\":\"A\",\"version\":\"1\"}\n",
+        header + body + "{\"record\":\"0\",\"case\":\"LT-2025-0302\",\"kind\":\"plan\",\"state\":\"draft\"}\n",
+        header + body + "{\"record\":\"5\",\"case\":\"LT-2025-0302\",\"kind\":\"nope\",\"state\":\"draft\"}\n",
+        header + body + "{\"surprise\":\"1\"}\n",
+    };
+    for (const auto& text : bad) {
+        INFO(text);
+        auto imported = store.import_json(admin, text);
+        CHECK_FALSE(imported.ok());
+        auto list = store.list_cases(admin);
+        REQUIRE(list.ok());
+        CHECK(list->empty());
+    }
+    auto imported = store.import_json(admin, good);
+    INFO(format(imported.diagnostics()));
+    CHECK(imported.ok());
+}

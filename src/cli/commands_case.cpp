@@ -394,7 +394,7 @@ int run_export(const CaseCommands& c, Session& s) {
     auto text = s.store->export_json(s.actor);
     if (!text) return fail(text.error());
     OutputFile out;
-    std::optional<Diagnostic> problem = out.open(c.output, {s.store ? c.common.db : std::string()});
+    std::optional<Diagnostic> problem = out.open(c.output, {c.common.db});
     if (!problem) problem = out.write(*text);
     if (!problem) problem = out.commit();
     if (problem) {

@@ -5,6 +5,7 @@
 #include <kelias/case_io.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
