@@ -265,6 +265,9 @@ public:
     /// Reads an export into this store; every case must be new. One transaction: all or
     /// nothing. Needs `manage_store`. Returns the number of cases.
     Result<std::size_t> import_json(const Actor& actor, std::string_view text);
+    /// Reads an export file (`"-"` = standard input; E000 when it cannot be read, E801
+    /// over 1 GiB) and calls import_json().
+    Result<std::size_t> import_file(const Actor& actor, const std::string& path);
     /// Checks the audit chain: every entry's hash, and that each names the one before.
     Result<AuditCheck> verify();
     /// The schema version of the database (PRAGMA user_version).

@@ -405,18 +405,7 @@ int run_export(const CaseCommands& c, Session& s) {
 }
 
 int run_import(const CaseCommands& c, Session& s) {
-    std::string text;
-    {
-        std::FILE* f = c.file == "-" ? stdin : std::fopen(c.file.c_str(), "rb");
-        if (!f) {
-            fmt::print(stderr, "{}: error[E000]: cannot read the export\n", c.file);
-            return exit_unreadable;
-        }
-        char buffer[65536];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
-        if (f != stdin) std::fclose(f);
-    }
-    auto imported = s.store->import_json(s.actor, text);
+    auto imported = s.store->import_file(s.actor, c.file);
     if (!imported) return fail(imported.error());
     return emit(fmt::format("{} cases imported\n", *imported)) ? exit_ok : exit_unreadable;
 }

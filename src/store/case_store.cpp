@@ -8,6 +8,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <set>
@@ -1019,6 +1020,28 @@ Result<std::size_t> CaseStore::import_json(const Actor& actor, std::string_view 
         if (auto p = flush()) return *p;
         return cases;
     });
+}
+
+Result<std::size_t> CaseStore::import_file(const Actor& actor, const std::string& path) {
+    constexpr std::size_t limit = std::size_t{1} << 30;
+    std::string text;
+    std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+    bool ok = f != nullptr;
+    if (ok) {
+        char buffer[65536];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0 && text.size() <= limit;)
+            text.append(buffer, n);
+        ok = !std::ferror(f);
+        if (f != stdin) std::fclose(f);
+    }
+    const Location where{path == "-" ? "<stdin>" : path, 0, 0};
+    if (!ok)
+        return std::vector{
+            Diagnostic{Severity::error, DiagnosticCode::unreadable_file, "cannot read the export", {}, where}};
+    if (text.size() > limit)
+        return std::vector{
+            Diagnostic{Severity::error, DiagnosticCode::input_limit, "the export is larger than 1 GiB", {}, where}};
+    return import_json(actor, text);
 }
 
 Result<AuditCheck> CaseStore::verify() {

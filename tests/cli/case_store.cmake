@@ -145,3 +145,5 @@ db.execute("DROP TRIGGER audit_no_update"); db.execute("UPDATE audit SET actor =
         k verify]=])
 kelias_cli_test(NAME case_store_unopenable EXIT 2 LABELS case_store STDERR "E901"
     COMMAND bash tests/cli/case_store_lib.sh [=[k --db "$KELIAS_TEST_TMPDIR/no/such/dir/x.db" verify]=])
+kelias_cli_test(NAME case_import_missing EXIT 2 LABELS case_store STDERR "E000.*cannot read the export"
+    COMMAND bash tests/cli/case_store_lib.sh [=[as PA-2 prison_administration import "$KELIAS_TEST_TMPDIR/none.jsonl"]=])
