@@ -285,6 +285,9 @@ private:
 std::string to_json(const StoredRecord& record);
 /// `{"case": <the case document>, "version": N, "records": [...]}`.
 std::string to_json(const StoredCase& c);
+/// For a person: the case's version, placement, facts, events (with who recorded them) and
+/// records (kind, state, subject, who made and who finalised or approved them).
+std::string to_text(const StoredCase& c, Language language = Language::en);
 /// `{"case","version","placement","updated_at"}`.
 std::string to_json(const CaseSummary& summary);
 

@@ -130,15 +130,6 @@ std::optional<std::map<std::string, std::string>> parse_pairs(const std::vector<
     return out;
 }
 
-std::string record_line(const StoredRecord& r) {
-    std::string line = fmt::format("  {} {} {} {}", r.id, to_string(r.kind), to_string(r.state), r.subject);
-    if (r.links) line += fmt::format(" (amends {})", *r.links);
-    line += fmt::format(" by {} ({}) {}", r.created_by, r.created_role, r.created_at);
-    if (!r.decided_by.empty())
-        line += fmt::format("; {} by {} ({}) {}", to_string(r.state), r.decided_by, r.decided_role, r.decided_at);
-    return line + "\n";
-}
-
 int report_record(const Session& s, const StoredRecord& r) {
     if (s.json) return emit(to_json(r) + "\n") ? exit_ok : exit_unreadable;
     return emit(fmt::format("{} {} {} ({}) in case {}\n", to_string(r.kind), r.id, to_string(r.state), r.subject,
@@ -325,18 +316,7 @@ int run_show(const CaseCommands& c, Session& s) {
     auto read = s.store->read_case(s.actor, c.id);
     if (!read) return fail(read.error());
     if (s.json) return emit(to_json(*read) + "\n") ? exit_ok : exit_unreadable;
-    const auto* stay = current_placement(read->document);
-    std::string out = fmt::format("Case {} (version {})\nPlacement: {}\nFacts:\n", read->id, read->version,
-                                  stay ? stay->placement : "none");
-    for (const auto& [k, v] : read->document.facts) out += fmt::format("  {}: {}\n", k, v);
-    out += fmt::format("Events: {}\n", read->document.events.size());
-    for (const auto& e : read->document.events) {
-        out += fmt::format("  {} {}", to_string(e.date), e.type);
-        if (!e.by.empty()) out += fmt::format(" by {} ({})", e.by, e.role);
-        out += "\n";
-    }
-    out += "Records:\n";
-    for (const auto& r : read->records) out += record_line(r);
+    std::string out = to_text(*read, s.language);
     auto st = status(s.store->pathway(), s.store->rules(), read->document, s.on);
     if (st) out += "\n" + to_text(*st, s.store->pathway(), s.language);
     return emit(out) ? exit_ok : exit_unreadable;

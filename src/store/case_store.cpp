@@ -1177,6 +1177,38 @@ std::string to_json(const StoredCase& c) {
     return out;
 }
 
+std::string to_text(const StoredCase& c, Language language) {
+    const bool lt = language == Language::lt;
+    auto by = [&](const std::string& who, const std::string& role) {
+        return lt ? " (" + who + ", " + role + ")" : " by " + who + " (" + role + ")";
+    };
+    const auto* stay = current_placement(c.document);
+    std::string out = (lt ? "Byla " : "Case ") + c.id + (lt ? " (versija " : " (version ") + std::to_string(c.version) +
+                      ")\n" + (lt ? "Vieta: " : "Placement: ") +
+                      (stay ? stay->placement
+                       : lt ? "nėra"
+                            : "none") +
+                      "\n" + (lt ? "Faktai:\n" : "Facts:\n");
+    for (const auto& [k, v] : c.document.facts) out += "  " + k + ": " + v + "\n";
+    out += (lt ? "Įvykiai: " : "Events: ") + std::to_string(c.document.events.size()) + "\n";
+    for (const auto& e : c.document.events) {
+        out += "  " + to_string(e.date) + " " + e.type;
+        if (!e.by.empty()) out += by(e.by, e.role);
+        out += "\n";
+    }
+    out += lt ? "Įrašai:\n" : "Records:\n";
+    for (const auto& r : c.records) {
+        out += "  " + std::to_string(r.id) + " " + std::string(to_string(r.kind)) + " " +
+               std::string(to_string(r.state)) + " " + r.subject;
+        if (r.links) out += (lt ? " (taiso " : " (amends ") + std::to_string(*r.links) + ")";
+        out += by(r.created_by, r.created_role) + " " + r.created_at;
+        if (!r.decided_by.empty())
+            out += "; " + std::string(to_string(r.state)) + by(r.decided_by, r.decided_role) + " " + r.decided_at;
+        out += "\n";
+    }
+    return out;
+}
+
 std::string to_json(const CaseSummary& summary) {
     std::string out;
     detail::JsonWriter w(out);

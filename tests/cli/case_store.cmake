@@ -147,3 +147,5 @@ kelias_cli_test(NAME case_store_unopenable EXIT 2 LABELS case_store STDERR "E901
     COMMAND bash tests/cli/case_store_lib.sh [=[k --db "$KELIAS_TEST_TMPDIR/no/such/dir/x.db" verify]=])
 kelias_cli_test(NAME case_import_missing EXIT 2 LABELS case_store STDERR "E000.*cannot read the export"
     COMMAND bash tests/cli/case_store_lib.sh [=[as PA-2 prison_administration import "$KELIAS_TEST_TMPDIR/none.jsonl"]=])
+kelias_cli_test(NAME case_show_lt EXIT 0 LABELS case_store STDOUT "^Byla LT-2025-0302 \\(versija 1\\)$"
+    COMMAND bash tests/cli/case_store_lib.sh [=[new_adult; k show $adult --lang lt --as-of 2025-06-01]=])
