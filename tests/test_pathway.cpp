@@ -168,9 +168,13 @@ TEST_CASE("pathway: the shipped pathway loads against a rule set with the contra
     CHECK(p.find_move("release_revoked")->kind == MoveKind::return_move);
     const RoleInfo* psych = p.find_role("psychologist");
     REQUIRE(psych);
-    CHECK(psych->actions == std::vector<RoleAction>{RoleAction::finalise_assessment});
+    CHECK(psych->actions == std::vector<RoleAction>{RoleAction::record_assessment, RoleAction::finalise_assessment,
+                                                    RoleAction::record_override, RoleAction::approve_override});
     CHECK(p.find_role("ngo_worker")->records == std::vector<std::string>{"service"});
-    CHECK(p.find_role("case_manager")->actions == std::vector<RoleAction>{RoleAction::draft_plan});
+    CHECK(p.find_role("case_manager")->actions == std::vector<RoleAction>{RoleAction::open_case, RoleAction::edit_facts,
+                                                                          RoleAction::draft_plan,
+                                                                          RoleAction::record_override});
+    CHECK(p.find_role("contact_officer")->actions.empty());
     CHECK(p.describe().find("hwh_return [return]") != std::string::npos);
     CHECK(p.describe(Language::lt).find("Grąžinimas iš pusiaukelės namų") != std::string::npos);
     CHECK(p.describe_json().find("\"guard\":\"cr_revocation\"") != std::string::npos);

@@ -65,6 +65,11 @@ enum class DiagnosticCode : std::uint16_t {
     input_limit,            ///< E801
     input_changed,          ///< E802
     unwritable_output,      ///< E803
+    store_failure,          ///< E901
+    permission_denied,      ///< E902
+    stale_version,          ///< E903
+    unknown_record,         ///< E904
+    invalid_transition,     ///< E905
     no_effect,              ///< W101
     absent_columns,         ///< W501
     duplicate_row_id,       ///< W502

@@ -3,6 +3,7 @@
 /// Everything in the public API.
 #include <kelias/case.hpp>
 #include <kelias/case_io.hpp>
+#include <kelias/case_store.hpp>
 #include <kelias/cell.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>

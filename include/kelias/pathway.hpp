@@ -34,12 +34,22 @@ Pathway make_pathway(std::shared_ptr<const PathwayData> data);
 }  // namespace detail
 
 /// What a role may do besides the move steps a move gives it.
+/// The case store (case_store.hpp) checks these for every operation.
 enum class RoleAction : std::uint8_t {
     finalise_assessment,  ///< sign off an assessment (psychologist)
     draft_plan,           ///< draft or review the individual plan
+    open_case,            ///< open a case in the store
+    edit_facts,           ///< change a case's facts
+    record_assessment,    ///< record a draft assessment (ratings)
+    approve_plan,         ///< approve a drafted plan
+    record_override,      ///< replace a computed value (a risk estimate, a decision) with a judgement
+    approve_override,     ///< approve someone else's override (the second person)
+    manage_store,         ///< export and import a case store
 };
-/// `finalise_assessment`, `draft_plan`.
+/// `finalise_assessment`, `draft_plan`, `open_case`, ...
 std::string_view to_string(RoleAction action) noexcept;
+/// Every action, in declaration order.
+std::span<const RoleAction> all_role_actions() noexcept;
 
 /// A role people act in (psychologist, contact officer, transfer commission, court, ...).
 struct RoleInfo {

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 #include <kelias/version.hpp>
 
+#include "cli/case_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/pathway_commands.hpp"
@@ -24,7 +25,8 @@ Exit codes:
   1  usage error or invalid definition (nothing was processed)
   2  input unreadable (missing file, not CSV/JSONL/YAML) or output not writable
   3  done, but some rows were rejected (each reported with its row number and reason)
-  4  pathway apply: the event was refused (reasons printed, nothing written)
+  4  pathway apply: the event was refused (reasons printed, nothing written);
+     case: refused (role not permitted, stale version, unknown case; nothing changed)
 
 Data go to stdout or -o FILE; diagnostics go to stderr and never show ratings.
 Output files are written atomically and readable by their owner only (mode 0600).)";
@@ -66,6 +68,7 @@ struct Commands {
     PathwayCommands pathway;
     PlanOptions plan_options;
     ReportCommands report;
+    CaseCommands case_commands;
 };
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
@@ -319,6 +322,7 @@ int dispatch(const Commands& c) {
     if (c.score->parsed()) return run_score(c.score_options);
     if (const int code = dispatch_pathway(c.pathway); code >= 0) return code;
     if (const int code = dispatch_report(c.report); code >= 0) return code;
+    if (const int code = dispatch_case(c.case_commands); code >= 0) return code;
     return exit_usage;
 }
 
@@ -337,6 +341,7 @@ int main(int argc, char** argv) {
     add_pathway_commands(app, commands.pathway);
     add_plan_commands(app, commands);
     add_report_commands(app, commands.report);
+    add_case_commands(app, commands.case_commands);
 
     try {
         app.parse(argc, argv);

@@ -20,8 +20,30 @@ std::string_view to_string(RoleAction action) noexcept {
         return "finalise_assessment";
     case RoleAction::draft_plan:
         return "draft_plan";
+    case RoleAction::open_case:
+        return "open_case";
+    case RoleAction::edit_facts:
+        return "edit_facts";
+    case RoleAction::record_assessment:
+        return "record_assessment";
+    case RoleAction::approve_plan:
+        return "approve_plan";
+    case RoleAction::record_override:
+        return "record_override";
+    case RoleAction::approve_override:
+        return "approve_override";
+    case RoleAction::manage_store:
+        return "manage_store";
     }
     return "?";
+}
+
+std::span<const RoleAction> all_role_actions() noexcept {
+    static constexpr RoleAction actions[] = {
+        RoleAction::finalise_assessment, RoleAction::draft_plan,        RoleAction::open_case,
+        RoleAction::edit_facts,          RoleAction::record_assessment, RoleAction::approve_plan,
+        RoleAction::record_override,     RoleAction::approve_override,  RoleAction::manage_store};
+    return actions;
 }
 
 std::string_view to_string(MoveKind kind) noexcept { return kind == MoveKind::forward ? "forward" : "return"; }

@@ -140,14 +140,17 @@ private:
             if (const YAML::Node& a = spec["actions"]; a.IsDefined() && yaml_.expect_list(a, "actions")) {
                 for (const auto& v : a) {
                     if (!yaml_.expect_scalar(v, "an action")) continue;
-                    if (v.Scalar() == "finalise_assessment")
-                        role.actions.push_back(RoleAction::finalise_assessment);
-                    else if (v.Scalar() == "draft_plan")
-                        role.actions.push_back(RoleAction::draft_plan);
+                    const auto known = all_role_actions();
+                    const auto found = std::find_if(known.begin(), known.end(),
+                                                    [&](RoleAction x) { return to_string(x) == v.Scalar(); });
+                    if (found != known.end())
+                        role.actions.push_back(*found);
                     else
                         yaml_.error(v, DiagnosticCode::invalid_value,
                                     "'" + for_message(v.Scalar()) + "' is not an action",
-                                    "actions: finalise_assessment, draft_plan (move steps are given by each move)");
+                                    "actions: finalise_assessment, draft_plan, open_case, edit_facts, "
+                                    "record_assessment, approve_plan, record_override, approve_override, "
+                                    "manage_store (move steps are given by each move)");
                 }
             }
             if (spec["records"].IsDefined()) {

@@ -54,5 +54,23 @@ int main(int argc, char** argv) {
     }
     if (!loads(*found, why)) return fail("start_av does not load from " + found->string() + ":\n" + why);
     std::cout << "start_av found at " << found->string() << '\n';
+    // 3. The case store: a static libkelias needs SQLite, which the package must bring.
+    const auto pathway_file = kelias::find_definition("lt_pathway");
+    if (!pathway_file) return fail("find_definition(\"lt_pathway\") found nothing");
+    auto pathway = kelias::load_pathway_file(*pathway_file);
+    if (!pathway) return fail(kelias::format(pathway.error()));
+    auto rules = kelias::load_pathway_rules(*pathway);
+    if (!rules) return fail(kelias::format(rules.error()));
+    const auto db = std::filesystem::temp_directory_path() / "kelias_consumer_store.db";
+    std::filesystem::remove(db);
+    {
+        auto store = kelias::open_sqlite_store(db, *pathway, *rules);
+        if (!store) return fail(kelias::format(store.error()));
+        auto listed = store->list_cases({"C-1", "case_manager"});
+        auto check = store->verify();
+        if (!listed || !check || !check->ok) return fail("the case store does not answer");
+    }
+    std::filesystem::remove(db);
+    std::cout << "case store schema " << kelias::case_store_schema_version << '\n';
     return 0;
 }
