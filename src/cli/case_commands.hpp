@@ -28,7 +28,7 @@ struct CaseCommands {
     CLI::App *new_case = nullptr, *facts = nullptr, *assess = nullptr, *eligibility = nullptr, *plan = nullptr,
              *override_ = nullptr, *event = nullptr, *propose = nullptr, *decide = nullptr, *carry_out = nullptr,
              *show = nullptr, *list = nullptr, *history = nullptr, *export_ = nullptr, *import_ = nullptr,
-             *verify = nullptr;
+             *verify = nullptr, *report = nullptr, *unit_report = nullptr;
     std::string id, type, move, file, output = "-";
     std::optional<std::string> facts_file;
     std::vector<std::string> set, details;
@@ -39,6 +39,7 @@ struct CaseCommands {
     std::string name, chosen, reason;
     std::optional<std::string> decision, ground, date, placement;
     std::string within = "P30D";
+    std::string report_format = "html", variant = "full";
 };
 
 void add_case_commands(CLI::App& app, CaseCommands& commands);

@@ -11,6 +11,8 @@
 #include <kelias/case_io.hpp>
 #include <kelias/case_store.hpp>
 #include <kelias/output_file.hpp>
+#include <kelias/report.hpp>
+#include <kelias/store_report.hpp>
 
 #include "cli/case_commands.hpp"
 #include "cli/exit_code.hpp"
@@ -390,6 +392,56 @@ int run_import(const CaseCommands& c, Session& s) {
     return emit(fmt::format("{} cases imported\n", *imported)) ? exit_ok : exit_unreadable;
 }
 
+// The definitions a report reads: the store's pathway and rules, and the plan policy.
+std::optional<ReportDefinitions> report_definitions(const CaseCommands& c, const Session& s, int& exit_code) {
+    auto policy = load_plan_policy_arg(c.policy);
+    if (!policy.policy) {
+        exit_code = policy.exit_code;
+        return std::nullopt;
+    }
+    return ReportDefinitions{.rules = s.store->rules(), .policy = *policy.policy, .pathway = s.store->pathway()};
+}
+
+int write_report_output(const std::string& text, const CaseCommands& c) {
+    if (auto problem = write_report(text, c.output, {c.common.db})) {
+        print(*problem);
+        return exit_unreadable;
+    }
+    return c.output == "-" && !flush_stdout() ? exit_unreadable : exit_ok;
+}
+
+int run_report_case(const CaseCommands& c, Session& s) {
+    const auto format = parse_report_format(c.report_format);
+    const auto variant = parse_report_variant(c.variant);
+    if (!format || !variant) {
+        fmt::print(stderr, "kelias: --format html|md|json, --variant full|commission|handover\n");
+        return exit_usage;
+    }
+    int code = exit_ok;
+    const auto definitions = report_definitions(c, s, code);
+    if (!definitions) return code;
+    auto report = build_stored_case_report(*s.store, s.actor, c.id, *definitions,
+                                           {.as_of = s.on, .language = s.language, .variant = *variant});
+    if (!report) return fail(report.error());
+    return write_report_output(render(*report, *format), c);
+}
+
+int run_unit_report_case(const CaseCommands& c, Session& s) {
+    const auto format = parse_report_format(c.report_format);
+    const auto within = parse_duration(c.within);
+    if (!format || !within) {
+        fmt::print(stderr, "kelias: --format html|md|json, --within an ISO-8601 duration (P30D)\n");
+        return exit_usage;
+    }
+    int code = exit_ok;
+    const auto definitions = report_definitions(c, s, code);
+    if (!definitions) return code;
+    auto report = build_store_unit_report(*s.store, s.actor, *definitions,
+                                          {.as_of = s.on, .within = *within, .language = s.language});
+    if (!report) return fail(report.error());
+    return write_report_output(render(*report, *format), c);
+}
+
 int run_verify(Session& s) {
     auto check = s.store->verify();
     if (!check) return fail(check.error());
@@ -515,6 +567,22 @@ Examples:
     c.import_ = sub("import", "Read an export into the store (all or nothing)");
     c.import_->add_option("FILE", c.file, "An export ('-' = stdin)")->required();
     c.verify = sub("verify", "Check the audit chain and the cases against their versions");
+
+    c.report = sub("report", "A case's report (HTML, Markdown or JSON; see kelias report --help)");
+    c.report->add_option("ID", c.id, "Case id")->required();
+    c.unit_report = sub("unit-report", "The unit report: due dates, earliest dates, override rates");
+    c.unit_report->add_option("--within", c.within, "The window after --as-of")->capture_default_str();
+    for (CLI::App* r : {c.report, c.unit_report}) {
+        r->add_option("--format", c.report_format, "html, md or json")
+            ->check(CLI::IsMember({"html", "md", "markdown", "json"}))
+            ->capture_default_str();
+        r->add_option("-o,--output", c.output, "Output file ('-' = stdout), written atomically, 0600")
+            ->capture_default_str();
+        r->add_option("--policy", c.policy, "Plan policy id or file")->capture_default_str();
+    }
+    c.report->add_option("--variant", c.variant, "full, commission (a commission or court) or handover (probation)")
+        ->check(CLI::IsMember({"full", "commission", "handover"}))
+        ->capture_default_str();
 }
 
 int dispatch_case(const CaseCommands& c) {
@@ -541,6 +609,8 @@ int dispatch_case(const CaseCommands& c) {
     if (c.export_->parsed()) return run_export(c, s);
     if (c.import_->parsed()) return run_import(c, s);
     if (c.verify->parsed()) return run_verify(s);
+    if (c.report->parsed()) return run_report_case(c, s);
+    if (c.unit_report->parsed()) return run_unit_report_case(c, s);
     return exit_usage;
 }
 

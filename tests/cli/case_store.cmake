@@ -149,3 +149,29 @@ kelias_cli_test(NAME case_import_missing EXIT 2 LABELS case_store STDERR "E000.*
     COMMAND bash tests/cli/case_store_lib.sh [=[as PA-2 prison_administration import "$KELIAS_TEST_TMPDIR/none.jsonl"]=])
 kelias_cli_test(NAME case_show_lt EXIT 0 LABELS case_store STDOUT "^Byla LT-2025-0302 \\(versija 1\\)$"
     COMMAND bash tests/cli/case_store_lib.sh [=[new_adult; k show $adult --lang lt --as-of 2025-06-01]=])
+
+# `case report`: the stored case (with its finalised assessments) through the report
+# library; `case unit-report`: every case with the store's approved overrides.
+kelias_cli_test(NAME case_report EXIT 0 LABELS case_store NOT_STDOUT "FAIL"
+    STDOUT "^html 600 chart 1 lt 1 md 1 json strength 18 -> 24$"
+    COMMAND bash tests/cli/case_store_lib.sh [=[k new LT-2025-0105 --facts examples/cases/adolescent_kaunas_review.yaml >/dev/null || exit 1
+        out=$KELIAS_TEST_TMPDIR
+        k report LT-2025-0105 --as-of 2025-06-15 -o $out/r.html || exit 1
+        k report LT-2025-0105 --as-of 2025-06-15 --lang lt -o $out/r.lt.html || exit 1
+        k report LT-2025-0105 --as-of 2025-06-15 --format md --variant handover -o $out/r.md || exit 1
+        k report LT-2025-0105 --as-of 2025-06-15 --format json -o $out/r.json || exit 1
+        refused 4 k report NO-SUCH -o $out/none.html
+        [ -e $out/none.html ] && echo "FAIL: a report for an unknown case"
+        refused 4 as X-1 janitor report LT-2025-0105 -o $out/none.html
+        echo html $(stat -c %a $out/r.html) chart $(grep -c 'id="profile-chart"' $out/r.html) \
+            lt $(grep -c 'lang="lt"' $out/r.lt.html) md $(grep -c '^# Handover' $out/r.md) \
+            json $(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+t=d["profile"]["totals"][0]; print(t["score"].split("_")[0], t["previous"], "->", t["value"])' $out/r.json)]=])
+kelias_cli_test(NAME case_unit_report EXIT 0 LABELS case_store NOT_STDOUT "FAIL"
+    STDOUT "PS-1 +1 +1 +1 +100\\.0 %"
+    COMMAND bash tests/cli/case_store_lib.sh [=[new_adolescent
+        as PS-1 psychologist assess $adolescent -i start_av --ratings tests/data/store/start_av_ratings.json --finalize >/dev/null || exit 1
+        as PS-1 psychologist override $adolescent -i start_av --name violence.estimate --chosen low --reason "recent progress" >/dev/null || exit 1
+        as PS-2 psychologist override $adolescent --approve --record 2 >/dev/null || exit 1
+        k unit-report --as-of 2025-06-15 --format md -o - | sed 's/|/ /g']=])
