@@ -148,4 +148,58 @@ if [[ -f instruments/lt_plan_policy.yaml && -f instruments/lt_pathway.yaml && -f
     run pathway moves --pathway lt_pathway "$work/case.json"
 fi
 
+# The case store (`kelias case ...`): one adult's case kept in a SQLite file from intake to
+# a halfway house, each step by the role the pathway allows, every change and read in the
+# audit log; then an adolescent's START:AV assessments. The store and the reports are
+# kept in build/demo/ so the reports can be opened after the demo.
+if [[ -f examples/store/adult_intake.yaml ]]; then
+    demo_dir="${KELIAS_DEMO_DIR:-build/demo}"
+    mkdir -p "$demo_dir"
+    export KELIAS_DB="$demo_dir/unit.db"
+    rm -f -- "$KELIAS_DB" "$KELIAS_DB-wal" "$KELIAS_DB-shm"
+    adult=LT-2024-0917
+    # Runs `kelias case` as ACTOR ROLE; a refusal (exit 4) is expected only through `refused`.
+    as() { local actor=$1 role=$2; shift 2; heading "$role $actor: $1 ${2:-}" case "$@" --actor "$actor" --role "$role"; run case "$@" --actor "$actor" --role "$role"; }
+    refused() {
+        local actor=$1 role=$2; shift 2
+        heading "$role $actor: $1 ${2:-} (refused: exit 4, nothing changes)" case "$@" --actor "$actor" --role "$role"
+        local rc=0
+        "$KELIAS" case "$@" --actor "$actor" --role "$role" || rc=$?
+        if [[ $rc -ne 4 ]]; then echo "demo: expected a refusal (exit 4), got $rc" >&2; exit 1; fi
+    }
+    as PA-1 prison_administration new $adult --facts examples/store/adult_intake.yaml --as-of 2024-09-02
+    as PS-1 psychologist assess $adult -i start --ratings examples/store/start_intake.json --finalize --as-of 2024-09-05
+    as CM-4 case_manager eligibility $adult --as-of 2024-09-05
+    as CM-4 case_manager plan $adult --kind initial --as-of 2024-09-06
+    as PA-1 prison_administration plan $adult --approve --as-of 2024-09-09
+    # Three months on: the review assessment shows the risk come down.
+    as PS-1 psychologist assess $adult -i start --ratings examples/store/start_review.json --finalize --as-of 2024-11-28
+    as CM-4 case_manager event $adult plan_review --as-of 2024-11-28
+    as CM-4 case_manager plan $adult --kind review --as-of 2024-11-28
+    as PA-1 prison_administration plan $adult --approve --as-of 2024-11-29
+    as CM-4 case_manager eligibility $adult --as-of 2024-11-28
+    refused CM-4 case_manager propose $adult to_halfway_house --as-of 2024-11-28
+    refused CO-8 contact_officer propose $adult to_halfway_house --as-of 2024-12-01
+    as CM-4 case_manager propose $adult to_halfway_house --as-of 2024-12-01
+    as TC-1 transfer_commission decide $adult to_halfway_house --decision granted --as-of 2024-12-01
+    as PA-2 prison_administration carry-out $adult to_halfway_house --as-of 2024-12-01
+    as HW-1 hwh_staff event $adult job_started --as-of 2024-12-20
+    as CM-4 case_manager show $adult --as-of 2024-12-20
+    as CM-4 case_manager report $adult --as-of 2024-12-20 -o "$demo_dir/$adult.html"
+    as CM-4 case_manager report $adult --as-of 2024-12-20 --lang lt -o "$demo_dir/$adult.lt.html"
+
+    adolescent=LT-2025-0301
+    as PA-1 prison_administration new $adolescent --facts examples/cases/adolescent_kaunas_pathway.yaml --as-of 2025-06-01
+    as PS-1 psychologist assess $adolescent -i start_av --ratings examples/store/start_av_intake.json --finalize --as-of 2025-06-01
+    as PS-1 psychologist assess $adolescent -i start_av --ratings examples/store/start_av_review.json --finalize --as-of 2025-08-20
+    as PS-1 psychologist report $adolescent --as-of 2025-08-20 --variant handover -o "$demo_dir/$adolescent.handover.html"
+    as PA-1 prison_administration unit-report --as-of 2025-08-20 -o "$demo_dir/unit.html"
+    as PA-1 prison_administration verify
+
+    printf '\nThe case store is %s; the reports are:\n' "$KELIAS_DB"
+    for f in "$demo_dir/$adult.html" "$demo_dir/$adult.lt.html" "$demo_dir/$adolescent.handover.html" "$demo_dir/unit.html"; do
+        printf '  %s\n' "$(realpath "$f")"
+    done
+fi
+
 printf '\nDemo finished.\n'

@@ -39,7 +39,8 @@ void add_finalisation_event(const StoredRecord& r, CaseInput& document) {
     const std::string* date_text = doc ? doc->find("date") : nullptr;
     const auto date = date_text ? parse_date(*date_text) : std::nullopt;
     if (!date) return;
-    CaseEvent e{.type = "assessment_finalised", .date = *date, .role = r.decided_role, .by = r.decided_by, .details = {}};
+    CaseEvent e{
+        .type = "assessment_finalised", .date = *date, .role = r.decided_role, .by = r.decided_by, .details = {}};
     if (std::find(document.events.begin(), document.events.end(), e) == document.events.end())
         document.events.push_back(std::move(e));
 }
