@@ -448,6 +448,18 @@ TEST_CASE("case store: the file and its -wal and -shm files are owner-only whate
     ::umask(old);
 }
 
+TEST_CASE("case store: an existing store readable by others is made owner-only when opened") {
+    TempDir dir;
+    const auto file = dir.path / "cases.db";
+    { auto store = open_store(file); }
+    REQUIRE(::chmod(file.c_str(), 0644) == 0);
+    auto store = open_store(file);
+    REQUIRE(store.create_case(cm, example_case("adult_to_halfway_house.yaml")).ok());
+    struct stat st {};
+    REQUIRE(::stat(file.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+}
+
 TEST_CASE("case store: a version-1 database is migrated forward with its data") {
     TempDir dir;
     const auto file = dir.path / "cases.db";

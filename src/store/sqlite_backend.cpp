@@ -352,6 +352,19 @@ private:
 
 }  // namespace
 
+// A store made by an older tool or copied with a wide umask may be group- or
+// world-readable: it holds special-category data, so it is made owner-only (with SQLite's
+// -wal and -shm files) before it is used. False when that is not possible.
+static bool tighten_to_owner_only(const std::string& path) {
+    for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0) continue;  // no -wal or -shm yet
+        if ((st.st_mode & 077) == 0) continue;
+        if (::chmod(file.c_str(), st.st_mode & 0700) != 0) return false;
+    }
+    return true;
+}
+
 Result<std::unique_ptr<StoreBackend>> open_sqlite_backend(const std::string& path, const CaseStoreOptions& options) {
     auto failure = [&](std::string message) -> std::vector<Diagnostic> {
         return {{Severity::error, DiagnosticCode::store_failure, std::move(message), {}, {path, 0, 0}}};
@@ -365,6 +378,8 @@ Result<std::unique_ptr<StoreBackend>> open_sqlite_backend(const std::string& pat
         if (!ok) return failure("cannot make the case store owner-only");
     } else if (errno != EEXIST) {
         return failure(std::string("cannot create the case store: ") + std::strerror(errno));
+    } else if (!tighten_to_owner_only(path)) {
+        return failure("the case store is readable by others and cannot be made owner-only (chmod 600 it)");
     }
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
