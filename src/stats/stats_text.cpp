@@ -36,6 +36,12 @@ std::string interval(const Interval& ci) { return "[" + fixed(ci.lower) + ", " +
 
 std::string count(std::size_t n) { return std::to_string(n); }
 
+std::string shortest(double v) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.10g", v);
+    return buffer;
+}
+
 std::string name_of(std::span<const std::string> names, std::size_t i, const char* prefix) {
     return i < names.size() ? names[i] : prefix + std::to_string(i + 1);
 }
@@ -365,7 +371,7 @@ std::string to_json(const CalibrationResult& r) {
 std::string to_text(const GroupAudit& r) {
     const bool expected = !std::isnan(r.overall.expected);
     std::string out = "Groups: " + count(r.overall.base_rate.n) + " rows, " + count(r.groups.size()) +
-                      " groups, cut-off " + fixed(r.cutoff, 4) + " (score >= cut-off is called positive)\n";
+                      " groups, cut-off " + shortest(r.cutoff) + " (score >= cut-off is called positive)\n";
     out += dropped_line(r.n_dropped, "group, score, outcome or expected value missing");
     std::vector<std::string> header{"group", "n", "base rate", "AUC", "AUC CI", "FPR", "FNR", "positive"};
     if (expected) header.insert(header.end(), {"expected", "O/E"});
