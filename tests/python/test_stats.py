@@ -168,13 +168,13 @@ def _cli(exe, *args):
 
 def test_cli_gives_the_same_numbers(cli):
     d = frame("roc_scores.csv")
-    cli = _cli(cli, "auc", str(DATA / "roc_scores.csv"), "--score", "score1", "--outcome", "outcome", "--score2", "score2")
+    out = _cli(cli, "auc", str(DATA / "roc_scores.csv"), "--score", "score1", "--outcome", "outcome", "--score2", "score2")
     t = ks.delong_test(d["score1"], d["score2"], d["outcome"])
-    assert cli["z"] == t.z and cli["p"] == t.p and cli["first"]["auc"] == t.first.auc
-    cli = _cli(cli, "icc", str(DATA / "shrout_fleiss.csv"), "--raters", "j1,j2,j3,j4")
+    assert out["z"] == t.z and out["p"] == t.p and out["first"]["auc"] == t.first.auc
+    out = _cli(cli, "icc", str(DATA / "shrout_fleiss.csv"), "--raters", "j1,j2,j3,j4")
     r = ks.icc(frame("shrout_fleiss.csv"))
-    assert [e["icc"] for e in cli["estimates"]] == list(r.table["icc"])
+    assert [e["icc"] for e in out["estimates"]] == list(r.table["icc"])
     columns = ks.read_csv_columns(DATA / "kappa_ratings.csv", numeric=["rater1", "rater2"])
-    cli = _cli(cli, "kappa", str(DATA / "kappa_ratings.csv"), "--raters", "rater1,rater2")
+    out = _cli(cli, "kappa", str(DATA / "kappa_ratings.csv"), "--raters", "rater1,rater2")
     k = ks.cohen_kappa(columns["rater1"], columns["rater2"])
-    assert cli["estimates"][2]["kappa"] == k.quadratic.kappa
+    assert out["estimates"][2]["kappa"] == k.quadratic.kappa
