@@ -334,10 +334,13 @@ Result<KappaResult> cohen_kappa(std::span<const double> rater1, std::span<const 
             }
         const double wpo = (w.array() * x.array()).sum();
         const double wpc = rs.dot(w * cs);
-        // psych: colw = colSums(w * cs), roww = rowSums(w * rs) (R recycles the vector down
-        // the columns), and the matrix colw[i] + roww[j].
+        // colw[i] = wbar_i. = sum_j p.j w_ij (psych: colSums(w * cs), the same for symmetric
+        // weights); roww[j] = wbar_.j = sum_i pi. w_ij, which psych codes as
+        // rowSums(w * rs) = pj. * sum_k w_jk.
         const Eigen::VectorXd colw = w.transpose() * cs;
-        const Eigen::VectorXd roww = rs.cwiseProduct(w.rowwise().sum());
+        const Eigen::VectorXd roww = options.variance == KappaVariance::psych
+                                         ? Eigen::VectorXd(rs.cwiseProduct(w.rowwise().sum()))
+                                         : Eigen::VectorXd(w.transpose() * rs);
         double sum = 0;
         for (Eigen::Index i = 0; i < c; ++i)
             for (Eigen::Index j = 0; j < c; ++j)

@@ -79,6 +79,10 @@ def test_kappa_matches_psych():
     for est in (r.unweighted, r.linear, r.quadratic):
         key = f"kappa_ratings/kappa/{est.weights}"
         close(est.kappa, key + ".kappa")
+        close(est.se**2, key + ".var_fce")
+    p = ks.cohen_kappa(k["rater1"], k["rater2"], variance="psych")
+    for est in (p.unweighted, p.linear, p.quadratic):
+        key = f"kappa_ratings/kappa/{est.weights}"
         close(est.se**2, key + ".var")
         close(est.ci.lower, key + ".lower")
         close(est.ci.upper, key + ".upper")
