@@ -26,8 +26,8 @@
 /// McGraw & Wong (1996); Cohen (1968), Fleiss, Cohen & Everitt (1969); DeLong, DeLong &
 /// Clarke-Pearson (1988), Sun & Xu (2014); Wilson (1927); Hosmer & Lemeshow (2000). The
 /// numbers match R's psych (alpha, ICC, cohen.kappa; for the standard errors of weighted
-/// kappas see KappaVariance) and pROC (auc, ci.auc, roc.test with method "delong"): tests/data/stats/make_references.R
-/// computes them, tests/test_stats.cpp compares.
+/// kappas see KappaVariance) and pROC (auc, ci.auc, roc.test with method "delong"):
+/// tests/data/stats/make_references.R computes them, tests/test_stats.cpp compares.
 #include <array>
 #include <cstddef>
 #include <cstdint>
