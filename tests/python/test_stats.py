@@ -182,3 +182,10 @@ def test_cli_gives_the_same_numbers(cli):
     out = _cli(cli, "kappa", str(DATA / "kappa_ratings.csv"), "--raters", "rater1,rater2")
     k = ks.cohen_kappa(columns["rater1"], columns["rater2"])
     assert out["estimates"][2]["kappa"] == k.quadratic.kappa
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(ks, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 2 and result.failed == 0
