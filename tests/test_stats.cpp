@@ -256,7 +256,8 @@ TEST_CASE("kappa: perfect agreement, one category, categories given, unknown rat
     auto given = cohen_kappa(a, odd, {.categories = {0, 1, 2, 3, 4, 5}});
     REQUIRE(given.ok());
     CHECK(given->categories.size() == 6);
-    CHECK(fails_with(cohen_kappa(a, odd, {.categories = {0, 1, 2}}).error(), "rating 5 is not one of"));
+    CHECK(fails_with(cohen_kappa(a, odd, {.categories = {0, 1, 2}}).error(),
+                     "row 3: the rating of rater 2 is not one of"));
     const std::vector<double> half{missing, 1, 2, 2, 1, missing};
     auto partial = cohen_kappa(a, half);
     REQUIRE(partial.ok());
