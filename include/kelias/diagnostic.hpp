@@ -70,6 +70,7 @@ enum class DiagnosticCode : std::uint16_t {
     stale_version,          ///< E903
     unknown_record,         ///< E904
     invalid_transition,     ///< E905
+    statistic_undefined,    ///< E910
     no_effect,              ///< W101
     absent_columns,         ///< W501
     duplicate_row_id,       ///< W502

@@ -5,6 +5,7 @@
 #include <kelias/case_io.hpp>
 #include <kelias/case_store.hpp>
 #include <kelias/cell.hpp>
+#include <kelias/csv_columns.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
@@ -19,4 +20,5 @@
 #include <kelias/rules.hpp>
 #include <kelias/rules_lint.hpp>
 #include <kelias/scoring.hpp>
+#include <kelias/stats.hpp>
 #include <kelias/version.hpp>

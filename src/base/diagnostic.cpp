@@ -85,6 +85,8 @@ constexpr std::array code_table{
     CodeRow{
         DiagnosticCode::invalid_transition, "E905",
         "a step out of order (a finalised record changed, an override approved by its author), or a name in a case"},
+    CodeRow{DiagnosticCode::statistic_undefined, "E910",
+            "a statistic the data cannot give (one outcome class only, a constant item, too few rows or raters)"},
     CodeRow{DiagnosticCode::no_effect, "W101", "a setting that has no effect"},
     CodeRow{DiagnosticCode::absent_columns, "W501",
             "ratings without columns for some of the instrument's item fields (they count as omitted)"},

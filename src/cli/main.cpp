@@ -14,6 +14,7 @@
 #include "cli/exit_code.hpp"
 #include "cli/pathway_commands.hpp"
 #include "cli/report_commands.hpp"
+#include "cli/stats_commands.hpp"
 
 namespace {
 
@@ -43,7 +44,8 @@ Examples:
   kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl
   kelias pathway moves --pathway lt_pathway examples/cases/adult_to_halfway_house.yaml
   kelias due cases.jsonl --as-of 2025-06-01 --within P30D
-  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt)";
+  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt
+  kelias stats auc scores.csv --score total --outcome violence)";
 
 struct Commands {
     CLI::App* validate = nullptr;
@@ -69,6 +71,7 @@ struct Commands {
     PlanOptions plan_options;
     ReportCommands report;
     CaseCommands case_commands;
+    StatsCommands stats;
 };
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
@@ -323,6 +326,7 @@ int dispatch(const Commands& c) {
     if (const int code = dispatch_pathway(c.pathway); code >= 0) return code;
     if (const int code = dispatch_report(c.report); code >= 0) return code;
     if (const int code = dispatch_case(c.case_commands); code >= 0) return code;
+    if (const int code = dispatch_stats(c.stats); code >= 0) return code;
     return exit_usage;
 }
 
@@ -342,6 +346,7 @@ int main(int argc, char** argv) {
     add_plan_commands(app, commands);
     add_report_commands(app, commands.report);
     add_case_commands(app, commands.case_commands);
+    add_stats_commands(app, commands.stats);
 
     try {
         app.parse(argc, argv);
