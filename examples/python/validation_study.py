@@ -89,10 +89,10 @@ def generate(instrument, n: int = 2000, n_double: int = 150, seed: int = 2026113
     items = [i for i in instrument.items if _dynamic(i)]
     not_applicable = {(i, f) for i in map(_id, instrument.items) for f in ("strength", "vulnerability")
                       if f"{i}.{f}" in _na_columns(instrument)}
-    true_v = {_id(i): 0.8 * z + rng.normal(0.0, 0.8, n) for i in items}
-    true_s = {_id(i): -0.7 * z + rng.normal(0.0, 0.8, n) for i in items}
+    true_v = {_id(i): 0.7 * z + rng.normal(0.0, 0.9, n) for i in items}
+    true_s = {_id(i): -0.5 * z + rng.normal(0.0, 1.0, n) for i in items}
     true_estimate = z + rng.normal(0.0, 0.5, n)
-    na_rows = {_id(i): rng.random(n) < 0.12 for i in items}
+    na_rows = {_id(i): rng.random(n) < 0.05 for i in items}
     omit = {(k, f): rng.random(n) < 0.01 for k in map(_id, items) for f in ("strength", "vulnerability")}
 
     def rater(rows: np.ndarray, noise: float, r: np.random.Generator) -> pd.DataFrame:
@@ -119,9 +119,9 @@ def generate(instrument, n: int = 2000, n_double: int = 150, seed: int = 2026113
             cols[f"{outcome_id}.estimate"] = np.array(LEVELS, dtype=object)[estimate]
         return pd.DataFrame(cols)
 
-    ratings = rater(np.arange(n), 0.45, np.random.default_rng(seed + 1))
+    ratings = rater(np.arange(n), 0.6, np.random.default_rng(seed + 1))
     double = np.sort(rng.choice(n, size=min(n_double, n), replace=False))
-    second = rater(double, 0.45, np.random.default_rng(seed + 2))
+    second = rater(double, 0.6, np.random.default_rng(seed + 2))
     return Study(population=population, ratings=ratings, second=second)
 
 

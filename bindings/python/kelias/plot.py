@@ -107,7 +107,7 @@ def _auc_label(y: np.ndarray, s: np.ndarray, level: float) -> str:
     except ImportError:
         stats = None
     if stats is not None and hasattr(stats, "auc"):
-        result = stats.auc(y, s, level=level)
+        result = stats.auc(s, y) if level == 0.95 else stats.auc(s, y, confidence=level)
         lo, hi = _interval(result)
         return f"AUC {_field(result, 'auc', 'value', 'estimate'):.3f} ({lo:.3f}\u2013{hi:.3f}, DeLong {level:.0%})"
     fpr, tpr, _ = roc_points(y, s)
@@ -130,6 +130,8 @@ def _interval(result: Any) -> tuple[float, float]:
         except AttributeError:
             continue
     ci = result["ci"] if isinstance(result, Mapping) else getattr(result, "ci")
+    if hasattr(ci, "lower"):
+        return float(ci.lower), float(ci.upper)
     return float(ci[0]), float(ci[1])
 
 
@@ -151,7 +153,7 @@ def _bootstrap_band(y: np.ndarray, s: np.ndarray, grid: np.ndarray, n_boot: int,
 
 def roc(y_true: Any, scores: Any, *, title: str = "ROC curve", band: str | None = "bootstrap",
         level: float = 0.95, n_boot: int = 500, seed: int = 20261130,
-        figsize: tuple[float, float] = (5.5, 5.0)) -> Figure:
+        figsize: tuple[float, float] = (6.0, 6.0)) -> Figure:
     """ROC curves of one or more scores against a 0/1 outcome.
 
     ``scores`` is one array or a mapping ``{name: array}`` (several scores of the same
@@ -184,7 +186,7 @@ def roc(y_true: Any, scores: Any, *, title: str = "ROC curve", band: str | None 
            ylabel="true positive rate (sensitivity)", title=title, aspect="equal")
     ax.grid(True, color="0.9")
     note = f"band: pointwise {level:.0%} bootstrap ({n_boot} resamples)" if band else None
-    ax.legend(loc="lower right", fontsize="small", title=note, title_fontsize="x-small")
+    ax.legend(loc="lower right", fontsize="x-small", title=note, title_fontsize="x-small", framealpha=0.9)
     return fig
 
 
@@ -252,7 +254,7 @@ def calibration(y_true: Any, category: Any, *, expected: Mapping[Any, float] | S
         ax.plot(x, exp, marker="D", linestyle="--", color=PALETTE[1], label="expected")
     ax.set_xticks(x, [f"{name}\nn={int(k):,}" for name, k in zip(labels, n)])
     ax.set_xlim(-0.5, len(labels) - 0.5)
-    top = np.nanmax(np.r_[hi, 0.05]) if len(hi) else 1.0
+    top = np.nanmax(np.r_[hi, 0.05, exp if expected is not None else []])
     ax.set(ylim=(0, min(1.0, top * 1.15 + 0.02)), ylabel="outcome rate", title=title)
     if xlabel:
         ax.set_xlabel(xlabel)
@@ -492,7 +494,12 @@ def totals_by_group(frame: Any, column: str, by: str, *, kind: str = "box", orde
         ax.grid(True, axis="y", color="0.9")
     else:
         everything = np.concatenate([d for d in data if len(d)]) if any(len(d) for d in data) else np.zeros(1)
-        edges = np.histogram_bin_edges(everything, bins=bins)
+        if isinstance(bins, int) and np.all(everything == np.round(everything)):
+            # Whole numbers (totals): bins of whole width centred on the values, no aliasing.
+            step = max(1, math.ceil((everything.max() - everything.min() + 1) / bins))
+            edges = np.arange(everything.min() - 0.5, everything.max() + step, step)
+        else:
+            edges = np.histogram_bin_edges(everything, bins=bins)
         for k, (d, label) in enumerate(zip(data, labels)):
             if len(d):
                 ax.hist(d, bins=edges, density=True, histtype="step", linewidth=2, color=PALETTE[k % len(PALETTE)],
