@@ -439,6 +439,8 @@ def bench_rules(args, kelias) -> bool:
         "pandas": lambda: crp.evaluate(df, rules),
         "polars": lambda: evaluate_polars(lf, rules, slots),
     }
+    if args.profile:
+        profile_call("ruleset.decide(cases)", with_kelias)
     report(f"deciding {rows:,} cases x {len(programmes)} programmes, {args.repeat} repetitions in rotating order:",
            rotate(tasks, args.repeat))
     return ok
@@ -466,10 +468,28 @@ def report(title: str, times: dict[str, list[float]], reference: str = "kelias")
     print(f"{title}")
     for name, t in times.items():
         ratio = medians[name] / medians[reference]
-        note = "" if name == reference else f"  -> kelias is {ratio:.2f}x {'faster' if ratio >= 1 else 'slower'}"
+        if name == reference:
+            note = ""
+        elif ratio >= 1:
+            note = f"  -> kelias {ratio:.2f}x faster than {name}"
+        else:
+            note = f"  -> kelias {1 / ratio:.2f}x slower than {name} (ratio {ratio:.2f})"
         runs = ", ".join(f"{x:.3f}" for x in t)
         print(f"  {name:8s} median {medians[name]:8.3f} s   (runs: {runs}){note}")
     return medians
+
+
+def profile_call(what: str, call) -> None:
+    """Where one call spends its time, by Python function (C++ shows as the _core call)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    print(f"profile of {what} (cumulative, top 12):")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(12)
 
 
 # ---- copies -------------------------------------------------------------------------------------
@@ -549,6 +569,9 @@ def bench_score(args, kelias) -> bool:
     }
     report(f"scoring {args.rows:,} assessments, {args.repeat} repetitions in rotating order:", rotate(tasks, args.repeat))
 
+    if args.profile:
+        profile_call("instrument.score(df)", lambda: instrument.score(df))
+
     # No copy of numeric input: memory grown while scoring against input and output sizes.
     result, grown, traced = memory_during(lambda: instrument.score(df))
     inp, out = numeric_bytes(df), result_bytes(result)
@@ -565,6 +588,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--rules-rows", type=int, help="cases for the rules job (default: --rows)")
     parser.add_argument("--only", choices=("score", "rules"), help="run one job")
+    parser.add_argument("--profile", action="store_true", help="also profile one kelias call of each job")
     args = parser.parse_args()
     try:
         import kelias
