@@ -280,3 +280,105 @@ TEST_CASE("to_string(FieldType) spells each type as a definition declares it") {
     CHECK(to_string(FieldType::rating) == "rating");
     CHECK(inst.describe().find("c  category") != std::string::npos);
 }
+
+TEST_CASE("borrowed columns score exactly as a RatingsBatch with the same cells") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t rows = 9000;  // three blocks
+    RatingsBatch batch(sav, rows);
+    std::mt19937 rng(11);
+    const char* cells[] = {"0", "1", "2", "", "na"};
+    const std::size_t fields = sav.fields().size();
+    // Column-major copies the way a caller would hold them: NaN for omitted (no states), and
+    // explicit states for the columns with `na`.
+    std::vector<std::vector<double>> nan_values(fields, std::vector<double>(rows));
+    std::vector<std::vector<CellState>> states(fields, std::vector<CellState>(rows));
+    for (std::size_t r = 0; r < rows; ++r) {
+        for (std::size_t f = 0; f < fields; ++f) {
+            const FieldInfo& field = sav.fields()[f];
+            std::string text;
+            if (field.type == FieldType::boolean)
+                text = rng() % 2 ? "true" : "false";
+            else if (field.is_outcome)
+                text = rng() % 5 == 0 ? "" : "moderate";
+            else
+                text = cells[rng() % (field.allows_na ? 5 : 4)];
+            REQUIRE(batch.set_text(r, f, text) == nullptr);
+            states[f][r] = batch.state(r, f);
+            nan_values[f][r] = batch.state(r, f) == CellState::value ? batch.value(r, f) : NAN;
+        }
+    }
+    RatingsColumns view{.rows = rows};
+    std::vector<std::vector<double>> zeroed(fields);
+    for (std::size_t f = 0; f < fields; ++f) {
+        if (f == 3) continue;  // one field left out: omitted throughout
+        const bool has_na = std::ranges::count(states[f], CellState::na) > 0;
+        if (has_na) {
+            zeroed[f] = nan_values[f];
+            for (double& v : zeroed[f])
+                if (std::isnan(v)) v = 0;
+            view.columns.push_back({.field = f, .values = zeroed[f].data(), .states = states[f].data()});
+        } else {
+            view.columns.push_back({.field = f, .values = nan_values[f].data()});
+        }
+    }
+    for (std::size_t r = 0; r < rows; ++r) batch.set_omitted(r, 3);
+    CHECK(check_columns(sav, view).empty());
+    const ScoreBatch expected = score_batch(sav, batch, {.threads = 1});
+    for (unsigned threads : {1u, 2u}) {
+        const ScoreBatch got = score_batch(sav, view, {.threads = threads});
+        REQUIRE(got.rows() == rows);
+        for (std::size_t s = 0; s < got.scores(); ++s) {
+            CHECK(std::ranges::equal(got.column_states(s), expected.column_states(s)));
+            for (std::size_t r = 0; r < rows; ++r)
+                if (expected.known(r, s)) REQUIRE(got.raw(r, s) == expected.raw(r, s));
+        }
+        REQUIRE(got.findings().size() == expected.findings().size());
+        for (std::size_t i = 0; i < got.findings().size(); ++i) {
+            CHECK(got.findings()[i].row == expected.findings()[i].row);
+            CHECK(got.findings()[i].check == expected.findings()[i].check);
+        }
+        CHECK(got.instrument_hash() == sav.hash());
+    }
+}
+
+TEST_CASE("check_columns names every cell that does not fit its field; a field given twice throws") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t coping = *sav.find_field("coping.strength");
+    const std::size_t key = *sav.find_field("coping.key");
+    const std::size_t parenting = *sav.find_field("parenting.strength");
+    std::vector<double> ratings = {2, 5, NAN, 1.5};
+    std::vector<double> flags = {1, 0, 2, 0};
+    std::vector<CellState> na = {CellState::na, CellState::value, CellState::omitted, CellState::value};
+    std::vector<double> zeros = {0, 1, 0, 0};
+    RatingsColumns view{.rows = 4,
+                        .columns = {{.field = coping, .values = ratings.data()},
+                                    {.field = key, .values = flags.data()},
+                                    {.field = parenting, .values = zeros.data(), .states = na.data()}}};
+    const auto problems = check_columns(sav, view);
+    REQUIRE(problems.size() == 3);
+    CHECK(problems[0].row == 1);
+    CHECK(problems[0].field == coping);
+    CHECK(std::string(problems[0].reason) == "not a value of the field's scale");
+    CHECK(problems[1].row == 2);
+    CHECK(problems[1].field == key);
+    CHECK(problems[2].row == 3);
+    CHECK(check_value(sav, coping, 2) == nullptr);
+    CHECK(check_value(sav, coping, INFINITY) != nullptr);
+    CHECK(sav.fields()[parenting].allows_na);  // so its `na` on row 0 is no problem
+
+    view.columns.push_back({.field = coping, .values = ratings.data()});
+    CHECK_THROWS_AS((void)score_batch(sav, view), Error);
+    CHECK(check_columns(sav, view).front().reason == std::string("the field is given twice"));
+}
+
+TEST_CASE("borrowed columns: as_of per row, else the default") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    std::vector<double> days = {NAN, 20000};
+    RatingsColumns view{.rows = 2, .as_of_days = days.data(), .as_of = Date{19000}};
+    CHECK(check_columns(sav, view).empty());
+    const ScoreBatch got = score_batch(sav, view, {.threads = 1});
+    CHECK(got.rows() == 2);
+    days[0] = 0.5;
+    REQUIRE(check_columns(sav, view).size() == 1);
+    CHECK(check_columns(sav, view)[0].row == 0);
+}

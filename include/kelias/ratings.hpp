@@ -90,4 +90,56 @@ private:
     std::vector<CellState> as_of_states_;
 };
 
+/// One input column given in place: the numbers of field `field` for every row of a
+/// RatingsColumns, read where they lie and never copied. The numbers are those the library
+/// stores (RatingsBatch::value): ratings, integers and numbers as they are, booleans 0/1,
+/// dates as days since 1970-01-01, durations as a duration column, codes of coded fields as
+/// parse_cell() gives them. Both pointers must stay valid for the call that reads them.
+struct ColumnView {
+    std::size_t field = 0;              ///< the field index (Instrument::find_field)
+    const double* values = nullptr;     ///< RatingsColumns::rows numbers; nullptr: every cell omitted
+    const CellState* states = nullptr;  ///< per row; nullptr: NaN is omitted, any other number a value
+};
+
+/// Assessments given as borrowed columns (NumPy buffers, Arrow arrays, another program's
+/// memory) instead of a RatingsBatch: score_batch() reads the numbers in place, in blocks,
+/// and allocates nothing in proportion to the input besides its results.
+///
+/// **Example**:
+/// ```
+/// std::vector<double> coping = {2, NAN, 1};          // NAN: omitted
+/// kelias::RatingsColumns in{.rows = 3,
+///                           .columns = {{.field = *start_av.find_field("coping.strength"),
+///                                        .values = coping.data()}}};
+/// if (auto bad = kelias::check_columns(start_av, in); !bad.empty()) { /* reject rows */ }
+/// kelias::ScoreBatch scores = kelias::score_batch(start_av, in, {.threads = 1});
+/// ```
+/// Fields without a column are omitted for every row; a field given twice is E501.
+struct RatingsColumns {
+    std::size_t rows = 0;
+    std::vector<ColumnView> columns = {};
+    /// Per row, the assessment date in days (`as_of` in expressions); NaN or nullptr:
+    /// `as_of` below.
+    const double* as_of_days = nullptr;
+    /// The assessment date of rows that give none.
+    std::optional<Date> as_of = {};
+};
+
+/// One cell of a RatingsColumns that does not fit its field.
+struct ColumnProblem {
+    std::size_t row = 0;
+    std::size_t field = 0;
+    const char* reason = "";  ///< a static text, as ParsedCell::error
+};
+
+/// Checks every cell with a value against its field (the field's scale, range, whole
+/// numbers, booleans 0/1, `na` only where allowed, finite numbers) and every as_of day;
+/// returns the problems in row order (empty when all fit). A field index out of range or
+/// given twice is a problem of row 0 with that field.
+std::vector<ColumnProblem> check_columns(const Instrument& instrument, const RatingsColumns& columns);
+
+/// Reads the number `value` for field `field` as RatingsBatch::set_value would store it:
+/// nullptr when it fits the field, else the reason (as parse_cell()).
+const char* check_value(const Instrument& instrument, std::size_t field, double value) noexcept;
+
 KELIAS_END_NAMESPACE

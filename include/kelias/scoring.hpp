@@ -80,6 +80,7 @@ public:
 
 private:
     friend ScoreBatch score_batch(const Instrument&, const RatingsBatch&, const ScoreOptions&);
+    friend ScoreBatch score_batch(const Instrument&, const RatingsColumns&, const ScoreOptions&);
     explicit ScoreBatch(const Instrument& i) : instrument_(i) {}
 
     Instrument instrument_;
@@ -95,6 +96,12 @@ private:
 /// instrument compiled from the same text); otherwise throws kelias::Error (E505).
 /// Rows are independent; see ScoreOptions::threads for how the work is spread.
 ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, const ScoreOptions& options = {});
+
+/// Scores borrowed columns (see RatingsColumns): the same results as a RatingsBatch with
+/// the same cells, read in place. Rows whose cells check_columns() refuses are scored as
+/// given; check first and drop them. Throws kelias::Error (E501) for a field index out of
+/// range or given twice.
+ScoreBatch score_batch(const Instrument& instrument, const RatingsColumns& columns, const ScoreOptions& options = {});
 
 /// One assessment given as `column → cell text` (the same cells as a CSV row).
 struct Assessment {

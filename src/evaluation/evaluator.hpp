@@ -2,6 +2,7 @@
 // Runs compiled expressions over a block of rows at once (columns of Eigen arrays). The
 // one implementation of the language's semantics, three-valued logic included.
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct InputColumns {
     const double* as_of = nullptr;  // days, per row
     const std::uint8_t* as_of_state = nullptr;
     Eigen::Index rows = 0;
+    // Borrowed columns (RatingsColumns): a null `values` column is omitted throughout, a
+    // null `states` column reads NaN as omitted, a null `as_of` falls back to `as_of_default`.
+    // score_columns() then gives each block a local view of its rows (see block_view).
+    bool borrowed = false;
+    std::optional<double> as_of_default;
 };
 InputColumns input_columns(const RatingsBatch& batch);
 InputColumns input_columns(const CaseBatch::Storage& cases);

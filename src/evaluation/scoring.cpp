@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 #include "base/checked.hpp"
@@ -37,6 +38,63 @@ void run_checks(const Model& m, const std::vector<CheckModel>& checks, const std
             }
         }
     }
+}
+
+// One block of borrowed columns, made whole for the evaluator: values and states it can read
+// from row 0 of the block. Clean columns (no NaN, zero under every cell without a value) are
+// read in place; only the others are copied, one block at a time.
+struct BlockView {
+    InputColumns in;
+    std::vector<double> values;  // per column: n numbers, for the columns copied
+    std::vector<std::uint8_t> states;
+    std::vector<std::uint8_t> all_known;
+    std::vector<double> as_of;
+    std::vector<std::uint8_t> as_of_state;
+};
+
+void block_view(const InputColumns& src, Index begin, Index n, BlockView& out) {
+    const auto un = static_cast<std::size_t>(n);
+    const std::size_t columns = src.values.size();
+    out.in.values.assign(columns, nullptr);
+    out.in.states.assign(columns, nullptr);
+    out.in.rows = n;
+    out.values.assign(columns * un, 0.0);
+    out.states.assign(columns * un, unknown_state);
+    out.all_known.assign(un, known_state);
+    for (std::size_t c = 0; c < columns; ++c) {
+        double* values = out.values.data() + c * un;
+        std::uint8_t* states = out.states.data() + c * un;
+        out.in.values[c] = values;  // omitted throughout unless given
+        out.in.states[c] = states;
+        const double* v = src.values[c];
+        if (!v) continue;
+        v += begin;
+        const std::uint8_t* s = src.states[c] ? src.states[c] + begin : nullptr;
+        bool clean = true;
+        for (Index i = 0; i < n && clean; ++i) clean = s ? (s[i] == known_state || v[i] == 0) : !std::isnan(v[i]);
+        if (clean) {
+            out.in.values[c] = v;
+            out.in.states[c] = s ? s : out.all_known.data();
+            continue;
+        }
+        for (Index i = 0; i < n; ++i) {
+            const std::uint8_t state = s ? s[i] : std::isnan(v[i]) ? unknown_state : known_state;
+            states[i] = state;
+            values[i] = state == known_state ? v[i] : 0.0;
+        }
+    }
+    out.as_of.assign(un, 0.0);
+    out.as_of_state.assign(un, unknown_state);
+    for (Index i = 0; i < n; ++i) {
+        const double day = src.as_of && !std::isnan(src.as_of[begin + i]) ? src.as_of[begin + i]
+                           : src.as_of_default                            ? *src.as_of_default
+                                                                          : std::nan("");
+        if (std::isnan(day)) continue;
+        out.as_of[static_cast<std::size_t>(i)] = day;
+        out.as_of_state[static_cast<std::size_t>(i)] = known_state;
+    }
+    out.in.as_of = out.as_of.data();
+    out.in.as_of_state = out.as_of_state.data();
 }
 
 }  // namespace
@@ -90,9 +148,13 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
     std::vector<std::vector<CheckFinding>> findings(static_cast<std::size_t>(blocks));
     std::atomic<Index> next{0};
     auto work = [&] {
+        BlockView local;  // borrowed columns: this block's rows, read from row 0
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
-            const std::vector<Column> columns = score_block(m, in, lists, begin, n, nullptr, request.only);
+            if (in.borrowed) block_view(in, begin, n, local);
+            const InputColumns& block_in = in.borrowed ? local.in : in;
+            const Index block_begin = in.borrowed ? 0 : begin;
+            const std::vector<Column> columns = score_block(m, block_in, lists, block_begin, n, nullptr, request.only);
             for (std::size_t k = 0; k < kept; ++k) {
                 const Column& c = columns[request.keep ? static_cast<std::size_t>((*request.keep)[k]) : k];
                 double* values = out.values.data() + k * out.rows + static_cast<std::size_t>(begin);
@@ -102,7 +164,10 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
             }
             if (request.checks) {
                 auto& mine = findings[static_cast<std::size_t>(b)];
-                run_checks(m, *request.checks, *request.entries, in, begin, n, columns, mine);
+                const std::size_t first = mine.size();
+                run_checks(m, *request.checks, *request.entries, block_in, block_begin, n, columns, mine);
+                for (std::size_t f = first; f < mine.size(); ++f)
+                    mine[f].row += static_cast<std::size_t>(begin - block_begin);
                 std::stable_sort(mine.begin(), mine.end(),
                                  [](const CheckFinding& x, const CheckFinding& y) { return x.row < y.row; });
             }
@@ -207,6 +272,90 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
     out.states_ = std::move(scored.states);
     out.findings_ = std::move(scored.findings);
     out.rejected_.assign(batch.rows(), 0);
+    for (const auto& f : out.findings_)
+        if (f.severity == Severity::error) out.rejected_[f.row] = 1;
+    return out;
+}
+
+std::vector<ColumnProblem> check_columns(const Instrument& instrument, const RatingsColumns& in) {
+    std::vector<ColumnProblem> problems;
+    const auto& fields = instrument.fields();
+    std::vector<char> seen(fields.size(), 0);
+    for (const ColumnView& c : in.columns) {
+        if (c.field >= fields.size()) {
+            problems.push_back({0, c.field, "no such field"});
+            continue;
+        }
+        if (seen[c.field]++) problems.push_back({0, c.field, "the field is given twice"});
+        if (!c.values) continue;
+        for (std::size_t r = 0; r < in.rows; ++r) {
+            const CellState state = c.states                  ? c.states[r]
+                                    : std::isnan(c.values[r]) ? CellState::omitted
+                                                              : CellState::value;
+            const char* reason = nullptr;
+            switch (state) {
+            case CellState::value:
+                reason = check_value(instrument, c.field, c.values[r]);
+                break;
+            case CellState::na:
+                if (!fields[c.field].allows_na) reason = "'na' is not allowed for this field";
+                break;
+            case CellState::omitted:
+                break;
+            default:
+                reason = "not a cell state";
+            }
+            if (reason) problems.push_back({r, c.field, reason});
+        }
+    }
+    if (in.as_of_days)
+        for (std::size_t r = 0; r < in.rows; ++r) {
+            const double day = in.as_of_days[r];
+            if (!std::isnan(day) && (day != std::floor(day) || !detail::date_from_column(day)))
+                problems.push_back({r, fields.size(), "as_of is not a date (whole days)"});
+        }
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const ColumnProblem& a, const ColumnProblem& b) { return a.row < b.row; });
+    return problems;
+}
+
+ScoreBatch score_batch(const Instrument& instrument, const RatingsColumns& columns, const ScoreOptions& options) {
+    const detail::InstrumentData& d = instrument.data();
+    detail::InputColumns in;
+    in.borrowed = true;
+    in.rows = static_cast<Eigen::Index>(columns.rows);
+    in.values.assign(d.fields.size(), nullptr);
+    in.states.assign(d.fields.size(), nullptr);
+    for (const ColumnView& c : columns.columns) {
+        if (c.field >= d.fields.size() || in.values[c.field]) {
+            throw Error(
+                {{Severity::error,
+                  DiagnosticCode::unknown_column,
+                  "column view " + std::to_string(c.field) +
+                      (c.field >= d.fields.size() ? " names no field of " : " is given twice for ") + instrument.key(),
+                  "give each field at most once, by Instrument::find_field",
+                  {}}});
+        }
+        in.values[c.field] = c.values;
+        in.states[c.field] = reinterpret_cast<const std::uint8_t*>(c.states);
+    }
+    in.as_of = columns.as_of_days;
+    if (columns.as_of) in.as_of_default = static_cast<double>(columns.as_of->days);
+    ScoreBatch out(instrument);
+    out.key_ = instrument.key();
+    out.hash_ = instrument.hash();
+    detail::ColumnsRequest request{.threads = options.threads};
+    if (options.run_checks) {
+        request.checks = &d.checks;
+        request.entries = &d.entries;
+    }
+    detail::ScoredColumns scored = detail::score_columns(d, in, nullptr, request);
+    out.rows_ = scored.rows;
+    out.scores_ = scored.columns;
+    out.values_ = std::move(scored.values);
+    out.states_ = std::move(scored.states);
+    out.findings_ = std::move(scored.findings);
+    out.rejected_.assign(columns.rows, 0);
     for (const auto& f : out.findings_)
         if (f.severity == Severity::error) out.rejected_[f.row] = 1;
     return out;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <kelias/cell.hpp>
+#include <kelias/ratings.hpp>
 
 #include "base/calendar.hpp"
 #include "base/checked.hpp"
@@ -200,6 +201,42 @@ double category_rank(const Model& m, int scale, double code) {
 }
 
 }  // namespace detail
+
+const char* check_value(const Instrument& instrument, std::size_t field, double value) noexcept {
+    const detail::InstrumentData& d = instrument.data();
+    if (field >= d.fields.size()) return "no such field";
+    if (!std::isfinite(value)) return "expected a finite number";
+    const FieldInfo& f = d.fields[field];
+    switch (f.type) {
+    case FieldType::boolean:
+        return value == 0 || value == 1 ? nullptr : "expected true or false (1 or 0)";
+    case FieldType::date:
+        return value == std::floor(value) && detail::date_from_column(value) ? nullptr : "expected a date (whole days)";
+    case FieldType::duration:
+        return nullptr;
+    case FieldType::integer:
+    case FieldType::number:
+        if (f.type == FieldType::integer && value != std::floor(value)) return "expected a whole number";
+        if (f.min && value < *f.min) return "below the field's minimum";
+        if (f.max && value > *f.max) return "above the field's maximum";
+        return nullptr;
+    case FieldType::rating:
+    case FieldType::category:
+        if (!f.levels.empty()) {
+            for (double l : f.levels)
+                if (l == value) return nullptr;
+            return "not a value of the field's scale";
+        }
+        if (const int scale = d.field_models[field].scale;
+            scale >= 0 && static_cast<std::size_t>(scale) < d.scales.size()) {
+            const auto& codes = d.scales[static_cast<std::size_t>(scale)].codes;
+            for (std::size_t i = 0; i < f.codes.size() && i < codes.size(); ++i)
+                if (codes[i] == value) return nullptr;
+        }
+        return "not one of the field's codes";
+    }
+    return nullptr;
+}
 
 ParsedCell parse_cell(const Instrument& instrument, std::size_t field, std::string_view text) noexcept {
     const detail::InstrumentData& d = instrument.data();
