@@ -130,17 +130,14 @@ def _id(thing) -> str:
 
 
 def _dynamic(item) -> bool:
-    """An item that counts in the totals (START:AV: not the case-specific item)."""
-    return bool(getattr(item, "in_totals", True)) and _id(item) != "case_specific"
+    """An item that counts in the totals: START:AV's 24 dynamic items, not item 25, the
+    case-specific item (instruments/start_av.yaml: `in_totals: false`)."""
+    return _id(item) != "case_specific"
 
 
 def _na_columns(instrument) -> set[str]:
     """`<item>.<field>` columns that may be `na` (not applicable)."""
-    out = set()
-    for item in instrument.items:
-        for f in getattr(item, "na", ()) or ():
-            out.add(f"{_id(item)}.{f}")
-    return out
+    return {f.column for f in instrument.fields if f.allows_na}
 
 
 # ---- 2. scoring -----------------------------------------------------------------------------
@@ -332,7 +329,7 @@ def write_html(study: Study, instrument, out: Path) -> Path:
         f'<p class=banner><strong>{html.escape(SYNTHETIC)}</strong> It demonstrates the workflow of '
         f"<code>examples/python/validation_study.py</code>.</p>",
         f"<p>{n:,} adolescents at {len(SITES)} sites, scored with {html.escape(instrument.id)} "
-        f"{html.escape(str(instrument.version))} (definition {html.escape(str(instrument.hash))[:12]}) by kelias "
+        f"{html.escape(str(instrument.version))} (definition {html.escape(str(instrument.hash).split(":")[-1][:12])}) by kelias "
         f"{html.escape(getattr(kelias, '__version__', ''))} on {dt.date.today().isoformat()}; "
         f"{len(study.second)} re-rated by a second rater. Outcome: a violent incident within six months "
         f"(base rate {study.population['violent_incident_6m'].mean():.1%}). The vulnerability total predicts it "

@@ -291,6 +291,31 @@ def _label(thing: Any, lang: str) -> str:
     return str(label) if label else _ident(thing).replace("_", " ")
 
 
+def _item_entries(instrument: Any, lang: str) -> list[tuple[str, str, str]]:
+    """(id, label, domain) of every item, in definition order: from a kelias.Instrument's
+    compiled entries, or from ``items`` given as ids, mappings or objects with
+    ``id``/``label``/``domain``."""
+    core = getattr(instrument, "_core", None)
+    if core is not None and hasattr(core, "entries"):
+        out = []
+        for entry in core.entries():
+            if entry["is_outcome"]:
+                continue
+            labels = dict(entry.get("labels") or [])
+            out.append((entry["id"], labels.get(lang) or labels.get("en") or entry["id"].replace("_", " "),
+                        entry.get("domain") or ""))
+        return out
+    items = list(_attr(instrument, "items") or [])
+    if not items:
+        raise ValueError("the instrument has no items")
+    out = []
+    for item in items:
+        domain = None if isinstance(item, str) else _attr(item, "domain")
+        out.append((_ident(item), _label(item, lang) if not isinstance(item, str) else item.replace("_", " "),
+                    _ident(domain) if domain not in (None, "") else ""))
+    return out
+
+
 def _row_of(assessment: Any) -> Mapping[str, Any]:
     """A mapping column -> value from a dict, a pandas Series, or a one-row frame."""
     if isinstance(assessment, Mapping):
@@ -355,16 +380,8 @@ def profile(instrument: Any, assessment: Any, *, title: str | None = None, lang:
     """
     row = _row_of(assessment)
     columns = [str(c) for c in (_attr(instrument, "columns") or [])]
-    items = list(_attr(instrument, "items") or [])
-    if not items:
-        raise ValueError("the instrument has no items")
-    drawn = []
-    for item in items:
-        ident = _ident(item)
-        if columns and not {f"{ident}.{strength}", f"{ident}.{vulnerability}"} <= set(columns):
-            continue
-        domain = _attr(item, "domain")
-        drawn.append((ident, _label(item, lang), _ident(domain) if domain not in (None, "") else ""))
+    drawn = [(ident, label, domain) for ident, label, domain in _item_entries(instrument, lang)
+             if not columns or {f"{ident}.{strength}", f"{ident}.{vulnerability}"} <= set(columns)]
     if not drawn:
         raise ValueError(f"no item of the instrument has both '{strength}' and '{vulnerability}' fields")
     ratings = {}
