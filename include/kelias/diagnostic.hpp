@@ -65,6 +65,7 @@ enum class DiagnosticCode : std::uint16_t {
     input_limit,            ///< E801
     input_changed,          ///< E802
     unwritable_output,      ///< E803
+    statistic_undefined,    ///< E910
     no_effect,              ///< W101
     absent_columns,         ///< W501
     duplicate_row_id,       ///< W502

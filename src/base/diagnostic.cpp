@@ -74,6 +74,8 @@ constexpr std::array code_table{
     CodeRow{DiagnosticCode::input_changed, "E802", "an input file changed (shrank or grew) while it was read"},
     CodeRow{DiagnosticCode::unwritable_output, "E803",
             "an output cannot be written (no permission, disk full, or it is one of the inputs)"},
+    CodeRow{DiagnosticCode::statistic_undefined, "E910",
+            "a statistic the data cannot give (one outcome class only, a constant item, too few rows or raters)"},
     CodeRow{DiagnosticCode::no_effect, "W101", "a setting that has no effect"},
     CodeRow{DiagnosticCode::absent_columns, "W501",
             "ratings without columns for some of the instrument's item fields (they count as omitted)"},

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_code.hpp"
 #include "cli/pathway_commands.hpp"
+#include "cli/stats_commands.hpp"
 
 namespace {
 
@@ -40,7 +41,8 @@ Examples:
   kelias eligibility --rules lt_release_pathway cases.jsonl -o decisions.jsonl
   kelias pathway moves --pathway lt_pathway examples/cases/adult_to_halfway_house.yaml
   kelias due cases.jsonl --as-of 2025-06-01 --within P30D
-  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt)";
+  kelias plan --policy lt_plan_policy --rules lt_release_pathway case.yaml --lang lt
+  kelias stats auc scores.csv --score total --outcome violence)";
 
 struct Commands {
     CLI::App* validate = nullptr;
@@ -64,6 +66,7 @@ struct Commands {
     EligibilityOptions eligibility_options;
     PathwayCommands pathway;
     PlanOptions plan_options;
+    StatsCommands stats;
 };
 
 void add_limit_options(CLI::App& command, InputLimits& limits) {
@@ -316,6 +319,7 @@ int dispatch(const Commands& c) {
     if (c.show->parsed()) return run_instrument_show(c.show_target, c.show_json);
     if (c.score->parsed()) return run_score(c.score_options);
     if (const int code = dispatch_pathway(c.pathway); code >= 0) return code;
+    if (const int code = dispatch_stats(c.stats); code >= 0) return code;
     return exit_usage;
 }
 
@@ -333,6 +337,7 @@ int main(int argc, char** argv) {
     add_rules_commands(app, commands);
     add_pathway_commands(app, commands.pathway);
     add_plan_commands(app, commands);
+    add_stats_commands(app, commands.stats);
 
     try {
         app.parse(argc, argv);

@@ -31,6 +31,7 @@ from ._definitions import (
 )
 from ._errors import DefinitionError, Diagnostic, KeliasError, RowError, RowProblem
 from ._results import CaseDecisions, Explanation, Move, Moves, Plan, ProgrammeDecision, Reason
+from . import stats
 
 __version__: str = _core.__version__
 
