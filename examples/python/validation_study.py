@@ -162,7 +162,8 @@ def reliability(study: Study, instrument) -> pd.DataFrame:
         matrix = np.column_stack([_numeric(study.ratings[f"{k}.{name}"]) for k in dynamic])
         a = kelias.stats.alpha(matrix)
         rows.append({"statistic": f"Cronbach's alpha, {name} items", "n": a.n, "estimate": a.alpha,
-                     "lower": a.ci.lower, "upper": a.ci.upper, "note": f"SEM of the total {a.sem:.2f}"})
+                     "lower": a.ci.lower, "upper": a.ci.upper,
+                     "note": f"Feldt interval; SEM of the total {a.sem:.2f}; {a.n_dropped} rows with na/omitted left out"})
     second_scores = instrument.score(study.second)
     first = study.scores.set_axis(study.ratings["id"]).loc[study.second["id"]]
     for total in ("vulnerability_total", "strength_total"):
@@ -170,20 +171,21 @@ def reliability(study: Study, instrument) -> pd.DataFrame:
         r = kelias.stats.icc(raters)
         for form in ("ICC(2,1)", "ICC(3,1)"):
             e = r[form]
-            rows.append({"statistic": f"{form} {total}, raters A and B", "n": r.n, "estimate": e.value,
-                         "lower": e.ci.lower, "upper": e.ci.upper, "note": f"F = {e.f_test.f:.1f}, p = {e.f_test.p:.2g}"})
+            rows.append({"statistic": f"{form} {total}, raters A and B", "n": r.n, "estimate": e["icc"],
+                         "lower": e["lower"], "upper": e["upper"],
+                         "note": f"F({e['df1']:.0f}, {e['df2']:.0f}) = {e['f']:.1f}, p = {e['p']:.2g}"})
     code = {v: float(i) for i, v in enumerate(LEVELS)}
     a_est = study.ratings.set_index("id").loc[study.second["id"], "violence.estimate"].map(code).to_numpy(np.float64)
     b_est = study.second["violence.estimate"].map(code).to_numpy(np.float64)
-    k = kelias.stats.kappa(a_est, b_est)
-    e = k["quadratic"]
-    rows.append({"statistic": "weighted kappa (quadratic), violence estimate", "n": k.n, "estimate": e.value,
+    k = kelias.stats.cohen_kappa(a_est, b_est, categories=[0, 1, 2])
+    e = k.quadratic
+    rows.append({"statistic": "weighted kappa (quadratic), violence estimate", "n": k.n, "estimate": e.kappa,
                  "lower": e.ci.lower, "upper": e.ci.upper, "note": f"agreement {k.observed_agreement:.0%}"})
     item_kappas = []
     for item in dynamic:
         a_item = _numeric(study.ratings.set_index("id").loc[study.second["id"], f"{item}.vulnerability"])
         b_item = _numeric(study.second[f"{item}.vulnerability"])
-        item_kappas.append(kelias.stats.kappa(a_item, b_item)["quadratic"].value)
+        item_kappas.append(kelias.stats.cohen_kappa(a_item, b_item, categories=[0, 1, 2]).quadratic.kappa)
     rows.append({"statistic": "weighted kappa (quadratic), item vulnerability ratings, median of 24", "n": len(b_est),
                  "estimate": float(np.median(item_kappas)), "lower": float(np.min(item_kappas)),
                  "upper": float(np.max(item_kappas)), "note": "lower/upper: the lowest and highest item"})
@@ -216,7 +218,7 @@ def validity(study: Study) -> pd.DataFrame:
     rows = []
     scores = predictors(study)
     for name, s in scores.items():
-        r = kelias.stats.auc(s, y)
+        r = kelias.stats.roc_auc(s, y)
         rows.append({"predictor": name, "n": r.n, "cases": r.positives, "AUC": r.auc, "lower": r.ci.lower,
                      "upper": r.ci.upper, "SE": r.se})
     test = kelias.stats.delong_test(scores["vulnerability total"], scores["violence estimate"], y)
@@ -236,13 +238,11 @@ def calibration(study: Study) -> pd.DataFrame:
     expected = np.array([EXPECTED_RATE.get(c, np.nan) for c in category])
     y = study.population["violent_incident_6m"].to_numpy(np.float64)
     r = kelias.stats.calibration(category, y, expected, order=LEVELS)
-    rows = [{"estimate": row.category, "n": row.observed.n, "events": row.observed.events,
-             "observed": row.observed.rate, "lower": row.observed.ci.lower, "upper": row.observed.ci.upper,
-             "expected": row.expected, "O/E": row.ratio} for row in r.rows]
-    study.tables["calibration"] = pd.DataFrame(rows)
+    table = r.table[["category", "n", "events", "observed", "lower", "upper", "expected", "ratio"]]
+    study.tables["calibration"] = table.rename(columns={"category": "estimate", "ratio": "O/E"})
     if r.hosmer_lemeshow is not None:
-        hl = r.hosmer_lemeshow
-        study.tables["hosmer_lemeshow"] = pd.DataFrame([{"chi-square": hl.statistic, "df": hl.df, "p": hl.p}])
+        statistic, df, p = r.hosmer_lemeshow
+        study.tables["hosmer_lemeshow"] = pd.DataFrame([{"Hosmer-Lemeshow chi-square": statistic, "df": df, "p": p}])
     return study.tables["calibration"]
 
 
@@ -257,17 +257,15 @@ def fairness(study: Study, cutoff: float | None = None) -> pd.DataFrame:
     y = study.population["violent_incident_6m"].to_numpy(np.float64)
     if cutoff is None:
         cutoff = float(np.nanquantile(s, 2 / 3))
-    rows = []
+    parts = []
     for by in ("sex", "age_band", "site"):
-        audit = kelias.stats.groups(study.population[by].astype(str).tolist(), s, y, cutoff=cutoff)
-        for g in audit.groups:
-            rows.append({"attribute": by, "group": g.group, "n": g.base_rate.n, "base rate": g.base_rate.rate,
-                         "AUC": g.auc.auc if g.auc is not None else np.nan,
-                         "AUC lower": g.auc.ci.lower if g.auc is not None else np.nan,
-                         "AUC upper": g.auc.ci.upper if g.auc is not None else np.nan,
-                         "FPR": g.false_positive_rate.rate, "FNR": g.false_negative_rate.rate,
-                         "called high": g.positive_rate.rate})
-    table = pd.DataFrame(rows)
+        audit = kelias.stats.group_audit(study.population[by].astype(str), s, y, cutoff=cutoff)
+        groups = audit.table[audit.table["group"] != "all"]  # the last row is everyone
+        parts.append(groups.assign(attribute=by))
+    columns = {"attribute": "attribute", "group": "group", "n": "n", "base_rate": "base rate", "auc": "AUC",
+               "auc_lower": "AUC lower", "auc_upper": "AUC upper", "fpr": "FPR", "fnr": "FNR",
+               "positive_rate": "called high"}
+    table = pd.concat(parts, ignore_index=True)[list(columns)].rename(columns=columns)
     table.attrs["cutoff"] = cutoff
     study.tables["fairness"] = table
     return table
