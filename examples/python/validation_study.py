@@ -300,7 +300,8 @@ def figures(study: Study, instrument, out: Path) -> dict[str, Path]:
 
 
 def _table_html(table: pd.DataFrame) -> str:
-    formats = {c: (lambda v: f"{v:.3f}") for c in table.columns if table[c].dtype.kind == "f"}
+    formats = {c: (lambda v, c=c: f"{v:.2g}" if c == "p" else f"{v:.3f}")
+               for c in table.columns if table[c].dtype.kind == "f"}
     return table.to_html(index=False, border=0, classes="t", na_rep="–", formatters=formats, escape=True)
 
 
@@ -311,6 +312,7 @@ def write_html(study: Study, instrument, out: Path) -> Path:
         return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">'
 
     n = len(study.population)
+    digest = str(instrument.hash).split(":")[-1][:12]
     v = study.tables["validity"].iloc[0]
     cutoff = study.tables["fairness"].attrs.get("cutoff")
     parts = [
@@ -327,7 +329,7 @@ def write_html(study: Study, instrument, out: Path) -> Path:
         f'<p class=banner><strong>{html.escape(SYNTHETIC)}</strong> It demonstrates the workflow of '
         f"<code>examples/python/validation_study.py</code>.</p>",
         f"<p>{n:,} adolescents at {len(SITES)} sites, scored with {html.escape(instrument.id)} "
-        f"{html.escape(str(instrument.version))} (definition {html.escape(str(instrument.hash).split(":")[-1][:12])}) by kelias "
+        f"{html.escape(str(instrument.version))} (definition {html.escape(digest)}) by kelias "
         f"{html.escape(getattr(kelias, '__version__', ''))} on {dt.date.today().isoformat()}; "
         f"{len(study.second)} re-rated by a second rater. Outcome: a violent incident within six months "
         f"(base rate {study.population['violent_incident_6m'].mean():.1%}). The vulnerability total predicts it "
