@@ -2,7 +2,8 @@
 #
 #   make deps          install missing Debian packages and Python test modules
 #   make build         configure + build the release preset (build/release)
-#   make test          deps, build, ctest (release), then the asan suite
+#   make test          deps, build, ctest (release), the Python suite, then the asan suite
+#   make test-python   pip install . into build/venv with the test requirements, then pytest tests/python
 #   make test-asan     configure + build + ctest the asan preset (build/asan)
 #   make demo          deps, build, then examples/demo.sh
 #   make bench         deps, build, kelias_bench, the pandas comparisons and the Python package vs pandas/polars
@@ -32,10 +33,13 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_TARGETS ?=
 FUZZ_KEEP_GOING ?= 0
+# The Python package is tested installed, in its own virtual environment.
+VENV_DIR := build/venv
+VENV_PYTHON := $(VENV_DIR)/bin/python
 
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev libssl-dev \
-	python3-dev
+	python3-dev python3-venv
 FORMAT_PACKAGES := clang-format-14
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 CLANG_FORMAT ?= clang-format-14
@@ -45,7 +49,7 @@ PY_MODULES := pytest, pandas, numpy, yaml
 
 # The C++ sources clang-format owns (generated and third-party files are not here).
 FORMATTED := $(shell git ls-files 'include/*.hpp' 'src/*.cpp' 'src/*.hpp' 'tests/*.cpp' 'tests/*.hpp' \
-	'benchmarks/*.cpp' 'examples/*.cpp' 2>/dev/null)
+	'benchmarks/*.cpp' 'examples/*.cpp' 'bindings/*.cpp' 'bindings/*.hpp' 2>/dev/null)
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
@@ -63,7 +67,7 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
-.PHONY: help deps format-deps fuzz-deps build test test-asan demo bench bench-compare fuzz format format-check clean
+.PHONY: help deps format-deps fuzz-deps build test test-python test-asan demo bench bench-compare fuzz format format-check clean
 
 help:
 	@sed -n 's/^#   make /make /p' $(MAKEFILE_LIST)
@@ -97,7 +101,19 @@ build: deps
 
 test: build
 	ctest --preset release -j $(JOBS)
+	$(MAKE) test-python
 	$(MAKE) test-asan
+
+# pip install . builds the module with the project's CMake in build/python/<wheel tag>
+# (kept between runs, so a rebuild is incremental: hence the build requirements are
+# installed in the venv and the build is not isolated). pytest runs from build/, where
+# `import kelias` can only find the installed package.
+test-python: deps
+	[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV_DIR)
+	$(VENV_PYTHON) -m pip install -q --upgrade pip
+	$(VENV_PYTHON) -m pip install -q -r requirements-python-test.txt "scikit-build-core>=0.10" "pybind11>=2.12"
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV_PYTHON) -m pip install -q --no-build-isolation .
+	cd build && ../$(VENV_PYTHON) -m pytest -q -p no:cacheprovider ../tests/python
 
 test-asan: deps
 	cmake --preset asan

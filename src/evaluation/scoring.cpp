@@ -58,16 +58,21 @@ void block_view(const InputColumns& src, Index begin, Index n, BlockView& out) {
     out.in.values.assign(columns, nullptr);
     out.in.states.assign(columns, nullptr);
     out.in.rows = n;
-    out.values.assign(columns * un, 0.0);
-    out.states.assign(columns * un, unknown_state);
+    // Only the columns that are copied or omitted throughout are written here.
+    out.values.resize(columns * un);
+    out.states.resize(columns * un);
     out.all_known.assign(un, known_state);
     for (std::size_t c = 0; c < columns; ++c) {
         double* values = out.values.data() + c * un;
         std::uint8_t* states = out.states.data() + c * un;
-        out.in.values[c] = values;  // omitted throughout unless given
+        out.in.values[c] = values;
         out.in.states[c] = states;
         const double* v = src.values[c];
-        if (!v) continue;
+        if (!v) {  // omitted throughout
+            std::fill_n(values, un, 0.0);
+            std::fill_n(states, un, unknown_state);
+            continue;
+        }
         v += begin;
         const std::uint8_t* s = src.states[c] ? src.states[c] + begin : nullptr;
         bool clean = true;
@@ -288,14 +293,26 @@ std::vector<ColumnProblem> check_columns(const Instrument& instrument, const Rat
         }
         if (seen[c.field]++) problems.push_back({0, c.field, "the field is given twice"});
         if (!c.values) continue;
+        // The common fields in a tight loop: ratings on a scale of whole numbers lo..hi
+        // (0-2) and booleans; every other value through check_value().
+        const FieldInfo& field = fields[c.field];
+        std::optional<std::pair<double, double>> range;
+        if (field.type == FieldType::boolean) range.emplace(0.0, 1.0);
+        if (!field.levels.empty()) {
+            const auto [lo, hi] = std::ranges::minmax(field.levels);
+            bool contiguous = hi - lo + 1 == static_cast<double>(field.levels.size());
+            for (double l : field.levels) contiguous &= l == std::floor(l);
+            if (contiguous) range.emplace(lo, hi);
+        }
         for (std::size_t r = 0; r < in.rows; ++r) {
-            const CellState state = c.states                  ? c.states[r]
-                                    : std::isnan(c.values[r]) ? CellState::omitted
-                                                              : CellState::value;
+            const double v = c.values[r];
+            const CellState state = c.states ? c.states[r] : std::isnan(v) ? CellState::omitted : CellState::value;
+            if (range && state == CellState::value && v >= range->first && v <= range->second && v == std::floor(v))
+                continue;
             const char* reason = nullptr;
             switch (state) {
             case CellState::value:
-                reason = check_value(instrument, c.field, c.values[r]);
+                reason = check_value(instrument, c.field, v);
                 break;
             case CellState::na:
                 if (!fields[c.field].allows_na) reason = "'na' is not allowed for this field";

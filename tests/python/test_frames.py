@@ -123,3 +123,28 @@ def test_integers_and_booleans_are_converted(start_av):
     df = pd.DataFrame({"coping.strength": np.array([2, 1], dtype=np.int64), "coping.key": [True, False]})
     out = start_av.score(df)
     assert len(out) == 2
+
+
+def test_as_of_and_date_column_are_accepted(start_av, ratings_df):
+    df = ratings_df.head(3).copy()
+    df["assessed"] = ["2025-01-02", None, "2025-03-04"]
+    a = start_av.score(df, date_column="assessed", as_of="2025-06-01")
+    b = start_av.score(df, as_of=np.datetime64("2025-06-01"))
+    assert list(a["strength_total"]) == list(b["strength_total"]) and "assessed" in a.columns
+    df["assessed"] = ["2025-01-02", "not a date", None]
+    with pytest.raises(kelias.RowError) as raised:
+        start_av.score(df, date_column="assessed")
+    assert [(p.row, p.column) for p in raised.value.problems] == [(1, "assessed")]
+
+
+def test_flat_case_frames_of_every_kind_decide_alike(rules, repo):
+    import json
+
+    lines = (repo / "examples" / "cases" / "batch.jsonl").read_text().splitlines()
+    cases = [json.loads(line) for line in lines if line.strip()]
+    cases = [c for c in cases if c["case"] != "LT-2025-0207"]
+    want = rules.decide(cases)
+    frame = kelias.cases_frame(cases)
+    pd.testing.assert_frame_equal(rules.decide(frame), want)
+    pd.testing.assert_frame_equal(rules.decide(frame.to_dict("records")), want)
+    assert list(rules.decide(cases[0])["case"].unique()) == [cases[0]["case"]]

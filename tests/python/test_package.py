@@ -62,3 +62,11 @@ def test_rules_explain_prints_every_condition(rules, repo):
     hh = d.find("halfway_house")
     assert hh is not None and hh.reasons and all(isinstance(r, kelias.Reason) for r in hh.reasons)
     assert "halfway_house" in str(d)
+
+
+def test_installed_cli_finds_the_shipped_definitions(cli, tmp_path):
+    from conftest import run_cli
+
+    done = run_cli(cli, "instrument", "validate", "start_av", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert run_cli(cli, "--version").stdout.strip().endswith(kelias.__version__)

@@ -135,3 +135,37 @@ def test_moves_equal_cli(cli, definitions, repo):
     assert isinstance(got, kelias.Moves) and got.placement == expected["placement"]
     assert [(m.move, m.allowed) for m in got.moves] == [(m["move"], m["allowed"]) for m in expected["moves"]]
     assert all(isinstance(m.guard, kelias.ProgrammeDecision) for m in got.moves)
+
+
+def test_rejected_rows_equal_cli_rejects(cli, definitions, ratings_csv, start_av, tmp_path):
+    lines = ratings_csv.read_text().splitlines()
+    header = lines[0].split(",")
+    bad = lines[1].split(",")
+    bad[header.index("coping.strength")] = "7"
+    bad[0] = "BAD1"
+    path = tmp_path / "with_bad_row.csv"
+    path.write_text("\n".join([lines[0], ",".join(bad)] + lines[2:]) + "\n")
+    rejects_csv = tmp_path / "rejects.csv"
+    done = run_cli(cli, "score", "-i", definitions / "start_av.yaml", path, "-o", tmp_path / "s.csv", "--rejects", rejects_csv)
+    assert done.returncode == 3, done.stderr
+    expected = pd.read_csv(rejects_csv, dtype=str, keep_default_na=False)
+    scores, rejects = start_av.score_file(path)
+    assert list(rejects["line"]) == [int(r) for r in expected["row"]]
+    assert list(rejects["id"]) == list(expected["id"]) == ["BAD1"]
+    assert list(rejects["column"]) == list(expected["column"]) and list(rejects["reason"]) == list(expected["reason"])
+    assert "BAD1" not in set(scores["id"]) and len(scores) == len(lines) - 2
+    with pytest.raises(kelias.RowError):
+        start_av.score_file(path, errors="raise")
+
+
+def test_brief_decisions_equal_cli_brief(cli, definitions, repo, rules):
+    cases = repo / "examples" / "cases" / "batch.jsonl"
+    done = run_cli(cli, "eligibility", "-r", definitions / "lt_release_pathway.yaml", cases, "--brief")
+    assert done.returncode == 3, done.stderr
+    expected = [(c["case"], d["programme"], d["decision"]) for line in done.stdout.splitlines() if line.strip()
+                for c in [json.loads(line)] for d in c["decisions"]]
+    brief, rejects = rules.decide(cases, brief=True, errors="collect")
+    assert list(brief.columns) == ["case", "programme", "decision"] and len(rejects) == 1
+    full, _ = rules.decide(cases, errors="collect")
+    pd.testing.assert_frame_equal(brief, full[["case", "programme", "decision"]])
+    assert sorted(map(tuple, brief.to_numpy().tolist())) == sorted(expected)

@@ -282,8 +282,14 @@ class Instrument:
         columns, problems, passed = self._borrowed(frame)
         as_of_days = None
         if date_column is not None:
-            days = [to_days(v) if _cell_text(v) else None for v in frame.cells(date_column)]
-            as_of_days = np.array([np.nan if d is None else d for d in days], dtype=np.float64)
+            as_of_days = np.full(frame.rows, np.nan)
+            for row, value in enumerate(frame.cells(date_column)):
+                if not _cell_text(value):
+                    continue  # no date: as_of
+                try:
+                    as_of_days[row] = to_days(value)
+                except (TypeError, ValueError):
+                    problems.append((row, date_column, "expected a date YYYY-MM-DD"))
         try:
             result = self._core.score_columns(columns, frame.rows, as_of_days, to_days(as_of), _threads(threads), checks)
         except _core.Error as e:
@@ -313,6 +319,7 @@ class Instrument:
         if frame.kind == "pandas":
             out.attrs["instrument"] = self.key
             out.attrs["instrument_hash"] = self.hash
+            out.attrs["check_warnings"] = result["warnings"]
         if errors == "collect":
             rejects = frame.table(
                 {
@@ -341,9 +348,12 @@ class Instrument:
 
         >>> import kelias
         >>> start_av = kelias.load_instrument("start_av")
-        >>> e = start_av.explain({"coping.strength": 2}, "strength_total")
-        >>> e.value
-        'unknown'
+        >>> e = start_av.explain({"coping.strength": 2, "plans.strength": 1}, "strength_total")
+        >>> e.value                        # omitted items are skipped, never zero
+        '3'
+        >>> print(e)                       # doctest: +ELLIPSIS
+        strength_total = sum(strength)  ->  3
+        ...
         """
         if not isinstance(row, dict):
             if type(row).__name__ == "Series":
@@ -402,6 +412,7 @@ class Instrument:
         df["line"] = np.asarray(result["lines"], dtype=np.int64)
         df.attrs["instrument"] = self.key
         df.attrs["instrument_hash"] = self.hash
+        df.attrs["check_warnings"] = result["warnings"]
         if errors == "collect":
             rejects = pd.DataFrame(
                 {
@@ -520,9 +531,11 @@ def _case_lines(cases: Any) -> Tuple[List[str], List[Any]]:
     if isinstance(cases, dict):
         cases = [cases]
     if isinstance(cases, (list, tuple)):
-        return [json.dumps(c, default=_json_default) for c in cases], list(range(len(cases)))
+        # Case documents, or flat rows (dotted keys such as facts.x) as a frame's records.
+        documents = [case_from_row(c) if any("." in str(k) for k in c) else c for c in cases]
+        return [json.dumps(c, default=_json_default) for c in documents], list(range(len(cases)))
     frame = Frame(cases)
-    rows = [frame.row(i) for i in range(frame.rows)]
+    rows = frame.records()
     return [json.dumps(case_from_row(r), default=_json_default) for r in rows], frame.labels(range(frame.rows))
 
 
@@ -579,6 +592,7 @@ class RuleSet:
         threads: Optional[int] = 0,
         lang: str = "en",
         errors: str = "raise",
+        brief: bool = False,
     ) -> Any:
         """Decides every case and returns a tidy pandas DataFrame, one row per case and
         programme (report order): ``case``, ``programme``, ``decision`` (``eligible``,
@@ -588,7 +602,9 @@ class RuleSet:
 
         ``cases``: a list of case documents (dicts as in a JSONL case file), one dict, a
         path to a ``.jsonl``/``.yaml``/``.json`` case file, or a DataFrame of flat cases
-        (see :func:`kelias.case_from_row`). ``as_of`` replaces each case's own date. Cases
+        (see :func:`kelias.case_from_row`). ``as_of`` replaces each case's own date.
+        ``brief=True`` gives only ``case``, ``programme`` and ``decision``, from the
+        columnar fast path (``kelias eligibility --brief``). Cases
         that do not fit the rules raise :class:`kelias.RowError`, or with
         ``errors="collect"`` come back as ``(decisions, rejects)``.
 
@@ -600,10 +616,36 @@ class RuleSet:
 
         _check_errors(errors)
         lines, labels = _case_lines(cases)
-        out = self._core.decide_json(lines, to_days(as_of), earliest_dates, _threads(threads), lang)
+        out = self._core.decide_json(lines, to_days(as_of), earliest_dates, _threads(threads), lang, brief)
         rejects = [RowProblem(labels[i], cid, "", reason) for i, cid, reason in out["rejects"]]
         if rejects and errors == "raise":
             raise RowError(rejects)
+        if brief:
+            df = pd.DataFrame(
+                {
+                    "case": pd.Series(out["case"], dtype=object),
+                    "programme": pd.Series(out["programme"], dtype=object),
+                    "decision": pd.Series(out["decision"], dtype=object),
+                }
+            )
+        else:
+            df = self._frame(out)
+        df.attrs["rules"] = self.key
+        df.attrs["rules_hash"] = self.hash
+        if errors == "collect":
+            return df, pd.DataFrame(
+                {
+                    "row": [r.row for r in rejects],
+                    "case": [r.id for r in rejects],
+                    "reason": [r.reason for r in rejects],
+                }
+            )
+        return df
+
+    @staticmethod
+    def _frame(out: Dict[str, Any]) -> Any:
+        import pandas as pd
+
         earliest = pd.Series(
             [np.datetime64(d, "D") if d is not None else np.datetime64("NaT") for d in out["earliest_date"]],
             dtype="datetime64[s]",
@@ -618,16 +660,6 @@ class RuleSet:
                 "reasons": pd.Series(out["reasons"], dtype=object),
             }
         )
-        df.attrs["rules"] = self.key
-        df.attrs["rules_hash"] = self.hash
-        if errors == "collect":
-            return df, pd.DataFrame(
-                {
-                    "row": [r.row for r in rejects],
-                    "case": [r.id for r in rejects],
-                    "reason": [r.reason for r in rejects],
-                }
-            )
         return df
 
     def explain(self, case: Any, *, as_of: DateLike = None, lang: str = "en") -> CaseDecisions:

@@ -195,6 +195,20 @@ class Frame:
             return [index[p] for p in positions]
         return list(positions)
 
+    def records(self) -> List[Dict[str, Any]]:
+        """Every row as a dict, built in one pass over the table."""
+        d = self.data
+        if self.kind == "pandas":
+            return [dict(zip(self.names, values)) for values in d.itertuples(index=False, name=None)]
+        if self.kind == "polars":
+            return d.to_dicts()
+        if self.kind == "arrow":
+            return d.to_pylist()
+        if self.kind == "dict":
+            columns = [d[k] for k in d]
+            return [dict(zip(self.names, values)) for values in zip(*columns)]
+        return [dict(r) for r in d]
+
     def row(self, position: int) -> Dict[str, Any]:
         if self.kind == "pandas":
             return dict(zip(self.names, self.data.iloc[position].tolist()))

@@ -47,8 +47,10 @@ def score(ddf: Any, instrument: Instrument, *, as_of: DateLike = None, threads: 
     return ddf.map_partitions(_score_partition, instrument, kwargs, meta=score_meta(ddf, instrument))
 
 
-def decide_meta() -> pd.DataFrame:
-    """The empty tidy frame ``RuleSet.decide`` returns."""
+def decide_meta(brief: bool = False) -> pd.DataFrame:
+    """The empty tidy frame ``RuleSet.decide`` returns (``brief``: the first three columns)."""
+    if brief:
+        return decide_meta().iloc[:, :3]
     return pd.DataFrame(
         {
             "case": pd.Series(dtype=object),
@@ -68,15 +70,15 @@ def _decide_partition(part: pd.DataFrame, rules: RuleSet, kwargs: dict) -> pd.Da
 
 
 def decide(ddf: Any, rules: RuleSet, *, as_of: DateLike = None, earliest_dates: bool = True, threads: Optional[int] = 1,
-           lang: str = "en") -> Any:
+           lang: str = "en", brief: bool = False) -> Any:
     """``rules.decide`` on every partition of a DataFrame of flat cases (columns ``case``,
     ``as_of``, ``facts.<name>``, ``assessments.<instrument>.<part>...``; see
     :func:`kelias.case_from_row`). Each partition's result has a fresh RangeIndex.
 
     List facts are Python lists in object columns; build such frames with
     ``dask.config.set({"dataframe.convert-string": False})`` so Dask keeps them lists."""
-    kwargs = {"as_of": as_of, "earliest_dates": earliest_dates, "threads": threads, "lang": lang}
-    return ddf.map_partitions(_decide_partition, rules, kwargs, meta=decide_meta())
+    kwargs = {"as_of": as_of, "earliest_dates": earliest_dates, "threads": threads, "lang": lang, "brief": brief}
+    return ddf.map_partitions(_decide_partition, rules, kwargs, meta=decide_meta(brief))
 
 
 __all__ = ["score", "decide", "score_meta", "decide_meta"]

@@ -142,6 +142,46 @@ struct ScoreColumns {
     std::vector<std::vector<std::string>> texts;
 };
 
+// The visible scores of one batch, straight from its columns: {score id: (type, values
+// float64 with NaN for unknown, known bool, texts list or None)}.
+py::dict batch_to_python(const Instrument& instrument, const kelias::ScoreBatch& scores) {
+    py::dict out;
+    const auto rows = static_cast<py::ssize_t>(scores.rows());
+    for (std::size_t s = 0; s < instrument.scores().size(); ++s) {
+        const auto& info = instrument.scores()[s];
+        if (info.hidden) continue;
+        DoubleArray v(rows);
+        py::array_t<bool> b(rows);
+        double* vw = v.mutable_data();
+        bool* bw = b.mutable_data();
+        const auto values = scores.column(s);
+        const auto states = scores.column_states(s);
+        for (py::ssize_t r = 0; r < rows; ++r) {
+            const bool known = states[static_cast<std::size_t>(r)] == CellState::value;
+            bw[r] = known;
+            vw[r] = known ? values[static_cast<std::size_t>(r)] : std::nan("");
+        }
+        py::object texts = py::none();
+        if (info.type == kelias::ScoreType::category) {
+            std::unordered_map<double, py::object> seen;  // a few codes, repeated
+            py::list t(static_cast<std::size_t>(rows));
+            for (py::ssize_t r = 0; r < rows; ++r) {
+                if (!bw[r]) {
+                    t[static_cast<std::size_t>(r)] = py::none();
+                    continue;
+                }
+                auto it = seen.find(vw[r]);
+                if (it == seen.end())
+                    it = seen.emplace(vw[r], py::str(scores.text(static_cast<std::size_t>(r), s))).first;
+                t[static_cast<std::size_t>(r)] = it->second;
+            }
+            texts = std::move(t);
+        }
+        out[py::str(info.id)] = py::make_tuple(std::string(score_type(info.type)), v, b, texts);
+    }
+    return out;
+}
+
 // One column handed to score_columns: a field, its float64 numbers and, optionally, states.
 struct BorrowedColumn {
     std::size_t field = 0;
@@ -231,7 +271,7 @@ py::tuple parse_column(const Instrument& instrument, std::size_t field, const py
         } else if (PyLong_Check(o) || PyNumber_Check(o)) {
             text = py::str(py::handle(o));
         } else {
-            const std::string type = py::str(py::handle(o).get_type().attr("__name__"));
+            const std::string type = py::str(py::type::handle_of(py::handle(o)).attr("__name__"));
             if (type != "NAType" && type != "NaTType") {
                 problems.append(py::make_tuple(r, "a " + type + " is not a cell"));
                 v(r) = 0;
@@ -274,17 +314,26 @@ py::dict score_columns(const Instrument& instrument, const py::list& columns, st
         problems = kelias::check_columns(instrument, in);
         scores = kelias::score_batch(instrument, in, {.threads = threads, .run_checks = run_checks});
     }
-    ScoreColumns out(instrument);
-    out.append(*scores, [](std::size_t) { return true; });
     py::list problem_list;
     const auto fields = instrument.fields();
     for (const auto& p : problems)
         problem_list.append(
             py::make_tuple(p.row, p.field < fields.size() ? fields[p.field].column : "as_of", std::string(p.reason)));
     py::dict result;
-    result["scores"] = out.to_python();
+    result["scores"] = batch_to_python(instrument, *scores);
     result["problems"] = problem_list;
-    result["findings"] = findings_to_python(scores->findings());
+    // Failed checks of severity error reject their rows; warnings are only counted (a
+    // million rows may fire millions of them).
+    std::vector<kelias::CheckFinding> errors;
+    std::size_t warnings = 0;
+    for (const auto& f : scores->findings()) {
+        if (f.severity == kelias::Severity::error)
+            errors.push_back(f);
+        else
+            ++warnings;
+    }
+    result["findings"] = findings_to_python(errors);
+    result["warnings"] = warnings;
     return result;
 }
 
@@ -359,7 +408,8 @@ py::dict score_file(const Instrument& instrument, const std::string& path, const
     std::vector<std::string> ids;
     std::vector<std::size_t> lines;
     std::vector<std::vector<std::string>> kept(reader.pass_through().size());
-    py::list problems, warnings;
+    py::list problems;
+    std::size_t warnings = 0;  // checks of severity warning that fired, counted
     kelias::RatingsChunk chunk(instrument);
     for (;;) {
         std::optional<kelias::Result<std::size_t>> rows;
@@ -381,9 +431,12 @@ py::dict score_file(const Instrument& instrument, const std::string& path, const
         for (const auto& f : scored->findings()) {
             if (chunk.bad[f.row]) continue;
             const std::string item = f.item.empty() ? std::string() : " (item " + std::string(f.item) + ")";
-            auto entry = py::make_tuple(chunk.lines[f.row], chunk.batch.id(f.row), "",
-                                        "error[" + std::string(f.check) + "]: " + std::string(f.message) + item);
-            (f.severity == kelias::Severity::error ? problems : warnings).append(entry);
+            if (f.severity != kelias::Severity::error) {
+                ++warnings;
+                continue;
+            }
+            problems.append(py::make_tuple(chunk.lines[f.row], chunk.batch.id(f.row), "",
+                                           "error[" + std::string(f.check) + "]: " + std::string(f.message) + item));
         }
         scores.append(*scored, keep);
         for (std::size_t r = 0; r < chunk.batch.rows(); ++r) {

@@ -61,11 +61,13 @@ std::vector<std::string> reason_texts(const kelias::ProgrammeDecision& d, kelias
 // "earliest_date" (days or None), "missing", "reasons"} as lists, one entry per case and
 // programme in report order, and "rejects": [(position, case id, reason)].
 py::dict decide_json(const RuleSet& rules, const std::vector<std::string>& lines, std::optional<int> as_of,
-                     bool earliest_dates, unsigned threads, const std::string& lang) {
+                     bool earliest_dates, unsigned threads, const std::string& lang, bool brief) {
     const kelias::Language language = lang == "lt" ? kelias::Language::lt : kelias::Language::en;
     std::vector<std::size_t> positions;
     std::vector<std::tuple<std::size_t, std::string, std::string>> rejects;
     std::vector<kelias::CaseDecisions> decided;
+    std::optional<kelias::DecisionTable> table;  // brief
+    std::vector<std::string> ids;
     {
         py::gil_scoped_release unlocked;
         kelias::CaseBatch cases(rules);
@@ -80,9 +82,31 @@ py::dict decide_json(const RuleSet& rules, const std::vector<std::string>& lines
             for (const auto& p : added.problems) reason += (reason.empty() ? "" : "; ") + p.message;
             rejects.emplace_back(i, added.case_id, reason);
         }
-        decided = kelias::decide_batch(rules, cases, {.earliest_dates = earliest_dates, .threads = threads});
+        if (brief) {
+            table = kelias::decide_columns(rules, cases, threads);
+            for (std::size_t c = 0; c < cases.rows(); ++c) ids.push_back(cases.id(c));
+        } else {
+            decided = kelias::decide_batch(rules, cases, {.earliest_dates = earliest_dates, .threads = threads});
+        }
     }
     py::list position, case_id, programme, decision, earliest, missing, reasons;
+    if (table) {  // decisions only, in report order like the full ones
+        const auto programmes = rules.programmes();
+        const auto order = rules.report_order();
+        std::vector<py::object> names, decisions;
+        for (std::size_t p : order) names.push_back(py::str(programmes[p].id));
+        for (auto d : {kelias::Decision::eligible, kelias::Decision::not_eligible, kelias::Decision::undetermined})
+            decisions.push_back(py::str(std::string(kelias::to_string(d))));
+        for (std::size_t c = 0; c < table->rows(); ++c) {
+            py::object id = py::str(ids[c]);
+            for (std::size_t k = 0; k < order.size(); ++k) {
+                position.append(positions[c]);
+                case_id.append(id);
+                programme.append(names[k]);
+                decision.append(decisions[static_cast<std::size_t>((*table)(c, order[k]))]);
+            }
+        }
+    }
     for (std::size_t c = 0; c < decided.size(); ++c) {
         for (const auto& d : decided[c].decisions) {
             position.append(positions[c]);
@@ -99,9 +123,11 @@ py::dict decide_json(const RuleSet& rules, const std::vector<std::string>& lines
     out["case"] = case_id;
     out["programme"] = programme;
     out["decision"] = decision;
-    out["earliest_date"] = earliest;
-    out["missing"] = missing;
-    out["reasons"] = reasons;
+    if (!brief) {
+        out["earliest_date"] = earliest;
+        out["missing"] = missing;
+        out["reasons"] = reasons;
+    }
     py::list reject_list;
     for (const auto& [i, id, reason] : rejects) reject_list.append(py::make_tuple(i, id, reason));
     out["rejects"] = reject_list;
@@ -188,7 +214,7 @@ void bind_rules(py::module_& m) {
             py::arg("lang") = "en")
         .def("same_definition", &RuleSet::same_definition)
         .def("decide_json", &decide_json, py::arg("lines"), py::arg("as_of"), py::arg("earliest_dates"),
-             py::arg("threads"), py::arg("lang"))
+             py::arg("threads"), py::arg("lang"), py::arg("brief") = false)
         .def("explain_json", &explain_json, py::arg("json"), py::arg("as_of"), py::arg("lang"));
     m.def(
         "load_rules",
