@@ -443,6 +443,9 @@ TEST_CASE("CSV columns: unknown columns, bad cells and ragged rows are reported 
     CHECK(good->category("site")[0] == "x");
     CHECK(good->category("site")[1].empty());
     CHECK_THROWS_AS((void)good->number("site"), std::out_of_range);
+    auto wide = read_csv_columns_text("a,b,c\n1,2,3\n", "in.csv", {.numeric = {"a"}, .max_columns = 2});
+    REQUIRE_FALSE(wide.ok());
+    CHECK(wide.error()[0].code == DiagnosticCode::input_limit);
     auto unreadable = read_csv_columns("/nonexistent/stats.csv", {.numeric = {"a"}});
     REQUIRE_FALSE(unreadable.ok());
     CHECK(unreadable.error()[0].code == DiagnosticCode::unreadable_file);

@@ -15,12 +15,13 @@
 KELIAS_BEGIN_NAMESPACE
 
 struct CsvColumnsOptions {
-    std::vector<std::string> numeric{};                       ///< columns read as numbers
-    std::vector<std::string> categorical{};                   ///< columns read as text
-    char delimiter = 0;                                       ///< `,` `;` or tab; 0 = found from the header
-    std::string source_name{};                                ///< how messages call the input (default: the path)
-    std::size_t max_errors = 20;                              ///< bad cells reported before reading stops
-    std::uint64_t max_stream_bytes = std::uint64_t{1} << 32;  ///< cap on standard input or a pipe
+    std::vector<std::string> numeric{};                ///< columns read as numbers
+    std::vector<std::string> categorical{};            ///< columns read as text
+    char delimiter = 0;                                ///< `,` `;` or tab; 0 = found from the header
+    std::string source_name{};                         ///< how messages call the input (default: the path)
+    std::size_t max_errors = 20;                       ///< bad cells reported before reading stops
+    std::uint64_t max_bytes = std::uint64_t{1} << 30;  ///< the input is read whole: larger is E801
+    std::size_t max_columns = 10000;                   ///< cells of the header: more is E801
 };
 
 /// The columns asked for, in the order asked for. Missing values: in a numeric column an
@@ -43,6 +44,7 @@ struct CsvColumns {
 /// Reads the named columns of a CSV file ("-" = standard input); other columns are
 /// ignored. RFC 4180 quoting, a UTF-8 byte-order mark is skipped, blank lines are skipped.
 /// Errors, all at once (up to options.max_errors cells): E000 the file cannot be read;
+/// E801 the input is over max_bytes (it is read whole) or its header over max_columns;
 /// E501 a column asked for is not in the header (the hint lists the header); E502 a cell
 /// of a numeric column that is not a number, or a row with another number of cells than
 /// the header, each at FILE:LINE:COLUMN (the cell's value is never shown). Nothing is

@@ -4,6 +4,7 @@
 #include <kelias/case.hpp>
 #include <kelias/case_io.hpp>
 #include <kelias/cell.hpp>
+#include <kelias/csv_columns.hpp>
 #include <kelias/date.hpp>
 #include <kelias/diagnostic.hpp>
 #include <kelias/instrument.hpp>
@@ -17,4 +18,5 @@
 #include <kelias/rules.hpp>
 #include <kelias/rules_lint.hpp>
 #include <kelias/scoring.hpp>
+#include <kelias/stats.hpp>
 #include <kelias/version.hpp>

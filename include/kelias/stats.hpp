@@ -96,7 +96,7 @@ struct AlphaResult {
 /// error of measurement of the sum score, SD * sqrt(1 - alpha) (reported as 0 when alpha
 /// >= 1 and as NaN when alpha < 0). Missing data: listwise, a row missing any item is left out
 /// (psych's default is pairwise covariances; with complete data both agree).
-/// Errors (E910): fewer than 2 items or 3 complete rows, columns of different lengths,
+/// Errors (E910): fewer than 2 items or 2 complete rows, columns of different lengths,
 /// an item that is constant over the rows used, a constant total.
 Result<AlphaResult> cronbach_alpha(Columns items, const AlphaOptions& options = {});
 

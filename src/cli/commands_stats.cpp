@@ -90,9 +90,8 @@ int run_alpha(const StatsOptions& o) {
     if (o.items.size() < 2) return usage("alpha", "--items needs at least 2 columns");
     auto data = read_columns(o, o.items);
     if (!data) return read_failure(data.error());
-    return finish(o, stats::cronbach_alpha(spans(*data), {.confidence = o.confidence}), [&](const auto& r) {
-        return json(o) ? stats::to_json(r, o.items) : stats::to_text(r, o.items);
-    });
+    return finish(o, stats::cronbach_alpha(spans(*data), {.confidence = o.confidence}),
+                  [&](const auto& r) { return json(o) ? stats::to_json(r, o.items) : stats::to_text(r, o.items); });
 }
 
 int run_icc(const StatsOptions& o) {
@@ -139,7 +138,8 @@ int run_calibration(const StatsOptions& o) {
     if (o.expected) numeric.push_back(*o.expected);
     auto data = read_columns(o, numeric, {*o.category});
     if (!data) return read_failure(data.error());
-    const std::span<const double> expected = o.expected ? std::span<const double>(data->numeric[1]) : std::span<const double>{};
+    const std::span<const double> expected =
+        o.expected ? std::span<const double>(data->numeric[1]) : std::span<const double>{};
     return finish(o,
                   stats::calibration(data->categorical[0], data->numeric[0], expected,
                                      {.confidence = o.confidence, .order = o.order}),
@@ -153,7 +153,8 @@ int run_groups(const StatsOptions& o) {
     if (o.expected) numeric.push_back(*o.expected);
     auto data = read_columns(o, numeric, {*o.group});
     if (!data) return read_failure(data.error());
-    const std::span<const double> expected = o.expected ? std::span<const double>(data->numeric[2]) : std::span<const double>{};
+    const std::span<const double> expected =
+        o.expected ? std::span<const double>(data->numeric[2]) : std::span<const double>{};
     return finish(o,
                   stats::group_audit(data->categorical[0], data->numeric[0], data->numeric[1], expected,
                                      {.cutoff = *o.cutoff, .confidence = o.confidence, .order = o.order}),
@@ -197,8 +198,9 @@ void add_stats_commands(CLI::App& app, StatsCommands& c) {
     CLI::App* kappa = add_command(*stats, c, StatsCommand::kappa, "kappa",
                                   "Cohen's kappa of two raters: unweighted, linear and quadratic weights");
     kappa->add_option("--raters", o.raters, "The two raters' columns, separated by ','")->delimiter(',')->required();
-    kappa->add_option("--categories", o.categories,
-                      "The scale's categories in order (default: the values used), separated by ','")
+    kappa
+        ->add_option("--categories", o.categories,
+                     "The scale's categories in order (default: the values used), separated by ','")
         ->delimiter(',');
 
     CLI::App* auc = add_command(*stats, c, StatsCommand::auc, "auc",
@@ -229,12 +231,18 @@ int dispatch_stats(const StatsCommands& c) {
     for (const auto& [kind, command] : c.commands) {
         if (!command->parsed()) continue;
         switch (kind) {
-            case StatsCommand::alpha: return run_alpha(c.options);
-            case StatsCommand::icc: return run_icc(c.options);
-            case StatsCommand::kappa: return run_kappa(c.options);
-            case StatsCommand::auc: return run_auc(c.options);
-            case StatsCommand::calibration: return run_calibration(c.options);
-            case StatsCommand::groups: return run_groups(c.options);
+        case StatsCommand::alpha:
+            return run_alpha(c.options);
+        case StatsCommand::icc:
+            return run_icc(c.options);
+        case StatsCommand::kappa:
+            return run_kappa(c.options);
+        case StatsCommand::auc:
+            return run_auc(c.options);
+        case StatsCommand::calibration:
+            return run_calibration(c.options);
+        case StatsCommand::groups:
+            return run_groups(c.options);
         }
     }
     return -1;

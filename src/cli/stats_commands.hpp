@@ -11,23 +11,23 @@
 namespace kelias::cli {
 
 struct StatsOptions {
-    std::string input;                      ///< CSV file; "-" = stdin
-    std::string output = "-";               ///< "-" = stdout
-    std::string format = "text";            ///< text | json
-    std::optional<std::string> delimiter;   ///< , ; tab (default: from the header)
+    std::string input;                     ///< CSV file; "-" = stdin
+    std::string output = "-";              ///< "-" = stdout
+    std::string format = "text";           ///< text | json
+    std::optional<std::string> delimiter;  ///< , ; tab (default: from the header)
     double confidence = 0.95;
-    std::vector<std::string> items;         ///< alpha
-    std::vector<std::string> raters;        ///< icc, kappa
-    std::vector<double> categories;         ///< kappa: the scale's categories in order
-    std::optional<std::string> score;       ///< auc, groups
-    std::optional<std::string> score2;      ///< auc: DeLong's test against this score
-    std::optional<std::string> outcome;     ///< auc, calibration, groups
-    bool curve = false;                     ///< auc: the ROC curve's points
-    std::optional<std::string> category;    ///< calibration
-    std::optional<std::string> expected;    ///< calibration, groups: expected probabilities
-    std::vector<std::string> order;         ///< calibration, groups: order of categories
-    std::optional<std::string> group;       ///< groups
-    std::optional<double> cutoff;           ///< groups
+    std::vector<std::string> items;       ///< alpha
+    std::vector<std::string> raters;      ///< icc, kappa
+    std::vector<double> categories;       ///< kappa: the scale's categories in order
+    std::optional<std::string> score;     ///< auc, groups
+    std::optional<std::string> score2;    ///< auc: DeLong's test against this score
+    std::optional<std::string> outcome;   ///< auc, calibration, groups
+    bool curve = false;                   ///< auc: the ROC curve's points
+    std::optional<std::string> category;  ///< calibration
+    std::optional<std::string> expected;  ///< calibration, groups: expected probabilities
+    std::vector<std::string> order;       ///< calibration, groups: order of categories
+    std::optional<std::string> group;     ///< groups
+    std::optional<double> cutoff;         ///< groups
 };
 
 enum class StatsCommand { alpha, icc, kappa, auc, calibration, groups };

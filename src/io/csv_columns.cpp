@@ -60,6 +60,12 @@ Result<CsvColumns> parse(std::string_view text, const std::string& name, const C
     if (const char* error = detail::split_record(head, delimiter, cells, scratch))
         return std::vector<Diagnostic>{
             located(DiagnosticCode::invalid_cell, std::string("header: ") + error, name, head.line, 1)};
+    if (cells.size() > options.max_columns)
+        return std::vector<Diagnostic>{located(DiagnosticCode::input_limit,
+                                               "the header has " + std::to_string(cells.size()) +
+                                                   " columns, more than the limit of " +
+                                                   std::to_string(options.max_columns),
+                                               name, head.line, 1)};
     std::vector<std::string> header;
     for (std::string_view c : cells) header.emplace_back(trim(c));
     std::string listing;
@@ -142,8 +148,14 @@ Result<CsvColumns> read_csv_columns_text(std::string text, const std::string& na
 
 Result<CsvColumns> read_csv_columns(const std::string& path, const CsvColumnsOptions& options) {
     const std::string name = options.source_name.empty() ? (path == "-" ? "<stdin>" : path) : options.source_name;
-    auto input = detail::InputSource::open(path, name, options.max_stream_bytes);
+    auto input = detail::InputSource::open(path, name, options.max_bytes);
     if (!input) return input.error();
+    if (const auto size = input->size(); size && *size > options.max_bytes)
+        return std::vector<Diagnostic>{{Severity::error, DiagnosticCode::input_limit,
+                                        "'" + detail::for_message(name) + "' has " + std::to_string(*size) +
+                                            " bytes, more than the limit of " + std::to_string(options.max_bytes) +
+                                            " (statistics read their input whole)",
+                                        "", Location{name, 0, 0}}};
     std::string text;
     constexpr std::size_t block = std::size_t{1} << 20;
     for (;;) {
