@@ -128,7 +128,7 @@ bench: build
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
 	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
-	@if build/venv/bin/python -c 'import kelias, polars' 2>/dev/null; then build/venv/bin/python benchmarks/compare_python.py --rows 1000000; \
+	@if $(VENV_PYTHON) -c 'import kelias, polars' 2>/dev/null; then $(VENV_PYTHON) benchmarks/compare_python.py --rows 1000000; \
 	else echo "bench: compare_python.py needs the package in build/venv (make test-python installs it)" >&2; exit 1; fi
 
 # Same seeded input, alternating runs, median ratio and a byte comparison of the outputs.

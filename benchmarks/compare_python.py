@@ -9,14 +9,16 @@ Two jobs, each done three ways on the same data and checked to agree on every va
   polars one (`pl.sum_horizontal` over the item columns, one `select`, collected once);
   `kelias-nc` is `score(df, checks=False)`: without the instrument's checks, which the
   pandas and polars translations do not do either (every cell is still validated);
-* **rules**: the 13 programmes of instruments/lt_release_pathway.yaml for N cases —
-  `kelias.load_rules("lt_release_pathway").decide(df)` against the pandas translation of
+* **rules**: the 13 programmes of the LT rule set the pandas translation covers
+  (benchmarks/data/lt_release_pathway_13.yaml) for N cases — `RuleSet.decide(cases,
+  brief=True)` (decisions only, the columnar path) against the pandas translation of
   benchmarks/compare_rules_pandas.py (nullable dtypes: Kleene logic) and a polars
   translation of the same conditions (polars booleans are Kleene too), both checked
   against the YAML's own tests first.
 
-The frames are built before the clock starts (each tool gets its natural input: pandas
-for kelias and pandas, polars for polars); only the call is timed. Every job runs
+Inputs are built before the clock starts, each tool getting its natural one (scoring: a
+pandas frame for kelias and pandas, a polars frame for polars; rules: the case documents
+for kelias, typed frames for pandas and polars); only the call is timed. Every job runs
 `--repeat` times, in a rotating order (so no tool always goes first or last), and the
 medians and ratios are printed. Then it checks that numeric input is not copied on its
 way into C++: the addresses the engine reads (`Instrument.input_addresses`) against the
@@ -427,8 +429,8 @@ def bench_rules(args, kelias) -> bool:
     ruleset = kelias.load_rules(str(RULES))
     programmes = rules.programmes
 
-    def with_kelias():  # no earliest dates: the pandas and polars translations compute none
-        return ruleset.decide(cases, earliest_dates=False)
+    def with_kelias():  # decisions only (no reasons, no earliest dates), as pandas and polars give
+        return ruleset.decide(cases, brief=True)
 
     results = {
         "kelias": decision_codes(with_kelias(), programmes, rows),

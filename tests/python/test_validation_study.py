@@ -34,6 +34,7 @@ def check_outputs(out: Path) -> None:
 def run(cmd: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
     # Never from the source tree's bindings: the installed package is what is tested.
     env = {k: v for k, v in env.items() if k != "PYTHONPATH"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # no __pycache__ in examples/
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     return result
