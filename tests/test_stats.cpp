@@ -220,7 +220,7 @@ TEST_CASE("ICC: one rater, too few targets, no variation are clear errors") {
     }
 }
 
-TEST_CASE("Cohen's kappa matches psych::cohen.kappa: unweighted, linear and quadratic weights") {
+TEST_CASE("Cohen's kappa matches psych::cohen.kappa; its SE Fleiss, Cohen & Everitt, or psych's on request") {
     const CsvColumns c = read("kappa_ratings.csv", {"rater1", "rater2"});
     auto r = cohen_kappa(c.numeric[0], c.numeric[1]);
     INFO(format(r.diagnostics()));
@@ -228,13 +228,22 @@ TEST_CASE("Cohen's kappa matches psych::cohen.kappa: unweighted, linear and quad
     CHECK(r->n == static_cast<std::size_t>(R("kappa_ratings/kappa/n")));
     CHECK(r->n_dropped == c.rows - r->n);
     CHECK(r->categories == std::vector<double>{0, 1, 2, 3});
+    // Standard errors: Fleiss, Cohen & Everitt's formula by default (computed in R by
+    // make_references.R), psych's coding on request (then the intervals are psych's too).
+    auto as_psych = cohen_kappa(c.numeric[0], c.numeric[1], {.variance = KappaVariance::psych});
+    REQUIRE(as_psych.ok());
     for (const KappaEstimate& e : r->estimates) {
         const std::string key = "kappa_ratings/kappa/" + std::string(weights_name(e.weights));
         close(e.kappa, R(key + ".kappa"), 1e-12, key);
-        close(e.se * e.se, R(key + ".var"), 1e-12, key + " variance");
-        close(e.ci.lower, R(key + ".lower"), 1e-10, key + " lower");
-        close(e.ci.upper, R(key + ".upper"), 1e-10, key + " upper");
+        close(e.se * e.se, R(key + ".var_fce"), 1e-12, key + " variance (FCE)");
+        const KappaEstimate& p = (*as_psych)[e.weights];
+        CHECK(p.kappa == e.kappa);
+        close(p.se * p.se, R(key + ".var"), 1e-12, key + " variance (psych)");
+        close(p.ci.lower, R(key + ".lower"), 1e-10, key + " lower (psych)");
+        close(p.ci.upper, R(key + ".upper"), 1e-10, key + " upper (psych)");
     }
+    CHECK(r->estimates[0].se == (*as_psych)[KappaWeights::unweighted].se);
+    CHECK((*r)[KappaWeights::quadratic].se > (*as_psych)[KappaWeights::quadratic].se);
 }
 
 TEST_CASE("kappa: perfect agreement, one category, categories given, unknown ratings") {
@@ -247,7 +256,8 @@ TEST_CASE("kappa: perfect agreement, one category, categories given, unknown rat
     auto given = cohen_kappa(a, odd, {.categories = {0, 1, 2, 3, 4, 5}});
     REQUIRE(given.ok());
     CHECK(given->categories.size() == 6);
-    CHECK(fails_with(cohen_kappa(a, odd, {.categories = {0, 1, 2}}).error(), "rating 5 is not one of"));
+    CHECK(fails_with(cohen_kappa(a, odd, {.categories = {0, 1, 2}}).error(),
+                     "row 3: the rating of rater 2 is not one of"));
     const std::vector<double> half{missing, 1, 2, 2, 1, missing};
     auto partial = cohen_kappa(a, half);
     REQUIRE(partial.ok());

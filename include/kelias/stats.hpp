@@ -25,9 +25,9 @@
 /// References: Cronbach (1951); Feldt, Woodruff & Salih (1987); Shrout & Fleiss (1979),
 /// McGraw & Wong (1996); Cohen (1968), Fleiss, Cohen & Everitt (1969); DeLong, DeLong &
 /// Clarke-Pearson (1988), Sun & Xu (2014); Wilson (1927); Hosmer & Lemeshow (2000). The
-/// numbers match R's psych (alpha, ICC, cohen.kappa) and pROC (auc, ci.auc, roc.test with
-/// method "delong"): tests/data/stats/make_references.R computes them, tests/test_stats.cpp
-/// compares.
+/// numbers match R's psych (alpha, ICC, cohen.kappa; for the standard errors of weighted
+/// kappas see KappaVariance) and pROC (auc, ci.auc, roc.test with method "delong"):
+/// tests/data/stats/make_references.R computes them, tests/test_stats.cpp compares.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -139,7 +139,8 @@ struct IccResult {
 /// psych::ICC(x, lmer = FALSE) reports them (Shrout & Fleiss 1979; McGraw & Wong 1996).
 /// Missing data: listwise, a target missing any rating is left out (psych does the same).
 /// Errors (E910): fewer than 2 raters or 2 complete targets, columns of different lengths,
-/// no variation between or within targets (every mean square used is 0).
+/// targets that do not differ (MSB = 0), ratings with no residual variance (MSE or MSW = 0:
+/// the raters agree exactly, up to a shift; the F tests are undefined).
 Result<IccResult> icc(Columns raters, const IccOptions& options = {});
 
 // --- Cohen's kappa ---------------------------------------------------------------------
@@ -147,8 +148,17 @@ Result<IccResult> icc(Columns raters, const IccOptions& options = {});
 enum class KappaWeights : std::uint8_t { unweighted, linear, quadratic };
 std::string_view weights_name(KappaWeights weights) noexcept;  ///< "unweighted", "linear", "quadratic"
 
+/// Which large-sample variance the weighted kappas get (the unweighted one is the same
+/// in both). fleiss_cohen_everitt: Fleiss, Cohen & Everitt (1969), as Fleiss, Levin & Paik
+/// (2003, eq. 18.16) write it, with wbar_i. = sum_j p.j w_ij and wbar_.j = sum_i pi. w_ij.
+/// psych: as psych::cohen.kappa (2.2.9) codes it, with wbar_.j = p_j. * sum_k w_jk, which
+/// differs for weighted kappas (about 10% smaller standard errors on the test data); only
+/// to reproduce numbers published with psych.
+enum class KappaVariance : std::uint8_t { fleiss_cohen_everitt, psych };
+
 struct KappaOptions {
     double confidence = 0.95;
+    KappaVariance variance = KappaVariance::fleiss_cohen_everitt;
     /// The ordered categories. Empty: every value either rater used, in increasing order.
     /// Give them when a category nobody used must count in the weights.
     std::vector<double> categories{};
@@ -173,8 +183,8 @@ struct KappaResult {
 
 /// Cohen's kappa of two raters on an ordinal item, unweighted and with agreement weights
 /// 1 - |i-j|/(c-1) (linear) and 1 - (i-j)^2/(c-1)^2 (quadratic), i and j the positions of
-/// the categories in their order (Cohen 1968). Values and variances as psych::cohen.kappa
-/// (its variance of the weighted kappa is psych's coding of Fleiss, Cohen & Everitt 1969).
+/// the categories in their order (Cohen 1968). Kappas as psych::cohen.kappa; standard
+/// errors as Fleiss, Cohen & Everitt (1969), or psych's (KappaOptions::variance).
 /// Missing data: pairwise, a row where either rating is missing is left out.
 /// Errors (E910): columns of different lengths, fewer than 2 rows, a rating not among the
 /// given categories, fewer than 2 categories, chance agreement of 1 (both raters used

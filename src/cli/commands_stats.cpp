@@ -108,7 +108,10 @@ int run_kappa(const StatsOptions& o) {
     if (!data) return read_failure(data.error());
     return finish(o,
                   stats::cohen_kappa(data->numeric[0], data->numeric[1],
-                                     {.confidence = o.confidence, .categories = o.categories}),
+                                     {.confidence = o.confidence,
+                                      .variance = o.variance == "psych" ? stats::KappaVariance::psych
+                                                                        : stats::KappaVariance::fleiss_cohen_everitt,
+                                      .categories = o.categories}),
                   [&](const auto& r) { return json(o) ? stats::to_json(r) : stats::to_text(r); });
 }
 
@@ -202,6 +205,12 @@ void add_stats_commands(CLI::App& app, StatsCommands& c) {
         ->add_option("--categories", o.categories,
                      "The scale's categories in order (default: the values used), separated by ','")
         ->delimiter(',');
+    kappa
+        ->add_option("--variance", o.variance,
+                     "Standard errors of the weighted kappas: fce (Fleiss, Cohen & Everitt 1969) or psych "
+                     "(as psych::cohen.kappa codes it, to reproduce its intervals)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"fce", "psych"}));
 
     CLI::App* auc = add_command(*stats, c, StatsCommand::auc, "auc",
                                 "ROC AUC with DeLong CI; DeLong's test against --score2; --curve for the ROC points");

@@ -19,6 +19,7 @@ struct StatsOptions {
     std::vector<std::string> items;       ///< alpha
     std::vector<std::string> raters;      ///< icc, kappa
     std::vector<double> categories;       ///< kappa: the scale's categories in order
+    std::string variance = "fce";         ///< kappa: fce | psych (standard errors of weighted kappas)
     std::optional<std::string> score;     ///< auc, groups
     std::optional<std::string> score2;    ///< auc: DeLong's test against this score
     std::optional<std::string> outcome;   ///< auc, calibration, groups

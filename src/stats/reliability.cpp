@@ -236,13 +236,6 @@ std::string_view weights_name(KappaWeights weights) noexcept {
 
 namespace {
 
-std::string number_text(double v) {
-    std::string s = std::to_string(v);
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
-}
-
 KappaEstimate clip(KappaEstimate e, double z) {
     e.ci = {std::clamp(e.kappa - z * e.se, -1.0, 1.0), std::clamp(e.kappa + z * e.se, -1.0, 1.0), e.ci.level};
     return e;
@@ -289,7 +282,7 @@ Result<KappaResult> cohen_kappa(std::span<const double> rater1, std::span<const 
         const Eigen::Index a = position(rater1[i]);
         const Eigen::Index b = position(rater2[i]);
         if (a < 0 || b < 0)
-            return detail::undefined("rating " + number_text(a < 0 ? rater1[i] : rater2[i]) +
+            return detail::undefined("row " + std::to_string(i + 1) + ": the rating of rater " + (a < 0 ? "1" : "2") +
                                      " is not one of the given categories");
         x(a, b) += 1;
     }
@@ -334,10 +327,13 @@ Result<KappaResult> cohen_kappa(std::span<const double> rater1, std::span<const 
             }
         const double wpo = (w.array() * x.array()).sum();
         const double wpc = rs.dot(w * cs);
-        // psych: colw = colSums(w * cs), roww = rowSums(w * rs) (R recycles the vector down
-        // the columns), and the matrix colw[i] + roww[j].
+        // colw[i] = wbar_i. = sum_j p.j w_ij (psych: colSums(w * cs), the same for symmetric
+        // weights); roww[j] = wbar_.j = sum_i pi. w_ij, which psych codes as
+        // rowSums(w * rs) = pj. * sum_k w_jk.
         const Eigen::VectorXd colw = w.transpose() * cs;
-        const Eigen::VectorXd roww = rs.cwiseProduct(w.rowwise().sum());
+        const Eigen::VectorXd roww = options.variance == KappaVariance::psych
+                                         ? Eigen::VectorXd(rs.cwiseProduct(w.rowwise().sum()))
+                                         : Eigen::VectorXd(w.transpose() * rs);
         double sum = 0;
         for (Eigen::Index i = 0; i < c; ++i)
             for (Eigen::Index j = 0; j < c; ++j)

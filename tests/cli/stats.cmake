@@ -18,8 +18,11 @@ kelias_cli_test(NAME stats_icc_shrout_fleiss EXIT 0 LABELS stats
     COMMAND kelias stats icc ${stats_data}/shrout_fleiss.csv --raters j1,j2,j3,j4)
 kelias_cli_test(NAME stats_icc_missing EXIT 0 LABELS stats STDOUT "^3 rows left out \\(a rating missing\\)$"
     COMMAND kelias stats icc ${stats_data}/icc_ratings.csv --raters r1,r2,r3)
-kelias_cli_test(NAME stats_kappa EXIT 0 LABELS stats STDOUT "^quadratic +0\\.698 +0\\.037 +\\[0\\.626, 0\\.770\\]$"
+kelias_cli_test(NAME stats_kappa EXIT 0 LABELS stats STDOUT "^quadratic +0\\.698 +0\\.041 +\\[0\\.618, 0\\.778\\]$"
     COMMAND kelias stats kappa ${stats_data}/kappa_ratings.csv --raters rater1,rater2)
+kelias_cli_test(NAME stats_kappa_psych_variance EXIT 0 LABELS stats
+    STDOUT "^quadratic +0\\.698 +0\\.037 +\\[0\\.626, 0\\.770\\]$"
+    COMMAND kelias stats kappa ${stats_data}/kappa_ratings.csv --raters rater1,rater2 --variance psych)
 kelias_cli_test(NAME stats_kappa_three_raters EXIT 1 LABELS stats STDERR "--raters needs exactly 2 columns"
     COMMAND kelias stats kappa ${stats_data}/icc_ratings.csv --raters r1,r2,r3)
 kelias_cli_test(NAME stats_auc EXIT 0 LABELS stats STDOUT "^95% CI \\(DeLong\\) +\\[0\\.638, 0\\.755\\]$"

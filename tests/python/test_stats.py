@@ -79,6 +79,10 @@ def test_kappa_matches_psych():
     for est in (r.unweighted, r.linear, r.quadratic):
         key = f"kappa_ratings/kappa/{est.weights}"
         close(est.kappa, key + ".kappa")
+        close(est.se**2, key + ".var_fce")
+    p = ks.cohen_kappa(k["rater1"], k["rater2"], variance="psych")
+    for est in (p.unweighted, p.linear, p.quadratic):
+        key = f"kappa_ratings/kappa/{est.weights}"
         close(est.se**2, key + ".var")
         close(est.ci.lower, key + ".lower")
         close(est.ci.upper, key + ".upper")
@@ -178,3 +182,10 @@ def test_cli_gives_the_same_numbers(cli):
     out = _cli(cli, "kappa", str(DATA / "kappa_ratings.csv"), "--raters", "rater1,rater2")
     k = ks.cohen_kappa(columns["rater1"], columns["rater2"])
     assert out["estimates"][2]["kappa"] == k.quadratic.kappa
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(ks, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 2 and result.failed == 0

@@ -295,14 +295,20 @@ def icc(data: Any, raters: Optional[Sequence[str]] = None, *, confidence: float 
 
 
 def cohen_kappa(rater1: Any, rater2: Any, *, categories: Optional[Sequence[float]] = None,
-                confidence: float = 0.95) -> KappaResult:
+                confidence: float = 0.95, variance: str = "fce") -> KappaResult:
     """Cohen's kappa of two raters, unweighted and with linear and quadratic weights.
 
     ``categories``: the scale's values in order (default: the values used). Rows where
-    either rating is missing are left out. Numbers as ``psych::cohen.kappa``.
+    either rating is missing are left out. Kappas as ``psych::cohen.kappa``; standard
+    errors by Fleiss, Cohen & Everitt (1969) (``variance="fce"``), or as psych codes them
+    for the weighted kappas (``variance="psych"``, to reproduce psych's intervals).
     """
+    if variance not in ("fce", "psych"):
+        raise ValueError('variance must be "fce" or "psych"')
     r = _checked(
-        _core_stats.cohen_kappa(_numeric(rater1), _numeric(rater2), confidence, [float(c) for c in categories or []])
+        _core_stats.cohen_kappa(
+            _numeric(rater1), _numeric(rater2), confidence, [float(c) for c in categories or []], variance == "psych"
+        )
     )
     est = {e["weights"]: KappaEstimate(e["weights"], e["kappa"], e["se"], Interval.of(e["ci"])) for e in r["estimates"]}
     return KappaResult(

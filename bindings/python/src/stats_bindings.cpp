@@ -133,10 +133,14 @@ py::dict icc(const std::vector<DoubleArray>& raters, double confidence) {
 }
 
 py::dict kappa(const DoubleArray& rater1, const DoubleArray& rater2, double confidence,
-               const std::vector<double>& categories) {
+               const std::vector<double>& categories, bool psych_variance) {
     const auto a = view(rater1);
     const auto b = view(rater2);
-    const auto r = st::cohen_kappa(a, b, {.confidence = confidence, .categories = categories});
+    const auto r = st::cohen_kappa(
+        a, b,
+        {.confidence = confidence,
+         .variance = psych_variance ? st::KappaVariance::psych : st::KappaVariance::fleiss_cohen_everitt,
+         .categories = categories});
     if (!r) return failure(r.error());
     py::dict d;
     d["n"] = r->n;
@@ -305,7 +309,8 @@ void bind_stats(py::module_& m) {
     py::module_ s = m.def_submodule("stats", "kelias statistics (kelias/stats.hpp); use kelias.stats");
     s.def("alpha", &alpha, py::arg("items"), py::arg("confidence"));
     s.def("icc", &icc, py::arg("raters"), py::arg("confidence"));
-    s.def("cohen_kappa", &kappa, py::arg("rater1"), py::arg("rater2"), py::arg("confidence"), py::arg("categories"));
+    s.def("cohen_kappa", &kappa, py::arg("rater1"), py::arg("rater2"), py::arg("confidence"), py::arg("categories"),
+          py::arg("psych_variance"));
     s.def("roc_auc", &roc_auc, py::arg("score"), py::arg("outcome"), py::arg("confidence"));
     s.def("delong_test", &delong, py::arg("score1"), py::arg("score2"), py::arg("outcome"), py::arg("confidence"));
     s.def("roc_curve", &curve, py::arg("score"), py::arg("outcome"));

@@ -111,6 +111,20 @@ add("kappa_ratings", "kappa", "linear.kappa", lin$weighted.kappa)
 add("kappa_ratings", "kappa", "linear.var", lin$var.weighted)
 add("kappa_ratings", "kappa", "linear.lower", lin$confid[2, 1])
 add("kappa_ratings", "kappa", "linear.upper", lin$confid[2, 3])
+# The large-sample variance of weighted kappa as Fleiss, Cohen & Everitt (1969) give it
+# (Fleiss, Levin & Paik 2003, eq. 18.16), with wbar_i. = sum_j p.j w_ij and
+# wbar_.j = sum_i pi. w_ij. psych codes wbar_.j as p_j. * sum_k w_jk (same for identity
+# weights, not otherwise), so its weighted variances differ; kelias gives this one by default.
+fce_var <- function(x, w) {
+  n <- sum(x); p <- x / n; rs <- rowSums(p); cs <- colSums(p)
+  po <- sum(w * p); pe <- sum(w * outer(rs, cs)); k <- (po - pe) / (1 - pe)
+  wi <- as.vector(w %*% cs); wj <- as.vector(t(w) %*% rs)
+  (sum(p * (w - outer(wi, wj, "+") * (1 - k))^2) - (k - pe * (1 - k))^2) / (n * (1 - pe)^2)
+}
+counts <- table(factor(kd$rater1, levels = 0:3), factor(kd$rater2, levels = 0:3))
+add("kappa_ratings", "kappa", "unweighted.var_fce", fce_var(counts, diag(4)))
+add("kappa_ratings", "kappa", "linear.var_fce", fce_var(counts, linear))
+add("kappa_ratings", "kappa", "quadratic.var_fce", fce_var(counts, 1 - (outer(1:4, 1:4, "-")^2) / 9))
 
 # --- ROC: 400 rows; score1 an integer total 0-20 (many ties), score2 a finer score that
 # shares part of score1's information; 10 rows with a missing score or outcome.
