@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Decide the Lithuanian release-pathway rules (instruments/lt_release_pathway.yaml, 13
-programmes) with `kelias eligibility` and with plain pandas, check that every decision
-agrees, and print the ratios.
+"""Decide the Lithuanian release-pathway rules (13 programmes: the rule set as of commit
+51b8b3d, kept as benchmarks/data/lt_release_pathway_13.yaml because the shipped
+instruments/lt_release_pathway.yaml has grown past this translation) with
+`kelias eligibility` and with plain pandas, check that every decision agrees, and print
+the ratios.
 
 Both sides do the same job: read the same JSONL case file (one case per line, in the
 case-file format of instruments/README.md, with omitted facts), decide eligible /
@@ -43,9 +45,12 @@ import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "instruments" / "lt_release_pathway.yaml"
+RULES = ROOT / "benchmarks" / "data" / "lt_release_pathway_13.yaml"
 DECISIONS = np.array(["eligible", "not_eligible", "undetermined"], dtype=object)
 ASSESSMENT = "start_av"
+# Text with pd.NA whose comparisons give BooleanArray (Kleene); pandas 3's default "string"
+# is Arrow-backed and compares to Arrow booleans, which the `&`/`|` below do not take.
+TEXT = pd.StringDtype("python")
 
 # ---- the rule set ------------------------------------------------------------------------
 
@@ -383,7 +388,7 @@ def typed(values, kind: str):
         if kind == "integer":
             return pd.arrays.IntegerArray(np.where(mask, 0, x).astype(np.int64), mask)
         return pd.arrays.FloatingArray(np.where(mask, 0.0, x), mask)
-    return column.astype("string").array  # category
+    return column.astype(TEXT).array  # category
 
 
 def read_cases(path: Path, rules: Rules) -> pd.DataFrame:
@@ -392,7 +397,7 @@ def read_cases(path: Path, rules: Rules) -> pd.DataFrame:
         records = [json.loads(line) for line in f if line.strip()]
     facts = pd.DataFrame.from_records([r.get("facts") or {} for r in records])
     absent = [None] * len(records)
-    df = pd.DataFrame({"case": pd.array([r.get("case") for r in records], dtype="string")})
+    df = pd.DataFrame({"case": pd.array([r.get("case") for r in records], dtype=TEXT)})
     df["as_of"] = to_days([r.get("as_of") for r in records])
     for name, kind in rules.facts.items():
         df[name] = typed(facts[name].tolist() if name in facts else absent, kind)
@@ -409,7 +414,7 @@ def read_cases(path: Path, rules: Rules) -> pd.DataFrame:
     assessed = [((r.get("assessments") or {}).get(ASSESSMENT) or {}) for r in records]
     df[f"{ASSESSMENT}.date"] = to_days([a.get("date") for a in assessed])
     for name in RESULTS:
-        df[f"{ASSESSMENT}.{name}"] = pd.array([(a.get("scores") or {}).get(name) for a in assessed], dtype="string")
+        df[f"{ASSESSMENT}.{name}"] = pd.array([(a.get("scores") or {}).get(name) for a in assessed], dtype=TEXT)
     return df
 
 
