@@ -436,3 +436,18 @@ not json
     no_pathway.pathway.reset();
     CHECK_FALSE(build_unit_report(cases, parsed.records, no_pathway, {.as_of = d("2025-06-15")}).ok());
 }
+
+TEST_CASE("report: HTML and Markdown show the same plan lists and an overdue review") {
+    // Regression: the Markdown writer kept its own copy of the plan's lines and left out
+    // that the review was overdue.
+    const CaseReport r = report_of(example_case(), {.as_of = d("2025-10-01")});
+    REQUIRE(r.plan);
+    REQUIRE(r.plan->review.overdue);
+    const std::string html = to_html(r), md = to_markdown(r);
+    CHECK(html.find("2025-09-01 (overdue)") != std::string::npos);
+    CHECK(md.find("2025-09-01 (overdue)") != std::string::npos);
+    for (const PlanIntervention& i : r.plan->interventions) {
+        CHECK(html.find(i.label.en) != std::string::npos);
+        CHECK(md.find(i.label.en) != std::string::npos);
+    }
+}

@@ -553,6 +553,51 @@ Result<CaseReport> build_report(const CaseInput& input, const ReportDefinitions&
     return r;
 }
 
+namespace detail {
+
+std::vector<PlanList> plan_lists(const CaseReport& r, Language l) {
+    const Plan& p = *r.plan;
+    std::vector<PlanList> out;
+    auto list = [&](Message heading, const auto& items, auto&& line) {
+        PlanList& x = out.emplace_back(PlanList{heading, {}});
+        for (const auto& item : items) x.lines.push_back(line(item));
+    };
+    list(Message::report_targets, p.targets, [&](const PlanTarget& t) {
+        std::string s = std::to_string(t.priority) + ". " + t.label.in(l);
+        std::string items;
+        for (const TargetItem& i : t.items)
+            items += (items.empty() ? "" : "; ") + i.label.in(l) +
+                     (i.critical ? " (" + word(Message::report_critical, l) + ")" : "");
+        return items.empty() ? s : s + ": " + items;
+    });
+    list(Message::report_interventions, p.interventions, [&](const PlanIntervention& i) {
+        return i.label.in(l) + (i.hours ? ", " + std::to_string(*i.hours) + " " + word(Message::report_hours, l) : "") +
+               ", " + std::string(role_label(i.role, l));
+    });
+    if (r.sections.harm_to_self)
+        list(Message::report_referrals, p.referrals,
+             [&](const PlanReferral& x) { return x.label.in(l) + ", " + std::string(role_label(x.role, l)); });
+    list(Message::report_strengths, p.strengths, [&](const PlanStrength& s) {
+        return s.label.in(l) + (s.key ? " (" + word(Message::report_key, l) + ")" : "");
+    });
+    list(Message::report_responsivity, p.responsivity,
+         [&](const PlanResponsivity& x) { return x.label.in(l) + ": " + x.note.in(l); });
+    list(Message::report_unmet, p.unmet, [&](const UnmetNeed& u) {
+        std::string s = u.label.in(l) + ": " + unmet_word(u.reason, l);
+        for (const ConsideredProgramme& c : u.programmes)
+            for (const LocalText& why : c.why) s += "; " + c.programme + ": " + why.in(l);
+        return s;
+    });
+    return out;
+}
+
+std::string plan_review_text(const Plan& p, Language l) {
+    if (!p.review.date) return word(Message::report_no_assessment, l);
+    return to_string(*p.review.date) + (p.review.overdue ? " (" + word(Message::report_overdue, l) + ")" : "");
+}
+
+}  // namespace detail
+
 std::string render(const CaseReport& report, ReportFormat format) {
     switch (format) {
     case ReportFormat::html:

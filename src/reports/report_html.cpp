@@ -399,54 +399,26 @@ void plan_section(Html& h, const CaseReport& r) {
                         (p.hours ? ", " + std::to_string(*p.hours) + " " + word(Message::report_hours, l) : ""));
     }
     h.tag("dt", word(Message::report_next_review, l));
-    h.tag("dd", p.review.date ? to_string(*p.review.date) +
-                                    (p.review.overdue ? " (" + word(Message::report_overdue, l) + ")" : "")
-                              : word(Message::report_no_assessment, l));
+    h.tag("dd", detail::plan_review_text(p, l));
     h.raw("</dl>\n");
-    auto list = [&](Message heading, auto&& items, auto&& line) {
+    for (const detail::PlanList& list : detail::plan_lists(r, l)) {
         h.raw("<h3>");
-        h.w(heading);
+        h.w(list.heading);
         h.raw("</h3>\n");
-        if (items.empty()) {
+        if (list.lines.empty()) {
             h.raw("<p>");
             h.w(Message::report_none);
             h.raw("</p>\n");
-            return;
+            continue;
         }
         h.raw("<ul>\n");
-        for (const auto& item : items) {
+        for (const std::string& line : list.lines) {
             h.raw("<li>");
-            h.text(line(item));
+            h.text(line);
             h.raw("</li>\n");
         }
         h.raw("</ul>\n");
-    };
-    list(Message::report_targets, p.targets, [&](const PlanTarget& t) {
-        std::string s = std::to_string(t.priority) + ". " + t.label.in(l);
-        std::string items;
-        for (const TargetItem& i : t.items)
-            items += (items.empty() ? "" : "; ") + i.label.in(l) +
-                     (i.critical ? " (" + word(Message::report_critical, l) + ")" : "");
-        return items.empty() ? s : s + ": " + items;
-    });
-    list(Message::report_interventions, p.interventions, [&](const PlanIntervention& i) {
-        return i.label.in(l) + (i.hours ? ", " + std::to_string(*i.hours) + " " + word(Message::report_hours, l) : "") +
-               ", " + std::string(role_label(i.role, l));
-    });
-    if (r.sections.harm_to_self)
-        list(Message::report_referrals, p.referrals,
-             [&](const PlanReferral& x) { return x.label.in(l) + ", " + std::string(role_label(x.role, l)); });
-    list(Message::report_strengths, p.strengths, [&](const PlanStrength& s) {
-        return s.label.in(l) + (s.key ? " (" + word(Message::report_key, l) + ")" : "");
-    });
-    list(Message::report_responsivity, p.responsivity,
-         [&](const PlanResponsivity& x) { return x.label.in(l) + ": " + x.note.in(l); });
-    list(Message::report_unmet, p.unmet, [&](const UnmetNeed& u) {
-        std::string s = u.label.in(l) + ": " + detail::unmet_word(u.reason, l);
-        for (const ConsideredProgramme& c : u.programmes)
-            for (const LocalText& why : c.why) s += "; " + c.programme + ": " + why.in(l);
-        return s;
-    });
+    }
     h.raw("</section>\n");
 }
 

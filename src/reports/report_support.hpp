@@ -2,6 +2,7 @@
 // What the report builders and writers share: words, labels and escaping.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <kelias/report.hpp>
 
@@ -30,6 +31,17 @@ std::string step_word(const EventLine& e, Language l);
 std::string rating_text(const std::optional<int>& v);
 /// A number in its shortest form, or "–".
 std::string number_text(const std::optional<double>& v);
+
+/// One list of the plan as every writer shows it: a heading and a line of text per entry.
+struct PlanList {
+    Message heading;
+    std::vector<std::string> lines;
+};
+/// Targets, interventions, referrals (when the variant shows harm to self), strengths,
+/// responsivity and unmet needs, in that order.
+std::vector<PlanList> plan_lists(const CaseReport& r, Language l);
+/// The plan's next review: its date (and "overdue"), or "no assessment".
+std::string plan_review_text(const Plan& p, Language l);
 
 /// `&`, `<`, `>`, `"` and `'` as HTML entities.
 std::string html_escape(std::string_view s);

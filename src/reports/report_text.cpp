@@ -374,39 +374,12 @@ std::string to_markdown(const CaseReport& r) {
                           (p.hours ? ", " + std::to_string(*p.hours) + " " + word(Message::report_hours, l) : "")) +
                 "\n";
         m.out += "- " + md_escape(word(Message::report_next_review, l)) + ": " +
-                 md_escape(p.review.date ? to_string(*p.review.date) : word(Message::report_no_assessment, l)) + "\n";
-        auto list = [&](Message heading, const auto& items, auto&& line) {
-            m.heading(3, word(heading, l));
-            if (items.empty()) m.line(word(Message::report_none, l));
-            for (const auto& item : items) m.out += "- " + md_escape(line(item)) + "\n";
-        };
-        list(Message::report_targets, p.targets, [&](const PlanTarget& t) {
-            std::string s = std::to_string(t.priority) + ". " + t.label.in(l);
-            std::string items;
-            for (const TargetItem& i : t.items)
-                items += (items.empty() ? "" : "; ") + i.label.in(l) +
-                         (i.critical ? " (" + word(Message::report_critical, l) + ")" : "");
-            return items.empty() ? s : s + ": " + items;
-        });
-        list(Message::report_interventions, p.interventions, [&](const PlanIntervention& i) {
-            return i.label.in(l) +
-                   (i.hours ? ", " + std::to_string(*i.hours) + " " + word(Message::report_hours, l) : "") + ", " +
-                   std::string(role_label(i.role, l));
-        });
-        if (r.sections.harm_to_self)
-            list(Message::report_referrals, p.referrals,
-                 [&](const PlanReferral& x) { return x.label.in(l) + ", " + std::string(role_label(x.role, l)); });
-        list(Message::report_strengths, p.strengths, [&](const PlanStrength& s) {
-            return s.label.in(l) + (s.key ? " (" + word(Message::report_key, l) + ")" : "");
-        });
-        list(Message::report_responsivity, p.responsivity,
-             [&](const PlanResponsivity& x) { return x.label.in(l) + ": " + x.note.in(l); });
-        list(Message::report_unmet, p.unmet, [&](const UnmetNeed& u) {
-            std::string s = u.label.in(l) + ": " + detail::unmet_word(u.reason, l);
-            for (const ConsideredProgramme& c : u.programmes)
-                for (const LocalText& why : c.why) s += "; " + c.programme + ": " + why.in(l);
-            return s;
-        });
+                 md_escape(detail::plan_review_text(p, l)) + "\n";
+        for (const detail::PlanList& list : detail::plan_lists(r, l)) {
+            m.heading(3, word(list.heading, l));
+            if (list.lines.empty()) m.line(word(Message::report_none, l));
+            for (const std::string& line : list.lines) m.out += "- " + md_escape(line) + "\n";
+        }
     }
     if (r.sections.placements) {
         m.heading(2, word(Message::report_placements, l));
