@@ -13,6 +13,7 @@
 
 #include <kelias/kelias.hpp>
 
+#include "arrow_text.hpp"
 #include "bindings.hpp"
 
 namespace kelias_python {
@@ -478,6 +479,7 @@ void bind_instrument(py::module_& m) {
              py::arg("as_of"), py::arg("threads"), py::arg("run_checks"))
         .def("column_addresses", &column_addresses, py::arg("columns"), py::arg("rows"))
         .def("parse_column", &parse_column, py::arg("field"), py::arg("cells"))
+        .def("parse_arrow_columns", &parse_arrow_columns, py::arg("columns"), py::arg("threads"))
         .def("explain", &explain_one, py::arg("cells"), py::arg("score"), py::arg("row_id"), py::arg("as_of"))
         .def("score_file", &score_file, py::arg("path"), py::arg("format"), py::arg("delimiter"), py::arg("id_column"),
              py::arg("pass_through"), py::arg("date_column"), py::arg("as_of"), py::arg("threads"),
