@@ -371,6 +371,37 @@ TEST_CASE("check_columns names every cell that does not fit its field; a field g
     CHECK(check_columns(sav, view).front().reason == std::string("the field is given twice"));
 }
 
+TEST_CASE("check_columns on long columns finds every bad cell, in blocks and in the tail") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t coping = *sav.find_field("coping.strength");
+    const std::size_t key = *sav.find_field("coping.key");
+    const std::size_t rows = 2048 * 3 + 777;
+    std::vector<double> ratings(rows), flags(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        ratings[r] = r % 7 == 0 ? NAN : static_cast<double>(r % 3);
+        flags[r] = static_cast<double>(r % 2);
+    }
+    // Out of range, not whole, huge, infinite, negative zero (fits): at block edges too.
+    const std::vector<std::pair<std::size_t, double>> bad = {
+        {0, 3}, {2047, 1.5}, {2048, -1}, {4100, 1e300}, {6143, INFINITY}, {6144, -INFINITY}, {rows - 1, 2.0000001}};
+    for (const auto& [row, value] : bad) ratings[row] = value;
+    ratings[5000] = -0.0;
+    flags[3000] = 2;
+    flags[rows - 2] = NAN;  // omitted: fine
+    RatingsColumns view{
+        .rows = rows, .columns = {{.field = coping, .values = ratings.data()}, {.field = key, .values = flags.data()}}};
+    const auto problems = check_columns(sav, view);
+    std::vector<std::pair<std::size_t, std::size_t>> want;
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (!std::isnan(ratings[r]) && check_value(sav, coping, ratings[r])) want.emplace_back(r, coping);
+        if (!std::isnan(flags[r]) && check_value(sav, key, flags[r])) want.emplace_back(r, key);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> got;
+    for (const auto& p : problems) got.emplace_back(p.row, p.field);
+    CHECK(got == want);
+    CHECK(got.size() == bad.size() + 1);
+}
+
 TEST_CASE("borrowed columns: as_of per row, else the default") {
     Instrument sav = shipped("instruments/start_av.yaml");
     std::vector<double> days = {NAN, 20000};
