@@ -61,8 +61,9 @@ public:
 
     const ParsedCell& get(std::string_view text) {
         if (text.size() <= 8 && short_.size() < 64) {
-            std::uint64_t word = 0;
-            std::memcpy(&word, text.data(), text.size());
+            std::uint64_t word = 0;  // the bytes, little end first (no call for a short copy)
+            for (std::size_t i = 0; i < text.size(); ++i)
+                word |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[i])) << (8 * i);
             const auto size = static_cast<std::uint32_t>(text.size());
             for (const auto& s : short_)
                 if (s.word == word && s.size == size) return s.cell;
