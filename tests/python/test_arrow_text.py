@@ -234,3 +234,22 @@ def test_empty_and_all_null_arrow_columns(start_av):
         assert start_av.input_kinds(table)[ESTIMATES[0]] == "arrow"
         assert _values(got[0]) == _values(want[0])
         assert _rejects(got[1]) == _rejects(want[1])
+
+
+def test_cell_checks_split_over_threads_report_the_same_rows(start_av):
+    """Large inputs are checked in row ranges, one per thread: the rejects must be those
+    of one thread, row for row, bad cells at range edges included."""
+    rows = 140_000
+    rng = np.random.default_rng(3)
+    ratings = rng.integers(0, 3, rows).astype(np.float64)
+    ratings[rng.random(rows) < 0.05] = np.nan
+    bad = [0, 69_999, 70_000, 70_001, 139_999]
+    ratings[bad] = [3, 1.5, -1, np.inf, 7]
+    estimates = np.asarray(["low", "high", None, "moderate"] * (rows // 4), dtype=object)
+    estimates[[5, 70_000, 139_998]] = "huge"
+    df = pd.DataFrame({"coping.strength": ratings, "violence.estimate": pd.Series(estimates, dtype="string[pyarrow]")})
+    one = start_av.score(df, errors="collect", threads=1)
+    two = start_av.score(df, errors="collect", threads=2)
+    assert _rejects(two[1]) == _rejects(one[1])
+    assert sorted({r[0] for r in _rejects(one[1])}) == sorted(set(bad) | {5, 139_998})
+    assert _values(two[0]) == _values(one[0])
