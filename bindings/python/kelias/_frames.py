@@ -106,7 +106,7 @@ def _arrow_text(c: Any) -> Optional[Column]:
     import pyarrow.compute as pc
 
     t = c.type
-    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or _is_string_view(t):
         return Column("arrow", list(c.chunks))
     if pa.types.is_dictionary(t):
         parts = []
@@ -115,6 +115,12 @@ def _arrow_text(c: Any) -> Optional[Column]:
             parts.append((codes, chunk.dictionary.to_pylist()))
         return Column("dictionary", parts)
     return None
+
+
+def _is_string_view(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(getattr(pa.types, "is_string_view", lambda _: False)(t))  # pyarrow >= 16
 
 
 def arrow_chunk(chunk: Any) -> Tuple[str, int, int, int, int, Tuple[int, ...]]:
@@ -179,8 +185,10 @@ def _polars_column(s: Any, field_type: str) -> Column:
         days = s.cast(pl.Date).cast(pl.Int32).cast(pl.Float64).fill_null(float("nan"))
         return Column("number", _float64(days.to_numpy()))
     if dtype in (pl.String, pl.Categorical, pl.Enum) or isinstance(dtype, (pl.Categorical, pl.Enum)):
-        import pyarrow as pa
-
+        try:
+            import pyarrow as pa
+        except ImportError:  # without pyarrow: cell by cell
+            return Column("cells", s.to_list())
         try:  # string_view: polars' own buffers, no conversion
             arr = s.to_arrow(compat_level=pl.CompatLevel.newest())
         except (AttributeError, TypeError):
