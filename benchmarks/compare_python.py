@@ -591,8 +591,12 @@ def bench_score(args, kelias) -> bool:
     verdict = "not copied" if in_place == floats and len(addresses) == floats else "COPIED"
     print(f"copies: {in_place} of {floats} float64 columns read in place (engine address == the DataFrame's buffer) "
           f"-> {verdict}; during score(): resident memory +{grown / 1e6:,.0f} MB for {inp / 1e6:,.0f} MB of float64 "
-          f"input (result frame {out / 1e6:,.0f} MB), Python-side allocations peak {traced / 1e6:,.1f} MB (the text "
-          f"columns' cells)")
+          f"input (result frame {out / 1e6:,.0f} MB), Python-side allocations peak {traced / 1e6:,.1f} MB (NumPy "
+          f"arrays: parsed text columns, scores, the result frame)")
+    kinds = instrument.input_kinds(df)
+    print("text columns: " + ", ".join(f"{sum(k == kind for k in kinds.values())} {kind}"
+                                       for kind in ("arrow", "dictionary", "cells") if kind in kinds.values())
+          + " (arrow: parsed in C++ from the Arrow buffers; cells: one Python object per cell)")
     return ok and verdict == "not copied"
 
 

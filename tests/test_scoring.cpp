@@ -371,6 +371,88 @@ TEST_CASE("check_columns names every cell that does not fit its field; a field g
     CHECK(check_columns(sav, view).front().reason == std::string("the field is given twice"));
 }
 
+TEST_CASE("check_columns on long columns finds every bad cell, in blocks and in the tail") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t coping = *sav.find_field("coping.strength");
+    const std::size_t key = *sav.find_field("coping.key");
+    const std::size_t rows = 2048 * 3 + 777;
+    std::vector<double> ratings(rows), flags(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        ratings[r] = r % 7 == 0 ? NAN : static_cast<double>(r % 3);
+        flags[r] = static_cast<double>(r % 2);
+    }
+    // Out of range, not whole, huge, infinite, negative zero (fits): at block edges too.
+    const std::vector<std::pair<std::size_t, double>> bad = {
+        {0, 3}, {2047, 1.5}, {2048, -1}, {4100, 1e300}, {6143, INFINITY}, {6144, -INFINITY}, {rows - 1, 2.0000001}};
+    for (const auto& [row, value] : bad) ratings[row] = value;
+    ratings[5000] = -0.0;
+    flags[3000] = 2;
+    flags[rows - 2] = NAN;  // omitted: fine
+    RatingsColumns view{
+        .rows = rows, .columns = {{.field = coping, .values = ratings.data()}, {.field = key, .values = flags.data()}}};
+    const auto problems = check_columns(sav, view);
+    std::vector<std::pair<std::size_t, std::size_t>> want;
+    for (std::size_t r = 0; r < rows; ++r) {
+        if (!std::isnan(ratings[r]) && check_value(sav, coping, ratings[r])) want.emplace_back(r, coping);
+        if (!std::isnan(flags[r]) && check_value(sav, key, flags[r])) want.emplace_back(r, key);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> got;
+    for (const auto& p : problems) got.emplace_back(p.row, p.field);
+    CHECK(got == want);
+    CHECK(got.size() == bad.size() + 1);
+}
+
+TEST_CASE("check_columns on long columns with states: codes, na where allowed and not, bad states") {
+    Instrument sav = shipped("instruments/start_av.yaml");
+    const std::size_t estimate = *sav.find_field("violence.estimate");
+    const std::size_t parenting = *sav.find_field("parenting.strength");
+    const std::size_t coping = *sav.find_field("coping.strength");
+    REQUIRE(sav.fields()[parenting].allows_na);
+    REQUIRE_FALSE(sav.fields()[coping].allows_na);
+    const std::size_t rows = 2048 * 4 + 5;
+    const ParsedCell low = parse_cell(sav, estimate, "low");
+    const ParsedCell high = parse_cell(sav, estimate, "high");
+    REQUIRE(low.state == CellState::value);
+    std::vector<double> codes(rows), ratings(rows);
+    std::vector<CellState> code_states(rows, CellState::value), rating_states(rows, CellState::value);
+    for (std::size_t r = 0; r < rows; ++r) {
+        codes[r] = r % 2 ? low.value : high.value;
+        if (r % 5 == 0) code_states[r] = CellState::omitted;
+        ratings[r] = static_cast<double>(r % 3);
+        if (r % 4 == 0) rating_states[r] = CellState::na;
+        if (r % 11 == 0) rating_states[r] = CellState::omitted;
+    }
+    codes[1] = 12345;                               // not a code
+    codes[2049] = NAN;                              // a value that is no number
+    code_states[4100] = static_cast<CellState>(7);  // not a state
+    ratings[6001] = 3;
+    ratings[rows - 1] = 0.5;
+    std::vector<double> coping_ratings(ratings);
+    std::vector<CellState> coping_states(rating_states);  // `na` is a problem here
+    RatingsColumns view{
+        .rows = rows,
+        .columns = {{.field = estimate, .values = codes.data(), .states = code_states.data()},
+                    {.field = parenting, .values = ratings.data(), .states = rating_states.data()},
+                    {.field = coping, .values = coping_ratings.data(), .states = coping_states.data()}}};
+    std::vector<std::pair<std::size_t, std::size_t>> want;
+    const auto expect = [&](std::size_t r, std::size_t field, double v, CellState s) {
+        if (s == CellState::value ? check_value(sav, field, v) != nullptr
+            : s == CellState::na  ? !sav.fields()[field].allows_na
+                                  : s != CellState::omitted)
+            want.emplace_back(r, field);
+    };
+    for (std::size_t r = 0; r < rows; ++r) {
+        expect(r, estimate, codes[r], code_states[r]);
+        expect(r, parenting, ratings[r], rating_states[r]);
+        expect(r, coping, coping_ratings[r], coping_states[r]);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> got;
+    for (const auto& p : check_columns(sav, view)) got.emplace_back(p.row, p.field);
+    CHECK(got == want);
+    CHECK(std::ranges::count(got, std::make_pair(std::size_t{1}, estimate)) == 1);
+    CHECK(std::ranges::count(got, std::make_pair(std::size_t{4100}, estimate)) == 1);
+}
+
 TEST_CASE("borrowed columns: as_of per row, else the default") {
     Instrument sav = shipped("instruments/start_av.yaml");
     std::vector<double> days = {NAN, 20000};

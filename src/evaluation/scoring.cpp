@@ -2,8 +2,10 @@
 #include <kelias/scoring.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <thread>
 
 #include "base/checked.hpp"
@@ -282,6 +284,62 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
     return out;
 }
 
+namespace {
+
+// Whether every one of the n numbers is NaN or a whole number in [lo, hi] (|lo|, |hi| <=
+// 1e9), without a branch per number: each is clamped into [lo, hi] (NaN to lo), so the
+// conversion to int32 is defined, and must equal its clamp.
+bool whole_in_range_or_nan(const double* values, std::size_t n, double lo, double hi) noexcept {
+    bool fits = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double v = values[i];
+        const double clamped = std::min(hi, std::max(lo, v));
+        const bool whole = static_cast<double>(static_cast<std::int32_t>(clamped)) == clamped;
+        fits &= ((clamped == v) & whole) | (v != v);  // NOLINT(misc-redundant-expression): NaN
+    }
+    return fits;
+}
+
+// The values check_value() accepts for a field when they are a few (booleans, the levels
+// of a rating scale, the codes of a coded one); empty otherwise. Mirrors check_value().
+std::vector<double> accepted_values(const detail::InstrumentData& d, std::size_t field) {
+    const FieldInfo& f = d.fields[field];
+    std::vector<double> values;
+    if (f.type == FieldType::boolean) {
+        values = {0.0, 1.0};
+    } else if (f.type == FieldType::rating || f.type == FieldType::category) {
+        if (!f.levels.empty()) {
+            values = f.levels;
+        } else if (const int scale = d.field_models[field].scale;
+                   scale >= 0 && static_cast<std::size_t>(scale) < d.scales.size()) {
+            const auto& codes = d.scales[static_cast<std::size_t>(scale)].codes;
+            for (std::size_t i = 0; i < f.codes.size() && i < codes.size(); ++i)
+                values.push_back(static_cast<double>(codes[i]));
+        }
+    }
+    if (values.size() > 8 || !std::ranges::all_of(values, [](double v) { return std::isfinite(v); })) values.clear();
+    return values;
+}
+
+// Whether every cell of a block with states is fine, without a branch per cell: omitted,
+// `na` where allowed, or a value among `accepted`.
+bool states_fit(const double* values, const CellState* states, std::size_t n, const std::vector<double>& accepted,
+                bool na_allowed) noexcept {
+    bool fits = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double v = values[i];
+        bool known = false;
+        for (double a : accepted) known |= v == a;
+        const auto s = static_cast<std::uint8_t>(states[i]);
+        fits &= (s == static_cast<std::uint8_t>(CellState::omitted)) |
+                ((s == static_cast<std::uint8_t>(CellState::na)) & na_allowed) |
+                ((s == static_cast<std::uint8_t>(CellState::value)) & known);
+    }
+    return fits;
+}
+
+}  // namespace
+
 std::vector<ColumnProblem> check_columns(const Instrument& instrument, const RatingsColumns& in) {
     std::vector<ColumnProblem> problems;
     const auto& fields = instrument.fields();
@@ -304,7 +362,20 @@ std::vector<ColumnProblem> check_columns(const Instrument& instrument, const Rat
             for (double l : field.levels) contiguous &= l == std::floor(l);
             if (contiguous) range.emplace(lo, hi);
         }
+        // A block whose cells all fit is passed over in one branch-free pass (numbers alone:
+        // whole numbers in range or NaN; with states: omitted, `na` where allowed, or one
+        // of a few accepted values); any other block is checked cell by cell.
+        const bool numbers_in_range = range && !c.states && range->first >= -1e9 && range->second <= 1e9;
+        const std::vector<double> accepted =
+            c.states ? accepted_values(instrument.data(), c.field) : std::vector<double>{};
+        constexpr std::size_t block = 2048;
         for (std::size_t r = 0; r < in.rows; ++r) {
+            if (r % block == 0 && r + block <= in.rows &&
+                ((numbers_in_range && whole_in_range_or_nan(c.values + r, block, range->first, range->second)) ||
+                 (!accepted.empty() && states_fit(c.values + r, c.states + r, block, accepted, field.allows_na)))) {
+                r += block - 1;
+                continue;
+            }
             const double v = c.values[r];
             const CellState state = c.states ? c.states[r] : std::isnan(v) ? CellState::omitted : CellState::value;
             if (range && state == CellState::value && v >= range->first && v <= range->second && v == std::floor(v))

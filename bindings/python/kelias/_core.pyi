@@ -45,6 +45,9 @@ class Instrument:
     def parse_column(
         self, field: int, cells: List[Any]
     ) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], List[Tuple[int, str]]]: ...
+    def parse_arrow_columns(
+        self, columns: List[Tuple[int, int, List[Tuple[str, int, int, int, int, Tuple[int, ...]]]]], threads: int
+    ) -> List[Tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], List[Tuple[int, str]]]]: ...
     def explain(
         self, cells: Dict[str, str], score: str, row_id: str, as_of: Optional[int]
     ) -> Tuple[Optional[Tuple[Any, ...]], Optional[str], List[DiagnosticDict]]: ...

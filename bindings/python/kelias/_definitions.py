@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _core
 from ._errors import DefinitionError, KeliasError, RowError, RowProblem, diagnostics, raise_core_error
-from ._frames import Frame, to_days
+from ._frames import Frame, arrow_chunk, to_days
 from ._results import CaseDecisions, Explanation, Moves, Plan
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -233,22 +233,84 @@ class Instrument:
         return (_unpickle_instrument, (self._text, self.file, self.hash))
 
     # ---- scoring --------------------------------------------------------------------------
-    def _borrowed(self, frame: Frame) -> Tuple[list, list, List[str]]:
+    def _borrowed(self, frame: Frame, threads: int = 0) -> Tuple[list, list, List[str]]:
         """The engine's input columns (field, float64 values, states) and cell problems."""
-        columns, problems, passed = [], [], []
+        parsed, passed = self._parsed(frame, threads)
+        columns, problems = [], []
+        for name, index, kind, values, states, bad in parsed:
+            columns.append((index, values, states))
+            problems.extend((row, name, reason) for row, reason in bad)
+        return columns, problems, passed
+
+    def _parsed(self, frame: Frame, threads: int) -> Tuple[list, List[str]]:
+        """[(column, field, kind, values, states or None, [(row, reason)])] in frame order,
+        and the names of the other columns. Arrow text columns are parsed together in C++
+        (from their buffers, the GIL released); dictionary columns entry by entry."""
+        found, passed, arrow = [], [], []
         for name in frame.names:
             index = self._field_index.get(name)
             if index is None:
                 passed.append(name)
                 continue
             col = frame.column(name, self._fields[index].type)
+            found.append((name, index, col))
+            if col.kind == "arrow":
+                arrow.append((index, frame.rows, [arrow_chunk(c) for c in col.values]))
+        parsed_arrow = iter(self._core.parse_arrow_columns(arrow, threads) if arrow else [])
+        out = []
+        for name, index, col in found:
             if col.kind == "number":
-                columns.append((index, col.values, None))
+                out.append((name, index, col.kind, col.values, None, []))
+                continue
+            if col.kind == "arrow":
+                values, states, bad = next(parsed_arrow)
+            elif col.kind == "dictionary":
+                values, states, bad = self._dictionary(index, col.values)
             else:
                 values, states, bad = self._core.parse_column(index, list(col.values))
-                columns.append((index, values, states))
-                problems.extend((row, name, reason) for row, reason in bad)
-        return columns, problems, passed
+            out.append((name, index, col.kind, values, states, bad))
+        return out, passed
+
+    def _dictionary(self, index: int, parts: list) -> Tuple[np.ndarray, np.ndarray, list]:
+        """Dictionary-encoded cells: each entry parsed once, then the codes mapped (-1: null,
+        omitted); a bad entry is a problem of every row that uses it."""
+        values, states, bad = [], [], []
+        base = 0
+        for codes, entries in parts:
+            # One extra entry, last, for nulls: a code of -1 indexes it.
+            entry_values, entry_states, entry_bad = self._core.parse_column(index, list(entries) + [None])
+            values.append(entry_values[codes])
+            states.append(entry_states[codes])
+            if entry_bad:
+                reasons = dict(entry_bad)
+                is_bad = np.zeros(len(entry_values), dtype=bool)
+                is_bad[list(reasons)] = True
+                for row in np.flatnonzero(is_bad[codes]).tolist():
+                    bad.append((base + row, reasons[int(codes[row])]))
+            base += len(codes)
+        if not parts:
+            return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.uint8), bad
+        return (np.ascontiguousarray(np.concatenate(values)), np.ascontiguousarray(np.concatenate(states)), bad)
+
+    def input_kinds(self, data: Any) -> Dict[str, str]:
+        """For each instrument column of ``data``, how its cells reach the engine: ``number``
+        (float64 numbers, read in place when their dtype allows: see
+        :meth:`input_addresses`), ``arrow`` (Arrow text parsed in C++ from its buffers, no
+        Python object per cell), ``dictionary`` (categorical: each distinct entry parsed
+        once) or ``cells`` (Python objects parsed one by one: NumPy object arrays, lists).
+
+        >>> import pandas as pd, kelias
+        >>> start_av = kelias.load_instrument("start_av")
+        >>> df = pd.DataFrame({"coping.strength": [2.0], "violence.estimate": pd.Series(["low"], dtype="category")})
+        >>> start_av.input_kinds(df)
+        {'coping.strength': 'number', 'violence.estimate': 'dictionary'}
+        """
+        frame = Frame(data)
+        return {
+            name: frame.column(name, self._fields[self._field_index[name]].type).kind
+            for name in frame.names
+            if name in self._field_index
+        }
 
     def score(
         self,
@@ -279,7 +341,7 @@ class Instrument:
         """
         _check_errors(errors)
         frame = Frame(data)
-        columns, problems, passed = self._borrowed(frame)
+        columns, problems, passed = self._borrowed(frame, _threads(threads))
         as_of_days = None
         if date_column is not None:
             as_of_days = np.full(frame.rows, np.nan)

@@ -3,7 +3,11 @@
 Numeric columns are handed to the engine as NumPy float64 buffers without a copy where
 their type allows (a float64 NumPy array or pandas column, a polars Float64 column without
 nulls, a single-chunk pyarrow float64 array without nulls). Other columns are converted
-(integers and booleans to float64) or parsed cell by cell as text (codes, ``"na"``, dates).
+(integers and booleans to float64) or parsed as text (codes, ``"na"``, dates): Arrow text
+(pandas' Arrow-backed ``str``, polars ``String``, pyarrow ``string``, ``large_string`` and
+``string_view``) in C++ straight from the Arrow buffers; dictionary arrays and pandas
+``category`` columns by parsing each distinct entry once and mapping the codes; anything
+else (NumPy object arrays, lists) cell by cell from Python objects.
 """
 from __future__ import annotations
 
@@ -69,7 +73,10 @@ def _days_array(values: np.ndarray) -> np.ndarray:
 
 
 class Column:
-    """One input column: ``number`` (a float64 array, NaN = omitted) or ``cells`` (a list)."""
+    """One input column, by how it reaches the engine: ``number`` (a float64 array, NaN =
+    omitted), ``arrow`` (the chunks of an Arrow text array, parsed in C++ from its buffers),
+    ``dictionary`` (``[(codes, entries)]``: int64 codes, -1 = null, and the entries as
+    Python objects, parsed once each) or ``cells`` (a list of Python objects)."""
 
     __slots__ = ("kind", "values")
 
@@ -92,6 +99,59 @@ def _numpy_column(arr: np.ndarray, field_type: str) -> Column:
     return Column("cells", arr.tolist())
 
 
+def _arrow_text(c: Any) -> Optional[Column]:
+    """A pyarrow ChunkedArray of text or dictionary type as an ``arrow`` or ``dictionary``
+    column; None for other types."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = c.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or _is_string_view(t):
+        return Column("arrow", list(c.chunks))
+    if pa.types.is_dictionary(t):
+        parts = []
+        for chunk in c.chunks:
+            codes = pc.fill_null(chunk.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+            parts.append((codes, chunk.dictionary.to_pylist()))
+        return Column("dictionary", parts)
+    return None
+
+
+def _is_string_view(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(getattr(pa.types, "is_string_view", lambda _: False)(t))  # pyarrow >= 16
+
+
+def arrow_chunk(chunk: Any) -> Tuple[str, int, int, int, int, Tuple[int, ...]]:
+    """What Instrument.parse_arrow_columns needs of one Arrow text array: its layout,
+    length, offset and buffer addresses (the array must outlive the call)."""
+    import pyarrow as pa
+
+    t = chunk.type
+    layout = "string" if pa.types.is_string(t) else "large_string" if pa.types.is_large_string(t) else "string_view"
+    buffers = chunk.buffers()
+    validity = buffers[0].address if buffers[0] is not None and chunk.null_count > 0 else 0
+    offsets = buffers[1].address if buffers[1] is not None else 0
+    data = tuple(b.address if b is not None else offsets for b in buffers[2:]) or (offsets,)
+    return (layout, len(chunk), chunk.offset, validity, offsets, data)
+
+
+def _pandas_arrow(s: Any) -> Optional[Any]:
+    """The Arrow array behind a pandas column (Arrow-backed ``str``/``string[pyarrow]`` or
+    an ``ArrowDtype``), without a copy; None when it has none."""
+    import pandas as pd
+
+    dtype = s.dtype
+    arrow_backed = isinstance(dtype, pd.StringDtype) and str(getattr(dtype, "storage", "")).startswith("pyarrow")
+    if not (arrow_backed or type(dtype).__name__ == "ArrowDtype") or not hasattr(s.array, "__arrow_array__"):
+        return None
+    import pyarrow as pa
+
+    arr = s.array.__arrow_array__()
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+
+
 def _pandas_column(s: Any, field_type: str) -> Column:
     import pandas as pd
 
@@ -102,6 +162,14 @@ def _pandas_column(s: Any, field_type: str) -> Column:
         return Column("number", s.to_numpy(dtype=np.float64, na_value=np.nan))
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return _numpy_column(s.dt.tz_localize(None).to_numpy() if getattr(dtype, "tz", None) else s.to_numpy(), field_type)
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+        return Column("dictionary", [(codes, dtype.categories.tolist())])
+    arrow = _pandas_arrow(s)
+    if arrow is not None:
+        text = _arrow_text(arrow)
+        if text is not None:
+            return text
     return Column("cells", s.to_numpy(dtype=object, na_value=None).tolist())
 
 
@@ -116,6 +184,18 @@ def _polars_column(s: Any, field_type: str) -> Column:
     if field_type == "date" and dtype in (pl.Date, pl.Datetime):
         days = s.cast(pl.Date).cast(pl.Int32).cast(pl.Float64).fill_null(float("nan"))
         return Column("number", _float64(days.to_numpy()))
+    if dtype in (pl.String, pl.Categorical, pl.Enum) or isinstance(dtype, (pl.Categorical, pl.Enum)):
+        try:
+            import pyarrow as pa
+        except ImportError:  # without pyarrow: cell by cell
+            return Column("cells", s.to_list())
+        try:  # string_view: polars' own buffers, no conversion
+            arr = s.to_arrow(compat_level=pl.CompatLevel.newest())
+        except (AttributeError, TypeError):
+            arr = s.to_arrow()
+        text = _arrow_text(arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr]))
+        if text is not None:
+            return text
     return Column("cells", s.to_list())
 
 
@@ -135,7 +215,19 @@ def _arrow_column(c: Any, field_type: str) -> Column:
     if field_type == "date" and (pa.types.is_date(t) or pa.types.is_timestamp(t)):
         days = pc.fill_null(pc.cast(pc.cast(c, pa.date32()), pa.int32()).cast(pa.float64()), float("nan"))
         return Column("number", _float64(days.to_numpy()))
-    return Column("cells", c.to_pylist())
+    return _arrow_text(c) or Column("cells", c.to_pylist())
+
+
+def as_cells(col: Column) -> List[Any]:
+    """A column's cells as Python objects, whatever its kind (as the ``cells`` kind has them)."""
+    if col.kind == "arrow":
+        return [cell for chunk in col.values for cell in chunk.to_pylist()]
+    if col.kind == "dictionary":
+        out: List[Any] = []
+        for codes, entries in col.values:
+            out.extend(entries[c] if c >= 0 else None for c in codes.tolist())
+        return out
+    return list(col.values)
 
 
 class Frame:
@@ -181,12 +273,20 @@ class Frame:
                 return _pandas_column(v, field_type)
             if isinstance(v, np.ndarray):
                 return _numpy_column(v, field_type)
+            if _module_name(v) == "polars" and type(v).__name__ == "Series":
+                return _polars_column(v, field_type)
+            if _module_name(v) == "pyarrow" and hasattr(v, "type"):  # an Array or ChunkedArray
+                import pyarrow as pa
+
+                return _arrow_column(v if isinstance(v, pa.ChunkedArray) else pa.chunked_array([v]), field_type)
             return Column("cells", list(v))
         return Column("cells", [row.get(name) for row in d])
 
     def cells(self, name: str) -> List[Any]:
         """Every cell of a column as Python objects (ids, dates)."""
-        return self.column(name, "text").values if self.kind != "list" else [row.get(name) for row in self.data]
+        if self.kind == "list":
+            return [row.get(name) for row in self.data]
+        return as_cells(self.column(name, "text"))
 
     def labels(self, positions: Sequence[int]) -> List[Any]:
         """How rows are named in reports: the pandas index label, else the position."""

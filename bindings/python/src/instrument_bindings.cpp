@@ -1,10 +1,13 @@
 // Instruments in Python: loading, what they declare, scoring borrowed NumPy columns
 // (kelias::RatingsColumns: float64 buffers are read where they lie), text columns parsed
 // cell by cell, explanations and whole files through kelias::RatingsReader.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -13,6 +16,7 @@
 
 #include <kelias/kelias.hpp>
 
+#include "arrow_text.hpp"
 #include "bindings.hpp"
 
 namespace kelias_python {
@@ -292,6 +296,50 @@ py::tuple parse_column(const Instrument& instrument, std::size_t field, const py
     return py::make_tuple(values, states, problems);
 }
 
+// kelias::check_columns() on row ranges, one per thread (0: every core): the same
+// problems in the same order, as each range's rows come after the previous range's and a
+// range keeps check_columns()'s order within it. Columns naming no field or a field twice
+// (problems of row 0) are checked whole, as are small inputs.
+std::vector<kelias::ColumnProblem> check_in_ranges(const Instrument& instrument, const kelias::RatingsColumns& in,
+                                                   unsigned threads) {
+    const std::size_t fields = instrument.fields().size();
+    std::vector<char> seen(fields, 0);
+    bool plain = true;
+    for (const auto& c : in.columns) plain = plain && c.field < fields && !seen[c.field]++;
+    const std::size_t parts =
+        std::min<std::size_t>(threads ? threads : std::max(1U, std::thread::hardware_concurrency()), in.rows / 65536);
+    if (!plain || parts < 2) return kelias::check_columns(instrument, in);
+    const std::size_t step = (in.rows + parts - 1) / parts;
+    std::vector<std::vector<kelias::ColumnProblem>> found(parts);
+    std::vector<std::exception_ptr> failed(parts);
+    const auto check = [&](std::size_t p) {
+        try {
+            const std::size_t lo = p * step;
+            const std::size_t hi = std::min(in.rows, lo + step);
+            kelias::RatingsColumns range{
+                .rows = hi - lo, .as_of_days = in.as_of_days ? in.as_of_days + lo : nullptr, .as_of = in.as_of};
+            for (const auto& c : in.columns)
+                range.columns.push_back({.field = c.field,
+                                         .values = c.values ? c.values + lo : nullptr,
+                                         .states = c.states ? c.states + lo : nullptr});
+            found[p] = kelias::check_columns(instrument, range);
+            for (auto& problem : found[p]) problem.row += lo;
+        } catch (...) {
+            failed[p] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t p = 1; p < parts; ++p) pool.emplace_back(check, p);
+    check(0);
+    for (auto& t : pool) t.join();
+    std::vector<kelias::ColumnProblem> out;
+    for (std::size_t p = 0; p < parts; ++p) {
+        if (failed[p]) std::rethrow_exception(failed[p]);
+        out.insert(out.end(), found[p].begin(), found[p].end());
+    }
+    return out;
+}
+
 py::list findings_to_python(const std::vector<kelias::CheckFinding>& findings) {
     py::list out;
     for (const auto& f : findings)
@@ -311,7 +359,7 @@ py::dict score_columns(const Instrument& instrument, const py::list& columns, st
     std::optional<kelias::ScoreBatch> scores;
     {
         py::gil_scoped_release unlocked;  // the arrays are held by `held`
-        problems = kelias::check_columns(instrument, in);
+        problems = check_in_ranges(instrument, in, threads);
         scores = kelias::score_batch(instrument, in, {.threads = threads, .run_checks = run_checks});
     }
     py::list problem_list;
@@ -478,6 +526,7 @@ void bind_instrument(py::module_& m) {
              py::arg("as_of"), py::arg("threads"), py::arg("run_checks"))
         .def("column_addresses", &column_addresses, py::arg("columns"), py::arg("rows"))
         .def("parse_column", &parse_column, py::arg("field"), py::arg("cells"))
+        .def("parse_arrow_columns", &parse_arrow_columns, py::arg("columns"), py::arg("threads"))
         .def("explain", &explain_one, py::arg("cells"), py::arg("score"), py::arg("row_id"), py::arg("as_of"))
         .def("score_file", &score_file, py::arg("path"), py::arg("format"), py::arg("delimiter"), py::arg("id_column"),
              py::arg("pass_through"), py::arg("date_column"), py::arg("as_of"), py::arg("threads"),
