@@ -14,6 +14,7 @@ from . import _core
 from ._definitions import (
     Field,
     Instrument,
+    ItemInfo,
     Pathway,
     PlanPolicy,
     RuleSet,
@@ -43,6 +44,7 @@ __all__ = [
     "Explanation",
     "Field",
     "Instrument",
+    "ItemInfo",
     "KeliasError",
     "Move",
     "Moves",

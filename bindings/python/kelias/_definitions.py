@@ -137,6 +137,47 @@ class Score:
     expression: str
 
 
+@dataclass(frozen=True)
+class ItemInfo:
+    """One item of an instrument (not an outcome), as its definition declares it.
+
+    ``domain`` is ``""`` for an item outside the domains (START:AV's case-specific item);
+    ``labels`` maps a language (``en``, ``lt``) to the label, for the languages the
+    definition gives; ``fields`` are the item's input columns, in definition order.
+    """
+
+    id: str
+    domain: str
+    labels: Dict[str, str]
+    in_totals: bool
+    fields: List[Field]
+
+    def label(self, lang: str = "en") -> str:
+        """The label in ``lang``, else the English one, else the id with spaces."""
+        return self.labels.get(lang) or self.labels.get("en") or self.id.replace("_", " ")
+
+
+class _Definition:
+    """What every compiled definition says about itself (read from its ``_core``), and its
+    repr: ``<kelias.<name> id@version>``, with the start of the hash when
+    ``_repr_hash``."""
+
+    _repr_name = ""
+    _repr_hash = False
+    _core: Any
+
+    id = property(lambda self: self._core.id, doc="The definition's id (``start_av``).")
+    version = property(lambda self: self._core.version, doc="Its version as declared.")
+    key = property(lambda self: self._core.key, doc="``id@version``, as stamped on every result.")
+    hash = property(lambda self: self._core.hash, doc="``sha256:<hex>`` of the definition text.")
+    file = property(lambda self: self._core.file, doc="The file it was loaded from.")
+
+    def __repr__(self) -> str:
+        if self._repr_hash:
+            return f"<kelias.{self._repr_name} {self.key} {self.hash[:19]}>"
+        return f"<kelias.{self._repr_name} {self.key}>"
+
+
 def _threads(threads: Optional[int]) -> int:
     return 0 if threads is None else int(threads)
 
@@ -163,7 +204,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-class Instrument:
+class Instrument(_Definition):
     """A compiled instrument (START:AV, START, an actuarial tool), immutable and safe to
     share between threads; pickles by its definition text and hash.
 
@@ -181,13 +222,11 @@ class Instrument:
         self._field_index = {f.column: i for i, f in enumerate(self._fields)}
         self._scores = [Score(**s) for s in core.scores()]
 
-    # ---- what it declares ---------------------------------------------------------------
-    id = property(lambda self: self._core.id, doc="The instrument's id (``start_av``).")
-    version = property(lambda self: self._core.version, doc="Its version as declared.")
-    key = property(lambda self: self._core.key, doc="``id@version``, as stamped on every result.")
-    hash = property(lambda self: self._core.hash, doc="``sha256:<hex>`` of the definition text.")
+    _repr_name = "Instrument"
+    _repr_hash = True
+
+    # ---- what it declares (id, version, key, hash, file: see _Definition) -----------------
     title = property(lambda self: self._core.title)
-    file = property(lambda self: self._core.file, doc="The file it was loaded from.")
 
     @property
     def items(self) -> List[str]:
@@ -198,6 +237,33 @@ class Instrument:
     def outcomes(self) -> List[str]:
         """The outcome ids (START:AV: violence, ...), in definition order."""
         return [e["id"] for e in self._core.entries() if e["is_outcome"]]
+
+    @property
+    def item_info(self) -> List[ItemInfo]:
+        """Every item (not outcomes) in definition order with its domain, labels, whether it
+        counts in totals, and its fields.
+
+        >>> import kelias
+        >>> school = kelias.load_instrument("start_av").item_info[0]
+        >>> school.id, school.domain, school.label("en"), school.in_totals
+        ('school_work', 'individual', 'School/Work', True)
+        >>> [f.name for f in school.fields]
+        ['strength', 'vulnerability', 'key', 'critical']
+        """
+        fields: Dict[str, List[Field]] = {}
+        for f in self._fields:
+            fields.setdefault(f.owner, []).append(f)
+        return [
+            ItemInfo(
+                id=e["id"],
+                domain=e["domain"],
+                labels=dict(e["labels"]),
+                in_totals=e["in_totals"],
+                fields=list(fields.get(e["id"], [])),
+            )
+            for e in self._core.entries()
+            if not e["is_outcome"]
+        ]
 
     @property
     def scores(self) -> List[str]:
@@ -225,9 +291,6 @@ class Instrument:
 
     def describe(self) -> str:
         return self._core.describe()
-
-    def __repr__(self) -> str:
-        return f"<kelias.Instrument {self.key} {self.hash[:19]}>"
 
     def __reduce__(self):
         return (_unpickle_instrument, (self._text, self.file, self.hash))
@@ -601,7 +664,7 @@ def _case_lines(cases: Any) -> Tuple[List[str], List[Any]]:
     return [json.dumps(case_from_row(r), default=_json_default) for r in rows], frame.labels(range(frame.rows))
 
 
-class RuleSet:
+class RuleSet(_Definition):
     """A compiled eligibility rule set (``lt_release_pathway``), immutable and safe to
     share between threads; pickles by its definition text and hash.
 
@@ -616,12 +679,9 @@ class RuleSet:
         self._text = text
         self.warnings = list(warnings)
 
-    id = property(lambda self: self._core.id)
-    version = property(lambda self: self._core.version)
-    key = property(lambda self: self._core.key)
-    hash = property(lambda self: self._core.hash)
+    _repr_name = "RuleSet"
+    _repr_hash = True
     title = property(lambda self: self._core.title)
-    file = property(lambda self: self._core.file)
 
     @property
     def programmes(self) -> List[str]:
@@ -638,9 +698,6 @@ class RuleSet:
 
     def describe(self, lang: str = "en") -> str:
         return self._core.describe(lang)
-
-    def __repr__(self) -> str:
-        return f"<kelias.RuleSet {self.key} {self.hash[:19]}>"
 
     def __reduce__(self):
         return (_unpickle_rules, (self._text, self.file, self.hash))
@@ -748,7 +805,7 @@ def load_rules(id_or_path: PathLike) -> RuleSet:
     return RuleSet(core, text, warnings)
 
 
-class PlanPolicy:
+class PlanPolicy(_Definition):
     """A compiled plan policy (``lt_plan_policy``): turns a case's assessment and its
     eligibility decisions into a case plan."""
 
@@ -756,14 +813,7 @@ class PlanPolicy:
         self._core = core
         self.warnings = list(warnings)
 
-    id = property(lambda self: self._core.id)
-    version = property(lambda self: self._core.version)
-    key = property(lambda self: self._core.key)
-    hash = property(lambda self: self._core.hash)
-    file = property(lambda self: self._core.file)
-
-    def __repr__(self) -> str:
-        return f"<kelias.PlanPolicy {self.key}>"
+    _repr_name = "PlanPolicy"
 
     def plan(self, case: Any, rules: RuleSet, *, as_of: DateLike = None, lang: str = "en") -> Plan:
         """The plan for one case (a dict or a case file), as ``kelias plan`` makes it."""
@@ -781,7 +831,7 @@ def load_plan_policy(id_or_path: PathLike) -> PlanPolicy:
     return PlanPolicy(core, warnings)
 
 
-class Pathway:
+class Pathway(_Definition):
     """A compiled pathway (``lt_pathway``): placements and the moves between them, guarded
     by a rule set's programmes."""
 
@@ -790,14 +840,7 @@ class Pathway:
         self.rules = rules
         self.warnings = list(warnings)
 
-    id = property(lambda self: self._core.id)
-    version = property(lambda self: self._core.version)
-    key = property(lambda self: self._core.key)
-    hash = property(lambda self: self._core.hash)
-    file = property(lambda self: self._core.file)
-
-    def __repr__(self) -> str:
-        return f"<kelias.Pathway {self.key}>"
+    _repr_name = "Pathway"
 
     def moves(self, case: Any, *, as_of: DateLike = None, lang: str = "en") -> Moves:
         """The moves out of the case's current placement, as ``kelias pathway moves``."""

@@ -266,18 +266,12 @@ def _label(thing: Any, lang: str) -> str:
 
 def _item_entries(instrument: Any, lang: str) -> list[tuple[str, str, str]]:
     """(id, label, domain) of every item, in definition order: from a kelias.Instrument's
-    compiled entries, or from ``items`` given as ids, mappings or objects with
+    ``item_info``, or from ``items`` given as ids, mappings or objects with
     ``id``/``label``/``domain``."""
-    core = getattr(instrument, "_core", None)
-    if core is not None and hasattr(core, "entries"):
-        out = []
-        for entry in core.entries():
-            if entry["is_outcome"]:
-                continue
-            labels = dict(entry.get("labels") or [])
-            out.append((entry["id"], labels.get(lang) or labels.get("en") or entry["id"].replace("_", " "),
-                        entry.get("domain") or ""))
-        return out
+    from kelias import Instrument
+
+    if isinstance(instrument, Instrument):
+        return [(item.id, item.label(lang), item.domain) for item in instrument.item_info]
     items = list(_attr(instrument, "items") or [])
     if not items:
         raise ValueError("the instrument has no items")
@@ -343,7 +337,7 @@ def profile(instrument: Any, assessment: Any, *, title: str | None = None, lang:
     """The profile of one assessment: per item, strength to the left and vulnerability to
     the right, items grouped by domain in the instrument's order.
 
-    ``instrument`` is a :class:`kelias.Instrument` (its ``items`` give ids, labels and
+    ``instrument`` is a :class:`kelias.Instrument` (its ``item_info`` gives ids, labels and
     domains; its ``columns`` tell which item has which field); ``assessment`` is one row
     of ratings with columns ``<item>.<field>`` (a dict, a pandas Series or a one-row
     pandas/polars frame). Key strengths are marked with a star (\u2605) beside the
