@@ -276,9 +276,9 @@ for i, c in enumerate(HAND_JSONL):
 
 # --- case store JSON (store_json): ratings files and hand-written documents. The export
 # seeds cli_export__case_store.jsonl and cli_export__record_document.json (its record line's
-# document) were written by `kelias case export` (a store with two
-# cases, a facts change and a finalised assessment; tests/cli/case_store_lib.sh) and is kept
-# by hand: this script does not run the CLI.
+# document) were written by `kelias case export` (a store with two cases, a facts change and
+# a finalised assessment; tests/cli/case_store_lib.sh) and are kept by hand: this script does
+# not run the CLI.
 for pattern in ("tests/data/store/*.json", "examples/store/*.json"):
     for p in files(pattern):
         origin = "tests_data" if pattern.startswith("tests") else "examples"
