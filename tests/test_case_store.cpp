@@ -574,3 +574,41 @@ TEST_CASE("case store: a malformed import changes nothing") {
     INFO(format(imported.diagnostics()));
     CHECK(imported.ok());
 }
+
+// Found by the store_json fuzz harness (tests/fuzz/regressions/store_json/): the store's
+// JSON reader took strings that are not UTF-8, which the JSON writer then wrote as U+FFFD,
+// so a ratings file or an imported line was not kept as read.
+TEST_CASE("case store: a ratings file or an import line that is not UTF-8 is refused") {
+    TempDir dir;
+    const auto file = dir.path / "ratings.json";
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << "{\"date\":\"2025-05-20\",\"school_work.strength\":\"1\xff\"}";
+    }
+    auto ratings = read_assessment_file(file);
+    REQUIRE_FALSE(ratings.ok());
+    CHECK(has_code(ratings.error(), DiagnosticCode::malformed_case));
+    CHECK(format(ratings.error()).find("UTF-8") != std::string::npos);
+
+    std::string good;
+    {
+        auto store = open_store(dir.path / "a.db");
+        REQUIRE(store.create_case(cm, example_case("adult_to_halfway_house.yaml")).ok());
+        auto exported = store.export_json(admin);
+        REQUIRE(exported.ok());
+        good = *exported;
+    }
+    // The placement of the case line, with a byte that starts no UTF-8 character.
+    const std::size_t at = good.find("\"placement\":\"");
+    REQUIRE(at != std::string::npos);
+    std::string bad = good;
+    bad.insert(at + 13, "\xc3");
+    auto store = open_store(dir.path / "b.db");
+    auto imported = store.import_json(admin, bad);
+    REQUIRE_FALSE(imported.ok());
+    CHECK(format(imported.error()).find("UTF-8") != std::string::npos);
+    auto list = store.list_cases(admin);
+    REQUIRE(list.ok());
+    CHECK(list->empty());
+    CHECK(store.import_json(admin, good).ok());
+}

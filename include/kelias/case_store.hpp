@@ -293,8 +293,8 @@ std::string to_json(const CaseSummary& summary);
 
 /// Reads the ratings of one assessment for record_assessment(): a JSON object of column →
 /// cell (strings, numbers or true/false; null omitted) with an optional `"date"`
-/// (YYYY-MM-DD). E000 when it cannot be read, E703 when it is not such an object, E702 for
-/// a bad date. The instrument is the caller's.
+/// (YYYY-MM-DD). E000 when it cannot be read, E703 when it is not UTF-8 or not such an
+/// object, E702 for a bad date. The instrument is the caller's.
 Result<AssessmentInput> read_assessment_file(const std::filesystem::path& path);
 
 /// The schema version this kelias writes; older databases are migrated forward on open.

@@ -2,6 +2,7 @@
 
 #include "base/json_scanner.hpp"
 #include "base/json_writer.hpp"
+#include "base/text.hpp"
 
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
@@ -13,6 +14,10 @@ std::optional<FlatDocument> read_flat_document(std::string_view text, std::strin
         if (error) *error = s.failed() ? s.error() : std::move(why);
         return std::nullopt;
     };
+    // Every string is kept as read and written back with the JSON writer, which turns a
+    // byte that is not UTF-8 into U+FFFD: such text would not be kept as read.
+    if (const std::size_t bad = first_invalid_utf8(text); bad != text.size())
+        return failed("not UTF-8 (byte " + std::to_string(bad + 1) + ")");
     if (!s.enter_object()) return failed("not a JSON object");
     bool first = true;
     std::string_view key;

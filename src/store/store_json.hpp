@@ -24,7 +24,8 @@ struct FlatDocument {
     }
 };
 
-/// Reads one; nullopt (with `error` set) when the text is not such an object or a key repeats.
+/// Reads one; nullopt (with `error` set) when the text is not UTF-8, not such an object, or
+/// a key repeats.
 std::optional<FlatDocument> read_flat_document(std::string_view text, std::string* error = nullptr);
 
 /// Writes `{"k":"v",...}` in the given order (every value a string).

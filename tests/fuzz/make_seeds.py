@@ -4,8 +4,8 @@
     python3 tests/fuzz/make_seeds.py
 
 Sources: tests/data/malformed*, the shipped and example instruments and rule sets,
-examples/cases, examples/data, tests/cli/data, the expressions inside every definition,
-and the hand-written seeds below. Files larger than 64 KB are skipped. Seeds must not crash (a crashing seed stops
+examples/cases, examples/data, tests/cli/data, tests/data/store, examples/store, the expressions
+inside every definition, and the hand-written seeds below. Files larger than 64 KB are skipped. Seeds must not crash (a crashing seed stops
 libFuzzer at start-up): inputs that do go to tests/fuzz/regressions/<harness>/. Each seed is named
 `<origin>__<name>`; the script (re)writes its own files and never deletes any, so seeds
 added by hand (or minimized findings promoted to seeds) stay. Re-run it when the data
@@ -273,6 +273,24 @@ HAND_JSONL = [
 ]
 for i, c in enumerate(HAND_JSONL):
     seed("ratings_jsonl", f"hand__{i:03d}.jsonl", c)
+
+# --- case store JSON (store_json): ratings files and hand-written documents. The export
+# seeds cli_export__case_store.jsonl and cli_export__record_document.json (its record line's
+# document) were written by `kelias case export` (a store with two cases, a facts change and
+# a finalised assessment; tests/cli/case_store_lib.sh) and are kept by hand: this script does
+# not run the CLI.
+for pattern in ("tests/data/store/*.json", "examples/store/*.json"):
+    for p in files(pattern):
+        origin = "tests_data" if pattern.startswith("tests") else "examples"
+        seed("store_json", f"{origin}__{p.name}", p.read_bytes())
+HAND_STORE_JSON = [
+    '{}', '[]', '"text"', '{"a":"x","b":{"c":"y"}}', '{"a":1,"b":true,"c":null,"d":-0.5e3}',
+    '{"a":"x","a":"y"}', '{"a":{"c":"y","c":"z"}}', '{"a":{"b":{"c":1}}}', '{"a":[1]}',
+    '{"a":"\\u0000\\ud800\\n"}', '{"kelias":"case_store","format":"1"}\n{"case":"A","version":"1"}\n',
+    '\ufeff{"a":"x"}', '{"a":"x"} {"b":"y"}', '{"a":"x"', '{"date":"2025-05-20","x.strength":"1"}',
+]
+for i, c in enumerate(HAND_STORE_JSON):
+    seed("store_json", f"hand__{i:03d}.json", c)
 
 total = sum(f.stat().st_size for f in CORPUS.rglob("*") if f.is_file())
 for h in sorted(written):

@@ -64,7 +64,7 @@ max_len_of() {
 }
 dict_of() {
     case "$1" in
-        case_json|ratings_jsonl) echo "$fuzz_src/json.dict" ;;
+        case_json|ratings_jsonl|store_json) echo "$fuzz_src/json.dict" ;;
         ratings_csv|stats_csv) echo "$fuzz_src/csv.dict" ;;
         dates) echo "$fuzz_src/dates.dict" ;;
         *) echo "$fuzz_src/yaml.dict" ;;
