@@ -17,13 +17,11 @@ KELIAS_BEGIN_NAMESPACE
 Result<CaseReport> build_stored_case_report(CaseStore& store, const Actor& actor, std::string_view case_id,
                                             const ReportDefinitions& definitions, const ReportOptions& options);
 
-/// The approved overrides the store keeps, as the unit report reads them: the staff member
-/// is the override's author, the date the assessment's. Drafts are not counted: an override
-/// takes effect only once a second person approved it.
-Result<std::vector<OverrideRecord>> stored_override_records(CaseStore& store, const Actor& actor);
-
 /// The unit report over every case in the store (build_unit_report()) with the store's
-/// approved overrides. Needs a pathway in `definitions`.
+/// approved overrides: the staff member of an override is its author, its date the
+/// assessment's; drafts are not counted (an override takes effect once a second person
+/// approved it), and finalising an assessment counts as that person's assessment. Needs a
+/// pathway in `definitions`.
 Result<UnitReport> build_store_unit_report(CaseStore& store, const Actor& actor, const ReportDefinitions& definitions,
                                            const UnitReportOptions& options);
 

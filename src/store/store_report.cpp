@@ -75,12 +75,6 @@ Result<CaseReport> build_stored_case_report(CaseStore& store, const Actor& actor
     return build_report(stored->document, definitions, options);
 }
 
-Result<std::vector<OverrideRecord>> stored_override_records(CaseStore& store, const Actor& actor) {
-    auto contents = read_store(store, actor);
-    if (!contents) return contents.error();
-    return std::move(contents->overrides);
-}
-
 Result<UnitReport> build_store_unit_report(CaseStore& store, const Actor& actor, const ReportDefinitions& definitions,
                                            const UnitReportOptions& options) {
     auto contents = read_store(store, actor);
