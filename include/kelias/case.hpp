@@ -18,7 +18,8 @@ KELIAS_BEGIN_NAMESPACE
 
 /// Where a value of a case sits. Its text form names it in messages:
 /// `facts.sentence_end`, `facts.penalties[0].date`, `assessments.start_av.date`,
-/// `assessments.start_av.scores.violence.estimate`, `assessments.start_av.ratings.coping.strength`.
+/// `assessments.start_av.scores.violence.estimate`, `assessments.start_av.ratings.coping.strength`,
+/// `assessments.start_av.header.status`.
 struct CasePath {
     enum class Part : std::uint8_t {
         case_id,
@@ -31,7 +32,8 @@ struct CasePath {
         score,
         rating,
         placement,
-        event
+        event,
+        header
     };
     Part part = Part::fact;
     std::string name;  ///< the fact or list; the instrument id for assessments
@@ -61,6 +63,10 @@ struct CasePath {
     static CasePath rating(std::string instrument, std::string column) {
         return {Part::rating, std::move(instrument), 0, std::move(column)};
     }
+    /// `assessments.start_av.header.status`.
+    static CasePath header(std::string instrument, std::string field) {
+        return {Part::header, std::move(instrument), 0, std::move(field)};
+    }
     /// `placements[2]`, `placements[2].from`.
     static CasePath placement(std::size_t index, std::string field = {}) {
         return {Part::placement, {}, index, std::move(field)};
@@ -82,6 +88,10 @@ struct AssessmentInput {
     std::optional<Date> date;
     std::map<std::string, std::string> ratings;
     std::map<std::string, std::string> scores;
+    /// The assessment's header: assessment field id → cell text (`header:` in case files,
+    /// `header.ID` keys in ratings files; lists of codes as `a|b`). Checked against the
+    /// instrument's `assessment_fields` by check_assessment_header().
+    std::map<std::string, std::string> header = {};
 };
 
 /// One stay in a placement, named by a pathway's placement id (`semi_open`,

@@ -57,6 +57,7 @@ enum class DiagnosticCode : std::uint16_t {
     unknown_score,          ///< E503
     row_out_of_range,       ///< E504
     wrong_definition,       ///< E505
+    invalid_header,         ///< E506
     case_mismatch,          ///< E601
     case_outside_pathway,   ///< E602
     malformed_date,         ///< E702
@@ -74,6 +75,7 @@ enum class DiagnosticCode : std::uint16_t {
     no_effect,              ///< W101
     absent_columns,         ///< W501
     duplicate_row_id,       ///< W502
+    age_outside_range,      ///< W503
 };
 
 /// `E301`, `W101`.

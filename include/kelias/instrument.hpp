@@ -2,6 +2,7 @@
 /// \file instrument.hpp
 /// Loading and inspecting instruments: YAML definitions compiled into immutable values.
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -62,6 +63,49 @@ struct EntryInfo {
     std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
 };
 
+/// How well public sources support a piece of instrument content (a flag, a label), in the
+/// grades rule sets use: `verified` (stated in a cited source), `secondary` (pieced together
+/// from partial sources), `unverified` (no source found; check it against the manual).
+enum class ContentConfidence : std::uint8_t { verified, secondary, unverified };
+
+/// `verified`, `secondary`, `unverified`.
+std::string_view to_string(ContentConfidence c) noexcept;
+
+/// What an assessment-level field holds: one code of its list, a list of such codes, free
+/// text, a date, true/false, a whole number.
+enum class HeaderFieldType : std::uint8_t { code, codes, text, date, boolean, integer };
+
+/// `code`, `codes`, `text`, `date`, `bool`, `integer`.
+std::string_view to_string(HeaderFieldType t) noexcept;
+
+/// A field of the assessment as a whole (its header: status, purpose, sources of
+/// information, consent, assessor), not of an item. Declared under `assessment_fields:`.
+struct AssessmentFieldInfo {
+    std::string id;
+    HeaderFieldType type = HeaderFieldType::text;
+    bool required = false;
+    /// Personal data (the assessor): kept with the assessment, never printed in summaries,
+    /// logs or audit entries.
+    bool personal = false;
+    std::vector<std::string> codes;                           ///< allowed codes (code, codes)
+    std::optional<ContentConfidence> confidence;              ///< when the file grades it
+    std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
+};
+
+/// A group of outcomes (`harm_to_others`) with its labels, declared under `outcome_groups:`.
+struct OutcomeGroupInfo {
+    std::string id;
+    std::vector<std::pair<std::string, std::string>> labels;  ///< (language, text)
+};
+
+/// The ages, in whole years and inclusive, an instrument is meant for (`age_range:`).
+struct AgeRange {
+    std::optional<int> min, max;
+    std::optional<ContentConfidence> confidence;  ///< when the file grades it
+    /// True when `age` lies inside the range.
+    bool contains(int age) const noexcept { return (!min || age >= *min) && (!max || age <= *max); }
+};
+
 /// A compiled instrument. Immutable and cheap to copy (shared); safe to use from many
 /// threads at once.
 class Instrument {
@@ -83,6 +127,14 @@ public:
     std::span<const ScoreInfo> scores() const noexcept;
     std::span<const EntryInfo> entries() const noexcept;
     std::vector<std::string> domains() const;
+    /// The assessment-level fields, in file order (empty when the file declares none).
+    std::span<const AssessmentFieldInfo> assessment_fields() const noexcept;
+    /// The outcome groups with their labels, in file order (empty when none is declared).
+    std::span<const OutcomeGroupInfo> outcome_groups() const noexcept;
+    /// The ages the instrument is meant for, when the file says (`age_range:`).
+    std::optional<AgeRange> age_range() const noexcept;
+    /// Scales whose labels the file grades (`labels_confidence:`): (scale id, grade).
+    std::vector<std::pair<std::string, ContentConfidence>> scale_label_confidence() const;
 
     /// The field behind a column name such as `school_work.strength`; an unknown column is
     /// an E501 diagnostic with a "did you mean" hint (and `*` on it throws kelias::Error).

@@ -1,6 +1,7 @@
 #pragma once
 /// \file kelias.hpp
 /// Everything in the public API.
+#include <kelias/assessment_header.hpp>
 #include <kelias/case.hpp>
 #include <kelias/case_io.hpp>
 #include <kelias/case_store.hpp>

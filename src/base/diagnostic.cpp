@@ -62,6 +62,9 @@ constexpr std::array code_table{
     CodeRow{DiagnosticCode::row_out_of_range, "E504", "a row that is not in the batch"},
     CodeRow{DiagnosticCode::wrong_definition, "E505",
             "a batch used with another instrument or rule set than the one it was built for"},
+    CodeRow{DiagnosticCode::invalid_header, "E506",
+            "an assessment header that does not fit the instrument (a required field missing, a bad value, an unknown "
+            "field)"},
     CodeRow{DiagnosticCode::case_mismatch, "E601",
             "a fact, record field or assessment of a case that does not fit the rules"},
     CodeRow{DiagnosticCode::case_outside_pathway, "E602",
@@ -91,6 +94,8 @@ constexpr std::array code_table{
     CodeRow{DiagnosticCode::absent_columns, "W501",
             "ratings without columns for some of the instrument's item fields (they count as omitted)"},
     CodeRow{DiagnosticCode::duplicate_row_id, "W502", "an id that appears on more than one row or case"},
+    CodeRow{DiagnosticCode::age_outside_range, "W503",
+            "an assessment of a person outside the ages the instrument is meant for (`age_range`)"},
 };
 
 // The table lists every code once, in the enum's order, so a code is its own row index.
@@ -100,8 +105,8 @@ constexpr bool table_in_enum_order() {
     return true;
 }
 static_assert(table_in_enum_order(), "every DiagnosticCode has one row in code_table, in enum order");
-static_assert(code_table.size() == static_cast<std::size_t>(DiagnosticCode::duplicate_row_id) + 1,
-              "duplicate_row_id is the last DiagnosticCode: add new codes before it and to the table");
+static_assert(code_table.size() == static_cast<std::size_t>(DiagnosticCode::age_outside_range) + 1,
+              "age_outside_range is the last DiagnosticCode: add new codes before it and to the table");
 
 const CodeRow& row_of(DiagnosticCode code) noexcept {
     const auto index = static_cast<std::size_t>(code);

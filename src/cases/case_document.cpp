@@ -40,6 +40,8 @@ std::string CasePath::to_string() const {
         return indexed("placements", record, field);
     case Part::event:
         return indexed("events", record, field);
+    case Part::header:
+        return "assessments." + name + ".header." + field;
     }
     return "?";
 }

@@ -238,8 +238,15 @@ private:
                 if (!date(a.date, [&] { return path + ".date"; })) return false;
             } else if (key == "ratings" || key == "scores") {
                 if (!cell_map(path + "." + std::string(key), key == "ratings" ? a.ratings : a.scores)) return false;
+            } else if (key == "header") {
+                if (!cell_map(path + ".header", a.header)) return false;
             } else if (key == "assessor" || key == "purpose") {
-                if (!json_.skip_value()) return syntax_error();
+                // The header fields of the same names, as case files have always spelled them.
+                const std::string name(key);
+                std::optional<std::string_view> text;
+                if (!scalar(text, [&] { return path + "." + name + " must be a single value"; })) return false;
+                if (!a.header.emplace(name, std::string(text.value_or(""))).second)
+                    return duplicate(path + ".header." + name + " is given twice");
             } else {
                 return shape_error(path + ": unknown key '" + for_message(key) + "'");
             }
@@ -303,7 +310,7 @@ private:
                     }
                 }
                 if (json_.failed()) return syntax_error();
-            } else if (key == "assessor" || key == "purpose") {
+            } else if (key == "assessor" || key == "purpose" || key == "header") {  // decisions never read them
                 if (!json_.skip_value()) return syntax_error();
             } else {
                 return shape_error("assessments." + id + ": unknown key '" + for_message(key) + "'");
@@ -364,6 +371,7 @@ void assessment(detail::JsonWriter& w, const AssessmentInput& a) {
         w.null();
     if (!a.ratings.empty()) cells(w.key("ratings"), a.ratings);
     if (!a.scores.empty()) cells(w.key("scores"), a.scores);
+    if (!a.header.empty()) cells(w.key("header"), a.header);
     w.end_object();
 }
 

@@ -97,7 +97,7 @@ private:
                     bool in_history) {
         AssessmentInput a;
         a.instrument = instrument;
-        r_.check_keys(v, {"date", "ratings", "scores", "assessor", "purpose"}, "an assessment");
+        r_.check_keys(v, {"date", "ratings", "scores", "header", "assessor", "purpose"}, "an assessment");
         const YAML::Node& d = v["date"];
         if (d.IsDefined() && !d.IsNull() && r_.expect_scalar(d, "date")) {
             a.date = parse_date(d.Scalar());
@@ -109,6 +109,7 @@ private:
         }
         cells(v["ratings"], path + ".ratings", a.ratings, CasePath::Part::rating, instrument, index);
         cells(v["scores"], path + ".scores", a.scores, CasePath::Part::score, instrument, index);
+        header(v, path, a.header, instrument, index);
         c_.assessments.push_back(std::move(a));
     }
 
@@ -237,6 +238,39 @@ private:
             else if (r_.expect_scalar(v, what + "." + name))
                 out[name] = v.Scalar();
         }
+    }
+
+    // `header:` (a list of codes joined as `a|b`), and the older `assessor:` and `purpose:`
+    // keys, which are the header fields of the same names.
+    void header(const YAML::Node& v, const std::string& path, std::map<std::string, std::string>& out,
+                const std::string& instrument, std::size_t index) {
+        auto take = [&](const YAML::Node& key, const YAML::Node& value) {
+            if (!name_ok(key, "a name")) return;
+            const std::string name = key.Scalar();
+            const std::string what = path + ".header." + name;
+            if (out.count(name)) {
+                duplicate(key, what);
+                return;
+            }
+            c_.places[CasePath{CasePath::Part::header, instrument, index, name}] = r_.at(value.IsNull() ? key : value);
+            if (value.IsNull()) {
+                out[name] = "";
+            } else if (value.IsSequence()) {
+                std::string joined;
+                for (const auto& e : value) {
+                    if (!r_.expect_scalar(e, what + "[]")) return;
+                    joined += (joined.empty() ? "" : "|") + e.Scalar();
+                }
+                out[name] = joined;
+            } else if (r_.expect_scalar(value, what)) {
+                out[name] = value.Scalar();
+            }
+        };
+        const YAML::Node& h = v["header"];
+        if (h.IsDefined() && !h.IsNull() && r_.expect_map(h, path + ".header"))
+            for (auto it = h.begin(); it != h.end(); ++it) take(it->first, it->second);
+        for (const char* legacy : {"assessor", "purpose"})
+            if (v[legacy].IsDefined()) take(r_.key_node(v, legacy), v[legacy]);
     }
 
     YamlReader& r_;

@@ -210,6 +210,7 @@ int run_assess(const CaseCommands& c, Session& s) {
                                             .amends = c.amends ? std::optional<std::int64_t>(*c.amends) : std::nullopt,
                                             .expected_version = s.expected});
     if (!kept) return fail(kept.error());
+    if (!kept.diagnostics().empty()) fmt::print(stderr, "{}", format(kept.diagnostics()));  // W503: age range
     return report_record(s, *kept);
 }
 

@@ -86,7 +86,8 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
         auto id = r_.id(it->first, "scale id");
         if (!id || !r_.expect_map(it->second, "scale '" + *id + "'")) continue;
         YAML::Node s = it->second;  // a copy: it-> goes through a temporary proxy
-        r_.check_keys(s, {"values", "ordered", "labels", "label", "description"}, "scale '" + *id + "'");
+        r_.check_keys(s, {"values", "ordered", "labels", "label", "description", "labels_confidence"},
+                      "scale '" + *id + "'");
         Scale scale;
         scale.id = *id;
         scale.where = r_.at(it->first);

@@ -8,6 +8,7 @@
 #include "base/checked.hpp"
 #include "base/content_hash.hpp"
 #include "base/text.hpp"
+#include "definitions/assessment_meta.hpp"
 #include "definitions/definition_reader.hpp"
 #include "model/instrument_data.hpp"
 
@@ -35,10 +36,11 @@ public:
                                                  : "instruments say 'kind: instrument' or nothing");
             return nullptr;
         }
-        yaml_.check_keys(n,
-                         {"kelias", "kind", "id", "version", "title", "description", "source", "licence",
-                          "reassess_every", "scales", "domains", "item_fields", "items", "outcome_fields", "outcomes",
-                          "tables", "scores", "checks", "tests"},
+        yaml_.check_keys(n, {"kelias",         "kind",        "id",      "version",        "title",
+                             "description",    "source",      "licence", "reassess_every", "scales",
+                             "domains",        "item_fields", "items",   "outcome_fields", "outcomes",
+                             "tables",         "scores",      "checks",  "tests",          "assessment_fields",
+                             "outcome_groups", "age_range"},
                          "the instrument");
         r_.read_header(n, "an instrument", "instrument");
         read_reassessment(n["reassess_every"]);
@@ -52,6 +54,7 @@ public:
         outcome_fields_declared_ = declared(n["outcome_fields"]);
         if (auto items = yaml_.required(n, "items", "an instrument")) read_entries(*items, item_fields, false);
         read_entries(n["outcomes"], outcome_fields, true);
+        read_assessment_meta(n, yaml_, *d_);
         r_.read_tables(n["tables"]);
         read_scores(n["scores"]);
         read_checks(n["checks"]);

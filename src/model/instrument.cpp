@@ -23,6 +23,12 @@ std::span<const FieldInfo> Instrument::fields() const noexcept { return data_->f
 std::span<const ScoreInfo> Instrument::scores() const noexcept { return data_->score_infos; }
 std::span<const EntryInfo> Instrument::entries() const noexcept { return data_->entries; }
 std::vector<std::string> Instrument::domains() const { return data_->domains; }
+std::span<const AssessmentFieldInfo> Instrument::assessment_fields() const noexcept { return data_->assessment_fields; }
+std::span<const OutcomeGroupInfo> Instrument::outcome_groups() const noexcept { return data_->outcome_groups; }
+std::optional<AgeRange> Instrument::age_range() const noexcept { return data_->age_range; }
+std::vector<std::pair<std::string, ContentConfidence>> Instrument::scale_label_confidence() const {
+    return data_->scale_label_confidence;
+}
 
 bool Instrument::same_definition(const Instrument& other) const noexcept {
     return data_ == other.data_ || (data_ && other.data_ && data_->hash == other.data_->hash);
@@ -68,6 +74,57 @@ const char* score_type_name(ScoreType t) {
     return "?";
 }
 
+std::string english_label(const std::vector<std::pair<std::string, std::string>>& labels) {
+    for (const auto& [language, text] : labels)
+        if (language == "en") return text;
+    return {};
+}
+
+std::string codes_text(const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& c : codes) out += (out.empty() ? "" : "|") + c;
+    return out;
+}
+
+std::string age_text(const AgeRange& r) {
+    if (r.min && r.max) return std::to_string(*r.min) + "-" + std::to_string(*r.max);
+    if (r.min) return std::to_string(*r.min) + " and over";
+    return "up to " + std::to_string(r.max.value_or(0));
+}
+
+// The assessment metadata and content sections; nothing when the file declares none.
+void describe_meta(const detail::InstrumentData& d, std::string& out) {
+    if (!d.outcome_groups.empty()) {
+        out += "outcome groups:\n";
+        for (const auto& g : d.outcome_groups) {
+            const std::string label = english_label(g.labels);
+            out += "  " + g.id + (label.empty() ? "" : "  " + label) + "\n";
+        }
+    }
+    if (d.age_range) {
+        out += "age range: " + age_text(*d.age_range);
+        if (d.age_range->confidence) out += " (" + std::string(to_string(*d.age_range->confidence)) + ")";
+        out += "\n";
+    }
+    if (!d.assessment_fields.empty()) {
+        out += "assessment fields (columns header.ID):\n";
+        for (const auto& f : d.assessment_fields) {
+            out += "  " + f.id + "  " + std::string(to_string(f.type));
+            if (!f.codes.empty()) out += " " + codes_text(f.codes);
+            if (f.required) out += " (required)";
+            if (f.personal) out += " (personal)";
+            if (f.confidence) out += " (confidence: " + std::string(to_string(*f.confidence)) + ")";
+            out += "\n";
+        }
+    }
+    if (!d.scale_label_confidence.empty()) {
+        out += "scale labels:";
+        for (const auto& [scale, grade] : d.scale_label_confidence)
+            out += " " + scale + " (" + std::string(to_string(grade)) + ")";
+        out += "\n";
+    }
+}
+
 std::string allowed_values(const FieldInfo& f) {
     std::string out;
     if (!f.levels.empty()) {
@@ -82,6 +139,36 @@ std::string allowed_values(const FieldInfo& f) {
 }
 
 }  // namespace
+
+std::string_view to_string(ContentConfidence c) noexcept {
+    switch (c) {
+    case ContentConfidence::verified:
+        return "verified";
+    case ContentConfidence::secondary:
+        return "secondary";
+    case ContentConfidence::unverified:
+        return "unverified";
+    }
+    return "?";
+}
+
+std::string_view to_string(HeaderFieldType t) noexcept {
+    switch (t) {
+    case HeaderFieldType::code:
+        return "code";
+    case HeaderFieldType::codes:
+        return "codes";
+    case HeaderFieldType::text:
+        return "text";
+    case HeaderFieldType::date:
+        return "date";
+    case HeaderFieldType::boolean:
+        return "bool";
+    case HeaderFieldType::integer:
+        return "integer";
+    }
+    return "?";
+}
 
 std::string_view to_string(FieldType t) noexcept {
     switch (t) {
@@ -119,6 +206,7 @@ std::string Instrument::describe() const {
         for (const auto& dom : d.domains) out += " " + dom;
         out += "\n";
     }
+    describe_meta(d, out);
     out += "columns:\n";
     for (const auto& f : d.fields) {
         out += "  " + f.column + "  " + std::string(to_string(f.type));
@@ -183,7 +271,58 @@ std::string Instrument::describe_json() const {
             .key("expr")
             .string(s.expression)
             .end_object();
-    w.end_array().end_object();
+    w.end_array();
+    if (!d.outcome_groups.empty()) {
+        w.key("outcome_groups").begin_array();
+        for (const auto& g : d.outcome_groups) {
+            w.begin_object().key("id").string(g.id).key("labels").begin_object();
+            for (const auto& [language, text] : g.labels) w.key(language).string(text);
+            w.end_object().end_object();
+        }
+        w.end_array();
+    }
+    if (d.age_range) {
+        w.key("age_range").begin_object().key("min");
+        if (d.age_range->min)
+            w.integer(*d.age_range->min);
+        else
+            w.null();
+        w.key("max");
+        if (d.age_range->max)
+            w.integer(*d.age_range->max);
+        else
+            w.null();
+        w.key("confidence");
+        if (d.age_range->confidence)
+            w.string(to_string(*d.age_range->confidence));
+        else
+            w.null();
+        w.end_object();
+    }
+    if (!d.assessment_fields.empty()) {
+        w.key("assessment_fields").begin_array();
+        for (const auto& f : d.assessment_fields) {
+            w.begin_object().key("id").string(f.id).key("column").string("header." + f.id);
+            w.key("type").string(to_string(f.type)).key("required").boolean(f.required);
+            w.key("personal").boolean(f.personal).key("values").begin_array();
+            for (const auto& c : f.codes) w.string(c);
+            w.end_array().key("confidence");
+            if (f.confidence)
+                w.string(to_string(*f.confidence));
+            else
+                w.null();
+            w.key("labels").begin_object();
+            for (const auto& [language, text] : f.labels) w.key(language).string(text);
+            w.end_object().end_object();
+        }
+        w.end_array();
+    }
+    if (!d.scale_label_confidence.empty()) {
+        w.key("scale_label_confidence").begin_object();
+        for (const auto& [scale, grade] : d.scale_label_confidence) w.key(scale).string(to_string(grade));
+        w.end_object();
+    }
+    w.end_object();
     return out;
 }
 

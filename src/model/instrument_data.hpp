@@ -49,6 +49,11 @@ struct InstrumentData : Model {
     std::unordered_map<std::string, std::size_t> score_by_id;
     std::vector<CheckModel> checks;
     std::vector<TestCase> tests;
+    // Assessment metadata and instrument content (assessment_meta.cpp).
+    std::vector<AssessmentFieldInfo> assessment_fields;
+    std::vector<OutcomeGroupInfo> outcome_groups;
+    std::optional<AgeRange> age_range;
+    std::vector<std::pair<std::string, ContentConfidence>> scale_label_confidence;
 };
 
 }  // namespace detail

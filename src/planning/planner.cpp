@@ -8,6 +8,8 @@
 
 #include <kelias/plan.hpp>
 
+#include <kelias/assessment_header.hpp>
+
 #include "base/text.hpp"
 #include "planning/plan_policy_data.hpp"
 #include "planning/plan_support.hpp"
@@ -307,6 +309,13 @@ Result<ScoredAssessment> score_assessment(const Instrument& instrument, const As
     a.id = input.instrument;
     a.as_of = input.date;
     a.cells = input.ratings;
+    // The header (status, purpose, ...) does not enter the scores; its errors stop them.
+    auto header = check_assessment_header(instrument, input.header,
+                                          {.date = input.date, .path = "assessments." + input.instrument});
+    if (has_errors(header)) {
+        std::erase_if(header, [](const Diagnostic& d) { return d.severity != Severity::error; });
+        return header;
+    }
     auto scored = score(instrument, a);
     if (!scored) return scored.error();
     return ScoredAssessment{instrument, input, std::move(*scored)};

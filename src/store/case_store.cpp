@@ -2,6 +2,8 @@
 // states, case versions, the audit chain), over the narrow StoreBackend interface.
 #include <kelias/case_store.hpp>
 
+#include <kelias/assessment_header.hpp>
+
 #include <kelias/case_io.hpp>
 
 #include <algorithm>
@@ -208,7 +210,13 @@ std::string assessment_document(const AssessmentInput& input, const AssessmentSc
     for (const auto& [k, v] : input.ratings) w.key(k).string(v);
     w.end_object().key("scores").begin_object();
     for (const auto& [id, value] : scores.scores) w.key(id).string(value.to_string());
-    w.end_object().end_object();
+    w.end_object();
+    if (!input.header.empty()) {  // only assessments with a header carry the key
+        w.key("header").begin_object();
+        for (const auto& [k, v] : input.header) w.key(k).string(v);
+        w.end_object();
+    }
+    w.end_object();
     return out;
 }
 
@@ -309,6 +317,7 @@ struct CaseStore::Impl {
         if (const auto* i = doc->find("instrument")) a.instrument = *i;
         if (const auto* d = doc->find("date")) a.date = parse_date(*d);
         if (auto it = doc->objects.find("ratings"); it != doc->objects.end()) a.ratings = it->second;
+        if (auto it = doc->objects.find("header"); it != doc->objects.end()) a.header = it->second;
         return a;
     }
 
@@ -596,6 +605,16 @@ Result<StoredRecord> CaseStore::record_assessment(const Actor& actor, std::strin
     return s.run<StoredRecord>([&]() -> Result<StoredRecord> {
         auto row = s.current(case_id, options.expected_version);
         if (!row) return row.error();
+        // The header's errors stopped score_assessment(); here the age, known from the case.
+        std::vector<Diagnostic> warnings;
+        {
+            const CaseInput doc = s.document_of(*row);
+            HeaderContext context{.date = in.date};
+            if (auto dob = doc.facts.find("date_of_birth"); dob != doc.facts.end())
+                context.date_of_birth = parse_date(dob->second);
+            for (auto& d : check_assessment_header(instrument, in.header, context))
+                if (d.severity == Severity::warning) warnings.push_back(std::move(d));
+        }
         StoredRecord r;
         r.kind = RecordKind::assessment;
         r.state = options.finalise ? RecordState::finalised : RecordState::draft;
@@ -614,7 +633,9 @@ Result<StoredRecord> CaseStore::record_assessment(const Actor& actor, std::strin
         Members after{
             {"instrument", r.subject}, {"state", std::string(to_string(r.state))}, {"date", to_string(*in.date)}};
         if (r.links) after.emplace_back("amends", std::to_string(*r.links));
-        return s.add_record(actor, *row, r, AuditAction::record_assessment, after);
+        auto kept = s.add_record(actor, *row, r, AuditAction::record_assessment, after);
+        if (!kept || warnings.empty()) return kept;
+        return Result<StoredRecord>(std::move(*kept), std::move(warnings));
     });
 }
 
@@ -1248,6 +1269,10 @@ Result<AssessmentInput> read_assessment_file(const std::filesystem::path& path) 
                                               "'date' is not a date (YYYY-MM-DD)",
                                               {},
                                               {name, 0, 0}}};
+            continue;
+        }
+        if (k.starts_with("header.") && k.size() > 7) {
+            a.header.emplace(k.substr(7), v);  // an assessment field (instruments/README.md)
             continue;
         }
         a.ratings.emplace(k, v);
