@@ -389,13 +389,17 @@ private:
         e.end = a.end;
         const Operator op = a.op;
         const std::string shown(spelling(op));
-        auto mismatch = [&](std::string what) {
-            return fail(a, DiagnosticCode::type_error,
-                        "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
-        };
-        // Codes of scales with values take part in arithmetic (and meet numbers) as numbers.
         const bool arithmetic =
             op == Operator::add || op == Operator::sub || op == Operator::mul || op == Operator::div;
+        auto mismatch = [&](std::string what) {
+            const bool codes = l.type.kind == Kind::category || r.type.kind == Kind::category;
+            return fail(a, DiagnosticCode::type_error,
+                        "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type),
+                        codes && arithmetic ? "codes count as numbers only on a scale with values, e.g. values: "
+                                              "{low: 0, high: 1}"
+                                            : "");
+        };
+        // Codes of scales with values take part in arithmetic (and meet numbers) as numbers.
         if ((arithmetic && (has_values(l.type) || has_values(r.type))) ||
             (l.type.kind == Kind::number && has_values(r.type)) ||
             (r.type.kind == Kind::number && has_values(l.type))) {
