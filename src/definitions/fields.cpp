@@ -286,6 +286,7 @@ int DefinitionReader::copy_scale(const Model& source, const std::string& source_
     copy.numeric = s.numeric;
     copy.ordered = s.ordered;
     copy.numbers = s.numbers;
+    copy.values = s.values;
     for (int code : s.codes) {
         const int mine = m_.intern(source.strings[static_cast<std::size_t>(code)]);
         copy.rank[mine] = static_cast<int>(copy.codes.size());

@@ -119,6 +119,10 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
                 if (scale.rank.count(code))
                     r_.error(code_node, DiagnosticCode::invalid_scale,
                              "code '" + t + "' appears twice in scale '" + *id + "'");
+                else if ((fold_case(t) == "na" || fold_case(t) == "omitted") && fold_case(t) != t)
+                    r_.error(code_node, DiagnosticCode::invalid_scale,
+                             "code '" + t + "' of scale '" + *id + "' reads as '" + fold_case(t) + "' in inputs",
+                             "inputs match codes regardless of case; choose another code");
                 else if (auto [f, fresh] = folded.emplace(fold_case(t), t); !fresh)
                     r_.error(code_node, DiagnosticCode::invalid_scale,
                              "codes '" + f->second + "' and '" + t + "' of scale '" + *id + "' differ only by case",

@@ -428,7 +428,7 @@ private:
         if (ta.scale < 0 || tb.scale < 0) return ta.scale == tb.scale;
         const Scale& sa = rules_->model.scales[static_cast<std::size_t>(ta.scale)];
         const Scale& sb = rules_->model.scales[static_cast<std::size_t>(tb.scale)];
-        return sa.numeric == sb.numeric && sa.codes == sb.codes && sa.numbers == sb.numbers;
+        return sa.numeric == sb.numeric && sa.codes == sb.codes && sa.numbers == sb.numbers && sa.values == sb.values;
     }
 
     void build_choice(AgeChoice c, const YAML::Node& where) {
