@@ -4,6 +4,8 @@
 // scales).
 #include "test_support.hpp"
 
+#include <kelias/rules.hpp>
+
 #include <map>
 #include <string>
 
@@ -189,4 +191,39 @@ TEST_CASE("a declared result scale lets if() mix codes of several scales") {
           std::string::npos);
     CHECK(errors("sum(need)", "level").find("declares scale 'level' but gives a number") != std::string::npos);
     CHECK(errors("violent", "levle").find("E201") != std::string::npos);
+}
+
+TEST_CASE("codes as the manual writes them in rule sets: category facts and code params") {
+    auto r = load_rules(R"yaml(kelias: 1
+kind: rules
+id: capital_codes
+version: "1"
+title: Capital codes
+facts:
+  placement: {type: category, values: [HALFWAY_HOUSE, OPEN_PRISON, CLOSED_PRISON]}
+params:
+  target: {value: OPEN_PRISON, type: code}
+programmes:
+  - id: move_on
+    eligible_when:
+      any:
+        - {id: at_halfway_house, expr: "placement == 'HALFWAY_HOUSE'"}
+        - {id: at_target, expr: "placement == params.target"}
+)yaml",
+                        "capital_codes.yaml");
+    INFO(format(r.diagnostics()));
+    REQUIRE(r.ok());
+    auto decision = [&](const char* placement) {
+        CaseInput c;
+        c.id = "c1";
+        c.as_of = parse_date("2025-06-01");
+        c.facts = {{"placement", placement}};
+        auto d = decide(*r, c);
+        INFO(format(d.diagnostics()));
+        REQUIRE(d.ok());
+        return d->find("move_on")->decision;
+    };
+    CHECK(decision("halfway_house") == Decision::eligible);
+    CHECK(decision("Open_Prison") == Decision::eligible);
+    CHECK(decision("CLOSED_PRISON") == Decision::not_eligible);
 }

@@ -732,9 +732,9 @@ private:
                         "'" + for_message(t) + "' is not an ISO-8601 duration (" + what + ")", "write e.g. P6M or P1Y");
             return std::nullopt;
         case ParamType::code:
-            if (!is_identifier(t)) {
+            if (!is_code(t)) {
                 yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a code (" + what + ")",
-                            "codes are lower-case letters, digits and _, starting with a letter");
+                            "codes are letters, digits and _, starting with a letter");
                 return std::nullopt;
             }
             e.type = Type{Kind::category, -1};
