@@ -326,6 +326,19 @@ bool is_identifier(std::string_view s) {
                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+bool is_code(std::string_view s) {
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+    if (s.empty() || !letter(s[0])) return false;
+    return std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::string fold_case(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
 std::optional<std::string> YamlReader::id(const YAML::Node& n, std::string_view what) {
     if (!expect_scalar(n, what)) return std::nullopt;
     const std::string& s = n.Scalar();

@@ -93,6 +93,12 @@ auto load_guarded(std::string_view file_name, std::vector<Diagnostic>& out, Load
 /// True for `[a-z][a-z0-9_]*`.
 bool is_identifier(std::string_view s);
 
+/// True for a code as a manual writes it, `[A-Za-z][A-Za-z0-9_]*` (`VERY_HIGH`, `B2`, `IVa`).
+bool is_code(std::string_view s);
+
+/// `s` with ASCII letters in lower case: how codes are compared when case does not count.
+std::string fold_case(std::string_view s);
+
 /// True for an ISO 639-1 code, optionally with a region: `en`, `lt`, `pt-br`.
 bool is_language_code(std::string_view s);
 

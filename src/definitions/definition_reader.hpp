@@ -54,6 +54,7 @@ struct PendingResult {
     bool built = false;      // built: `model.results[result].expr` is ready
     bool must_be_bool = false;
     std::string bool_what;  // "condition 'c'", for the message when it is not a bool
+    int scale = -1;         // a score's declared scale of codes (`scale:`), or -1
 };
 
 class DefinitionReader {
@@ -106,11 +107,15 @@ public:
                            const std::function<std::vector<int>(const PendingResult&)>& depends,
                            const std::function<std::string(int result, bool described)>& describe,
                            const std::string& cycle_hint);
+    /// The scale of codes a score declares with `scale:` (-1 when absent or reported).
+    int read_result_scale(const YAML::Node& n);
     /// Reports the errors of an expression at their places inside `expr_node`.
     void report(const YAML::Node& expr_node, const std::vector<ExprError>& errors);
 
 private:
     bool unique_scale_id(const std::string& id, const YAML::Node& where);
+    /// A code as a definition writes it (`moderate`, `VERY_HIGH`, `B2`).
+    std::optional<std::string> read_code(const YAML::Node& n, const std::string& what);
     std::vector<std::string> scale_and_type_names() const;
     bool set_type(FieldSpec& f, const std::string& t, const YAML::Node& where);
     std::optional<std::pair<double, bool>> table_cell(const YAML::Node& v, const std::string& what);

@@ -9,6 +9,14 @@
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
+std::optional<std::string> DefinitionReader::read_code(const YAML::Node& n, const std::string& what) {
+    if (!r_.expect_scalar(n, what)) return std::nullopt;
+    if (is_code(n.Scalar())) return n.Scalar();
+    r_.error(n, DiagnosticCode::invalid_value, "'" + for_message(n.Scalar()) + "' is not a valid " + what,
+             "codes are letters, digits and '_', starting with a letter, such as 'moderate' or 'VERY_HIGH'");
+    return std::nullopt;
+}
+
 std::vector<std::string> DefinitionReader::scale_and_type_names() const {
     std::vector<std::string> names = {"bool", "integer", "number", "date", "duration", "category", "rating"};
     for (const auto& s : m_.scales) names.push_back(s.id);
@@ -101,10 +109,16 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
             f.type = FieldType::category;
             typed = true;
             for (const auto& v : n["values"])
-                if (auto id = r_.id(v, "category code")) {
-                    if (std::find(f.values.begin(), f.values.end(), *id) != f.values.end())
+                if (auto id = read_code(v, "category code")) {
+                    auto same = [&](const std::string& c) { return fold_case(c) == fold_case(*id); };
+                    if (auto c = std::find_if(f.values.begin(), f.values.end(), same); c == f.values.end())
+                        f.values.push_back(*id);
+                    else if (*c == *id)
                         r_.error(v, DiagnosticCode::invalid_field, "code '" + *id + "' is listed twice");
-                    f.values.push_back(*id);
+                    else
+                        r_.error(v, DiagnosticCode::invalid_field,
+                                 "codes '" + *c + "' and '" + *id + "' differ only by case",
+                                 "inputs match codes regardless of case; rename one of them");
                 }
             if (f.values.empty()) {
                 r_.error(n["values"], DiagnosticCode::invalid_field, "a category field needs at least one value");
@@ -272,6 +286,7 @@ int DefinitionReader::copy_scale(const Model& source, const std::string& source_
     copy.numeric = s.numeric;
     copy.ordered = s.ordered;
     copy.numbers = s.numbers;
+    copy.values = s.values;
     for (int code : s.codes) {
         const int mine = m_.intern(source.strings[static_cast<std::size_t>(code)]);
         copy.rank[mine] = static_cast<int>(copy.codes.size());

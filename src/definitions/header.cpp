@@ -3,6 +3,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "base/content_hash.hpp"
 #include "base/text.hpp"
@@ -92,31 +93,53 @@ void DefinitionReader::read_scales(const YAML::Node& n) {
         scale.id = *id;
         scale.where = r_.at(it->first);
         auto values = r_.required(s, "values", "scale '" + *id + "'");
-        if (!values || !r_.expect_list(*values, "values")) continue;
+        if (!values) continue;
+        if (!values->IsMap() && !r_.expect_list(*values, "values")) continue;
         if (values->size() == 0) {
             r_.error(*values, DiagnosticCode::invalid_scale, "scale '" + *id + "' has no values");
             continue;
         }
+        // `values` is a list (numbers or codes), or a map of codes to the numbers they carry.
+        const bool with_values = values->IsMap();
         int numbers = 0;
-        for (const auto& v : *values) {
-            if (!r_.expect_scalar(v, "a scale value")) continue;
+        std::unordered_map<std::string, std::string> folded;  // codes by their lower-case form
+        for (auto v = values->begin(); v != values->end(); ++v) {
+            const YAML::Node code_node = with_values ? v->first : *v;
+            if (!r_.expect_scalar(code_node, "a scale value")) continue;
             double x;
-            const std::string& t = v.Scalar();
+            const std::string& t = code_node.Scalar();
             auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
-            if (ec == std::errc() && p == t.data() + t.size()) {
+            if (!with_values && ec == std::errc() && p == t.data() + t.size()) {
                 ++numbers;
                 if (std::find(scale.numbers.begin(), scale.numbers.end(), x) != scale.numbers.end())
-                    r_.error(v, DiagnosticCode::invalid_scale, "value " + t + " appears twice in scale '" + *id + "'");
+                    r_.error(code_node, DiagnosticCode::invalid_scale,
+                             "value " + t + " appears twice in scale '" + *id + "'");
                 scale.numbers.push_back(x);
-            } else if (is_identifier(t)) {
+            } else if (is_code(t)) {
                 const int code = m_.intern(t);
                 if (scale.rank.count(code))
-                    r_.error(v, DiagnosticCode::invalid_scale, "code '" + t + "' appears twice in scale '" + *id + "'");
+                    r_.error(code_node, DiagnosticCode::invalid_scale,
+                             "code '" + t + "' appears twice in scale '" + *id + "'");
+                else if ((fold_case(t) == "na" || fold_case(t) == "omitted") && fold_case(t) != t)
+                    r_.error(code_node, DiagnosticCode::invalid_scale,
+                             "code '" + t + "' of scale '" + *id + "' reads as '" + fold_case(t) + "' in inputs",
+                             "inputs match codes regardless of case; choose another code");
+                else if (auto [f, fresh] = folded.emplace(fold_case(t), t); !fresh)
+                    r_.error(code_node, DiagnosticCode::invalid_scale,
+                             "codes '" + f->second + "' and '" + t + "' of scale '" + *id + "' differ only by case",
+                             "inputs match codes regardless of case; rename one of them");
                 scale.rank[code] = static_cast<int>(scale.codes.size());
                 scale.codes.push_back(code);
+                if (with_values) {
+                    const auto number = r_.number(v->second, "the value of code '" + t + "'");
+                    scale.values.push_back(number ? *number : 0.0);
+                }
             } else {
-                r_.error(v, DiagnosticCode::invalid_scale, "'" + for_message(t) + "' is neither a number nor a code",
-                         "codes are lower-case names such as 'moderate'");
+                r_.error(code_node, DiagnosticCode::invalid_scale,
+                         "'" + for_message(t) + "' is neither a number nor a code",
+                         with_values ? "with values, the keys are codes: letters, digits and '_', such as 'severe'"
+                                     : "codes are letters, digits and '_', starting with a letter, such as "
+                                       "'moderate' or 'VERY_HIGH'");
             }
         }
         if (numbers > 0 && !scale.codes.empty()) {

@@ -184,10 +184,11 @@ private:
             if (s.IsScalar()) {
                 expr = s;
             } else if (yaml_.expect_map(s, "score '" + *id + "'")) {
-                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden"},
+                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden", "scale"},
                                  "score '" + *id + "'");
                 expr = yaml_.required(s, "expr", "score '" + *id + "'");
                 read_score_options(s, *id, info, score);
+                p.scale = r_.read_result_scale(s["scale"]);
             }
             if (expr && yaml_.expect_scalar(*expr, "expr")) {
                 info.expression = expr->Scalar();

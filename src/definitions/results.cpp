@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "base/text.hpp"
 #include "definitions/definition_reader.hpp"
 
 KELIAS_BEGIN_NAMESPACE
@@ -73,6 +74,23 @@ int DefinitionReader::add_result(Computed c, const YAML::Node& where) {
     return index;
 }
 
+int DefinitionReader::read_result_scale(const YAML::Node& n) {
+    if (!n.IsDefined() || !r_.expect_scalar(n, "scale")) return -1;
+    auto s = m_.scale_index.find(n.Scalar());
+    if (s != m_.scale_index.end() && !m_.scales[static_cast<std::size_t>(s->second)].numeric) return s->second;
+    std::vector<std::string> ids;
+    for (const auto& sc : m_.scales)
+        if (!sc.numeric && m_.scale_index.count(sc.id)) ids.push_back(sc.id);
+    if (s == m_.scale_index.end())
+        r_.error(n, DiagnosticCode::unknown_scale, "unknown scale '" + for_message(n.Scalar()) + "'",
+                 did_you_mean(n.Scalar(), ids));
+    else
+        r_.error(n, DiagnosticCode::unknown_scale,
+                 "scale '" + n.Scalar() + "' holds numbers; a score's 'scale:' names a scale of codes",
+                 "drop 'scale:' for a numeric score");
+    return -1;
+}
+
 void DefinitionReader::report(const YAML::Node& expr_node, const std::vector<ExprError>& errors) {
     for (const auto& e : errors) r_.error(r_.at_offset(expr_node, e.offset), e.code, e.message, e.hint);
 }
@@ -138,6 +156,7 @@ void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, co
         CompileScope s = scope;
         s.result_refs = &refs;
         s.result_ready = &ready;
+        s.result_scale = p.scale;
         Expr e = compile_expression(*p.ast, s, errors);
         report(p.expr_node, errors);
         if (e.type.kind == Kind::error) continue;

@@ -428,7 +428,7 @@ private:
         if (ta.scale < 0 || tb.scale < 0) return ta.scale == tb.scale;
         const Scale& sa = rules_->model.scales[static_cast<std::size_t>(ta.scale)];
         const Scale& sb = rules_->model.scales[static_cast<std::size_t>(tb.scale)];
-        return sa.numeric == sb.numeric && sa.codes == sb.codes && sa.numbers == sb.numbers;
+        return sa.numeric == sb.numeric && sa.codes == sb.codes && sa.numbers == sb.numbers && sa.values == sb.values;
     }
 
     void build_choice(AgeChoice c, const YAML::Node& where) {
@@ -732,9 +732,9 @@ private:
                         "'" + for_message(t) + "' is not an ISO-8601 duration (" + what + ")", "write e.g. P6M or P1Y");
             return std::nullopt;
         case ParamType::code:
-            if (!is_identifier(t)) {
+            if (!is_code(t)) {
                 yaml_.error(v, DiagnosticCode::invalid_value, "'" + for_message(t) + "' is not a code (" + what + ")",
-                            "codes are lower-case letters, digits and _, starting with a letter");
+                            "codes are letters, digits and _, starting with a letter");
                 return std::nullopt;
             }
             e.type = Type{Kind::category, -1};

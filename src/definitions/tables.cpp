@@ -17,7 +17,7 @@ std::optional<std::pair<double, bool>> DefinitionReader::table_cell(const YAML::
     double x;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
     if (ec == std::errc() && p == t.data() + t.size()) return std::make_pair(x, true);
-    if (is_identifier(t)) return std::make_pair(static_cast<double>(m_.intern(t)), false);
+    if (is_code(t)) return std::make_pair(static_cast<double>(m_.intern(t)), false);
     r_.error(v, DiagnosticCode::invalid_table, what + " must be a number or a code, not '" + for_message(t) + "'");
     return std::nullopt;
 }

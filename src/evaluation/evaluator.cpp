@@ -341,6 +341,7 @@ InputStats compute_stats(const std::vector<int>& columns, const Block& b) {
 }
 
 const InputStats& stats_for(const Expr& e, const Block& b, InputStats& scratch) {
+    if (e.index >= 0) return scratch = value_stats(*b.model, e, b);  // code values: not shared
     if (!b.stats) return scratch = compute_stats(e.columns, b);
     for (const auto& st : *b.stats)
         if (st.columns == &e.columns || *st.columns == e.columns) return st;
@@ -370,7 +371,8 @@ Column aggregate(const Expr& e, const Block& b, const PolicyContext& p) {
     const auto& omitted = st.omitted;
     Eigen::ArrayXd extreme;
     if (e.aggregate == AggregateFn::min_of || e.aggregate == AggregateFn::max_of)
-        extreme = extremes(e, b, e.aggregate == AggregateFn::min_of);
+        extreme = e.type.kind == Kind::category ? ordered_extremes(*b.model, e, b, e.aggregate == AggregateFn::min_of)
+                                                : extremes(e, b, e.aggregate == AggregateFn::min_of);
     Column out{Eigen::ArrayXd::Zero(n), StateArray::Zero(n)};
     const double inputs = static_cast<double>(e.columns.size());
     const double limit = p.max_omitted < 0 ? std::numeric_limits<double>::infinity() : p.max_omitted;
@@ -504,8 +506,13 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
         int digits = e.args.size() == 2 ? static_cast<int>(e.args[1].number) : 0;
         return map_unary(std::move(a[0]), [digits](double x) { return round_decimal(x, digits); });
     }
+    case Op::code_value:
+    case Op::code_rank:
+        return code_numbers(*b.model, e, std::move(a[0]));
     case Op::min:
     case Op::max: {
+        if (e.type.kind == Kind::category)
+            return ordered_extreme(*b.model, e.type.scale, e.op == Op::min, std::move(a));
         Column out = std::move(a[0]);
         for (std::size_t k = 1; k < a.size(); ++k) {
             if (e.op == Op::min)

@@ -76,6 +76,19 @@ struct Tracer {
 
 Column evaluate(const Expr& e, const Block& block, const PolicyContext& policy, Tracer* tracer = nullptr);
 
+// ---- codes of scales (scale_ops.cpp) -------------------------------------------------------
+/// value_of (Op::code_value) and rank_of (Op::code_rank) of a column of codes of scale
+/// `e.index`: unknown where the input is, or is no code of the scale.
+Column code_numbers(const Model& m, const Expr& e, Column x);
+/// min / max of codes of ordered scale `scale`: the lowest / highest code by the scale's order.
+Column ordered_extreme(const Model& m, int scale, bool is_min, std::vector<Column> args);
+/// min_of / max_of over aggregate inputs holding codes of ordered scale `e.type.scale`: per
+/// row the lowest / highest known code (NaN where none is known).
+Eigen::ArrayXd ordered_extremes(const Model& m, const Expr& e, const Block& b, bool is_min);
+/// The counts of an aggregate over codes of a scale with values (`e.index`), summing the
+/// numbers the codes carry.
+InputStats value_stats(const Model& m, const Expr& e, const Block& b);
+
 /// Every result of every row, by column (column-major vectors, as ScoreBatch keeps them),
 /// and the checks that fired.
 struct ScoredColumns {

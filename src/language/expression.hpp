@@ -75,6 +75,7 @@ struct CompileScope {
     int current_list = -1;                            // inside a list aggregate: bare names are record fields
     std::vector<int>* result_refs = nullptr;          // receives the results used
     const std::vector<bool>* result_ready = nullptr;  // results whose type is known
+    int result_scale = -1;  // the scale a score declares (`scale:`): its codes and both if() branches' fit it
 };
 
 /// Type-checks and resolves a tree. Errors are appended; the result is then unusable.

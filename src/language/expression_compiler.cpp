@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <utility>
 
 #include <kelias/date.hpp>
 
@@ -46,6 +47,8 @@ const std::unordered_map<std::string, FunctionSpec>& functions() {
         {"add_days", {Op::add_days, 2, 2}},
         {"add_months", {Op::add_months, 2, 2}},
         {"fresh", {Op::fresh, 2, 2}},
+        {"value_of", {Op::code_value, 1, 1}},
+        {"rank_of", {Op::code_rank, 1, 1}},
     };
     return f;
 }
@@ -66,7 +69,25 @@ public:
     Compiler(const CompileScope& scope, std::vector<ExprError>& errors)
         : s_(scope), d_(*scope.model), errors_(errors) {}
 
+    /// The scale the expression's value is declared to have (a score's `scale:`).
+    void want_scale(int scale) { want_scale_ = scale; }
+
+    /// The whole expression meets its declared scale: a category whose codes are all in it.
+    Expr fit_result(Expr e, const Ast& a) {
+        const int want = s_.result_scale;
+        if (want < 0 || bad(e)) return e;
+        const Scale& w = d_.scales[static_cast<std::size_t>(want)];
+        if (e.type.kind != Kind::category)
+            return fail(a, DiagnosticCode::type_error,
+                        "the score declares scale '" + w.id + "' but gives a " + type_name(e.type),
+                        "drop 'scale:' or make the expression give codes of '" + w.id + "'");
+        if (!fits_scale(e, want, a)) return poisoned(a);
+        e.type.scale = want;
+        return e;
+    }
+
     Expr compile(const Ast& a) {
+        const int want = std::exchange(want_scale_, -1);  // only if() and coalesce() branches pass it on
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
@@ -90,7 +111,7 @@ public:
         case Ast::Kind::member:
             return compile_member(a);
         case Ast::Kind::call:
-            return compile_call(a);
+            return compile_call(a, want);
         case Ast::Kind::unary:
             return compile_unary(a);
         case Ast::Kind::binary:
@@ -323,7 +344,7 @@ private:
             e.op = Op::not_;
             e.type = bool_t;
         } else {
-            if (x.type.kind != Kind::number)
+            if (!numeric(x))
                 return fail(a, DiagnosticCode::type_error, "'-' needs a number, not a " + type_name(x.type));
             e.op = Op::neg;
             e.type = number_t;
@@ -368,10 +389,23 @@ private:
         e.end = a.end;
         const Operator op = a.op;
         const std::string shown(spelling(op));
+        const bool arithmetic =
+            op == Operator::add || op == Operator::sub || op == Operator::mul || op == Operator::div;
         auto mismatch = [&](std::string what) {
+            const bool codes = l.type.kind == Kind::category || r.type.kind == Kind::category;
             return fail(a, DiagnosticCode::type_error,
-                        "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type));
+                        "'" + shown + "' " + what + ", not " + type_name(l.type) + " and " + type_name(r.type),
+                        codes && arithmetic ? "codes count as numbers only on a scale with values, e.g. values: "
+                                              "{low: 0, high: 1}"
+                                            : "");
         };
+        // Codes of scales with values take part in arithmetic (and meet numbers) as numbers.
+        if ((arithmetic && (has_values(l.type) || has_values(r.type))) ||
+            (l.type.kind == Kind::number && has_values(r.type)) ||
+            (r.type.kind == Kind::number && has_values(l.type))) {
+            numeric(l);
+            numeric(r);
+        }
         switch (op) {
         case Operator::and_:
         case Operator::or_:
@@ -439,7 +473,7 @@ private:
                 if (u->kind == Kind::error) return poisoned(a);
                 if (ordering && (u->scale < 0 || !d_.scales[static_cast<std::size_t>(u->scale)].ordered))
                     return fail(a, DiagnosticCode::type_error, "'" + shown + "' needs an ordered scale",
-                                "mark the scale 'ordered: true' or compare with == / in");
+                                unordered_hint(*u) + ", or compare with == / in");
                 // Both sides carry the scale so the evaluator can compare ranks.
                 l.type.scale = r.type.scale = u->scale;
             } else if (ordering && l.type.kind != Kind::number && l.type.kind != Kind::date &&
@@ -466,6 +500,7 @@ private:
                         "write " + t.id + "(x)");
         Expr x = compile(a.args[0]);
         if (bad(x)) return x;
+        if (t.input.kind == Kind::number) numeric(x);
         if (x.type.kind != t.input.kind)
             return fail(a.args[0], DiagnosticCode::type_error,
                         "table '" + t.id + "' looks up a " + type_name(t.input) + ", not a " + type_name(x.type));
@@ -565,6 +600,7 @@ private:
         }
         bool numeric =
             fn == AggregateFn::sum || fn == AggregateFn::mean || fn == AggregateFn::min_of || fn == AggregateFn::max_of;
+        if (numeric && field_kind == Kind::category) return coded_aggregate(a, field, std::move(e));
         bool logical = fn == AggregateFn::count || fn == AggregateFn::any || fn == AggregateFn::all;
         if (numeric && field_kind != Kind::number)
             return fail(a, DiagnosticCode::invalid_aggregate,
@@ -609,7 +645,7 @@ private:
         if (logical && body.type.kind != Kind::boolean)
             return fail(a.args[1], DiagnosticCode::type_error,
                         "the condition of '" + a.text + "' must be a bool, not a " + type_name(body.type));
-        if (numeric && body.type.kind != Kind::number && !(fn != AggregateFn::sum && body.type.kind == Kind::date))
+        if (numeric && !this->numeric(body) && !(fn != AggregateFn::sum && body.type.kind == Kind::date))
             return fail(a.args[1], DiagnosticCode::type_error,
                         "'" + a.text + "' needs a number, not a " + type_name(body.type));
         e.type = fn == AggregateFn::count ? number_t : logical ? bool_t : body.type;
@@ -649,7 +685,7 @@ private:
         return e;
     }
 
-    Expr compile_call(const Ast& a) {
+    Expr compile_call(const Ast& a, int want) {
         if (a.text == "eligible") return compile_eligible(a);
         if (auto it = d_.table_index.find(a.text); it != d_.table_index.end()) return compile_table(a, it->second);
         if (auto it = aggregates().find(a.text); it != aggregates().end()) return compile_aggregate(a, it->second);
@@ -687,12 +723,13 @@ private:
             e.number = d->days;
             return e;
         }
-        for (const auto& arg : a.args) {
-            e.args.push_back(compile(arg));
+        for (std::size_t i = 0; i < a.args.size(); ++i) {
+            if ((spec.op == Op::if_ && i > 0) || spec.op == Op::coalesce) want_scale_ = want;
+            e.args.push_back(compile(a.args[i]));
             if (bad(e.args.back())) return e.args.back();
         }
         auto need = [&](std::size_t i, Kind k) -> bool {
-            if (e.args[i].type.kind == k) return true;
+            if (e.args[i].type.kind == k || (k == Kind::number && numeric(e.args[i]))) return true;
             fail(a.args[i], DiagnosticCode::type_error,
                  "argument " + std::to_string(i + 1) + " of '" + a.text + "' must be a " + type_name(Type{k}) +
                      ", not a " + type_name(e.args[i].type));
@@ -701,7 +738,7 @@ private:
         switch (spec.op) {
         case Op::if_: {
             if (!need(0, Kind::boolean)) return poisoned(a);
-            auto t = same_type(e.args[1], e.args[2], a.args[1], a.args[2], a);
+            auto t = same_type(e.args[1], e.args[2], a.args[1], a.args[2], a, want);
             if (!t) return poisoned(a);
             e.type = *t;
             break;
@@ -713,7 +750,7 @@ private:
                 probe.type = t;
                 probe.number = e.args[0].number;
                 probe.op = e.args[0].op;
-                auto u = same_type(probe, e.args[i], a.args[0], a.args[i], a);
+                auto u = same_type(probe, e.args[i], a.args[0], a.args[i], a, want);
                 if (!u) return poisoned(a);
                 t = *u;
             }
@@ -733,6 +770,9 @@ private:
             break;
         case Op::min:
         case Op::max: {
+            if (std::all_of(e.args.begin(), e.args.end(), [](const Expr& x) { return x.type.kind == Kind::category; }))
+                return ordered_extreme(a, std::move(e));
+            for (auto& x : e.args) numeric(x);
             Kind k = e.args[0].type.kind;
             if (k != Kind::number && k != Kind::date) {
                 need(0, Kind::number);
@@ -743,6 +783,9 @@ private:
             e.type = Type{k};
             break;
         }
+        case Op::code_value:
+        case Op::code_rank:
+            return code_function(a, std::move(e));
         case Op::date_at_fraction:
             if (!need(0, Kind::date) || !need(1, Kind::date) || !need(2, Kind::number)) return poisoned(a);
             e.type = date_t;
@@ -778,8 +821,137 @@ private:
         return e;
     }
 
+    // ---- codes of scales: values, order, declared result scales ---------------------------
+
+    bool has_values(const Type& t) const {
+        return t.kind == Kind::category && t.scale >= 0 && !d_.scales[static_cast<std::size_t>(t.scale)].values.empty();
+    }
+
+    bool ordered_codes(const Type& t) const {
+        return t.kind == Kind::category && t.scale >= 0 && d_.scales[static_cast<std::size_t>(t.scale)].ordered;
+    }
+
+    std::string unordered_hint(const Type& t) const {
+        if (t.scale < 0) return "compare with the codes of an ordered scale, or with == / in";
+        const Scale& sc = d_.scales[static_cast<std::size_t>(t.scale)];
+        if (d_.scale_index.count(sc.id)) return "mark scale '" + sc.id + "' 'ordered: true' (lowest code first)";
+        return "rate the field on a scale declared with 'ordered: true' (lowest code first)";
+    }
+
+    // Where a number is needed, a code of a scale with values stands for its number.
+    bool numeric(Expr& x) {
+        if (x.type.kind == Kind::number) return true;
+        if (!has_values(x.type)) return false;
+        Expr v;
+        v.op = Op::code_value;
+        v.begin = x.begin;
+        v.end = x.end;
+        v.index = x.type.scale;
+        v.type = number_t;
+        v.args.push_back(std::move(x));
+        x = std::move(v);
+        return true;
+    }
+
+    // A category meeting a declared scale `want`: a literal must be one of its codes, a
+    // category of another scale must have only codes it has.
+    bool fits_scale(const Expr& x, int want, const Ast& where) {
+        if (x.type.scale == want) return true;
+        if (x.type.scale < 0) return check_code(x, want, where);
+        const Scale& from = d_.scales[static_cast<std::size_t>(x.type.scale)];
+        const Scale& w = d_.scales[static_cast<std::size_t>(want)];
+        std::string missing;
+        for (int c : from.codes)
+            if (!w.rank.count(c))
+                missing += (missing.empty() ? "'" : ", '") + d_.strings[static_cast<std::size_t>(c)] + "'";
+        if (missing.empty()) return true;
+        errors_.push_back(
+            {DiagnosticCode::code_not_in_scale,
+             "this gives codes of scale '" + from.id + "' that scale '" + w.id + "' does not have: " + missing,
+             "add them to scale '" + w.id + "', or declare a scale that has the codes of every branch", where.begin});
+        return false;
+    }
+
+    // min(a, b, ...) / max(a, b, ...) over codes of one ordered scale: the lowest / highest.
+    Expr ordered_extreme(const Ast& a, Expr e) {
+        int scale = -1;
+        for (std::size_t i = 0; i < e.args.size(); ++i) {
+            const int s = e.args[i].type.scale;
+            if (s < 0) continue;
+            if (scale >= 0 && s != scale)
+                return fail(a.args[i], DiagnosticCode::type_error,
+                            "'" + a.text + "' compares codes of different scales ('" +
+                                d_.scales[static_cast<std::size_t>(scale)].id + "' and '" +
+                                d_.scales[static_cast<std::size_t>(s)].id + "')");
+            scale = s;
+        }
+        const Type t{Kind::category, scale};
+        if (!ordered_codes(t))
+            return fail(a, DiagnosticCode::type_error, "'" + a.text + "' of codes needs an ordered scale",
+                        unordered_hint(t));
+        for (std::size_t i = 0; i < e.args.size(); ++i)
+            if (!check_code(e.args[i], scale, a.args[i])) return poisoned(a);
+        for (auto& x : e.args) x.type.scale = scale;
+        e.type = t;
+        return e;
+    }
+
+    // value_of(x): the number a code carries; rank_of(x): its place on an ordered scale.
+    Expr code_function(const Ast& a, Expr e) {
+        const Type& t = e.args[0].type;
+        if (e.op == Op::code_value && !has_values(t))
+            return fail(a.args[0], DiagnosticCode::type_error,
+                        "value_of() needs a code of a scale with values, not a " + type_name(t) +
+                            (t.kind == Kind::category && t.scale >= 0
+                                 ? " of scale '" + d_.scales[static_cast<std::size_t>(t.scale)].id + "'"
+                                 : std::string()),
+                        "give the scale values as a map, e.g. values: {low: 0, high: 1}");
+        if (e.op == Op::code_rank && !ordered_codes(t))
+            return fail(a.args[0], DiagnosticCode::type_error, "rank_of() needs a code of an ordered scale",
+                        unordered_hint(t));
+        e.index = t.scale;
+        e.type = number_t;
+        return e;
+    }
+
+    // sum / mean over codes of a scale with values (their numbers); min_of / max_of over
+    // codes of an ordered scale (the lowest / highest code).
+    Expr coded_aggregate(const Ast& a, const Ast& field, Expr e) {
+        int scale = -1;
+        for (int c : e.columns) {
+            const int s = d_.field_models[static_cast<std::size_t>(c)].type.scale;
+            if (scale >= 0 && s != scale)
+                return fail(a, DiagnosticCode::invalid_aggregate,
+                            "'" + a.text + "' runs over '" + field.text + "' fields of different scales",
+                            "rate them on one declared scale");
+            scale = s;
+        }
+        const Type t{Kind::category, scale};
+        if (e.aggregate == AggregateFn::min_of || e.aggregate == AggregateFn::max_of) {
+            if (!ordered_codes(t))
+                return fail(a, DiagnosticCode::invalid_aggregate,
+                            "'" + a.text + "' over codes needs an ordered scale; '" + field.text + "' is not on one",
+                            unordered_hint(t));
+            e.type = t;
+            return e;
+        }
+        if (!has_values(t))
+            return fail(a, DiagnosticCode::invalid_aggregate,
+                        "'" + a.text + "' over codes needs a scale with values; '" + field.text + "' has none",
+                        "give the scale values as a map, e.g. values: {no_need: 0, standard: 1, severe: 2}");
+        e.index = scale;
+        e.type = number_t;
+        return e;
+    }
+
     // The common type of two branches (if, coalesce), or nullopt after reporting.
-    std::optional<Type> same_type(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw, const Ast& where) {
+    std::optional<Type> same_type(const Expr& l, const Expr& r, const Ast& lw, const Ast& rw, const Ast& where,
+                                  int want = -1) {
+        if (l.type.kind == Kind::category && r.type.kind == Kind::category && want >= 0) {
+            // A declared result scale: each branch fits it on its own (no common scale needed).
+            if (!fits_scale(l, want, lw) || !fits_scale(r, want, rw)) return std::nullopt;
+            return Type{Kind::category, want};
+        }
         if (l.type.kind != r.type.kind) {
             errors_.push_back({DiagnosticCode::type_error,
                                "'" + where.text + "' mixes " + type_name(l.type) + " and " + type_name(r.type),
@@ -789,8 +961,9 @@ private:
         if (l.type.kind != Kind::category) return l.type;
         auto t = unify_categories(l, r, lw, rw);
         if (!t) {
-            errors_.push_back(
-                {DiagnosticCode::type_error, "'" + where.text + "' mixes codes of different scales", "", rw.begin});
+            errors_.push_back({DiagnosticCode::type_error, "'" + where.text + "' mixes codes of different scales",
+                               "declare the score's result scale with 'scale:', a scale that has the codes of both",
+                               rw.begin});
             return std::nullopt;
         }
         if (t->kind == Kind::error) return std::nullopt;
@@ -800,6 +973,7 @@ private:
     const CompileScope& s_;
     Model& d_;
     std::vector<ExprError>& errors_;
+    int want_scale_ = -1;  // the declared scale the node being compiled gives its value to
 };
 
 }  // namespace
@@ -817,7 +991,8 @@ const std::vector<std::string>& function_names() {
 Expr compile_expression(const Ast& ast, const CompileScope& scope, std::vector<ExprError>& errors) {
     std::size_t before = errors.size();
     Compiler c(scope, errors);
-    Expr e = c.compile(ast);
+    c.want_scale(scope.result_scale);
+    Expr e = c.fit_result(c.compile(ast), ast);
     if (errors.size() > before) e.type = Type{Kind::error};
     return e;
 }

@@ -145,6 +145,15 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
                     out.error = nullptr;
                     break;
                 }
+            // Codes are read regardless of case (`very_high` for `VERY_HIGH`); the scale
+            // never has two codes that differ only by case, so the match is unique.
+            if (out.error) {
+                const int i = find_code_ignore_case(m, scale_index, text);
+                if (i >= 0 && static_cast<std::size_t>(i) < f.codes.size()) {
+                    out.value = scale.codes[static_cast<std::size_t>(i)];
+                    out.error = nullptr;
+                }
+            }
         }
         break;
     }
@@ -198,6 +207,40 @@ double category_rank(const Model& m, int scale, double code) {
     const auto& rank = m.scales[static_cast<std::size_t>(scale)].rank;
     auto it = rank.find(*c);
     return it == rank.end() ? -1 : it->second;
+}
+
+std::optional<double> code_value(const Model& m, int scale, double code) {
+    if (scale < 0) return std::nullopt;
+    const Scale& s = m.scales[static_cast<std::size_t>(scale)];
+    const auto c = exact_int(code);
+    if (!c || s.values.empty()) return std::nullopt;
+    auto it = s.rank.find(*c);
+    if (it == s.rank.end() || static_cast<std::size_t>(it->second) >= s.values.size()) return std::nullopt;
+    return s.values[static_cast<std::size_t>(it->second)];
+}
+
+double code_at_rank(const Model& m, int scale, double rank) {
+    if (scale < 0) return -1;
+    const Scale& s = m.scales[static_cast<std::size_t>(scale)];
+    const auto r = exact_int(rank);
+    if (!r || *r < 0 || static_cast<std::size_t>(*r) >= s.codes.size()) return -1;
+    return s.codes[static_cast<std::size_t>(*r)];
+}
+
+int find_code_ignore_case(const Model& m, int scale, std::string_view text) noexcept {
+    if (scale < 0 || static_cast<std::size_t>(scale) >= m.scales.size()) return -1;
+    const Scale& s = m.scales[static_cast<std::size_t>(scale)];
+    for (std::size_t i = 0; i < s.codes.size(); ++i) {
+        const std::string& code = m.strings[static_cast<std::size_t>(s.codes[i])];
+        if (code.size() != text.size()) continue;
+        bool same = true;
+        for (std::size_t k = 0; k < code.size() && same; ++k) {
+            auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+            same = lower(code[k]) == lower(text[k]);
+        }
+        if (same) return static_cast<int>(i);
+    }
+    return -1;
 }
 
 }  // namespace detail

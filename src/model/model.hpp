@@ -85,6 +85,9 @@ enum class Op : std::uint8_t {
     fresh,
     list_aggregate,
     record_field,
+    // codes of scales (scale_types.cpp)
+    code_value,  // the number a code of a scale with values carries (index: the scale)
+    code_rank,   // rank(x): 1 + the position of a code on its ordered scale (index: the scale)
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
@@ -97,7 +100,7 @@ struct Expr {
     double number = 0;       // constants: number, bool 0/1, date days, category code
     Duration duration;
     std::vector<double> list;  // list literal elements
-    int index = -1;            // field column, result, table, list
+    int index = -1;            // field column, result, table, list; aggregate: scale whose code values it sums
     AggregateFn aggregate = AggregateFn::sum;
     std::vector<int> columns;  // aggregate inputs
     std::vector<Expr> args;
@@ -123,6 +126,7 @@ struct Scale {
     std::vector<double> numbers;        // numeric scales
     std::vector<int> codes;             // coded scales: string pool ids, in order
     std::unordered_map<int, int> rank;  // pool id -> position (coded scales)
+    std::vector<double> values;         // coded scales with values: the number of each code, as `codes`
     Location where;
 };
 
@@ -215,6 +219,17 @@ std::string cell_text(const Model& m, const FieldInfo& f, double value, CellStat
 /// The rank of a category code on an ordered scale (-1 when not on it), or the code itself
 /// for free codes.
 double category_rank(const Model& m, int scale, double code);
+
+/// The number a code of scale `scale` carries (scales with values); nullopt when it is no
+/// code of the scale or the scale has no values.
+std::optional<double> code_value(const Model& m, int scale, double code);
+
+/// The code of scale `scale` at position `rank` (0-based); -1 when there is none.
+double code_at_rank(const Model& m, int scale, double rank);
+
+/// The position of `text` among the codes of `scale`, matched regardless of ASCII case
+/// (inputs); -1 when it is none of them.
+int find_code_ignore_case(const Model& m, int scale, std::string_view text) noexcept;
 
 /// The text of a string-pool code held in a column; "?" when the number is no code.
 const std::string& code_text(const Model& m, double code);
