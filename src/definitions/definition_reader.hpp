@@ -54,6 +54,7 @@ struct PendingResult {
     bool built = false;      // built: `model.results[result].expr` is ready
     bool must_be_bool = false;
     std::string bool_what;  // "condition 'c'", for the message when it is not a bool
+    int scale = -1;         // a score's declared scale (`scale:`): its codes must be codes of it
 };
 
 class DefinitionReader {
@@ -111,9 +112,18 @@ public:
 
 private:
     bool unique_scale_id(const std::string& id, const YAML::Node& where);
+    /// Checks a result's codes against its declared scale (`scale:`) and tags it with it.
+    bool give_scale(const PendingResult& p, Expr& e);
     std::vector<std::string> scale_and_type_names() const;
     bool set_type(FieldSpec& f, const std::string& t, const YAML::Node& where);
     std::optional<std::pair<double, bool>> table_cell(const YAML::Node& v, const std::string& what);
+    void read_table_default(const YAML::Node& t, Table& table);
+    // keyed tables (keyed_tables.cpp)
+    bool read_keyed_table(const YAML::Node& t, Table& table);
+    std::optional<TableKey> read_table_key(const YAML::Node& k, const std::string& table);
+    void read_cells(const YAML::Node& n, std::size_t depth, std::size_t offset, Table& table, bool& ok, int& numbers,
+                    int& codes);
+    std::vector<std::string> key_labels(const TableKey& key) const;
 
     Model& m_;
     YamlReader& r_;

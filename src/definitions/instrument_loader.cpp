@@ -181,10 +181,13 @@ private:
             if (s.IsScalar()) {
                 expr = s;
             } else if (yaml_.expect_map(s, "score '" + *id + "'")) {
-                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden"},
-                                 "score '" + *id + "'");
+                yaml_.check_keys(
+                    s,
+                    {"expr", "omitted", "max_omitted", "label", "description", "hidden", "scale", "edition", "legacy"},
+                    "score '" + *id + "'");
                 expr = yaml_.required(s, "expr", "score '" + *id + "'");
                 read_score_options(s, *id, info, score);
+                read_score_edition(s, *id, info, p);
             }
             if (expr && yaml_.expect_scalar(*expr, "expr")) {
                 info.expression = expr->Scalar();
@@ -220,6 +223,33 @@ private:
                         : e.type.kind == Kind::date     ? ScoreType::date
                                                         : ScoreType::number;
         }
+    }
+
+    // `scale:` (the codes a score gives), `edition:` and `legacy:` (a result of an older
+    // edition of the instrument, kept for comparison).
+    void read_score_edition(const YAML::Node& s, const std::string& id, ScoreInfo& info, PendingResult& p) {
+        if (const YAML::Node& sc = s["scale"]; sc.IsDefined() && yaml_.expect_scalar(sc, "scale")) {
+            auto it = d_->scale_index.find(sc.Scalar());
+            if (it == d_->scale_index.end() || d_->scales[static_cast<std::size_t>(it->second)].numeric) {
+                std::vector<std::string> ids;
+                for (const auto& x : d_->scales)
+                    if (!x.numeric) ids.push_back(x.id);
+                yaml_.error(sc, DiagnosticCode::unknown_scale,
+                            "score '" + id + "': '" + for_message(sc.Scalar()) + "' is not a scale of codes",
+                            did_you_mean(sc.Scalar(), ids));
+            } else {
+                p.scale = it->second;
+            }
+        }
+        if (const YAML::Node& ed = s["edition"]; ed.IsDefined())
+            if (auto t = yaml_.text(ed, "edition")) info.edition = *t;
+        if (const YAML::Node& l = s["legacy"]; l.IsDefined())
+            if (auto b = yaml_.boolean(l, "legacy")) {
+                info.legacy = *b;
+                if (*b && info.edition.empty())
+                    yaml_.error(l, DiagnosticCode::missing_key, "score '" + id + "' is legacy but names no edition",
+                                "add edition: (e.g. \"2003\"), the edition it comes from");
+            }
     }
 
     void read_score_options(const YAML::Node& s, const std::string& id, ScoreInfo& info, Computed& score) {
