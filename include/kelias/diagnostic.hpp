@@ -43,6 +43,7 @@ enum class DiagnosticCode : std::uint16_t {
     unknown_pathway_name,   ///< E207
     unknown_guard,          ///< E208
     invalid_move,           ///< E209
+    table_coverage,         ///< E210
     unknown_name,           ///< E301
     expression_syntax,      ///< E302
     type_error,             ///< E303

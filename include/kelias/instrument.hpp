@@ -52,6 +52,8 @@ struct ScoreInfo {
     ScoreType type = ScoreType::number;
     bool hidden = false;     ///< an intermediate score, left out of outputs
     std::string expression;  ///< the source text
+    std::string edition;     ///< the edition of the instrument the score belongs to; empty: current
+    bool legacy = false;     ///< from an older edition, kept so old and new reports can be compared
 };
 
 /// An item or outcome as declared (for display and reports).

@@ -45,6 +45,9 @@ constexpr std::array code_table{
             "a pathway names a programme or fact its rule set does not have, or a fact value it does not allow"},
     CodeRow{DiagnosticCode::invalid_move, "E209",
             "invalid pathway move (to where it starts, a return without grounds, a step no role may take)"},
+    CodeRow{DiagnosticCode::table_coverage, "E210",
+            "a keyed table whose combinations are not each covered once (a missing or extra cell, overlapping "
+            "bands, a code listed twice or missing)"},
     CodeRow{DiagnosticCode::unknown_name, "E301", "unknown name in an expression"},
     CodeRow{DiagnosticCode::expression_syntax, "E302", "expression syntax error"},
     CodeRow{DiagnosticCode::type_error, "E303", "type error in an expression"},

@@ -116,9 +116,18 @@ private:
     bool unique_scale_id(const std::string& id, const YAML::Node& where);
     /// A code as a definition writes it (`moderate`, `VERY_HIGH`, `B2`).
     std::optional<std::string> read_code(const YAML::Node& n, const std::string& what);
+    /// Checks a result's codes against its declared scale (`scale:`) and tags it with it.
+    bool give_scale(const PendingResult& p, Expr& e);
     std::vector<std::string> scale_and_type_names() const;
     bool set_type(FieldSpec& f, const std::string& t, const YAML::Node& where);
     std::optional<std::pair<double, bool>> table_cell(const YAML::Node& v, const std::string& what);
+    void read_table_default(const YAML::Node& t, Table& table);
+    // keyed tables (keyed_tables.cpp)
+    bool read_keyed_table(const YAML::Node& t, Table& table);
+    std::optional<TableKey> read_table_key(const YAML::Node& k, const std::string& table);
+    void read_cells(const YAML::Node& n, std::size_t depth, std::size_t offset, Table& table, bool& ok, int& numbers,
+                    int& codes);
+    std::vector<std::string> key_labels(const TableKey& key) const;
 
     Model& m_;
     YamlReader& r_;

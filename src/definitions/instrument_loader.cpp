@@ -184,11 +184,14 @@ private:
             if (s.IsScalar()) {
                 expr = s;
             } else if (yaml_.expect_map(s, "score '" + *id + "'")) {
-                yaml_.check_keys(s, {"expr", "omitted", "max_omitted", "label", "description", "hidden", "scale"},
-                                 "score '" + *id + "'");
+                yaml_.check_keys(
+                    s,
+                    {"expr", "omitted", "max_omitted", "label", "description", "hidden", "scale", "edition", "legacy"},
+                    "score '" + *id + "'");
                 expr = yaml_.required(s, "expr", "score '" + *id + "'");
                 read_score_options(s, *id, info, score);
                 p.scale = r_.read_result_scale(s["scale"]);
+                read_score_edition(s, *id, info);
             }
             if (expr && yaml_.expect_scalar(*expr, "expr")) {
                 info.expression = expr->Scalar();
@@ -224,6 +227,20 @@ private:
                         : e.type.kind == Kind::date     ? ScoreType::date
                                                         : ScoreType::number;
         }
+    }
+
+    // `edition:` and `legacy:`: a result of an older edition of the instrument, kept for
+    // comparison.
+    void read_score_edition(const YAML::Node& s, const std::string& id, ScoreInfo& info) {
+        if (const YAML::Node& ed = s["edition"]; ed.IsDefined())
+            if (auto t = yaml_.text(ed, "edition")) info.edition = *t;
+        if (const YAML::Node& l = s["legacy"]; l.IsDefined())
+            if (auto b = yaml_.boolean(l, "legacy")) {
+                info.legacy = *b;
+                if (*b && info.edition.empty())
+                    yaml_.error(l, DiagnosticCode::missing_key, "score '" + id + "' is legacy but names no edition",
+                                "add edition: (e.g. \"2003\"), the edition it comes from");
+            }
     }
 
     void read_score_options(const YAML::Node& s, const std::string& id, ScoreInfo& info, Computed& score) {

@@ -22,25 +22,45 @@ std::optional<std::pair<double, bool>> DefinitionReader::table_cell(const YAML::
     return std::nullopt;
 }
 
+void DefinitionReader::read_table_default(const YAML::Node& t, Table& table) {
+    if (const YAML::Node& def = t["default"]; def.IsDefined()) {
+        table.has_default = true;
+        if (!def.IsNull() && def.IsScalar() && def.Scalar() != "null") {
+            if (auto cell = table_cell(def, "default")) table.default_value = cell->first;
+        } else if (!def.IsNull() && !def.IsScalar()) {
+            r_.expect_scalar(def, "default");
+        }
+    }
+}
+
 void DefinitionReader::read_tables(const YAML::Node& n) {
     if (!n.IsDefined() || !r_.expect_map(n, "tables")) return;
     for (auto it = n.begin(); it != n.end(); ++it) {
         auto id = r_.id(it->first, "table id");
         if (!id || !claim_name(*id, it->first, "table") || !r_.expect_map(it->second, "table '" + *id + "'")) continue;
         YAML::Node t = it->second;  // a copy: it-> goes through a temporary proxy
-        r_.check_keys(t, {"kind", "rows", "default", "output", "label", "description"}, "table '" + *id + "'");
+        r_.check_keys(t, {"kind", "rows", "keys", "cells", "default", "output", "label", "description"},
+                      "table '" + *id + "'");
         Table table;
         table.id = *id;
         table.where = r_.at(it->first);
         if (t["kind"].IsDefined() && r_.expect_scalar(t["kind"], "kind")) {
             table.kind = t["kind"].Scalar();
-            static const std::vector<std::string> kinds = {"points", "bands", "conversion", "cutoffs"};
+            static const std::vector<std::string> kinds = {"points", "bands", "conversion", "cutoffs", "grid"};
             if (std::find(kinds.begin(), kinds.end(), table.kind) == kinds.end()) {
                 const std::string hint = did_you_mean(table.kind, kinds);
                 r_.error(t["kind"], DiagnosticCode::invalid_table,
                          "unknown table kind '" + for_message(table.kind) + "'",
-                         hint.empty() ? "use points, bands, conversion or cutoffs" : hint);
+                         hint.empty() ? "use points, bands, conversion, cutoffs or grid" : hint);
             }
+        }
+        if (t["keys"].IsDefined()) {  // a keyed table (keyed_tables.cpp)
+            const bool keyed_ok = read_keyed_table(t, table);
+            read_table_default(t, table);
+            if (!keyed_ok) continue;
+            m_.table_index[*id] = static_cast<int>(m_.tables.size());
+            m_.tables.push_back(std::move(table));
+            continue;
         }
         bool ok = true;
         int numeric_inputs = 0, coded_inputs = 0, numeric_values = 0, coded_values = 0;
@@ -133,14 +153,7 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
                 table.output.scale = s->second;
             }
         }
-        if (const YAML::Node& def = t["default"]; def.IsDefined()) {
-            table.has_default = true;
-            if (!def.IsNull() && def.IsScalar() && def.Scalar() != "null") {
-                if (auto cell = table_cell(def, "default")) table.default_value = cell->first;
-            } else if (!def.IsNull() && !def.IsScalar()) {
-                r_.expect_scalar(def, "default");
-            }
-        }
+        read_table_default(t, table);
         if (!ok) continue;
         m_.table_index[*id] = static_cast<int>(m_.tables.size());
         m_.tables.push_back(std::move(table));

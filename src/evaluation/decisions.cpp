@@ -282,6 +282,7 @@ private:
                 todo.pop_back();
                 for (const auto& a : e->args) todo.push_back(&a);
                 if (e->op != detail::Op::table || e->args.empty() || e->args[0].op != detail::Op::field) continue;
+                if (!m_.tables[static_cast<std::size_t>(e->index)].keys.empty()) continue;  // coverage checked at load
                 const auto column = static_cast<std::size_t>(e->args[0].index);
                 if (s_.states[column][row] != detail::known_state) continue;
                 const detail::Table& table = m_.tables[static_cast<std::size_t>(e->index)];

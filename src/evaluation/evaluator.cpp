@@ -599,6 +599,8 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
         }
         return out;
     }
+    case Op::concat:
+        return compose_codes(e, a);
     default:
         return unknown_column(n);
     }
@@ -632,8 +634,13 @@ Column evaluate_node(const Expr& e, const Block& b, const PolicyContext& p, Trac
         return (*b.results)[static_cast<std::size_t>(e.index)];
     case Op::aggregate:
         return aggregate(e, b, p);
-    case Op::table:
-        return lookup(b.model->tables[static_cast<std::size_t>(e.index)], evaluate(e.args[0], b, p, t));
+    case Op::table: {
+        const Table& table = b.model->tables[static_cast<std::size_t>(e.index)];
+        if (table.keys.empty()) return lookup(table, evaluate(e.args[0], b, p, t));
+        std::vector<Column> keys;
+        for (const auto& a : e.args) keys.push_back(evaluate(a, b, p, t));
+        return keyed_lookup(table, keys);
+    }
     case Op::neg: {
         Column x = evaluate(e.args[0], b, p, t);
         x.v = -x.v;

@@ -131,6 +131,17 @@ AggregateCounts count_inputs(const Expr& aggregate, const RatingsBatch& batch, s
 /// The index of the first table row matching `x`, or -1.
 int match_table_row(const Table& t, double x);
 
+/// The position of `x` along one key of a keyed table (its band or code), or -1.
+int match_table_key(const TableKey& key, double x);
+/// The cell of a keyed table for one value per key, or -1 when a value is on no band or
+/// code of its key.
+long keyed_table_cell(const Table& t, const std::vector<double>& x);
+/// Looks every row up in a keyed table (keyed_lookup.cpp): unknown when any key is, when
+/// the cell is an explicit gap, or when a value falls in no band (then `default` if given).
+Column keyed_lookup(const Table& t, const std::vector<Column>& keys);
+/// The composed code of each row (concat): unknown when any part is unknown.
+Column compose_codes(const Expr& e, const std::vector<Column>& parts);
+
 /// Rounds half away from zero at `digits` decimals, tolerant of binary representation
 /// (2.675 rounds to 2.68, as a person would expect).
 double round_decimal(double x, int digits);

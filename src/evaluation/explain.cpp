@@ -72,7 +72,11 @@ public:
         const auto& info = d_.score_infos[static_cast<std::size_t>(index)];
         const auto& s = d_.results[static_cast<std::size_t>(index)];
         Explanation e;
-        e.what = info.id + " = " + info.expression;
+        e.what = info.id +
+                 (info.edition.empty()
+                      ? std::string()
+                      : std::string(info.legacy ? " [legacy edition " : " [edition ") + info.edition + "]") +
+                 " = " + info.expression;
         e.value = column_text(scores_[static_cast<std::size_t>(index)], s.expr.type);
         if (uses_aggregates(s.expr)) {
             std::string note = std::string("omitted inputs: ") + policy_name(s.policy);
@@ -112,6 +116,26 @@ private:
         return detail::cell_text(d_, d_.fields[c], batch_.value(row_, c), batch_.state(row_, c));
     }
 
+    // The cell a keyed table gave: "table 't' cell (band, code): value", or why none.
+    std::string keyed_note(const detail::Table& t, const detail::Expr& e) const {
+        std::vector<double> x;
+        std::string where;
+        for (std::size_t k = 0; k < e.args.size(); ++k) {
+            auto in = tracer_.values.find(&e.args[k]);
+            if (in == tracer_.values.end() || in->second.s[0] != 0)
+                return "table '" + t.id + "': key '" + t.keys[k].name + "' unknown";
+            x.push_back(in->second.v[0]);
+            const int pos = detail::match_table_key(t.keys[k], x.back());
+            if (pos < 0) return "table '" + t.id + "': key '" + t.keys[k].name + "' on no band, default used";
+            const auto p = static_cast<std::size_t>(pos);
+            where += (where.empty() ? "" : ", ") +
+                     (t.keys[k].coded ? detail::code_text(d_, t.keys[k].codes[p]) : t.keys[k].bands[p].text);
+        }
+        const long cell = detail::keyed_table_cell(t, x);
+        const bool known = cell >= 0 && t.cell_known[static_cast<std::size_t>(cell)];
+        return "table '" + t.id + "' cell (" + where + ")" + (known ? "" : ": a gap, unknown");
+    }
+
     // Adds the nodes worth showing under `e`: inputs, aggregates, tables, scores used.
     void collect(const detail::Expr& e, const std::string& source, int depth, std::vector<Explanation>& out) const {
         using detail::Op;
@@ -144,6 +168,12 @@ private:
         case Op::table: {
             const detail::Table& t = d_.tables[static_cast<std::size_t>(e.index)];
             Explanation x{slice(e), node_text(e), {}, {}};
+            if (!t.keys.empty()) {
+                x.notes.push_back(keyed_note(t, e));
+                for (const auto& a : e.args) collect(a, source, depth, x.children);
+                out.push_back(std::move(x));
+                return;
+            }
             auto in = tracer_.values.find(&e.args[0]);
             if (in != tracer_.values.end() && in->second.s[0] == 0) {
                 const int row = detail::match_table_row(t, in->second.v[0]);

@@ -102,7 +102,7 @@ private:
                 walk(leaf_expr(leaf), [&](const Expr& e) {
                     if (e.op != Op::table || e.args.empty() || e.args[0].op != Op::field) return;
                     const detail::Table& table = m_.tables[static_cast<std::size_t>(e.index)];
-                    if (table.has_default) return;
+                    if (table.has_default || !table.keys.empty()) return;  // keyed: coverage checked at load
                     for (int code : category_codes(e.args[0].index)) {
                         const bool covered = std::any_of(table.rows.begin(), table.rows.end(), [&](const auto& row) {
                             return row.equals && *row.equals == static_cast<double>(code);

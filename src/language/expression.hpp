@@ -81,6 +81,15 @@ struct CompileScope {
 /// Type-checks and resolves a tree. Errors are appended; the result is then unusable.
 Expr compile_expression(const Ast& ast, const CompileScope& scope, std::vector<ExprError>& errors);
 
+/// The values an expression can take, when they are known when the file loads (codes of
+/// its scale, a table's values, constants, and if()/coalesce() of those); nullopt when
+/// they are not (composed_codes.cpp).
+std::optional<std::vector<double>> possible_values(const Expr& e, const Model& m, int depth = 0);
+/// How a part of concat() is written: a code, or a whole number 0 or more (else nullopt).
+std::optional<std::string> part_text(const Model& m, const Expr& part, double value);
+/// The values (codes) that are not codes of `scale`, as text, sorted.
+std::vector<std::string> missing_codes(const Model& m, const std::vector<double>& values, int scale);
+
 /// The names of the language's functions and aggregates (for hints and reserved words).
 const std::vector<std::string>& function_names();
 

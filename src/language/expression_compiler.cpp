@@ -6,7 +6,9 @@
 
 #include <kelias/date.hpp>
 
+#include "base/number_format.hpp"
 #include "base/text.hpp"
+#include "base/yaml_reader.hpp"
 #include "language/expression.hpp"
 
 KELIAS_BEGIN_NAMESPACE
@@ -49,6 +51,7 @@ const std::unordered_map<std::string, FunctionSpec>& functions() {
         {"fresh", {Op::fresh, 2, 2}},
         {"value_of", {Op::code_value, 1, 1}},
         {"rank_of", {Op::code_rank, 1, 1}},
+        {"concat", {Op::concat, 2, 8}},
     };
     return f;
 }
@@ -493,8 +496,65 @@ private:
         return e;
     }
 
+    // A keyed table: one argument per key, numbers for bands, codes of the key for codes.
+    // Every code of the argument's scale must have a place on the key (coverage).
+    Expr compile_keyed_table(const Ast& a, int index) {
+        const Table& t = d_.tables[static_cast<std::size_t>(index)];
+        if (a.args.size() != t.keys.size()) {
+            std::string names;
+            for (const auto& k : t.keys) names += (names.empty() ? "" : ", ") + k.name;
+            return fail(a, DiagnosticCode::unknown_function,
+                        "table '" + t.id + "' takes " + std::to_string(t.keys.size()) + " arguments, not " +
+                            std::to_string(a.args.size()),
+                        "write " + t.id + "(" + names + ")");
+        }
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::table;
+        e.index = index;
+        e.type = t.output;
+        for (std::size_t k = 0; k < t.keys.size(); ++k) {
+            const TableKey& key = t.keys[k];
+            Expr x = compile(a.args[k]);
+            if (bad(x)) return x;
+            const Kind want = key.coded ? Kind::category : Kind::number;
+            if (x.type.kind != want)
+                return fail(a.args[k], DiagnosticCode::type_error,
+                            "key '" + key.name + "' of table '" + t.id + "' looks up a " + type_name(Type{want}) +
+                                ", not a " + type_name(x.type));
+            if (key.coded && x.type.scale >= 0) {
+                const Scale& sc = d_.scales[static_cast<std::size_t>(x.type.scale)];
+                std::string extra, missing;
+                for (double c : key.codes)
+                    if (!sc.rank.count(static_cast<int>(c)))
+                        extra += (extra.empty() ? "'" : ", '") + code_text(d_, c) + "'";
+                for (int c : sc.codes)
+                    if (std::find(key.codes.begin(), key.codes.end(), static_cast<double>(c)) == key.codes.end())
+                        missing += (missing.empty() ? "'" : ", '") + d_.strings[static_cast<std::size_t>(c)] + "'";
+                if (!extra.empty()) {
+                    errors_.push_back({DiagnosticCode::code_not_in_scale,
+                                       "key '" + key.name + "' of table '" + t.id + "' lists " + extra +
+                                           ", not codes of scale '" + sc.id + "'",
+                                       "", a.args[k].begin});
+                    return poisoned(a);
+                }
+                if (!missing.empty()) {
+                    errors_.push_back({DiagnosticCode::table_coverage,
+                                       "key '" + key.name + "' of table '" + t.id + "' has no place for " + missing +
+                                           " of scale '" + sc.id + "'",
+                                       "add the codes to the key (null cells for deliberate gaps)", a.args[k].begin});
+                    return poisoned(a);
+                }
+            }
+            e.args.push_back(std::move(x));
+        }
+        return e;
+    }
+
     Expr compile_table(const Ast& a, int index) {
         const Table& t = d_.tables[static_cast<std::size_t>(index)];
+        if (!t.keys.empty()) return compile_keyed_table(a, index);
         if (a.args.size() != 1)
             return fail(a, DiagnosticCode::unknown_function, "table '" + t.id + "' takes one argument",
                         "write " + t.id + "(x)");
@@ -685,8 +745,73 @@ private:
         return e;
     }
 
+    static std::string number_text(double v) {
+        std::string out;
+        append_number(out, v);
+        return out;
+    }
+
+    // concat(part, ...): a code composed of parts, each with a known set of values (codes
+    // of a scale, a table's values, constants); every combination is interned now, so the
+    // evaluator only picks one, and a score's `scale:` can check them all.
+    Expr compile_concat(const Ast& a) {
+        if (a.args.size() < 2 || a.args.size() > 8)
+            return fail(a, DiagnosticCode::unknown_function,
+                        "'concat' takes 2 to 8 parts, not " + std::to_string(a.args.size()),
+                        "write concat(letter, digit)");
+        Expr e;
+        e.begin = a.begin;
+        e.end = a.end;
+        e.op = Op::concat;
+        e.type = Type{Kind::category, -1};
+        std::size_t combinations = 1;
+        for (std::size_t k = 0; k < a.args.size(); ++k) {
+            Expr part = compile(a.args[k]);
+            if (bad(part)) return part;
+            if (part.type.kind != Kind::category && part.type.kind != Kind::number)
+                return fail(a.args[k], DiagnosticCode::type_error,
+                            "part " + std::to_string(k + 1) + " of 'concat' must be a code or a whole number, not a " +
+                                type_name(part.type));
+            auto values = possible_values(part, d_);
+            if (!values || values->empty())
+                return fail(a.args[k], DiagnosticCode::type_error,
+                            "part " + std::to_string(k + 1) +
+                                " of 'concat' can take values that are not known when the file loads",
+                            "use a code of a scale, a table's value, a constant, or if() of those");
+            for (double v : *values)
+                if (!part_text(d_, part, v))
+                    return fail(a.args[k], DiagnosticCode::type_error,
+                                "part " + std::to_string(k + 1) + " of 'concat' can be " + number_text(v) +
+                                    ", not a whole number 0 or more");
+            combinations *= values->size();
+            if (combinations > 10000)
+                return fail(a, DiagnosticCode::limit_exceeded, "'concat' composes more than 10000 codes",
+                            "use fewer or smaller parts");
+            e.part_values.push_back(std::move(*values));
+            e.args.push_back(std::move(part));
+        }
+        for (std::size_t c = 0; c < combinations; ++c) {
+            std::string code;
+            std::size_t rest = c;
+            std::vector<std::string> texts(e.args.size());
+            for (std::size_t k = e.args.size(); k-- > 0;) {
+                const auto& values = e.part_values[k];
+                texts[k] = *part_text(d_, e.args[k], values[rest % values.size()]);
+                rest /= values.size();
+            }
+            for (const auto& t : texts) code += t;
+            if (!is_code(code))
+                return fail(a, DiagnosticCode::type_error,
+                            "'concat' can compose '" + for_message(code) + "', not a code",
+                            "codes are [A-Za-z][A-Za-z0-9_]*: start with a letter part");
+            e.list.push_back(static_cast<double>(d_.intern(code)));
+        }
+        return e;
+    }
+
     Expr compile_call(const Ast& a, int want) {
         if (a.text == "eligible") return compile_eligible(a);
+        if (a.text == "concat") return compile_concat(a);
         if (auto it = d_.table_index.find(a.text); it != d_.table_index.end()) return compile_table(a, it->second);
         if (auto it = aggregates().find(a.text); it != aggregates().end()) return compile_aggregate(a, it->second);
         auto it = functions().find(a.text);

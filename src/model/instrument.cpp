@@ -60,6 +60,12 @@ Result<std::size_t> Instrument::find_score(std::string_view id) const {
 
 namespace {
 
+// " [legacy edition 2003]" or " [edition 2016]"; empty for a score of the current edition.
+std::string edition_text(const ScoreInfo& s) {
+    if (s.edition.empty()) return {};
+    return std::string(s.legacy ? " [legacy edition " : " [edition ") + s.edition + "]";
+}
+
 const char* score_type_name(ScoreType t) {
     switch (t) {
     case ScoreType::number:
@@ -217,8 +223,8 @@ std::string Instrument::describe() const {
     }
     out += "scores:\n";
     for (const auto& s : d.score_infos)
-        out +=
-            "  " + s.id + "  " + score_type_name(s.type) + (s.hidden ? " (hidden)" : "") + "  = " + s.expression + "\n";
+        out += "  " + s.id + "  " + score_type_name(s.type) + (s.hidden ? " (hidden)" : "") + edition_text(s) + "  = " +
+               s.expression + "\n";
     return out;
 }
 
@@ -258,7 +264,7 @@ std::string Instrument::describe_json() const {
             .string(allowed_values(f))
             .end_object();
     w.end_array().key("scores").begin_array();
-    for (const auto& s : d.score_infos)
+    for (const auto& s : d.score_infos) {
         w.begin_object()
             .key("id")
             .string(s.id)
@@ -269,8 +275,10 @@ std::string Instrument::describe_json() const {
             .key("hidden")
             .boolean(s.hidden)
             .key("expr")
-            .string(s.expression)
-            .end_object();
+            .string(s.expression);
+        if (!s.edition.empty()) w.key("edition").string(s.edition).key("legacy").boolean(s.legacy);
+        w.end_object();
+    }
     w.end_array();
     if (!d.outcome_groups.empty()) {
         w.key("outcome_groups").begin_array();

@@ -88,6 +88,7 @@ enum class Op : std::uint8_t {
     // codes of scales (scale_types.cpp)
     code_value,  // the number a code of a scale with values carries (index: the scale)
     code_rank,   // rank(x): 1 + the position of a code on its ordered scale (index: the scale)
+    concat,  // a code composed of parts (composed_codes.cpp)
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
@@ -104,6 +105,9 @@ struct Expr {
     AggregateFn aggregate = AggregateFn::sum;
     std::vector<int> columns;  // aggregate inputs
     std::vector<Expr> args;
+    /// concat: the values each part can take; `list` holds the composed code of every
+    /// combination, the first part varying slowest.
+    std::vector<std::vector<double>> part_values;
 };
 
 /// The names one alias reads (a rule set's instrument chosen by age): each member the
@@ -157,11 +161,27 @@ struct TableRow {
     std::string text;  // the row as written, for explanations
 };
 
+/// One key of a keyed table (a grid): bands of a number, or the codes of a category. Each
+/// band or code is a position along the key.
+struct TableKey {
+    std::string name;
+    bool coded = false;
+    std::vector<TableRow> bands;  // numeric keys; `text` holds the band's label
+    std::vector<double> codes;    // coded keys: string pool ids
+    Location where;
+    std::size_t size() const { return coded ? codes.size() : bands.size(); }
+};
+
 struct Table {
     std::string id;
     std::string kind;
     Type input, output;
     std::vector<TableRow> rows;
+    /// A keyed table (looked up by one value per key) when not empty: `rows` is then empty
+    /// and `cells` holds one value per combination, the first key varying slowest.
+    std::vector<TableKey> keys;
+    std::vector<double> cells;
+    std::vector<std::uint8_t> cell_known;  // 0: the cell is an explicit unknown
     bool has_default = false;
     std::optional<double> default_value;  // nullopt: unknown
     Location where;
