@@ -116,8 +116,6 @@ private:
     bool unique_scale_id(const std::string& id, const YAML::Node& where);
     /// A code as a definition writes it (`moderate`, `VERY_HIGH`, `B2`).
     std::optional<std::string> read_code(const YAML::Node& n, const std::string& what);
-    /// Checks a result's codes against its declared scale (`scale:`) and tags it with it.
-    bool give_scale(const PendingResult& p, Expr& e);
     std::vector<std::string> scale_and_type_names() const;
     bool set_type(FieldSpec& f, const std::string& t, const YAML::Node& where);
     std::optional<std::pair<double, bool>> table_cell(const YAML::Node& v, const std::string& what);

@@ -102,38 +102,6 @@ void DefinitionReader::parse(const YAML::Node& expr_node, PendingResult& pending
     report(expr_node, errors);
 }
 
-bool DefinitionReader::give_scale(const PendingResult& p, Expr& e) {
-    const Scale& sc = m_.scales[static_cast<std::size_t>(p.scale)];
-    const Location where = r_.at_offset(p.expr_node, e.begin);
-    if (e.type.kind != Kind::category || (e.type.scale >= 0 && e.type.scale != p.scale)) {
-        r_.error(where, DiagnosticCode::type_error,
-                 "the expression gives a " + type_name(e.type) + ", not a code of scale '" + sc.id + "'");
-        return false;
-    }
-    if (e.type.scale < 0) {
-        const auto values = possible_values(e, m_);
-        if (!values) {
-            r_.error(where, DiagnosticCode::type_error,
-                     "cannot tell which codes the expression gives, so they cannot be checked against scale '" + sc.id +
-                         "'",
-                     "build it from codes of scales, tables, constants, concat() or if() of those");
-            return false;
-        }
-        const auto missing = missing_codes(m_, *values, p.scale);
-        if (!missing.empty()) {
-            std::string list;
-            for (const auto& c : missing) list += (list.empty() ? "'" : ", '") + c + "'";
-            r_.error(where, DiagnosticCode::code_not_in_scale,
-                     "the expression can give " + list + ", not code" + (missing.size() > 1 ? "s" : "") +
-                         " of scale '" + sc.id + "'",
-                     "add the codes to the scale, or change the parts so they cannot occur");
-            return false;
-        }
-    }
-    e.type.scale = p.scale;
-    return true;
-}
-
 void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, const CompileScope& scope,
                                          const std::function<std::vector<int>(const PendingResult&)>& depends,
                                          const std::function<std::string(int, bool)>& describe,
@@ -203,7 +171,6 @@ void DefinitionReader::order_and_compile(std::vector<PendingResult>& pending, co
                      "a score must be a number, bool, code or date, not a " + type_name(e.type));
             continue;
         }
-        if (p.scale >= 0 && !give_scale(p, e)) continue;
         result.expr = std::move(e);
         std::sort(refs.begin(), refs.end());
         refs.erase(std::unique(refs.begin(), refs.end()), refs.end());

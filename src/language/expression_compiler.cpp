@@ -980,9 +980,33 @@ private:
 
     // A category meeting a declared scale `want`: a literal must be one of its codes, a
     // category of another scale must have only codes it has.
+    // A free code that is not a literal (concat() of parts): every code it can give, worked
+    // out now, must be a code of the scale.
+    bool fits_composed(const Expr& x, int want, const Ast& where) {
+        const Scale& w = d_.scales[static_cast<std::size_t>(want)];
+        const auto values = possible_values(x, d_);
+        if (!values) {
+            errors_.push_back({DiagnosticCode::type_error,
+                               "cannot tell which codes the expression gives, so they cannot be checked against scale '" +
+                                   w.id + "'",
+                               "build it from codes of scales, tables, constants, concat() or if() of those",
+                               where.begin});
+            return false;
+        }
+        const auto missing = missing_codes(d_, *values, want);
+        if (missing.empty()) return true;
+        std::string list;
+        for (const auto& c : missing) list += (list.empty() ? "'" : ", '") + c + "'";
+        errors_.push_back({DiagnosticCode::code_not_in_scale,
+                           "the expression can give " + list + ", not code" + (missing.size() > 1 ? "s" : "") +
+                               " of scale '" + w.id + "'",
+                           "add the codes to the scale, or change the parts so they cannot occur", where.begin});
+        return false;
+    }
+
     bool fits_scale(const Expr& x, int want, const Ast& where) {
         if (x.type.scale == want) return true;
-        if (x.type.scale < 0) return check_code(x, want, where);
+        if (x.type.scale < 0) return x.op == Op::constant ? check_code(x, want, where) : fits_composed(x, want, where);
         const Scale& from = d_.scales[static_cast<std::size_t>(x.type.scale)];
         const Scale& w = d_.scales[static_cast<std::size_t>(want)];
         std::string missing;
