@@ -250,6 +250,7 @@ Result<bool> RatingsReader::State::read_csv_header() {
     std::vector<Diagnostic> problems;
     std::vector<std::string> unknown;
     std::unordered_set<std::string_view> seen;
+    std::unordered_map<int, std::string_view> field_headers;  // field -> the header naming it
     bool has_id = false;
     const Location at{input.name(), static_cast<int>(head.line), 0};
     header.reserve(cells.size());
@@ -273,9 +274,15 @@ Result<bool> RatingsReader::State::read_csv_header() {
         if (name == options.id_column) {
             has_id = true;
             role.id = true;
-        } else if (auto field = instrument.data().field_by_column.find(name);
-                   field != instrument.data().field_by_column.end()) {
-            role.field = static_cast<int>(field->second);
+        } else if (const int field = detail::field_for_column(instrument.data(), name); field >= 0) {
+            role.field = field;
+            // A column and its alias (`column_aliases:`) would give one field twice.
+            if (const auto [given, fresh] = field_headers.emplace(field, name); !fresh)
+                problems.push_back({Severity::error, DiagnosticCode::duplicate_key,
+                                    "columns '" + for_message(given->second) + "' and '" + for_message(name) +
+                                        "' both give field " +
+                                        instrument.fields()[static_cast<std::size_t>(field)].column,
+                                    "keep one of them", at});
         } else if (role.pass < 0 && !role.date && !name.empty()) {
             unknown.push_back(name);
         }
@@ -325,6 +332,16 @@ Result<bool> RatingsReader::State::check_jsonl_start() {
     if (options.date_column) roles_by_name[*options.date_column].date = true;
     std::size_t slot = 0;
     for (auto& [name, role] : roles_by_name) role.slot = slot++;
+    // A key that is a column alias shares the slot of the field's column: giving both in
+    // one row is a key given twice.
+    for (std::size_t i = 0; i < instrument.fields().size(); ++i)
+        for (const auto& alias : instrument.fields()[i].column_aliases)
+            if (!roles_by_name.count(alias)) {
+                ColumnRole role;
+                role.field = static_cast<int>(i);
+                role.slot = roles_by_name[instrument.fields()[i].column].slot;
+                roles_by_name.emplace(alias, role);
+            }
     // The first line must be a JSON object: otherwise this is not JSON lines at all.
     RecordScanner probe(RecordScanner::Mode::lines);
     std::vector<Record> first;
@@ -524,7 +541,7 @@ void RatingsReader::State::add_warnings(std::vector<Diagnostic>& out) const {
     for (std::size_t f = 0; f < instrument.fields().size(); ++f) {
         if (instrument.fields()[f].is_outcome) continue;
         ++items;
-        if (present[f]) continue;
+        if (present[f] || !instrument.fields()[f].absent.empty()) continue;  // `absent:` says what it counts as
         ++absent;
         if (example.empty()) example = instrument.fields()[f].column;
     }
