@@ -216,3 +216,53 @@ TEST_CASE("the shipped OGRS3 example reads the MoJ service's names and ages in w
     CHECK(score_text(ogrs3, a, "ogrs3_2y") == "16");
     CHECK(score_text(ogrs3, a, "band") == "low");
 }
+
+TEST_CASE("JSON lines: an item with several fields may be given as a map of its fields") {
+    const Instrument inst = must_load(R"yaml(kelias: 1
+id: needs_demo
+version: "1"
+title: Needs demo
+scales:
+  level: {values: [0, 1, 2]}
+items:
+  - id: needs
+    fields: {housing: level, employment: level, debts: {type: integer, absent: 0}}
+scores:
+  need_total: {expr: "needs.housing + needs.employment + needs.debts"}
+)yaml");
+    auto read = [&](std::string text, std::vector<std::string>& totals, std::vector<RowProblem>& problems) {
+        auto reader = RatingsReader::from_text(inst, std::move(text), {.format = RatingsFormat::jsonl});
+        REQUIRE(reader.ok());
+        RatingsChunk chunk(inst);
+        auto rows = reader->next(chunk);
+        if (!rows.ok()) return rows.error();
+        const ScoreBatch scored = score_batch(inst, chunk.batch, {.threads = 1});
+        for (std::size_t r = 0; r < scored.rows(); ++r) totals.push_back(chunk.bad[r] ? "bad" : scored.text(r, 0));
+        problems = chunk.problems;
+        return std::vector<Diagnostic>{};
+    };
+    std::vector<std::string> totals;
+    std::vector<RowProblem> problems;
+    const auto failed = read(R"({"id": "A", "needs": {"housing": 2, "employment": 1}}
+{"id": "B", "needs.housing": 1, "needs": {"housing": 2, "employment": 0}}
+{"id": "C", "needs": {"housing": "x", "employment": 1}}
+{"id": "D", "needs": {"housing": 1, "employment": null, "debts": 3}}
+{"id": "E", "needs": {"housing": 1, "employment": 1, "debts": 3}}
+)",
+                             totals, problems);
+    REQUIRE(failed.empty());
+    CHECK(totals == std::vector<std::string>{"3", "bad", "bad", "", "5"});
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].line == 2);
+    CHECK(problems[0].column == "needs.housing");
+    CHECK(problems[0].reason == "given twice in the row");
+    CHECK(problems[1].line == 3);
+    CHECK(problems[1].column == "needs.housing");
+    CHECK(problems[1].reason == "expected a rating on the field's scale");
+    // A member that names no field fails the input, as an unknown key does.
+    totals.clear();
+    const auto unknown = read("{\"id\": \"F\", \"needs\": {\"housng\": 1}}\n", totals, problems);
+    REQUIRE(!unknown.empty());
+    CHECK(unknown.front().code == DiagnosticCode::unknown_column);
+    CHECK(unknown.front().message.find("needs.housng") != std::string::npos);
+}
