@@ -40,6 +40,14 @@ struct FieldInfo {
     std::optional<double> min, max;  ///< numeric range, when declared
     std::vector<std::string> codes;  ///< allowed codes (category and coded ratings)
     std::vector<double> levels;      ///< allowed numbers (numeric ratings)
+    /// Other column names an input may give this field under (`column_aliases:`), e.g. an
+    /// export's own heading; Instrument::find_field() and the ratings readers accept them.
+    std::vector<std::string> column_aliases;
+    /// Other spellings of codes (`code_aliases:`): (alias as written, the code it reads as).
+    std::vector<std::pair<std::string, std::string>> code_aliases;
+    /// What an absent cell counts as (`absent:`), as written (`0`, `na`, a code); empty:
+    /// an absent cell stays omitted (unknown).
+    std::string absent;
 };
 
 /// What kind of value a score produces.

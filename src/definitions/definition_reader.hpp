@@ -42,6 +42,10 @@ struct FieldSpec {
     std::vector<std::string> values;  // category codes
     std::optional<double> min, max;
     bool na = false;
+    // Instrument inputs (field_inputs.cpp): `column_aliases`, `code_aliases`, `absent`.
+    std::vector<YAML::Node> column_aliases;                       // each alias, where written
+    std::vector<std::pair<YAML::Node, YAML::Node>> code_aliases;  // (alias, code)
+    std::optional<YAML::Node> absent;                             // nullopt: none
 };
 using FieldSet = std::vector<std::pair<std::string, FieldSpec>>;
 
@@ -91,6 +95,18 @@ public:
     /// copied before.
     int copy_scale(const Model& source, const std::string& source_id, int scale);
 
+    // ---- instrument inputs (field_inputs.cpp) ----
+    /// Lets field specs take `column_aliases`, `code_aliases` and `absent` (instruments only).
+    void allow_input_keys() noexcept { input_keys_ = true; }
+    bool input_keys_allowed() const noexcept { return input_keys_; }
+    /// Reads those keys of a field map or single-field item into `f`.
+    void read_input_keys(const YAML::Node& n, FieldSpec& f);
+    /// Checks and stores them on a column just built (the codes are known by then).
+    void apply_input_keys(const FieldSpec& f, FieldInfo& info, FieldModel& fm);
+    /// Registers the column aliases of every field, each against every column and alias
+    /// (E105 on a collision); call once all fields are added.
+    void register_column_aliases();
+
     // ---- tables (tables.cpp) ----
     void read_tables(const YAML::Node& n);
 
@@ -131,6 +147,8 @@ private:
     YamlReader& r_;
     std::vector<Diagnostic>& out_;
     std::unordered_map<std::string, Location> names_;  // claimed ids
+    bool input_keys_ = false;
+    std::vector<std::pair<std::size_t, YAML::Node>> pending_column_aliases_;  // (field, alias)
 };
 
 }  // namespace detail

@@ -63,8 +63,14 @@ std::optional<FieldSpec> DefinitionReader::read_field_spec(const YAML::Node& n, 
         return f;
     }
     if (!r_.expect_map(n, "field '" + owner_field + "'")) return std::nullopt;
-    r_.check_keys(n, {"type", "scale", "values", "min", "max", "na", "label", "description"},
-                  "field '" + owner_field + "'");
+    if (input_keys_)  // instruments: inputs as the source gives them (field_inputs.cpp)
+        r_.check_keys(n,
+                      {"type", "scale", "values", "min", "max", "na", "label", "description", "absent",
+                       "column_aliases", "code_aliases"},
+                      "field '" + owner_field + "'");
+    else
+        r_.check_keys(n, {"type", "scale", "values", "min", "max", "na", "label", "description"},
+                      "field '" + owner_field + "'");
     const bool ok = read_field_keys(n, owner_field, f);
     // Single-field items share read_field_keys() but read their label themselves.
     if (n["label"].IsDefined()) r_.labels(n["label"], "label");
@@ -157,6 +163,7 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
     if (n["na"].IsDefined() && n["na"].IsScalar()) {
         if (auto b = r_.boolean(n["na"], "na")) f.na = *b;
     }
+    if (input_keys_) read_input_keys(n, f);
     return ok;
 }
 
@@ -269,6 +276,7 @@ std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const 
 int DefinitionReader::add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f,
                                 bool single, bool outcome) {
     auto [info, fm] = build_field(entry, owner, name, f, single, outcome);
+    if (input_keys_) apply_input_keys(f, info, fm);
     const int column = static_cast<int>(m_.fields.size());
     m_.entry_models[static_cast<std::size_t>(entry)].field_column[name] = column;
     m_.field_by_column[info.column] = m_.fields.size();

@@ -21,6 +21,7 @@ public:
     InstrumentLoader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
         : d_(std::make_shared<InstrumentData>()), yaml_(std::move(file), text, out), r_(*d_, yaml_, out), out_(out) {
         d_->hash = content_hash(text);
+        r_.allow_input_keys();
     }
 
     std::shared_ptr<InstrumentData> load() {
@@ -55,6 +56,7 @@ public:
         if (auto items = yaml_.required(n, "items", "an instrument")) read_entries(*items, item_fields, false);
         read_entries(n["outcomes"], outcome_fields, true);
         read_assessment_meta(n, yaml_, *d_);
+        r_.register_column_aliases();
         r_.read_tables(n["tables"]);
         read_scores(n["scores"]);
         read_checks(n["checks"]);
@@ -81,7 +83,7 @@ private:
             if (!yaml_.expect_map(e, "an " + what)) continue;
             yaml_.check_keys(e,
                              {"id", outcomes ? "group" : "domain", "label", "description", "fields", "type", "scale",
-                              "values", "min", "max", "na", "in_totals"},
+                              "values", "min", "max", "na", "in_totals", "absent", "column_aliases", "code_aliases"},
                              "an " + what);
             auto idn = yaml_.required(e, "id", "an " + what);
             if (!idn) continue;
@@ -118,6 +120,12 @@ private:
                         "'" + id + "' has both 'fields' and a single-field 'type'", "keep one of them");
             return;
         }
+        if (!single)
+            for (const char* key : {"absent", "column_aliases", "code_aliases"})
+                if (e[key].IsDefined())
+                    yaml_.error(e[key], DiagnosticCode::invalid_field,
+                                std::string("'") + key + "' on '" + id + "' goes with a single-field item",
+                                "give the item a type, or put it in the field's spec under 'fields:'");
         if (single) {
             FieldSpec f;
             if (!r_.read_field_keys(e, id, f)) return;
@@ -420,13 +428,13 @@ private:
         for (auto it = ratings.begin(); it != ratings.end(); ++it) {
             if (!yaml_.expect_scalar(it->first, "a column")) continue;
             const std::string col = it->first.Scalar();
-            auto f = d_->field_by_column.find(col);
-            if (f == d_->field_by_column.end()) {
+            const int f = field_for_column(*d_, col);  // its column or one of its `column_aliases:`
+            if (f < 0) {
                 yaml_.error(it->first, DiagnosticCode::invalid_test, "unknown column '" + for_message(col) + "'",
                             did_you_mean(col, column_names()));
                 continue;
             }
-            add_test_cell(tc, static_cast<int>(f->second), it->second);
+            add_test_cell(tc, f, it->second);
         }
     }
 

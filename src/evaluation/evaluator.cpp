@@ -773,10 +773,14 @@ InputColumns input_columns(const CaseBatch::Storage& s) {
     return in;
 }
 
-AggregateCounts count_inputs(const Expr& e, const RatingsBatch& batch, std::size_t row) {
+AggregateCounts count_inputs(const Model& m, const Expr& e, const RatingsBatch& batch, std::size_t row) {
     AggregateCounts c;
     for (int col : e.columns) {
-        switch (batch.state(row, static_cast<std::size_t>(col))) {
+        CellState state = batch.state(row, static_cast<std::size_t>(col));
+        if (const auto absent = m.field_models[static_cast<std::size_t>(col)].absent_state;
+            state == CellState::omitted && absent != unknown_state)
+            state = absent == na_state ? CellState::na : CellState::value;
+        switch (state) {
         case CellState::value:
             ++c.known;
             break;
@@ -789,6 +793,47 @@ AggregateCounts count_inputs(const Expr& e, const RatingsBatch& batch, std::size
         }
     }
     return c;
+}
+
+const InputColumns& with_absent_defaults(const Model& m, const InputColumns& in, Index& begin, Index n,
+                                         AbsentView& local) {
+    if (!m.has_absent_defaults) return in;
+    const auto un = static_cast<std::size_t>(n);
+    local.in = in;
+    local.in.rows = n;
+    local.in.borrowed = false;
+    for (std::size_t c = 0; c < in.values.size(); ++c) {
+        if (local.in.values[c]) local.in.values[c] += begin;
+        if (local.in.states[c]) local.in.states[c] += begin;
+    }
+    if (local.in.as_of) local.in.as_of += begin;
+    if (local.in.as_of_state) local.in.as_of_state += begin;
+    local.values.resize(m.field_models.size());
+    local.states.resize(m.field_models.size());
+    for (std::size_t c = 0; c < m.field_models.size() && c < in.values.size(); ++c) {
+        const FieldModel& fm = m.field_models[c];
+        if (fm.absent_state == unknown_state) continue;
+        std::vector<double>& values = local.values[c];
+        std::vector<std::uint8_t>& states = local.states[c];
+        values.assign(un, 0.0);
+        states.assign(un, unknown_state);
+        const double* v = local.in.values[c];
+        const std::uint8_t* s = local.in.states[c];
+        for (std::size_t i = 0; i < un; ++i) {
+            const std::uint8_t state = !v ? unknown_state : s ? s[i] : std::isnan(v[i]) ? unknown_state : known_state;
+            if (state == unknown_state) {
+                states[i] = fm.absent_state;
+                values[i] = fm.absent_state == known_state ? fm.absent_value : 0.0;
+            } else {
+                states[i] = state;
+                values[i] = state == known_state ? v[i] : 0.0;
+            }
+        }
+        local.in.values[c] = values.data();
+        local.in.states[c] = states.data();
+    }
+    begin = 0;
+    return local.in;
 }
 
 int match_table_row(const Table& t, double x) {

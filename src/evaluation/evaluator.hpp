@@ -119,6 +119,20 @@ std::vector<Column> score_block(const Model& m, const InputColumns& in, const st
                                 Eigen::Index begin, Eigen::Index n, Tracer* tracer = nullptr,
                                 const std::vector<char>* only = nullptr);
 
+/// Block-local copies of the columns of fields with an `absent:` default, their omitted
+/// cells counted as that default (with_absent_defaults).
+struct AbsentView {
+    InputColumns in;
+    std::vector<std::vector<double>> values;
+    std::vector<std::vector<std::uint8_t>> states;
+};
+
+/// `in` itself when no field of `m` declares `absent:`. Otherwise a view of rows
+/// [begin, begin + n) read from row 0, in which an omitted cell of such a field is its
+/// default (a value, or na); `begin` is then set to 0. (Not for rule sets' list facts.)
+const InputColumns& with_absent_defaults(const Model& m, const InputColumns& in, Eigen::Index& begin, Eigen::Index n,
+                                         AbsentView& local);
+
 /// Marks the results `targets` read, directly or through other results, and the targets.
 std::vector<char> results_needed(const Model& m, const std::vector<int>& targets);
 
@@ -126,7 +140,8 @@ std::vector<char> results_needed(const Model& m, const std::vector<int>& targets
 struct AggregateCounts {
     int known = 0, na = 0, omitted = 0;
 };
-AggregateCounts count_inputs(const Expr& aggregate, const RatingsBatch& batch, std::size_t row);
+/// An omitted input of a field with an `absent:` default counts as that default.
+AggregateCounts count_inputs(const Model& m, const Expr& aggregate, const RatingsBatch& batch, std::size_t row);
 
 /// The index of the first table row matching `x`, or -1.
 int match_table_row(const Table& t, double x);

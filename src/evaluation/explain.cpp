@@ -65,7 +65,11 @@ class Explainer {
 public:
     Explainer(const detail::InstrumentData& d, const RatingsBatch& batch, std::size_t row)
         : d_(d), batch_(batch), row_(row) {
-        scores_ = detail::score_block(d, detail::input_columns(batch), nullptr, static_cast<Index>(row), 1, &tracer_);
+        const detail::InputColumns in = detail::input_columns(batch);
+        detail::AbsentView absent;
+        auto begin = static_cast<Index>(row);
+        const detail::InputColumns& used = detail::with_absent_defaults(d, in, begin, 1, absent);
+        scores_ = detail::score_block(d, used, nullptr, begin, 1, &tracer_);
     }
 
     Explanation score(int index, int depth) const {
@@ -113,6 +117,12 @@ private:
 
     std::string field_text(int column) const {
         const auto c = static_cast<std::size_t>(column);
+        const detail::FieldModel& fm = d_.field_models[c];
+        if (batch_.state(row_, c) == CellState::omitted && fm.absent_state != detail::unknown_state)
+            // An absent cell shows what it counts as (`absent:`), marked so.
+            return detail::cell_text(d_, d_.fields[c], fm.absent_value,
+                                     fm.absent_state == detail::na_state ? CellState::na : CellState::value) +
+                   " (absent)";
         return detail::cell_text(d_, d_.fields[c], batch_.value(row_, c), batch_.state(row_, c));
     }
 
@@ -156,7 +166,7 @@ private:
             return;
         case Op::aggregate: {
             Explanation a{slice(e), node_text(e), {}, {}};
-            const auto counts = detail::count_inputs(e, batch_, row_);
+            const auto counts = detail::count_inputs(d_, e, batch_, row_);
             a.notes.push_back(std::string(aggregate_name(e.aggregate)) + " over " + std::to_string(e.columns.size()) +
                               " inputs: " + std::to_string(counts.known) + " known, " + std::to_string(counts.na) +
                               " na, " + std::to_string(counts.omitted) + " omitted");

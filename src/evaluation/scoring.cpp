@@ -156,11 +156,12 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
     std::atomic<Index> next{0};
     auto work = [&] {
         BlockView local;  // borrowed columns: this block's rows, read from row 0
+        AbsentView absent;
         for (Index b = next++; b < blocks; b = next++) {
             const Index begin = b * block_rows, n = std::min(block_rows, rows - begin);
             if (in.borrowed) block_view(in, begin, n, local);
-            const InputColumns& block_in = in.borrowed ? local.in : in;
-            const Index block_begin = in.borrowed ? 0 : begin;
+            Index block_begin = in.borrowed ? 0 : begin;
+            const InputColumns& block_in = with_absent_defaults(m, in.borrowed ? local.in : in, block_begin, n, absent);
             const std::vector<Column> columns = score_block(m, block_in, lists, block_begin, n, nullptr, request.only);
             for (std::size_t k = 0; k < kept; ++k) {
                 const Column& c = columns[request.keep ? static_cast<std::size_t>((*request.keep)[k]) : k];

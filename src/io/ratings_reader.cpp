@@ -97,6 +97,11 @@ struct RatingsReader::State {
                        std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache) const;
     void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
                          detail::CellCache& cache, std::vector<std::uint32_t>& seen) const;
+    /// The members of `{"item": {"field": value, ...}}`, as the columns item.field; false when
+    /// a member names no field (the input then fails as for an unknown column).
+    bool parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record, std::size_t row,
+                         RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
+                         std::vector<std::uint32_t>& seen) const;
     void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
                      RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const;
     void add_warnings(std::vector<Diagnostic>& out) const;
@@ -250,6 +255,7 @@ Result<bool> RatingsReader::State::read_csv_header() {
     std::vector<Diagnostic> problems;
     std::vector<std::string> unknown;
     std::unordered_set<std::string_view> seen;
+    std::unordered_map<int, std::string_view> field_headers;  // field -> the header naming it
     bool has_id = false;
     const Location at{input.name(), static_cast<int>(head.line), 0};
     header.reserve(cells.size());
@@ -273,9 +279,15 @@ Result<bool> RatingsReader::State::read_csv_header() {
         if (name == options.id_column) {
             has_id = true;
             role.id = true;
-        } else if (auto field = instrument.data().field_by_column.find(name);
-                   field != instrument.data().field_by_column.end()) {
-            role.field = static_cast<int>(field->second);
+        } else if (const int field = detail::field_for_column(instrument.data(), name); field >= 0) {
+            role.field = field;
+            // A column and its alias (`column_aliases:`) would give one field twice.
+            if (const auto [given, fresh] = field_headers.emplace(field, name); !fresh)
+                problems.push_back({Severity::error, DiagnosticCode::duplicate_key,
+                                    "columns '" + for_message(given->second) + "' and '" + for_message(name) +
+                                        "' both give field " +
+                                        instrument.fields()[static_cast<std::size_t>(field)].column,
+                                    "keep one of them", at});
         } else if (role.pass < 0 && !role.date && !name.empty()) {
             unknown.push_back(name);
         }
@@ -325,6 +337,16 @@ Result<bool> RatingsReader::State::check_jsonl_start() {
     if (options.date_column) roles_by_name[*options.date_column].date = true;
     std::size_t slot = 0;
     for (auto& [name, role] : roles_by_name) role.slot = slot++;
+    // A key that is a column alias shares the slot of the field's column: giving both in
+    // one row is a key given twice.
+    for (std::size_t i = 0; i < instrument.fields().size(); ++i)
+        for (const auto& alias : instrument.fields()[i].column_aliases)
+            if (!roles_by_name.count(alias)) {
+                ColumnRole role;
+                role.field = static_cast<int>(i);
+                role.slot = roles_by_name[instrument.fields()[i].column].slot;
+                roles_by_name.emplace(alias, role);
+            }
     // The first line must be a JSON object: otherwise this is not JSON lines at all.
     RecordScanner probe(RecordScanner::Mode::lines);
     std::vector<Record> first;
@@ -421,6 +443,12 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
         if (++members > options.max_columns)
             return reject("more than " + std::to_string(options.max_columns) + " members");
         const auto role = roles_by_name.find(std::string(key));
+        if (role == roles_by_name.end() && json.peek() == Kind::object &&
+            instrument.data().entry_by_id.count(std::string(key))) {
+            // An item or outcome with several fields, given as a map of its fields.
+            if (!parse_jsonl_map(std::string(key), json, record, row, chunk, found, cache, seen)) return;
+            continue;
+        }
         if (role == roles_by_name.end()) {
             // As an unknown CSV column: the input does not fit the instrument, so no row can be trusted.
             found.failure.emplace(row, unknown_columns(record.line, {std::string(key)}));
@@ -456,6 +484,43 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
         found.problems.push_back({record.line, {}, {}, "not valid JSON: " + json.error()});
         chunk.bad[row] = 1;
     }
+}
+
+bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record,
+                                           std::size_t row, RatingsChunk& chunk, Findings& found,
+                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen) const {
+    using Kind = detail::JsonScanner::Kind;
+    const auto stamp = static_cast<std::uint32_t>(row + 1);
+    json.enter_object();
+    bool first = true;
+    std::string_view member;
+    while (json.next_key(first, member)) {
+        const std::string column = owner + "." + std::string(member);
+        const auto role = roles_by_name.find(column);
+        if (role == roles_by_name.end() || role->second.field < 0) {
+            found.failure.emplace(row, unknown_columns(record.line, {column}));
+            return false;
+        }
+        if (seen[role->second.slot] == stamp) {
+            if (!json.skip_value()) break;
+            found.problems.push_back({record.line, {}, column, "given twice in the row"});
+            chunk.bad[row] = 1;
+            continue;
+        }
+        seen[role->second.slot] = stamp;
+        if (const Kind kind = json.peek(); kind == Kind::object || kind == Kind::array) {
+            if (!json.skip_value()) break;
+            found.problems.push_back({record.line, {}, column, "expected a number, a string, true/false or null"});
+            continue;
+        }
+        std::optional<std::string_view> text;
+        if (!json.read_scalar(text)) break;
+        if (!text) continue;  // null: omitted
+        if (const char* error =
+                cache.store(chunk.batch, row, static_cast<std::size_t>(role->second.field), *text, false))
+            found.problems.push_back({record.line, {}, column, error});
+    }
+    return true;  // a JSON error is reported with the row's
 }
 
 void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk,
@@ -524,7 +589,7 @@ void RatingsReader::State::add_warnings(std::vector<Diagnostic>& out) const {
     for (std::size_t f = 0; f < instrument.fields().size(); ++f) {
         if (instrument.fields()[f].is_outcome) continue;
         ++items;
-        if (present[f]) continue;
+        if (present[f] || !instrument.fields()[f].absent.empty()) continue;  // `absent:` says what it counts as
         ++absent;
         if (example.empty()) example = instrument.fields()[f].column;
     }

@@ -81,6 +81,16 @@ Expr result_ref(int result, Type type) {
     return e;
 }
 
+int field_for_column(const Model& m, std::string_view column) noexcept {
+    try {
+        const std::string name(column);
+        if (auto it = m.field_by_column.find(name); it != m.field_by_column.end()) return static_cast<int>(it->second);
+        if (auto it = m.field_by_alias.find(name); it != m.field_by_alias.end()) return static_cast<int>(it->second);
+    } catch (...) {  // no memory for the name: no field
+    }
+    return -1;
+}
+
 ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
     ParsedCell out;
     text = trim(text);
@@ -153,6 +163,17 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
                     out.value = scale.codes[static_cast<std::size_t>(i)];
                     out.error = nullptr;
                 }
+            }
+            if (!out.error) break;
+            // Another spelling (`code_aliases:`), matched exactly as well.
+            for (const auto& [alias, code] : f.code_aliases) {
+                if (alias != text) continue;
+                for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
+                    if (f.codes[i] == code) {
+                        out.value = scale.codes[i];
+                        out.error = nullptr;
+                    }
+                break;
             }
         }
         break;

@@ -37,6 +37,7 @@ bool Instrument::same_definition(const Instrument& other) const noexcept {
 Result<std::size_t> Instrument::find_field(std::string_view column) const {
     if (auto it = data_->field_by_column.find(std::string(column)); it != data_->field_by_column.end())
         return it->second;
+    if (auto it = data_->field_by_alias.find(std::string(column)); it != data_->field_by_alias.end()) return it->second;
     std::vector<std::string> columns;
     for (const auto& f : data_->fields) columns.push_back(f.column);
     return std::vector<Diagnostic>{
@@ -219,6 +220,13 @@ std::string Instrument::describe() const {
         const std::string values = allowed_values(f);
         if (!values.empty()) out += " " + values;
         if (f.allows_na) out += " (na allowed)";
+        if (!f.absent.empty()) out += " (absent counts as " + f.absent + ")";
+        if (!f.column_aliases.empty()) {
+            out += " (also read as:";
+            for (const auto& alias : f.column_aliases) out += " " + alias;
+            out += ")";
+        }
+        if (!f.code_aliases.empty()) out += " (" + std::to_string(f.code_aliases.size()) + " code aliases)";
         out += "\n";
     }
     out += "scores:\n";
@@ -252,7 +260,7 @@ std::string Instrument::describe_json() const {
         w.end_object().end_object();
     }
     w.end_array().key("columns").begin_array();
-    for (const auto& f : d.fields)
+    for (const auto& f : d.fields) {
         w.begin_object()
             .key("column")
             .string(f.column)
@@ -261,8 +269,21 @@ std::string Instrument::describe_json() const {
             .key("na")
             .boolean(f.allows_na)
             .key("values")
-            .string(allowed_values(f))
-            .end_object();
+            .string(allowed_values(f));
+        // Inputs as the source gives them: only for fields that declare them.
+        if (!f.absent.empty()) w.key("absent").string(f.absent);
+        if (!f.column_aliases.empty()) {
+            w.key("column_aliases").begin_array();
+            for (const auto& alias : f.column_aliases) w.string(alias);
+            w.end_array();
+        }
+        if (!f.code_aliases.empty()) {
+            w.key("code_aliases").begin_object();
+            for (const auto& [alias, code] : f.code_aliases) w.key(alias).string(code);
+            w.end_object();
+        }
+        w.end_object();
+    }
     w.end_array().key("scores").begin_array();
     for (const auto& s : d.score_infos) {
         w.begin_object()

@@ -138,6 +138,10 @@ struct FieldModel {
     Type type;  // number / boolean / category / date / duration
     int scale = -1;
     int entry = -1;
+    // What an omitted cell counts as (`absent:`): known_state with absent_value, na_state,
+    // or unknown_state (the default: it stays omitted).
+    std::uint8_t absent_state = 2;
+    double absent_value = 0;
 };
 
 /// A fact that holds a list of records (disciplinary penalties, prior sentences).
@@ -218,6 +222,8 @@ struct Model {
     std::vector<FieldInfo> fields;
     std::vector<FieldModel> field_models;
     std::unordered_map<std::string, std::size_t> field_by_column;
+    std::unordered_map<std::string, std::size_t> field_by_alias;  // `column_aliases:` -> field
+    bool has_absent_defaults = false;                             // some field declares `absent:`
     std::vector<EntryInfo> entries;
     std::vector<EntryModel> entry_models;
     std::unordered_map<std::string, std::size_t> entry_by_id;
@@ -229,6 +235,9 @@ struct Model {
     std::vector<Computed> results;
     std::vector<int> order;  // every result after the results it reads
 };
+
+/// The field a column name gives: its column or one of its `column_aliases`; -1 when none.
+int field_for_column(const Model& m, std::string_view column) noexcept;
 
 /// Reads one cell for a field described by `f` (a column or a list-record field).
 ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale, std::string_view text) noexcept;
