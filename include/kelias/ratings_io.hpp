@@ -50,7 +50,7 @@ struct RatingsReaderOptions {
     /// than 2048 rows; 1 parses on the calling thread.
     unsigned threads = 0;
     /// Rows handed out per chunk at most.
-    std::size_t chunk_rows = 65536;
+    std::size_t chunk_rows = 16384;
     /// Limits that keep a bad input from taking the machine (E801 when passed).
     std::size_t max_line_bytes = std::size_t{1} << 20;         ///< one record (a CSV row may span lines)
     std::size_t max_columns = 10000;                           ///< cells of the header (and of a JSON line)

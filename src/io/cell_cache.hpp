@@ -42,6 +42,16 @@ public:
         return cell;
     }
 
+    /// What was made of `text` (at most max_length bytes, 8 readable) for `field` before, or
+    /// nullptr when it was not seen yet: the inlined first step of parse().
+    const ParsedCell* find(std::size_t field, std::string_view text) const noexcept {
+        const std::uint64_t key = make_key(text, true);
+        const PerField& cache = fields_[field];
+        int hit = -1;
+        for (int i = 0; i < slots; ++i) hit = cache.keys[static_cast<std::size_t>(i)] == key ? i : hit;
+        return hit >= 0 ? &cache.cells[static_cast<std::size_t>(hit)] : nullptr;
+    }
+
     /// Parses `text` into row `row` of `batch` (value and state, whatever they were);
     /// returns the reason when it is invalid.
     const char* store(RatingsBatch& batch, std::size_t row, std::size_t field, std::string_view text, bool readable8) {
@@ -51,9 +61,10 @@ public:
         return cell.error;
     }
 
+    static constexpr std::size_t max_length = 7;  // the key's top byte holds the length
+
 private:
     static constexpr int slots = 8;
-    static constexpr std::size_t max_length = 7;                // the key's top byte holds the length
     static constexpr std::uint64_t no_key = ~std::uint64_t{0};  // its length byte 0xff never occurs
 
     // The bytes of the text (little end first) and its length in the top byte.

@@ -24,14 +24,36 @@ struct Record {
     bool has_quote = false;
 };
 
-/// Cuts blocks of text into records. Blank lines are skipped (but counted). In CSV mode a
+/// Where the bytes that shape records (line breaks and quotes) are in up to 64 bytes of
+/// text: bit i stands for text[i]; bits past the text are 0.
+struct StructureMasks {
+    std::uint64_t newlines = 0;
+    std::uint64_t quotes = 0;
+};
+
+/// Which instructions find the structure: SSE2 is the x86-64 baseline, AVX2 is used when
+/// the processor has it (checked at run time), plain C++ elsewhere. All give the same masks.
+enum class ScanKernel : std::uint8_t { automatic, scalar, sse2, avx2 };
+
+/// The kernel `wanted` stands for on this processor: `automatic` becomes the fastest one
+/// available; one that is not available falls back to the next slower.
+ScanKernel resolve_scan_kernel(ScanKernel wanted) noexcept;
+
+/// Computes the masks of text[0, size) (size <= 64) with `kernel` (already resolved).
+using StructureMaskFunction = StructureMasks (*)(const char* text, std::size_t size) noexcept;
+StructureMaskFunction structure_mask_function(ScanKernel kernel) noexcept;
+
+/// Cuts blocks of text into records, finding line breaks and quotes 64 bytes at a time
+/// (a record with a quote on its first line is then walked byte by byte with the cell
+/// grammar). Blank lines are skipped (but counted). In CSV mode a
 /// line break inside a quoted cell belongs to the record; in line mode (JSONL) every line
 /// is a record. A block may end in the middle of a record: that record is left for the
 /// next block, unless the block is the last.
 class RecordScanner {
 public:
     enum class Mode { csv, lines };
-    explicit RecordScanner(Mode mode, char delimiter = ',') : mode_(mode), delimiter_(delimiter) {}
+    explicit RecordScanner(Mode mode, char delimiter = ',', ScanKernel kernel = ScanKernel::automatic)
+        : mode_(mode), delimiter_(delimiter), masks_(structure_mask_function(resolve_scan_kernel(kernel))) {}
     void set_delimiter(char delimiter) noexcept { delimiter_ = delimiter; }
 
     /// Appends to `out` up to `max` records of `text` from offset() on; returns how many.
@@ -48,6 +70,7 @@ private:
 
     Mode mode_;
     char delimiter_;
+    StructureMaskFunction masks_;
     std::size_t pos_ = 0;
     std::size_t line_ = 1;
 };

@@ -93,8 +93,16 @@ struct RatingsReader::State {
         std::optional<std::pair<std::size_t, std::vector<Diagnostic>>> failure;  // (row, why the input cannot go on)
     };
     void parse_rows(std::size_t first, std::size_t count, RatingsChunk& chunk, Findings& found) const;
+    // Where a parsing thread writes the cells of a CSV column: the field's value and state
+    // columns in the chunk (nullptr for other columns).
+    struct ColumnSink {
+        double* values = nullptr;
+        CellState* states = nullptr;
+        std::size_t field = 0;
+    };
     void parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
-                       std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache) const;
+                       std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache,
+                       const std::vector<ColumnSink>& sinks) const;
     void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
                          detail::CellCache& cache, std::vector<std::uint32_t>& seen) const;
     /// The members of `{"item": {"field": value, ...}}`, as the columns item.field; false when
@@ -380,7 +388,7 @@ void RatingsReader::State::store_other(const ColumnRole& role, std::string_view 
 
 void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
                                          std::vector<std::string_view>& cells, std::string& scratch,
-                                         detail::CellCache& cache) const {
+                                         detail::CellCache& cache, const std::vector<ColumnSink>& sinks) const {
     const std::size_t problems_before = found.problems.size();
     const std::size_t expected = targets.size();
     // Kept out of line: inlined into the delimiter loop it made parsing ~10% slower (GCC 12).
@@ -400,8 +408,20 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
     std::size_t count = 0;
     if (!record.has_quote) {
         // The common case, split and stored in one pass without collecting the cells.
+        // A short rating cell seen before in its column (nearly all of them) is written
+        // here; the rest (first sightings, errors, ids, other columns) through store().
         count = detail::for_each_unquoted_cell(record.text, delimiter, [&](std::size_t j, std::string_view cell) {
-            if (j < expected) store(j, cell);
+            if (j >= expected) return;
+            const ColumnSink& sink = sinks[j];
+            if (sink.values != nullptr && cell.size() <= detail::CellCache::max_length) {
+                const ParsedCell* known = cache.find(sink.field, cell);
+                if (known != nullptr && known->error == nullptr) {
+                    sink.values[row] = known->state == CellState::value ? known->value : 0.0;
+                    sink.states[row] = known->state;
+                    return;
+                }
+            }
+            store(j, cell);
         });
     } else {
         if (const char* error = detail::split_record(record, delimiter, cells, scratch)) {
@@ -530,6 +550,13 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
     detail::CellCache cache(instrument);
     std::vector<std::uint32_t> seen;
     if (options.format == RatingsFormat::jsonl) seen.assign(roles_by_name.size(), 0);
+    std::vector<ColumnSink> sinks(targets.size());
+    for (std::size_t j = 0; j < targets.size(); ++j) {
+        if (targets[j] < 0) continue;
+        const auto field = static_cast<std::size_t>(targets[j]);
+        sinks[j] = {detail::RatingsBatchAccess::values(chunk.batch, field),
+                    detail::RatingsBatchAccess::states(chunk.batch, field), field};
+    }
     detail::RatingsBatchAccess::clear_rows(chunk.batch, first, count, unwritten_fields);
     for (std::size_t row = first; row < first + count; ++row) {
         const Record& record = records[row];
@@ -537,7 +564,7 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
         if (options.as_of) chunk.batch.set_as_of(row, options.as_of);
         const std::size_t problems_before = found.problems.size();
         if (options.format == RatingsFormat::csv)
-            parse_csv_row(record, row, chunk, found, cells, scratch, cache);
+            parse_csv_row(record, row, chunk, found, cells, scratch, cache, sinks);
         else
             parse_jsonl_row(record, row, chunk, found, cache, seen);
         if (found.failure) return;

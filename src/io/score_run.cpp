@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <future>
+#include <system_error>
 #include <unordered_map>
 
 #include "base/parallel.hpp"
@@ -37,6 +39,7 @@ public:
             if (options_.explain_id) explain(scores);
             if (events_.progress) events_.progress(reader_.bytes_read(), reader_.total_bytes());
         }
+        if (auto problem = finish_write()) return std::vector<Diagnostic>{*problem};
         if (duplicates_ > described_duplicates && events_.warning)
             events_.warning(
                 {Severity::warning,
@@ -115,11 +118,29 @@ private:
             buffers_[part] = std::move(out);
             rejected[part] = skipped;
         });
-        for (std::size_t part = 0; part < parts; ++part) {
-            summary_.rows_rejected += rejected[part];
-            if (auto problem = out_.write(buffers_[part])) return problem;
+        for (std::size_t part = 0; part < parts; ++part) summary_.rows_rejected += rejected[part];
+        // Write-behind: the chunk's text goes to the output on a thread of its own while the
+        // next chunk is read, parsed and scored (with read-ahead, the three stages overlap).
+        if (auto problem = finish_write()) return problem;
+        std::swap(buffers_, writing_);
+        auto write_all = [this] {
+            for (const std::string& text : writing_)
+                if (auto problem = out_.write(text)) return problem;
+            return std::optional<Diagnostic>();
+        };
+        if (options_.threads == 1) return write_all();
+        try {
+            write_behind_ = std::async(std::launch::async, write_all);
+        } catch (const std::system_error&) {
+            return write_all();  // no thread to be had: write in the caller's time
         }
         return std::nullopt;
+    }
+
+    // Waits for the chunk being written; its problem, if any.
+    std::optional<Diagnostic> finish_write() {
+        if (!write_behind_.valid()) return std::nullopt;
+        return write_behind_.get();
     }
 
     void explain(const ScoreBatch& scores) {
@@ -148,9 +169,11 @@ private:
     RatingsChunk chunk_;
     ScoreRunSummary summary_;
     std::vector<std::string> buffers_;  // one per formatting thread, reused across chunks
+    std::vector<std::string> writing_;  // the previous chunk's buffers, while write_behind_ runs
     detail::SeenIds seen_ids_;
     std::vector<std::uint64_t> id_hashes_;  // per row of the chunk; 0 for rows not scored
     std::size_t duplicates_ = 0;
+    std::future<std::optional<Diagnostic>> write_behind_;  // last: joined before the buffers it reads go
 };
 
 }  // namespace
