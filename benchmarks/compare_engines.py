@@ -28,6 +28,7 @@ Needs polars and duckdb (requirements-bench.txt; `make bench` installs them in b
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import shutil
@@ -60,14 +61,6 @@ DECISIONS = list(rules_pd.DECISIONS)  # code 0, 1, 2
 MAX_OMITTED = 4  # proration is given up above this many omitted ratings (as compare_pandas.py)
 
 # ---- kelias --------------------------------------------------------------------------------
-
-# How kelias is asked for decisions, by --kelias-format: the extra arguments and the reader
-# of its output (case ids and a cases x programmes matrix of decision codes). The compact
-# formats (wide CSV, JSONL keyed by programme) go here when kelias has them.
-KELIAS_RULES_FORMATS = {
-    "json": ["--format", "json", "--no-earliest", "--brief"],
-}
-
 
 def run_kelias(argv: list[str]) -> None:
     run = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -147,12 +140,18 @@ def score_duckdb(src: Path, dst: Path, layout: Layout) -> None:
     prorated = lambda f: (f"CASE WHEN {n} - {f}_n - {f}_na > {MAX_OMITTED} THEN NULL "  # noqa: E731
                           f"WHEN {n} - {f}_n - {f}_na = 0 THEN {f}_total::DOUBLE "
                           f"WHEN {f}_n > 0 THEN {f}_total * ({n} - {f}_na) / {f}_n::DOUBLE END")
+    # The columns as named in the header, all VARCHAR (empty is NULL): given rather than
+    # sniffed, which costs DuckDB about a second for these 124 columns.
+    with open(src, encoding="utf-8") as f:
+        names = next(csv.reader(f))
+    header = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in names) + "}"
     columns = ["strength_total", "vulnerability_total", "strength_n", "vulnerability_n"]
     columns += [f"{dom}_{f}" for dom in DOMAINS for f in ("strength", "vulnerability")]
     columns += ["key_strengths", "critical_vulnerabilities"]
     sql = f"""
         COPY (
-          WITH s AS (SELECT {', '.join(parts)} FROM read_csv({sql_text(src)}, header = true, all_varchar = true))
+          WITH s AS (SELECT {', '.join(parts)} FROM read_csv({sql_text(src)}, header = true, auto_detect = false,
+                                                               delim = ',', quote = '"', columns = {header}))
           SELECT id, {', '.join(columns)},
                  {prorated('strength')} AS strength_total_prorated,
                  {prorated('vulnerability')} AS vulnerability_total_prorated,
@@ -198,7 +197,7 @@ def scores_agree(reference: pl.DataFrame, other: pl.DataFrame, name: str) -> str
 
 RESULTS = rules_pd.RESULTS  # the START:AV results the rules read
 ASSESSMENT = rules_pd.ASSESSMENT
-POLARS_TYPES = {"bool": pl.Boolean, "integer": pl.Int64, "number": pl.Float64, "date": pl.String, "category": pl.String}
+POLARS_TYPES = {"bool": pl.Boolean, "integer": pl.Int64, "number": pl.Float64, "date": pl.Date, "category": pl.String}
 DUCKDB_TYPES = {"bool": "BOOLEAN", "integer": "BIGINT", "number": "DOUBLE", "date": "DATE", "category": "VARCHAR"}
 
 
@@ -207,26 +206,20 @@ def polars_schema(rules) -> dict:
     for name, fields in rules.lists.items():
         facts[name] = pl.List(pl.Struct({f: POLARS_TYPES[k] for f, k in fields.items()}))
     scores = pl.Struct({r: pl.String for r in RESULTS})
-    return {"case": pl.String, "as_of": pl.String, "facts": pl.Struct(facts),
-            "assessments": pl.Struct({ASSESSMENT: pl.Struct({"date": pl.String, "scores": scores})})}
+    return {"case": pl.String, "as_of": pl.Date, "facts": pl.Struct(facts),
+            "assessments": pl.Struct({ASSESSMENT: pl.Struct({"date": pl.Date, "scores": scores})})}
 
 
 def decide_polars(src: Path, dst: Path, rules) -> None:
     """The 13 decisions with polars' lazy API. Unknown is null: polars' `&`/`|` are Kleene,
     comparisons and `is_in` of null are null, so the rule trees translate directly."""
     p = rules.params
-    date = lambda e: e.str.to_date("%Y-%m-%d")  # noqa: E731
-    lf = pl.scan_ndjson(src, schema=polars_schema(rules))
+    lf = pl.scan_ndjson(src, schema=polars_schema(rules))  # typed read: dates parsed by the reader
     facts = [pl.col("facts").struct.field(name).alias(name) for name in list(rules.facts) + list(rules.lists)]
     assessed = pl.col("assessments").struct.field(ASSESSMENT)
     lf = lf.select(
-        pl.col("case"), date(pl.col("as_of")).alias("as_of"), *facts,
-        date(assessed.struct.field("date")).alias("assessed"),
+        pl.col("case"), pl.col("as_of"), *facts, assessed.struct.field("date").alias("assessed"),
         *[assessed.struct.field("scores").struct.field(r).alias(r) for r in RESULTS],
-    ).with_columns(
-        [date(pl.col(name)) for name, kind in rules.facts.items() if kind == "date"]
-        + [pl.col(name).list.eval(pl.element().struct.with_fields(
-            [date(pl.element().struct.field(f)) for f, k in fields.items() if k == "date"])) for name, fields in rules.lists.items()]
     )
 
     def shift(e: pl.Expr, duration: tuple[int, int], sign: int) -> pl.Expr:
@@ -471,6 +464,15 @@ def read_decisions(path: Path, programmes: list[str]) -> tuple[pl.Series, np.nda
     return df["case"], matrix
 
 
+# How kelias is asked for decisions, by --kelias-format: the extra arguments of `kelias
+# eligibility` and the reader of its output (case ids and a cases x programmes matrix of
+# decision codes, as read_decisions gives). The compact formats (a wide CSV with a column
+# per programme, JSONL keyed by programme) go here once kelias writes them.
+KELIAS_RULES_FORMATS: dict[str, tuple[list[str], Callable[[Path, list[str]], tuple[pl.Series, np.ndarray]]]] = {
+    "json": (["--format", "json", "--no-earliest", "--brief"], read_decisions),
+}
+
+
 def decisions_agree(reference: tuple[pl.Series, np.ndarray], other: tuple[pl.Series, np.ndarray], name: str,
                     programmes: list[str]) -> str | None:
     ids, k = reference
@@ -637,7 +639,7 @@ def compare(args, workdir: Path) -> int:
         src = workdir / "cases.jsonl"
         print(f"generating {args.rows:,} seeded LT cases ...", flush=True)
         rules_pd.generate(src, args.rows, args.seed)
-        extra = KELIAS_RULES_FORMATS[args.kelias_format]
+        extra, read_kelias = KELIAS_RULES_FORMATS[args.kelias_format]
         jobs = {
             "kelias": lambda dst: run_kelias([kelias, "eligibility", "--rules", str(RULES), str(src), "-o", str(dst), *extra]),
             "polars": lambda dst: decide_polars(src, dst, rules),
@@ -647,7 +649,7 @@ def compare(args, workdir: Path) -> int:
         title = f"cases JSONL -> {len(rules.programmes)} decisions per case, JSONL"
         workload = Workload("decisions", "LT rules", title, src, {e: jobs[e] for e in engines}, "jsonl")
         medians, outputs = measure(workload, workdir, args.repeat)
-        reference = read_decisions(outputs["kelias"], rules.programmes)
+        reference = read_kelias(outputs["kelias"], rules.programmes)
         found = []
         for engine in engines[1:]:
             problem = decisions_agree(reference, read_decisions(outputs[engine], rules.programmes), engine, rules.programmes)
