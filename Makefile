@@ -6,7 +6,7 @@
 #   make test-python   pip install . into build/venv with the test requirements, then pytest tests/python
 #   make test-asan     configure + build + ctest the asan preset (build/asan)
 #   make demo          deps, build, then examples/demo.sh
-#   make bench         deps, build, kelias_bench, the pandas comparisons and the Python package vs pandas/polars
+#   make bench         deps, build, kelias_bench, the pandas comparisons, kelias vs polars/DuckDB and the Python package vs pandas/polars
 #   make bench-compare BASELINE=OLD/kelias   time `kelias score` against another build
 #   make fuzz          build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)
 #   make format        reformat the C++ sources with clang-format
@@ -130,6 +130,9 @@ bench: build
 	$(RELEASE_DIR)/bin/kelias_bench
 	KELIAS=$(RELEASE_DIR)/bin/kelias $(PYTHON) benchmarks/compare_pandas.py --rows 1000000
 	$(PYTHON) benchmarks/compare_rules_pandas.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias --bench $(RELEASE_DIR)/bin/kelias_bench
+	[ -x $(VENV_PYTHON) ] || $(PYTHON) -m venv $(VENV_DIR)
+	$(VENV_PYTHON) -m pip install -q -r requirements-bench.txt
+	$(VENV_PYTHON) benchmarks/compare_engines.py --rows 1000000 --kelias $(RELEASE_DIR)/bin/kelias
 	@if $(VENV_PYTHON) -c 'import kelias, polars' 2>/dev/null; then $(VENV_PYTHON) benchmarks/compare_python.py --rows 1000000; \
 	else echo "bench: compare_python.py needs the package in build/venv (make test-python installs it)" >&2; exit 1; fi
 
