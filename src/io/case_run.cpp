@@ -77,6 +77,156 @@ private:
     std::vector<std::string> fragments_;  // per position in order_, per decision
 };
 
+/// The compact batch formats: a wide CSV (one column per programme) and JSON lines keyed
+/// by programme. Fragments for every (programme, decision) are made once; a row appends
+/// them and the case's own id and date, without building anything per value.
+class CompactWriter {
+public:
+    CompactWriter(const RuleSet& rules, DecisionFormat format, bool brief)
+        : CompactWriter(ids_of(rules), format, brief) {
+        order_.assign(rules.report_order().begin(), rules.report_order().end());
+    }
+
+    /// Programme ids in report order (the order of CaseDecisions::decisions).
+    CompactWriter(std::vector<std::string> ids, DecisionFormat format, bool brief)
+        : csv_(format == DecisionFormat::csv), brief_(brief), ids_(std::move(ids)) {
+        for (std::size_t k = 0; k < ids_.size(); ++k) {
+            const std::string& id = ids_[k];
+            for (Decision d : {Decision::eligible, Decision::not_eligible, Decision::undetermined}) {
+                std::string fragment;
+                if (csv_) {
+                    fragment = ",";
+                } else {
+                    fragment = k ? "," : "";
+                    detail::append_json_string(fragment, id);
+                    fragment += ':';
+                }
+                if (csv_)
+                    fragment += to_string(d);
+                else
+                    detail::append_json_string(fragment, to_string(d));
+                fragments_.push_back(std::move(fragment));
+            }
+        }
+    }
+
+    /// The CSV header line (empty for JSON lines).
+    std::string header() const {
+        if (!csv_) return {};
+        std::string out = "case,as_of";
+        auto columns = [&](std::string_view suffix) {
+            for (const auto& id : ids_) {
+                out += ',';
+                detail::append_csv_cell(out, id + std::string(suffix));
+            }
+        };
+        columns("");
+        if (!brief_) {
+            columns(".earliest");
+            columns(".missing");
+        }
+        return out + "\n";
+    }
+
+    /// Decisions only, from the columnar path.
+    void write(const RuleSet& rules, const CaseBatch& batch, std::string& out) const {
+        const DecisionTable m = decide_columns(rules, batch, 1);
+        for (std::size_t r = 0; r < batch.rows(); ++r) {
+            begin(out, batch.id(r), batch.as_of(r));
+            for (std::size_t k = 0; k < order_.size(); ++k)
+                out += fragments_[3 * k + static_cast<std::size_t>(m(r, order_[k]))];
+            out += csv_ ? "\n" : "}}\n";
+        }
+    }
+
+    /// Decisions with the earliest dates and the missing facts.
+    void write(const CaseDecisions& d, std::string& out) const {
+        begin(out, d.case_id, d.as_of);
+        for (std::size_t k = 0; k < d.decisions.size(); ++k)
+            out += fragments_[3 * k + static_cast<std::size_t>(d.decisions[k].decision)];
+        if (csv_) {
+            for (const ProgrammeDecision& p : d.decisions) {
+                out += ',';
+                if (p.earliest_date) out += to_string(*p.earliest_date);
+            }
+            for (const ProgrammeDecision& p : d.decisions) {
+                out += ',';
+                std::string_view separator;
+                std::string cell;
+                for (const auto& m : p.missing) {
+                    cell += separator;
+                    cell += m;
+                    separator = " ";
+                }
+                detail::append_csv_cell(out, cell);
+            }
+            out += '\n';
+            return;
+        }
+        out += '}';
+        bool any = false;
+        for (const ProgrammeDecision& p : d.decisions) {
+            if (!p.earliest_date) continue;
+            out += any ? "," : ",\"earliest\":{";
+            any = true;
+            detail::append_json_string(out, p.programme);
+            out += ":\"";
+            out += to_string(*p.earliest_date);
+            out += '"';
+        }
+        if (any) out += '}';
+        any = false;
+        for (const ProgrammeDecision& p : d.decisions) {
+            if (p.missing.empty()) continue;
+            out += any ? "," : ",\"missing\":{";
+            any = true;
+            detail::append_json_string(out, p.programme);
+            out += ":[";
+            for (std::size_t i = 0; i < p.missing.size(); ++i) {
+                if (i) out += ',';
+                detail::append_json_string(out, p.missing[i]);
+            }
+            out += ']';
+        }
+        if (any) out += '}';
+        out += "}\n";
+    }
+
+private:
+    static std::vector<std::string> ids_of(const RuleSet& rules) {
+        std::vector<std::string> ids;
+        for (std::size_t p : rules.report_order()) ids.push_back(rules.programmes()[p].id);
+        return ids;
+    }
+
+    void begin(std::string& out, std::string_view id, std::optional<Date> as_of) const {
+        if (csv_) {
+            detail::append_csv_cell(out, id);
+            out += ',';
+            if (as_of) out += to_string(*as_of);
+            return;
+        }
+        out += "{\"case\":";
+        detail::append_json_string(out, id);
+        out += ",\"as_of\":";
+        if (as_of) {
+            out += '"';
+            out += to_string(*as_of);
+            out += '"';
+        } else {
+            out += "null";
+        }
+        out += ",\"decisions\":{";
+    }
+
+    bool csv_, brief_;
+    std::vector<std::string> ids_;  // in report order
+    std::vector<std::size_t> order_;
+    std::vector<std::string> fragments_;  // per position in order_, per decision
+};
+
+bool compact(DecisionFormat format) { return format == DecisionFormat::csv || format == DecisionFormat::jsonl; }
+
 // One part of a chunk of lines, decided by one worker.
 struct DecidedPart {
     std::string output;
@@ -85,11 +235,45 @@ struct DecidedPart {
     std::size_t decided = 0;
 };
 
-DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const BriefWriter* brief,
+// Cases are decided a few at a time within a part: the full decisions of a whole chunk
+// (reasons, inputs, texts) would take far more memory than their rendered lines.
+constexpr std::size_t brief_batch_rows = 4096, full_batch_rows = 256;
+
+struct PartWriters {
+    const BriefWriter* brief = nullptr;
+    const CompactWriter* compact = nullptr;
+};
+
+void decide_rows(const RuleSet& rules, const DecideRunOptions& o, PartWriters writers, const CaseBatch& batch,
+                 std::string& out) {
+    if (o.brief) {
+        if (writers.compact)
+            writers.compact->write(rules, batch, out);
+        else
+            writers.brief->write(rules, batch, out);
+        return;
+    }
+    for (const auto& d : decide_batch(rules, batch, {.earliest_dates = o.earliest_dates, .threads = 1})) {
+        if (writers.compact)
+            writers.compact->write(d, out);
+        else
+            out += render(d, o.format, o.explain, o.language);
+    }
+}
+
+DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, PartWriters writers,
                         std::span<const Record> lines) {
     DecidedPart part;
+    const std::size_t batch_rows = o.brief ? brief_batch_rows : full_batch_rows;
     CaseBatch batch(rules);
     std::vector<std::size_t> line_of;
+    auto flush = [&] {
+        part.decided += batch.rows();
+        for (std::size_t r = 0; r < batch.rows(); ++r) part.ids.emplace_back(batch.id(r), line_of[r]);
+        decide_rows(rules, o, writers, batch, part.output);
+        batch = CaseBatch(rules);
+        line_of.clear();
+    };
     for (const Record& line : lines) {
         if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         JsonCaseAdded added = batch.add_json(line.text, o.as_of);
@@ -101,15 +285,9 @@ DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, const B
             continue;
         }
         line_of.push_back(line.line);
+        if (batch.rows() == batch_rows) flush();
     }
-    part.decided = batch.rows();
-    for (std::size_t r = 0; r < batch.rows(); ++r) part.ids.emplace_back(batch.id(r), line_of[r]);
-    if (brief) {
-        brief->write(rules, batch, part.output);
-    } else {
-        for (const auto& d : decide_batch(rules, batch, {.earliest_dates = o.earliest_dates, .threads = 1}))
-            part.output += render(d, o.format, o.explain, o.language);
-    }
+    if (batch.rows()) flush();
     return part;
 }
 
@@ -119,13 +297,18 @@ public:
               const DecideRunEvents& events)
         : rules_(rules), input_(std::move(input)), out_(out), options_(options), events_(events),
           scanner_(RecordScanner::Mode::lines) {
-        if (options.brief) brief_.emplace(rules, options.format);
+        if (compact(options.format))
+            compact_.emplace(rules, options.format, options.brief);
+        else if (options.brief)
+            brief_.emplace(rules, options.format);
     }
 
     Result<DecideRunSummary> run() {
         const unsigned workers =
             std::max(1u, options_.threads ? options_.threads : std::thread::hardware_concurrency());
         std::vector<DecidedPart> written;  // the previous chunk, written while the next is decided
+        if (compact_)
+            if (auto problem = out_.write(compact_->header())) return std::vector<Diagnostic>{*problem};
         for (;;) {
             std::vector<Record> lines;
             if (auto read = next_lines(lines); !read) return read.error();
@@ -136,7 +319,8 @@ public:
                 const std::size_t begin = lines.size() * k / workers, end = lines.size() * (k + 1) / workers;
                 if (begin == end) continue;
                 parts.push_back(std::async(std::launch::async, decide_part, std::cref(rules_), std::cref(options_),
-                                           brief_ ? &*brief_ : nullptr, all.subspan(begin, end - begin)));
+                                           PartWriters{brief_ ? &*brief_ : nullptr, compact_ ? &*compact_ : nullptr},
+                                           all.subspan(begin, end - begin)));
             }
             const auto problem = write(written);
             written.clear();
@@ -232,6 +416,7 @@ private:
     std::string buffer_;
     bool eof_ = false, first_block_ = true;
     std::optional<BriefWriter> brief_;
+    std::optional<CompactWriter> compact_;
     DecideRunSummary summary_;
     detail::SeenIds seen_ids_;
     std::size_t duplicates_ = 0;
@@ -240,6 +425,13 @@ private:
 }  // namespace
 
 std::string render(const CaseDecisions& d, DecisionFormat format, bool explain, Language language) {
+    if (compact(format)) {
+        std::vector<std::string> ids;
+        for (const ProgrammeDecision& p : d.decisions) ids.push_back(p.programme);
+        std::string out;
+        CompactWriter(std::move(ids), format, false).write(d, out);
+        return out;
+    }
     return format == DecisionFormat::json ? to_json(d, explain) + "\n"
                                           : to_text(d, {.explain = explain, .language = language}) + "\n";
 }
