@@ -235,9 +235,10 @@ struct DecidedPart {
     std::size_t decided = 0;
 };
 
-// Cases are decided a few at a time within a part: the full decisions of a whole chunk
-// (reasons, inputs, texts) would take far more memory than their rendered lines.
-constexpr std::size_t brief_batch_rows = 4096, full_batch_rows = 256;
+// Full decisions are made a few cases at a time within a part: those of a whole chunk
+// (reasons, inputs, texts) would take far more memory than their rendered lines. Brief
+// ones take a byte per programme: one batch per part.
+constexpr std::size_t full_batch_rows = 256;
 
 struct PartWriters {
     const BriefWriter* brief = nullptr;
@@ -264,7 +265,7 @@ void decide_rows(const RuleSet& rules, const DecideRunOptions& o, PartWriters wr
 DecidedPart decide_part(const RuleSet& rules, const DecideRunOptions& o, PartWriters writers,
                         std::span<const Record> lines) {
     DecidedPart part;
-    const std::size_t batch_rows = o.brief ? brief_batch_rows : full_batch_rows;
+    const std::size_t batch_rows = o.brief ? lines.size() + 1 : full_batch_rows;
     CaseBatch batch(rules);
     std::vector<std::size_t> line_of;
     auto flush = [&] {
@@ -309,10 +310,11 @@ public:
         std::vector<DecidedPart> written;  // the previous chunk, written while the next is decided
         if (compact_)
             if (auto problem = out_.write(compact_->header())) return std::vector<Diagnostic>{*problem};
-        for (;;) {
-            std::vector<Record> lines;
-            if (auto read = next_lines(lines); !read) return read.error();
-            if (lines.empty()) break;
+        // Chunk N is decided by the workers while this thread writes chunk N - 1 and reads
+        // chunk N + 1 (into a new block when it needs one: chunk N still points into the old).
+        std::vector<Record> lines, next;
+        if (auto read = next_lines(lines); !read) return read.error();
+        while (!lines.empty()) {
             std::vector<std::future<DecidedPart>> parts;
             const std::span<const Record> all(lines);
             for (unsigned k = 0; k < workers; ++k) {
@@ -324,8 +326,15 @@ public:
             }
             const auto problem = write(written);
             written.clear();
+            next.clear();
+            Result<bool> read = true;
+            if (!problem) read = next_lines(next);
             for (auto& p : parts) written.push_back(p.get());
+            if (!retired_.empty()) spare_ = std::move(retired_.back());  // the blocks chunk N pointed into
+            retired_.clear();
             if (problem) return std::vector<Diagnostic>{*problem};
+            if (!read) return read.error();
+            std::swap(lines, next);
         }
         if (auto problem = write(written)) return std::vector<Diagnostic>{*problem};
         if (duplicates_ > described_duplicates && events_.warning)
@@ -362,8 +371,13 @@ private:
     }
 
     Result<bool> fill() {
+        // The unread rest moves to a new block; the old one stays alive until the chunk
+        // being decided, which points into it, is done.
         const std::size_t used = scanner_.offset();
-        buffer_.erase(0, used);
+        std::string rest = std::move(spare_);  // a block used before: its pages are there
+        rest.assign(buffer_, used);
+        retired_.push_back(std::move(buffer_));
+        buffer_ = std::move(rest);
         scanner_.dropped(used);
         // No block larger than what is left of a file of known size (plus one byte, to see
         // the end): a small file costs kilobytes, not a whole zero-filled block.
@@ -414,6 +428,8 @@ private:
     const DecideRunEvents& events_;
     RecordScanner scanner_;
     std::string buffer_;
+    std::vector<std::string> retired_;  // blocks the chunk being decided may point into
+    std::string spare_;                 // a retired block, reused by the next fill()
     bool eof_ = false, first_block_ = true;
     std::optional<BriefWriter> brief_;
     std::optional<CompactWriter> compact_;
