@@ -239,6 +239,7 @@ struct DecidedPart {
 // (reasons, inputs, texts) would take far more memory than their rendered lines. Brief
 // ones take a byte per programme: one batch per part.
 constexpr std::size_t full_batch_rows = 256;
+constexpr std::size_t full_chunk_lines = 4096;
 
 struct PartWriters {
     const BriefWriter* brief = nullptr;
@@ -298,6 +299,9 @@ public:
               const DecideRunEvents& events)
         : rules_(rules), input_(std::move(input)), out_(out), options_(options), events_(events),
           scanner_(RecordScanner::Mode::lines) {
+        // A full JSON or text decision is kilobytes (every reason, inputs and texts): fewer
+        // of them per chunk keep the chunks in flight to tens of megabytes.
+        if (!options.brief && !compact(options.format)) chunk_lines_ = std::min(chunk_lines_, full_chunk_lines);
         if (compact(options.format))
             compact_.emplace(rules, options.format, options.brief);
         else if (options.brief)
@@ -351,7 +355,7 @@ private:
     // The next chunk of lines; they point into the block buffer until the next call.
     Result<bool> next_lines(std::vector<Record>& lines) {
         for (;;) {
-            scanner_.scan({buffer_.data(), buffer_.size()}, options_.chunk_lines, eof_, lines);
+            scanner_.scan({buffer_.data(), buffer_.size()}, chunk_lines_, eof_, lines);
             for (const Record& r : lines)
                 if (r.text.size() > options_.max_line_bytes) return too_long(r.line);
             if (!lines.empty() || eof_) return true;
@@ -428,6 +432,7 @@ private:
     const DecideRunEvents& events_;
     RecordScanner scanner_;
     std::string buffer_;
+    std::size_t chunk_lines_ = options_.chunk_lines;
     std::vector<std::string> retired_;  // blocks the chunk being decided may point into
     std::string spare_;                 // a retired block, reused by the next fill()
     bool eof_ = false, first_block_ = true;
