@@ -118,3 +118,37 @@ TEST_CASE("a control character in a case is refused at its place; a name longer 
     REQUIRE(again.ok());
     CHECK(to_json(*again) == to_json(*quotes));
 }
+
+TEST_CASE("render: the compact formats hold the same decisions, earliest dates and missing facts as JSON") {
+    auto rules = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/benchmarks/data/lt_release_pathway_13.yaml");
+    REQUIRE(rules.ok());
+    CaseInput c;
+    c.id = "X, \"1\"";
+    c.as_of = parse_date("2025-06-01");
+    c.facts = {
+        {"regime", "closed"}, {"custodial", "true"}, {"sentence_start", "2025-01-01"}, {"sentence_end", "2030-01-01"}};
+    auto decided = decide(*rules, c);
+    REQUIRE(decided.ok());
+    const std::string line = render(*decided, DecisionFormat::jsonl, false);
+    const std::string row = render(*decided, DecisionFormat::csv, false);
+    CHECK(line.starts_with(R"({"case":"X, \"1\"","as_of":"2025-06-01","decisions":{"halfway_house":)"));
+    CHECK(row.starts_with("\"X, \"\"1\"\"\",2025-06-01,"));
+    CHECK(line.ends_with("}\n"));
+    CHECK(row.ends_with("\n"));
+    // One decision, one earliest date and one missing-facts cell per programme.
+    const std::size_t n = decided->decisions.size();
+    std::size_t commas = 0;
+    bool quoted = false;
+    for (char ch : row) {
+        if (ch == '"') quoted = !quoted;
+        commas += ch == ',' && !quoted;
+    }
+    CHECK(commas == 1 + 3 * n);
+    for (const ProgrammeDecision& p : decided->decisions) {
+        CAPTURE(p.programme);
+        CHECK(line.find("\"" + p.programme + "\":\"" + std::string(to_string(p.decision)) + "\"") != std::string::npos);
+        if (p.earliest_date) CHECK(row.find("," + to_string(*p.earliest_date)) != std::string::npos);
+        for (const auto& m : p.missing) CHECK(line.find("\"" + m + "\"") != std::string::npos);
+    }
+    CHECK(line.find("\"missing\":{") != std::string::npos);  // facts were left out
+}

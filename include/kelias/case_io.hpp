@@ -16,7 +16,16 @@
 
 KELIAS_BEGIN_NAMESPACE
 
-enum class DecisionFormat { text, json };
+/// How decisions are written. `text` and `json` give one record per case with everything
+/// asked for (reasons, missing facts, earliest dates; JSON pins the rule set). The compact
+/// batch formats give one short line per case:
+/// * `csv`: a wide CSV, `case,as_of` and one column per programme (report order) holding
+///   the decision; unless brief, then `<programme>.earliest` (the earliest date, empty when
+///   none) and `<programme>.missing` (the missing facts, space-separated) per programme.
+/// * `jsonl`: `{"case","as_of","decisions":{programme: decision...}}`; unless brief, also
+///   `"earliest":{programme: date}` and `"missing":{programme: [fact...]}`, each holding
+///   only the programmes that have one (and left out when none has).
+enum class DecisionFormat { text, json, csv, jsonl };
 
 /// How decide_jsonl() runs: `{.as_of = date, .brief = true}`.
 struct DecideRunOptions {
@@ -76,7 +85,8 @@ inline constexpr std::size_t max_case_file_bytes = std::size_t{16} << 20;
 Result<CaseInput> read_case_file(const std::string& path);
 
 /// One case's decisions as the batch writes them (with the line break).
-/// Text in `language` (JSON does not depend on it).
+/// Text in `language` (JSON does not depend on it). For `csv` the row of the non-brief
+/// columns, without the header line.
 std::string render(const CaseDecisions& decisions, DecisionFormat format, bool explain,
                    Language language = Language::en);
 

@@ -128,32 +128,33 @@ bool CaseRowBuilder::add_record(int list, std::string_view list_name) {
 void CaseRowBuilder::record_field(int list, std::string_view list_name, std::size_t record, std::string_view field,
                                   std::string_view text) {
     const ListModel& model = m_.lists[static_cast<std::size_t>(list)];
-    const CasePath path = CasePath::record_field(std::string(list_name), record, for_message(field));
+    // The path only for a problem: most fields are fine, and building it costs more than reading them.
+    auto path = [&] { return CasePath::record_field(std::string(list_name), record, for_message(field)); };
     auto f = std::find(model.field_names.begin(), model.field_names.end(), field);
-    if (f == model.field_names.end()) return problem(path, "no such field", did_you_mean(field, model.field_names));
+    if (f == model.field_names.end()) return problem(path(), "no such field", did_you_mean(field, model.field_names));
     const auto fi = static_cast<std::size_t>(f - model.field_names.begin());
     PendingList& l = lists_[static_cast<std::size_t>(list)];
     if (l.records == 0) return;
-    if (l.field_given[fi]) return problem(path, "given twice", "keep one of them", DiagnosticCode::duplicate_key);
+    if (l.field_given[fi]) return problem(path(), "given twice", "keep one of them", DiagnosticCode::duplicate_key);
     l.field_given[fi] = 1;
     const ParsedCell cell = parse_field_cell(m_, model.fields[fi], model.field_models[fi].scale, text);
-    if (cell.error) return problem(path, cell.error);
+    if (cell.error) return problem(path(), cell.error);
     l.values[fi].back() = cell.value;
     l.states[fi].back() = static_cast<std::uint8_t>(cell.state);
 }
 
 const RequiredInstrument* CaseRowBuilder::begin_assessment(std::string_view id) {
-    const CasePath path = CasePath::assessment(for_message(id));
+    auto path = [&] { return CasePath::assessment(for_message(id)); };  // only for a problem
     auto req = std::find_if(rd_.instruments.begin(), rd_.instruments.end(),
                             [&](const RequiredInstrument& r) { return r.id == id; });
     if (req == rd_.instruments.end()) {
         std::vector<std::string> ids;
         for (const auto& r : rd_.instruments) ids.push_back(r.id);
-        problem(path, "the rules read no such instrument", did_you_mean(id, ids));
+        problem(path(), "the rules read no such instrument", did_you_mean(id, ids));
         return nullptr;
     }
     if (std::find(seen_.begin(), seen_.end(), &*req) != seen_.end()) {
-        problem(path, "given twice", "give the latest assessment only", DiagnosticCode::duplicate_key);
+        problem(path(), "given twice", "give the latest assessment only", DiagnosticCode::duplicate_key);
         return nullptr;
     }
     seen_.push_back(&*req);
@@ -171,7 +172,7 @@ void CaseRowBuilder::assessment_date(const RequiredInstrument& req, Date date) {
 void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t position, std::string_view name,
                                       std::string_view text) {
     const auto instrument = static_cast<std::size_t>(&req - rd_.instruments.data());
-    const CasePath path = CasePath::score(req.id, for_message(name));
+    auto path = [&] { return CasePath::score(req.id, for_message(name)); };  // only for a problem
     const int column = score_lookup_[instrument].find(position, name, [&](std::string_view n) {
         auto it = req.given_columns.find(std::string(n));
         return it == req.given_columns.end() ? -1 : it->second;
@@ -179,12 +180,12 @@ void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t
     if (column < 0) {
         std::vector<std::string> names;
         for (const auto& s : req.instrument.scores()) names.push_back(s.id);
-        return problem(path, req.instrument.key() + " has no such score or outcome field", did_you_mean(name, names));
+        return problem(path(), req.instrument.key() + " has no such score or outcome field", did_you_mean(name, names));
     }
     if (std::find(scored_columns_.begin(), scored_columns_.end(), column) != scored_columns_.end())
-        return problem(path, "given twice", "keep one of them", DiagnosticCode::duplicate_key);
+        return problem(path(), "given twice", "keep one of them", DiagnosticCode::duplicate_key);
     scored_columns_.push_back(column);
-    if (const char* error = set_cell(column, text)) problem(path, error);
+    if (const char* error = set_cell(column, text)) problem(path(), error);
 }
 
 void CaseRowBuilder::assessment_ratings(const RequiredInstrument& req,

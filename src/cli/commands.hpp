@@ -51,7 +51,8 @@ struct EligibilityOptions {
     std::string rules;        ///< id or file
     std::string input = "-";  ///< a case (YAML/JSON) or cases (JSONL); "-" = stdin
     std::string output = "-";
-    std::optional<std::string> format;        ///< text | json (default: json for JSONL input or a .json/.jsonl output)
+    std::optional<std::string>
+        format;  ///< text | json | csv | jsonl (default: json for JSONL input or a .json/.jsonl output)
     std::optional<std::string> input_format;  ///< case | jsonl (default: from the file name)
     std::optional<std::string> as_of;         ///< overrides every case's as_of
     std::optional<std::string> rejects;       ///< rejected lines as CSV; stderr when not given

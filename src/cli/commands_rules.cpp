@@ -182,7 +182,15 @@ int run_eligibility(const EligibilityOptions& o) {
     const bool batch = is_jsonl(o);
     const bool json =
         o.format ? *o.format == "json" : batch || o.output.ends_with(".jsonl") || o.output.ends_with(".json");
-    const DecisionFormat format = json ? DecisionFormat::json : DecisionFormat::text;
+    DecisionFormat format = json ? DecisionFormat::json : DecisionFormat::text;
+    if (o.format == "csv" || o.format == "jsonl") {
+        if (!batch) {
+            fmt::print(stderr, "kelias: --format {} is for cases as JSON lines; one case is written as text or json\n",
+                       *o.format);
+            return exit_usage;
+        }
+        format = *o.format == "csv" ? DecisionFormat::csv : DecisionFormat::jsonl;
+    }
     const std::vector<std::string> inputs = inputs_of(o, loaded);
     return batch ? eligibility_batch(*loaded.rules, o, inputs, format)
                  : eligibility_one(*loaded.rules, o, inputs, format);

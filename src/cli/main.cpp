@@ -223,8 +223,11 @@ Examples:
     c.eligibility->add_option("CASE", o.input,
                               "A case file (YAML or JSON), or cases as JSON lines (*.jsonl); '-' = stdin");
     c.eligibility->add_option("-o,--output", o.output, "Output file ('-' = stdout, the default)");
-    c.eligibility->add_option("--format", o.format, "text (for a person) or json (one object per case)")
-        ->check(CLI::IsMember({"text", "json"}));
+    c.eligibility
+        ->add_option("--format", o.format,
+                     "text (for a person), json (one object per case), or for JSON lines of cases the compact "
+                     "csv (one column per programme) or jsonl (decisions keyed by programme)")
+        ->check(CLI::IsMember({"text", "json", "csv", "jsonl"}));
     c.eligibility->add_option("--input-format", o.input_format, "case or jsonl (default: from the file name)")
         ->check(CLI::IsMember({"case", "jsonl"}));
     c.eligibility->add_option("--as-of", o.as_of, "Decide as on this date YYYY-MM-DD (overrides the cases' as_of)");
