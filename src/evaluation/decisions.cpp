@@ -127,6 +127,26 @@ public:
     DecisionBuilder(const RuleSetData& rd, const CaseBatch::Storage& s, const detail::ScoredColumns& sc)
         : rd_(rd), m_(rd.model), s_(s), sc_(sc), input_(detail::input_columns(s)), turning_(rd.model) {
         for (const auto& p : rd_.programmes) decisions_.push_back(p.decision);
+        // What every case's reason for a leaf shares: the params it reads, as written, and
+        // its placeholders (each expression once, English text first).
+        for (const auto& prog : rd_.programmes) {
+            auto& extras = leaf_extras_.emplace_back();
+            for (const auto& leaf : prog.leaves) {
+                LeafExtra& x = extras.emplace_back();
+                for (const auto& id : leaf.info.params)
+                    if (const auto p = std::find_if(rd_.params.begin(), rd_.params.end(),
+                                                    [&](const ParamInfo& param) { return param.id == id; });
+                        p != rd_.params.end())
+                        x.params.emplace_back(id, p->value);
+                for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
+                    for (const auto& part : *parts)
+                        if (part.result >= 0 && std::none_of(x.computed.begin(), x.computed.end(), [&](const auto& c) {
+                                return *c.first == part.expression;
+                            }))
+                            x.computed.emplace_back(&part.expression, part.result);
+            }
+        }
+        rules_key_ = m_.id + "@" + m_.version;
         // Programmes in the order their decisions are computed: a programme read through
         // eligible() comes before the programmes that read it.
         std::vector<std::size_t> position(m_.results.size());
@@ -164,6 +184,11 @@ public:
     std::size_t scanned() const noexcept { return scanned_; }
 
 private:
+    struct LeafExtra {
+        std::vector<std::pair<std::string, std::string>> params;   // (id, value as written)
+        std::vector<std::pair<const std::string*, int>> computed;  // (placeholder expression, its result)
+    };
+
     // A case decided but for its earliest dates: programmes in declaration order.
     struct Pending {
         CaseDecisions head;
@@ -176,7 +201,7 @@ private:
         CaseDecisions& out = c.head;
         out.case_id = s_.ids[row];
         out.as_of = as_of(row);
-        out.rules_key = m_.id + "@" + m_.version;
+        out.rules_key = rules_key_;
         out.rules_hash = m_.hash;
         out.assessments = detail::assessments_of(s_, row);
         const auto missing = missing_by_programme(row);
@@ -265,7 +290,9 @@ private:
         out.programme = prog.info.id;
         out.label = prog.info.label_text;
         out.decision = decision_at(sc_, row, static_cast<std::size_t>(prog.decision));
-        for (const auto& leaf : prog.leaves) out.reasons.push_back(reason(row, leaf));
+        out.reasons.reserve(prog.leaves.size());
+        for (std::size_t l = 0; l < prog.leaves.size(); ++l)
+            out.reasons.push_back(reason(row, prog.leaves[l], leaf_extras_[p][l]));
         blame(row, prog, prog.eligible_root, true, out.reasons);
         blame(row, prog, prog.excluded_root, false, out.reasons);
         return out;
@@ -276,23 +303,17 @@ private:
         return detail::cell_text(m_, m_.fields[c], s_.values[c][row], static_cast<CellState>(s_.states[c][row]));
     }
 
-    Reason reason(std::size_t row, const detail::LeafModel& leaf) const {
+    Reason reason(std::size_t row, const detail::LeafModel& leaf, const LeafExtra& extra) const {
         Reason r;
         r.id = leaf.info.id;
         r.source = leaf.info.source;
         r.confidence = leaf.info.confidence;
         r.text = render(row, leaf.text_en, Language::en);
         if (!leaf.text_lt.empty()) r.text_lt = render(row, leaf.text_lt, Language::lt);
-        for (const auto& id : leaf.info.params)
-            if (const auto p =
-                    std::find_if(rd_.params.begin(), rd_.params.end(), [&](const ParamInfo& x) { return x.id == id; });
-                p != rd_.params.end())
-                r.params.emplace_back(id, p->value);
-        for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
-            for (const auto& part : *parts)
-                if (part.result >= 0 && std::none_of(r.computed.begin(), r.computed.end(),
-                                                     [&](const auto& c) { return c.first == part.expression; }))
-                    r.computed.emplace_back(part.expression, placeholder_value(row, part.result, Language::en));
+        r.params = extra.params;
+        r.computed.reserve(extra.computed.size());
+        for (const auto& [expression, result] : extra.computed)
+            r.computed.emplace_back(*expression, placeholder_value(row, result, Language::en));
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
         for (int c : leaf.columns)
@@ -417,8 +438,12 @@ private:
 
     std::string render(std::size_t row, const detail::TextTemplate& parts, Language language) const {
         std::string out;
-        for (const auto& part : parts)
-            out += part.result < 0 ? part.literal : placeholder_value(row, part.result, language);
+        for (const auto& part : parts) {
+            if (part.result < 0)
+                out += part.literal;  // (not through ?:, which would copy it)
+            else
+                out += placeholder_value(row, part.result, language);
+        }
         return out;
     }
 
@@ -587,6 +612,8 @@ private:
     const detail::TurningDays turning_;
     std::vector<int> decisions_;  // every programme's decision, in declaration order
     std::size_t scanned_ = 0;
+    std::vector<std::vector<LeafExtra>> leaf_extras_;  // per programme, per leaf
+    std::string rules_key_;
     std::vector<std::size_t> dependency_order_;
 };
 
