@@ -66,7 +66,7 @@ def compare(reference: str, kelias: str, case: Path, workdir: Path) -> list[str]
         elif digest(a) != digest(b):
             problems.append(f"{label}: outputs differ")
         else:
-            print(f"  identical: {label} ({a.stat().st_size} bytes)")
+            print(f"  identical: {label} ({a.stat().st_size} bytes)", flush=True)
         for f in (a, b):
             f.unlink(missing_ok=True)
     return problems
@@ -104,11 +104,11 @@ def main() -> int:
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print("shipped examples:")
+        print("shipped examples:", flush=True)
         for case in sorted((ROOT / "examples" / "cases").glob("*")):
             if case.suffix in (".yaml", ".jsonl"):
                 problems += compare(args.reference, args.kelias, case, workdir)
-        print(f"{args.rows} random cases (two sets):")
+        print(f"{args.rows} random cases (two sets):", flush=True)
         generated = workdir / "random.jsonl"
         generate(generated, args.rows, args.seed)
         problems += compare(args.reference, args.kelias, generated, workdir)
