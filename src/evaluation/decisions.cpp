@@ -8,8 +8,11 @@
 #include "base/json_writer.hpp"
 #include "base/local_format.hpp"
 #include "base/messages.hpp"
+#include "base/parallel.hpp"
 #include "base/text.hpp"
+#include "evaluation/decide_batch.hpp"
 #include "evaluation/evaluator.hpp"
+#include "evaluation/turning_days.hpp"
 #include "model/case_columns.hpp"
 #include "model/rule_set_data.hpp"
 
@@ -45,21 +48,28 @@ Decision decision_at(const detail::ScoredColumns& sc, std::size_t row, std::size
     return sc.value(row, column) != 0 ? Decision::eligible : Decision::not_eligible;
 }
 
-/// One case's input columns repeated for a run of days: the rows of a search for the
-/// earliest date.
+/// Cases' input columns on other days: the rows of a search for the earliest date, each
+/// a (row of the batch, day) pair.
 class Replica {
 public:
-    Replica(const CaseBatch::Storage& s, std::size_t row, Date first, int days) : n_(static_cast<std::size_t>(days)) {
+    /// One case on a run of days.
+    Replica(const CaseBatch::Storage& s, std::size_t row, Date first, int days) : Replica(s, run(row, first, days)) {}
+
+    Replica(const CaseBatch::Storage& s, const std::vector<std::pair<std::size_t, int>>& rows) : n_(rows.size()) {
         values_.resize(s.values.size());
         states_.resize(s.states.size());
         for (std::size_t c = 0; c < s.values.size(); ++c) {
-            values_[c].assign(n_, s.values[c][row]);
-            states_[c].assign(n_, s.states[c][row]);
+            values_[c].resize(n_);
+            states_[c].resize(n_);
+            for (std::size_t k = 0; k < n_; ++k) {
+                values_[c][k] = s.values[c][rows[k].first];
+                states_[c][k] = s.states[c][rows[k].first];
+            }
         }
         as_of_.resize(n_);
-        for (std::size_t k = 0; k < n_; ++k) as_of_[k] = first.days + static_cast<double>(k);
+        for (std::size_t k = 0; k < n_; ++k) as_of_[k] = static_cast<double>(rows[k].second);
         as_of_states_.assign(n_, detail::known_state);
-        copy_lists(s, row);
+        copy_lists(s, rows);
         for (std::size_t c = 0; c < values_.size(); ++c) {
             in_.values.push_back(values_[c].data());
             in_.states.push_back(states_[c].data());
@@ -73,16 +83,23 @@ public:
     const std::vector<detail::ListStore>& lists() const { return lists_; }
 
 private:
-    void copy_lists(const CaseBatch::Storage& s, std::size_t row) {
+    static std::vector<std::pair<std::size_t, int>> run(std::size_t row, Date first, int days) {
+        std::vector<std::pair<std::size_t, int>> rows;
+        for (int k = 0; k < days; ++k) rows.emplace_back(row, first.days + k);
+        return rows;
+    }
+
+    void copy_lists(const CaseBatch::Storage& s, const std::vector<std::pair<std::size_t, int>>& rows) {
         lists_.resize(s.lists.size());
         for (std::size_t l = 0; l < s.lists.size(); ++l) {
             const detail::ListStore& src = s.lists[l];
             detail::ListStore& dst = lists_[l];
             dst.values.resize(src.values.size());
             dst.states.resize(src.states.size());
-            const auto from = static_cast<std::size_t>(src.offsets[row]),
-                       to = static_cast<std::size_t>(src.offsets[row + 1]);
             for (std::size_t k = 0; k < n_; ++k) {
+                const std::size_t row = rows[k].first;
+                const auto from = static_cast<std::size_t>(src.offsets[row]),
+                           to = static_cast<std::size_t>(src.offsets[row + 1]);
                 dst.list_state.push_back(src.list_state[row]);
                 for (std::size_t i = from; i < to; ++i) {
                     for (std::size_t f = 0; f < src.values.size(); ++f) {
@@ -108,7 +125,28 @@ private:
 class DecisionBuilder {
 public:
     DecisionBuilder(const RuleSetData& rd, const CaseBatch::Storage& s, const detail::ScoredColumns& sc)
-        : rd_(rd), m_(rd.model), s_(s), sc_(sc) {
+        : rd_(rd), m_(rd.model), s_(s), sc_(sc), input_(detail::input_columns(s)), turning_(rd.model) {
+        for (const auto& p : rd_.programmes) decisions_.push_back(p.decision);
+        // What every case's reason for a leaf shares: the params it reads, as written, and
+        // its placeholders (each expression once, English text first).
+        for (const auto& prog : rd_.programmes) {
+            auto& extras = leaf_extras_.emplace_back();
+            for (const auto& leaf : prog.leaves) {
+                LeafExtra& x = extras.emplace_back();
+                for (const auto& id : leaf.info.params)
+                    if (const auto p = std::find_if(rd_.params.begin(), rd_.params.end(),
+                                                    [&](const ParamInfo& param) { return param.id == id; });
+                        p != rd_.params.end())
+                        x.params.emplace_back(id, p->value);
+                for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
+                    for (const auto& part : *parts)
+                        if (part.result >= 0 && std::none_of(x.computed.begin(), x.computed.end(), [&](const auto& c) {
+                                return *c.first == part.expression;
+                            }))
+                            x.computed.emplace_back(&part.expression, part.result);
+            }
+        }
+        rules_key_ = m_.id + "@" + m_.version;
         // Programmes in the order their decisions are computed: a programme read through
         // eligible() comes before the programmes that read it.
         std::vector<std::size_t> position(m_.results.size());
@@ -120,31 +158,123 @@ public:
         });
     }
 
-    CaseDecisions build(std::size_t row, bool earliest) {
-        CaseDecisions out;
+    /// Full decisions for rows [begin, end) into out[begin..end), earliest dates found by
+    /// `search`.
+    void build_rows(std::size_t begin, std::size_t end, bool earliest, detail::EarliestSearch search,
+                    std::vector<CaseDecisions>& out) {
+        std::vector<Pending> pending(end - begin);
+        for (std::size_t r = begin; r < end; ++r) pending[r - begin] = start(r, earliest);
+        if (search == detail::EarliestSearch::solve)
+            solve_earliest(begin, pending);
+        else
+            for (std::size_t r = begin; r < end; ++r) {
+                Pending& c = pending[r - begin];
+                if (!c.to_search.empty()) search_earliest(r, *c.head.as_of, c.to_search, c.all);
+            }
+        for (std::size_t r = begin; r < end; ++r) {
+            Pending& c = pending[r - begin];
+            for (std::size_t p : c.to_search)
+                if (c.all[p].earliest_date) c.all[p].needed_on_earliest = needed_on(r, *c.all[p].earliest_date, p);
+            for (std::size_t p : rd_.report_order) c.head.decisions.push_back(std::move(c.all[p]));
+            out[r] = std::move(c.head);
+        }
+    }
+
+    /// Programmes (one per case) whose earliest dates the solver left to the scan.
+    std::size_t scanned() const noexcept { return scanned_; }
+
+private:
+    struct LeafExtra {
+        std::vector<std::pair<std::string, std::string>> params;   // (id, value as written)
+        std::vector<std::pair<const std::string*, int>> computed;  // (placeholder expression, its result)
+    };
+
+    // A case decided but for its earliest dates: programmes in declaration order.
+    struct Pending {
+        CaseDecisions head;
+        std::vector<ProgrammeDecision> all;
+        std::vector<std::size_t> to_search;  // programmes only time holds back
+    };
+
+    Pending start(std::size_t row, bool earliest) {
+        Pending c;
+        CaseDecisions& out = c.head;
         out.case_id = s_.ids[row];
         out.as_of = as_of(row);
-        out.rules_key = m_.id + "@" + m_.version;
+        out.rules_key = rules_key_;
         out.rules_hash = m_.hash;
         out.assessments = detail::assessments_of(s_, row);
         const auto missing = missing_by_programme(row);
-        std::vector<ProgrammeDecision> all(rd_.programmes.size());
-        std::vector<std::size_t> to_search;
+        std::vector<ProgrammeDecision>& all = c.all;
+        all.resize(rd_.programmes.size());
         for (std::size_t p = 0; p < rd_.programmes.size(); ++p) {
             all[p] = decide_one(row, p);
             if (all[p].decision != Decision::eligible) all[p].missing = missing[p];
-            if (earliest && out.as_of && needs_search(row, all[p], p)) to_search.push_back(p);
+            if (earliest && out.as_of && needs_search(row, all[p], p)) c.to_search.push_back(p);
         }
         for (std::size_t p : dependency_order_)  // a programme read through eligible() first
             if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, rd_.programmes[p], all);
-        if (!to_search.empty()) search_earliest(row, *out.as_of, to_search, all);
-        for (std::size_t p : to_search)
-            if (all[p].earliest_date) all[p].needed_on_earliest = needed_on(row, *all[p].earliest_date, p);
-        for (std::size_t p : rd_.report_order) out.decisions.push_back(std::move(all[p]));
-        return out;
+        return c;
     }
 
-private:
+    // The days on which the searched decisions may turn, found from the date conditions
+    // (detail::TurningDays over a traced evaluation of the rows), then every searched
+    // decision evaluated on those days at once: the first day it is not `not_eligible`.
+    // A case whose conditions have a form the solver does not know is scanned instead.
+    void solve_earliest(std::size_t begin, std::vector<Pending>& pending) {
+        std::size_t last_row = begin;
+        for (std::size_t i = 0; i < pending.size(); ++i)
+            if (!pending[i].to_search.empty()) last_row = begin + i + 1;
+        if (last_row == begin) return;
+        detail::Tracer trace;
+        detail::score_block(m_, input_, &s_.lists, static_cast<Index>(begin), static_cast<Index>(last_row - begin),
+                            &trace, &rd_.decision_results);
+        std::vector<std::pair<std::size_t, int>> rows;                            // (row, day) to evaluate
+        std::vector<std::pair<std::size_t, std::size_t>> slices(pending.size());  // per case: [from, to) of rows
+        std::vector<std::size_t> solved(pending.size(), 0);  // per case: its first programmes to search are solved
+        std::vector<double> days;
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            Pending& c = pending[i];
+            slices[i] = {rows.size(), rows.size()};
+            if (c.to_search.empty()) continue;
+            const std::size_t row = begin + i;
+            const Date start = *c.head.as_of;
+            const auto end = add(start, rd_.horizon);
+            if (!end) continue;
+            days.assign(1, static_cast<double>(start.days + 1));
+            std::vector<std::size_t> unsolved;
+            std::erase_if(c.to_search, [&](std::size_t p) {
+                const bool found = turning_.collect(
+                    m_.results[static_cast<std::size_t>(rd_.programmes[p].decision)].expr, trace, s_.lists,
+                    static_cast<Index>(begin), static_cast<Index>(row), start.days, end->days, days);
+                if (!found) unsolved.push_back(p);
+                return !found;
+            });
+            if (!unsolved.empty()) {
+                scanned_ += unsolved.size();
+                search_earliest(row, start, unsolved, c.all);
+            }
+            solved[i] = c.to_search.size();
+            c.to_search.insert(c.to_search.end(), unsolved.begin(), unsolved.end());
+            std::sort(days.begin(), days.end());
+            days.erase(std::unique(days.begin(), days.end()), days.end());
+            for (double d : days)
+                if (d > start.days && d <= end->days) rows.emplace_back(row, static_cast<int>(d));
+            slices[i].second = rows.size();
+        }
+        if (rows.empty()) return;
+        const Replica then(s_, rows);
+        const detail::ScoredColumns sc = detail::score_columns(
+            m_, then.input(), &then.lists(), {.threads = 1, .keep = &decisions_, .only = &rd_.decision_results});
+        for (std::size_t i = 0; i < pending.size(); ++i)
+            for (std::size_t j = 0; j < solved[i]; ++j)
+                for (std::size_t k = slices[i].first, p = pending[i].to_search[j]; k < slices[i].second; ++k)
+                    if (decision_at(sc, k, p) != Decision::not_eligible) {
+                        pending[i].all[p].earliest_date = Date{rows[k].second};
+                        break;
+                    }
+    }
+
     std::optional<Date> as_of(std::size_t row) const {
         if (s_.as_of_states[row] != detail::known_state) return std::nullopt;
         return detail::date_from_column(s_.as_of_days[row]);
@@ -160,7 +290,9 @@ private:
         out.programme = prog.info.id;
         out.label = prog.info.label_text;
         out.decision = decision_at(sc_, row, static_cast<std::size_t>(prog.decision));
-        for (const auto& leaf : prog.leaves) out.reasons.push_back(reason(row, leaf));
+        out.reasons.reserve(prog.leaves.size());
+        for (std::size_t l = 0; l < prog.leaves.size(); ++l)
+            out.reasons.push_back(reason(row, prog.leaves[l], leaf_extras_[p][l]));
         blame(row, prog, prog.eligible_root, true, out.reasons);
         blame(row, prog, prog.excluded_root, false, out.reasons);
         return out;
@@ -171,23 +303,17 @@ private:
         return detail::cell_text(m_, m_.fields[c], s_.values[c][row], static_cast<CellState>(s_.states[c][row]));
     }
 
-    Reason reason(std::size_t row, const detail::LeafModel& leaf) const {
+    Reason reason(std::size_t row, const detail::LeafModel& leaf, const LeafExtra& extra) const {
         Reason r;
         r.id = leaf.info.id;
         r.source = leaf.info.source;
         r.confidence = leaf.info.confidence;
         r.text = render(row, leaf.text_en, Language::en);
         if (!leaf.text_lt.empty()) r.text_lt = render(row, leaf.text_lt, Language::lt);
-        for (const auto& id : leaf.info.params)
-            if (const auto p =
-                    std::find_if(rd_.params.begin(), rd_.params.end(), [&](const ParamInfo& x) { return x.id == id; });
-                p != rd_.params.end())
-                r.params.emplace_back(id, p->value);
-        for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
-            for (const auto& part : *parts)
-                if (part.result >= 0 && std::none_of(r.computed.begin(), r.computed.end(),
-                                                     [&](const auto& c) { return c.first == part.expression; }))
-                    r.computed.emplace_back(part.expression, placeholder_value(row, part.result, Language::en));
+        r.params = extra.params;
+        r.computed.reserve(extra.computed.size());
+        for (const auto& [expression, result] : extra.computed)
+            r.computed.emplace_back(*expression, placeholder_value(row, result, Language::en));
         r.exclusion = leaf.info.exclusion;
         r.value = truth(sc_, row, leaf.result);
         for (int c : leaf.columns)
@@ -313,8 +439,12 @@ private:
 
     std::string render(std::size_t row, const detail::TextTemplate& parts, Language language) const {
         std::string out;
-        for (const auto& part : parts)
-            out += part.result < 0 ? part.literal : placeholder_value(row, part.result, language);
+        for (const auto& part : parts) {
+            if (part.result < 0)
+                out += part.literal;  // (not through ?:, which would copy it)
+            else
+                out += placeholder_value(row, part.result, language);
+        }
         return out;
     }
 
@@ -479,6 +609,12 @@ private:
     const detail::Model& m_;
     const CaseBatch::Storage& s_;
     const detail::ScoredColumns& sc_;
+    const detail::InputColumns input_;
+    const detail::TurningDays turning_;
+    std::vector<int> decisions_;  // every programme's decision, in declaration order
+    std::size_t scanned_ = 0;
+    std::vector<std::vector<LeafExtra>> leaf_extras_;  // per programme, per leaf
+    std::string rules_key_;
     std::vector<std::size_t> dependency_order_;
 };
 
@@ -501,17 +637,38 @@ DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsig
     return out;
 }
 
-std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options) {
-    detail::check_same_rules(rules, cases);
+namespace detail {
+
+std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options,
+                                        EarliestSearch search, std::size_t* scanned) {
+    check_same_rules(rules, cases);
     const RuleSetData& rd = rules.data();
-    const detail::ScoredColumns sc = detail::score_columns(rd.model, detail::input_columns(cases.storage()),
-                                                           &cases.storage().lists, {.threads = options.threads});
-    DecisionBuilder builder(rd, cases.storage(), sc);
-    std::vector<CaseDecisions> out;
+    const ScoredColumns sc =
+        score_columns(rd.model, input_columns(cases.storage()), &cases.storage().lists, {.threads = options.threads});
     const std::size_t rows = cases.storage().ids.size();
-    out.reserve(rows);
-    for (std::size_t r = 0; r < rows; ++r) out.push_back(builder.build(r, options.earliest_dates));
+    std::vector<CaseDecisions> out(rows);
+    // Slices of rows on their own threads; each builds its cases in chunks (a chunk's
+    // earliest dates are solved together).
+    constexpr std::size_t chunk = 256;
+    const std::size_t parts = thread_count(rows, options.threads);
+    std::vector<std::size_t> fallbacks(parts, 0);
+    for_each_slice(rows, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
+        DecisionBuilder builder(rd, cases.storage(), sc);
+        for (std::size_t r = begin; r < end; r += chunk)
+            builder.build_rows(r, std::min(end, r + chunk), options.earliest_dates, search, out);
+        fallbacks[part] = builder.scanned();
+    });
+    if (scanned) {
+        *scanned = 0;
+        for (std::size_t f : fallbacks) *scanned += f;
+    }
     return out;
+}
+
+}  // namespace detail
+
+std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases, const DecideOptions& options) {
+    return detail::decide_batch(rules, cases, options, detail::EarliestSearch::solve);
 }
 
 const ProgrammeDecision* CaseDecisions::find(std::string_view programme) const {
