@@ -986,11 +986,10 @@ private:
         const Scale& w = d_.scales[static_cast<std::size_t>(want)];
         const auto values = possible_values(x, d_);
         if (!values) {
-            errors_.push_back({DiagnosticCode::type_error,
-                               "cannot tell which codes the expression gives, so they cannot be checked against scale '" +
-                                   w.id + "'",
-                               "build it from codes of scales, tables, constants, concat() or if() of those",
-                               where.begin});
+            errors_.push_back(
+                {DiagnosticCode::type_error,
+                 "cannot tell which codes the expression gives, so they cannot be checked against scale '" + w.id + "'",
+                 "build it from codes of scales, tables, constants, concat() or if() of those", where.begin});
             return false;
         }
         const auto missing = missing_codes(d_, *values, want);

@@ -88,7 +88,7 @@ enum class Op : std::uint8_t {
     // codes of scales (scale_types.cpp)
     code_value,  // the number a code of a scale with values carries (index: the scale)
     code_rank,   // rank(x): 1 + the position of a code on its ordered scale (index: the scale)
-    concat,  // a code composed of parts (composed_codes.cpp)
+    concat,      // a code composed of parts (composed_codes.cpp)
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
