@@ -464,12 +464,41 @@ def read_decisions(path: Path, programmes: list[str]) -> tuple[pl.Series, np.nda
     return df["case"], matrix
 
 
+def decision_matrix(path: Path, ids: pl.Series, columns: list[pl.Series]) -> tuple[pl.Series, np.ndarray]:
+    """Case ids and the matrix of decision codes from one column of decision words per programme."""
+    matrix = np.empty((len(ids), len(columns)), dtype=np.uint8)
+    for c, column in enumerate(columns):
+        codes = column.replace_strict(DECISIONS, [0, 1, 2], default=255, return_dtype=pl.UInt8).to_numpy()
+        if (codes == 255).any():
+            raise ValueError(f"{path.name}: a case lacks a programme or has an unknown decision")
+        matrix[:, c] = codes
+    return ids, matrix
+
+
+def read_wide_csv(path: Path, programmes: list[str]) -> tuple[pl.Series, np.ndarray]:
+    """`--format csv`: case, as_of and one column per programme holding the decision."""
+    df = pl.read_csv(path, infer_schema=False)
+    missing = [p for p in programmes if p not in df.columns]
+    if missing:
+        raise ValueError(f"{path.name}: no column for {', '.join(missing)}")
+    return decision_matrix(path, df["case"], [df[p] for p in programmes])
+
+
+def read_keyed_jsonl(path: Path, programmes: list[str]) -> tuple[pl.Series, np.ndarray]:
+    """`--format jsonl`: one object per case, "decisions" keyed by programme."""
+    schema = {"case": pl.String, "decisions": pl.Struct({p: pl.String for p in programmes})}
+    df = pl.read_ndjson(path, schema=schema).unnest("decisions")
+    return decision_matrix(path, df["case"], [df[p] for p in programmes])
+
+
 # How kelias is asked for decisions, by --kelias-format: the extra arguments of `kelias
 # eligibility` and the reader of its output (case ids and a cases x programmes matrix of
-# decision codes, as read_decisions gives). The compact formats (a wide CSV with a column
-# per programme, JSONL keyed by programme) go here once kelias writes them.
+# decision codes, as read_decisions gives): the full JSON, the wide CSV (a column per
+# programme) and JSON lines keyed by programme.
 KELIAS_RULES_FORMATS: dict[str, tuple[list[str], Callable[[Path, list[str]], tuple[pl.Series, np.ndarray]]]] = {
     "json": (["--format", "json", "--no-earliest", "--brief"], read_decisions),
+    "csv": (["--format", "csv", "--no-earliest", "--brief"], read_wide_csv),
+    "jsonl": (["--format", "jsonl", "--no-earliest", "--brief"], read_keyed_jsonl),
 }
 
 
