@@ -136,6 +136,8 @@ private:
     bool set_type(FieldSpec& f, const std::string& t, const YAML::Node& where);
     std::optional<std::pair<double, bool>> table_cell(const YAML::Node& v, const std::string& what);
     void read_table_default(const YAML::Node& t, Table& table);
+    /// `output: SCALE`: the table's codes must be codes of the scale, which the lookup gives.
+    bool read_table_output(const YAML::Node& out, Table& table, bool numeric_values);
     // keyed tables (keyed_tables.cpp)
     bool read_keyed_table(const YAML::Node& t, Table& table);
     std::optional<TableKey> read_table_key(const YAML::Node& k, const std::string& table);

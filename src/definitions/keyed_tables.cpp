@@ -294,30 +294,8 @@ bool DefinitionReader::read_keyed_table(const YAML::Node& t, Table& table) {
     }
     table.output = Type{codes ? Kind::category : Kind::number, -1};
     table.input = Type{Kind::number, -1};  // per key: see `keys`
-    if (const YAML::Node& out = t["output"]; ok && out.IsDefined() && r_.expect_scalar(out, "output")) {
-        auto s = m_.scale_index.find(out.Scalar());
-        if (s == m_.scale_index.end() || m_.scales[static_cast<std::size_t>(s->second)].numeric || numbers) {
-            std::vector<std::string> ids;
-            for (const auto& sc : m_.scales)
-                if (!sc.numeric) ids.push_back(sc.id);
-            r_.error(out, DiagnosticCode::invalid_table,
-                     numbers
-                         ? "table '" + table.id + "' gives numbers, so it cannot output scale '" + out.Scalar() + "'"
-                         : "output '" + for_message(out.Scalar()) + "' is not a scale of codes",
-                     numbers ? std::string() : did_you_mean(out.Scalar(), ids));
-            ok = false;
-        } else {
-            const Scale& sc = m_.scales[static_cast<std::size_t>(s->second)];
-            for (const auto& cell : table.rows) {
-                const auto code = exact_int(cell.value);
-                if (code && sc.rank.count(*code)) continue;
-                r_.error(cell.value_where, DiagnosticCode::code_not_in_scale,
-                         "'" + code_text(m_, cell.value) + "' is not a code of scale '" + sc.id + "'");
-                ok = false;
-            }
-            table.output.scale = s->second;
-        }
-    }
+    if (const YAML::Node& out = t["output"]; ok && out.IsDefined() && !read_table_output(out, table, numbers > 0))
+        ok = false;
     table.rows.clear();
     return ok;
 }

@@ -33,6 +33,35 @@ void DefinitionReader::read_table_default(const YAML::Node& t, Table& table) {
     }
 }
 
+bool DefinitionReader::read_table_output(const YAML::Node& out, Table& table, bool numeric_values) {
+    if (!r_.expect_scalar(out, "output")) return true;
+    auto s = m_.scale_index.find(out.Scalar());
+    if (s == m_.scale_index.end() || m_.scales[static_cast<std::size_t>(s->second)].numeric) {
+        std::vector<std::string> ids;
+        for (const auto& sc : m_.scales)
+            if (!sc.numeric) ids.push_back(sc.id);
+        r_.error(out, DiagnosticCode::invalid_table,
+                 "output '" + for_message(out.Scalar()) + "' is not a scale of codes", did_you_mean(out.Scalar(), ids));
+        return false;
+    }
+    if (numeric_values) {
+        r_.error(out, DiagnosticCode::invalid_table,
+                 "table '" + table.id + "' gives numbers, so it cannot output scale '" + out.Scalar() + "'");
+        return false;
+    }
+    const Scale& sc = m_.scales[static_cast<std::size_t>(s->second)];
+    bool ok = true;
+    for (const auto& row : table.rows) {
+        const auto code = exact_int(row.value);
+        if (code && sc.rank.count(*code)) continue;
+        r_.error(row.value_where, DiagnosticCode::code_not_in_scale,
+                 "'" + code_text(m_, row.value) + "' is not a code of scale '" + sc.id + "'");
+        ok = false;
+    }
+    table.output.scale = s->second;
+    return ok;
+}
+
 void DefinitionReader::read_tables(const YAML::Node& n) {
     if (!n.IsDefined() || !r_.expect_map(n, "tables")) return;
     for (auto it = n.begin(); it != n.end(); ++it) {
@@ -127,32 +156,8 @@ void DefinitionReader::read_tables(const YAML::Node& n) {
         }
         table.input = Type{coded_inputs ? Kind::category : Kind::number, -1};
         table.output = Type{coded_values ? Kind::category : Kind::number, -1};
-        if (const YAML::Node& out = t["output"]; out.IsDefined() && r_.expect_scalar(out, "output")) {
-            auto s = m_.scale_index.find(out.Scalar());
-            if (s == m_.scale_index.end() || m_.scales[static_cast<std::size_t>(s->second)].numeric) {
-                std::vector<std::string> ids;
-                for (const auto& sc : m_.scales)
-                    if (!sc.numeric) ids.push_back(sc.id);
-                r_.error(out, DiagnosticCode::invalid_table,
-                         "output '" + for_message(out.Scalar()) + "' is not a scale of codes",
-                         did_you_mean(out.Scalar(), ids));
-                ok = false;
-            } else if (numeric_values) {
-                r_.error(out, DiagnosticCode::invalid_table,
-                         "table '" + *id + "' gives numbers, so it cannot output scale '" + out.Scalar() + "'");
-                ok = false;
-            } else {
-                const Scale& sc = m_.scales[static_cast<std::size_t>(s->second)];
-                for (const auto& row : table.rows) {
-                    const auto code = exact_int(row.value);
-                    if (code && sc.rank.count(*code)) continue;
-                    r_.error(row.value_where, DiagnosticCode::code_not_in_scale,
-                             "'" + code_text(m_, row.value) + "' is not a code of scale '" + sc.id + "'");
-                    ok = false;
-                }
-                table.output.scale = s->second;
-            }
-        }
+        if (const YAML::Node& out = t["output"]; out.IsDefined() && !read_table_output(out, table, numeric_values))
+            ok = false;
         read_table_default(t, table);
         if (!ok) continue;
         m_.table_index[*id] = static_cast<int>(m_.tables.size());
