@@ -110,6 +110,35 @@ TEST_CASE("a three-key table nests its cells by key") {
           "6");
 }
 
+TEST_CASE("keyed table codes may be written as the manual writes them (upper case), rows keyed by them too") {
+    Instrument inst = must_load(R"yaml(
+kelias: 1
+id: upper_grid
+version: "1"
+title: Upper-case grid
+scales:
+  rosh: {values: [LOW, VERY_HIGH], ordered: true}
+  tier: {values: [G, A], ordered: true}
+items:
+  - {id: harm, type: rating, scale: rosh}
+  - {id: mappa, type: bool}
+tables:
+  grid:
+    output: tier
+    keys:
+      - {name: harm, codes: [VERY_HIGH, LOW]}
+      - {name: m, codes: [YES, NO]}
+    cells:
+      VERY_HIGH: [A, A]
+      LOW: [A, null]
+scores:
+  t: "grid(harm, if(mappa, 'YES', 'NO'))"
+)yaml");
+    CHECK(score_text(inst, row({{"harm", "LOW"}, {"mappa", "true"}}), "t") == "A");
+    CHECK(score_text(inst, row({{"harm", "very_high"}, {"mappa", "false"}}), "t") == "A");
+    CHECK(score_text(inst, row({{"harm", "low"}, {"mappa", "false"}}), "t").empty());
+}
+
 TEST_CASE("concat composes a code from a letter and a digit, tagged with the declared scale") {
     Instrument inst = must_load(grid_yaml);
     CHECK(score_text(inst, row({{"l", "b"}, {"n", "9"}}), "tier_code") == "b2");

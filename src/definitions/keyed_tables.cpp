@@ -85,7 +85,7 @@ std::optional<TableKey> DefinitionReader::read_table_key(const YAML::Node& k, co
         key.coded = true;
         if (!r_.expect_list(codes, "codes")) return std::nullopt;
         for (const auto& c : codes) {
-            auto code = r_.id(c, "code");
+            auto code = read_code(c, "code");
             if (!code) {
                 ok = false;
                 continue;
