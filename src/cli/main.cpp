@@ -159,6 +159,8 @@ field is an error (exit 1) unless --keep passes it through. RFC 4180 quoting. A 
 byte-order mark is skipped. Files are read in blocks (memory does not grow with them);
 a file that changes while it is read stops the run (exit 2).
 JSONL: one object per line with the same keys; null = omitted.
+Columns header.ID (JSONL: also a map "header") give the assessment's header fields the
+instrument declares: checked row by row, never written unless kept with --keep.
 Output: the id, the --keep columns, every non-hidden score, then `instrument`
 (id@version); unknown scores are empty cells (CSV) or null (JSONL). An output may not
 be one of the inputs (or the other output): that is refused before anything is read.

@@ -5,15 +5,18 @@
 #include <charconv>
 
 #include "base/text.hpp"
+#include "evaluation/assessment_header_check.hpp"
 
 KELIAS_BEGIN_NAMESPACE
-namespace {
+namespace detail {
 
-std::string_view trimmed(std::string_view s) {
+std::string_view header_cell_trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
 }
+
+namespace {
 
 std::string codes_list(const std::vector<std::string>& codes) {
     std::string out;
@@ -21,9 +24,9 @@ std::string codes_list(const std::vector<std::string>& codes) {
     return out;
 }
 
-// Why `cell` does not fit `f`, or "" when it does. Free text, dates and numbers are never
-// repeated: they may be personal.
-std::string misfit(const AssessmentFieldInfo& f, std::string_view cell) {
+}  // namespace
+
+std::string header_cell_misfit(const AssessmentFieldInfo& f, std::string_view cell) {
     switch (f.type) {
     case HeaderFieldType::code:
         if (std::find(f.codes.begin(), f.codes.end(), cell) == f.codes.end())
@@ -55,13 +58,17 @@ std::string misfit(const AssessmentFieldInfo& f, std::string_view cell) {
     return {};
 }
 
+}  // namespace detail
+
+namespace {
+using detail::header_cell_trimmed;
 }  // namespace
 
 std::vector<std::string> split_header_codes(std::string_view cell) {
     std::vector<std::string> out;
     while (!cell.empty()) {
         const auto bar = cell.find('|');
-        const std::string_view part = trimmed(cell.substr(0, bar));
+        const std::string_view part = header_cell_trimmed(cell.substr(0, bar));
         if (!part.empty()) out.emplace_back(part);
         if (bar == std::string_view::npos) break;
         cell.remove_prefix(bar + 1);
@@ -90,14 +97,14 @@ std::vector<Diagnostic> check_assessment_header(const Instrument& instrument,
                                 : detail::did_you_mean(id, ids));
             continue;
         }
-        if (trimmed(cell).empty()) continue;  // absent; required fields are checked below
-        if (auto why = misfit(*f, trimmed(cell)); !why.empty())
+        if (header_cell_trimmed(cell).empty()) continue;  // absent; required fields are checked below
+        if (auto why = detail::header_cell_misfit(*f, header_cell_trimmed(cell)); !why.empty())
             problem(Severity::error, DiagnosticCode::invalid_header, "header." + id + ": " + why);
     }
     for (const auto& f : fields) {
         if (!f.required) continue;
         auto it = header.find(f.id);
-        if (it == header.end() || trimmed(it->second).empty())
+        if (it == header.end() || header_cell_trimmed(it->second).empty())
             problem(Severity::error, DiagnosticCode::invalid_header,
                     "header." + f.id + " is required by " + instrument.key() + " and not given",
                     "give it in the assessment's header (header." + f.id + ")");

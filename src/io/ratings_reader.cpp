@@ -11,6 +11,7 @@
 #include "base/json_scanner.hpp"
 #include "base/parallel.hpp"
 #include "base/text.hpp"
+#include "evaluation/assessment_header_check.hpp"
 #include "io/cell_cache.hpp"
 #include "io/csv.hpp"
 #include "io/input_source.hpp"
@@ -30,11 +31,26 @@ constexpr std::size_t block_bytes = std::size_t{32} << 20;
 constexpr std::size_t described_unknown_columns = 20;
 
 constexpr std::string_view bom = "\xEF\xBB\xBF";
+/// Ratings files name the assessment fields' columns `header.ID`.
+constexpr std::string_view header_prefix = "header.";
+
+/// One row's header cells, per assessment field (a parsing thread's scratch).
+struct HeaderCells {
+    std::vector<std::string> text;
+    std::vector<char> given;
+    explicit HeaderCells(std::size_t fields) : text(fields), given(fields, 0) {}
+    void clear() { std::fill(given.begin(), given.end(), 0); }
+    void set(int field, std::string_view cell) {
+        text[static_cast<std::size_t>(field)].assign(cell);
+        given[static_cast<std::size_t>(field)] = 1;
+    }
+};
 
 // What a column of the input holds, when it is not simply an instrument field.
 struct ColumnRole {
-    int field = -1;  // instrument field
-    int pass = -1;   // pass-through column
+    int field = -1;   // instrument field
+    int pass = -1;    // pass-through column
+    int header = -1;  // assessment field (`header.ID`), checked per row and not stored
     bool id = false;
     bool date = false;
     std::size_t slot = 0;  // JSONL: this key's place among the keys, to find one given twice
@@ -76,6 +92,9 @@ struct RatingsReader::State {
     std::vector<ColumnRole> roles;
     std::unordered_map<std::string, ColumnRole> roles_by_name;  // JSONL keys
     std::vector<std::string> pass_through;
+    // Whether rows give assessment-header cells to check: CSV, a header.ID column; JSONL,
+    // an instrument with assessment fields (any line may give them).
+    bool check_headers = false;
     // Fields that not every good row writes, cleared by slice before parsing: for CSV the
     // fields without a column, for JSONL all (a line need not give every key).
     std::vector<std::size_t> unwritten_fields;
@@ -102,16 +121,22 @@ struct RatingsReader::State {
     };
     void parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
                        std::vector<std::string_view>& cells, std::string& scratch, detail::CellCache& cache,
-                       const std::vector<ColumnSink>& sinks) const;
+                       const std::vector<ColumnSink>& sinks, HeaderCells& heads) const;
     void parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
-                         detail::CellCache& cache, std::vector<std::uint32_t>& seen) const;
+                         detail::CellCache& cache, std::vector<std::uint32_t>& seen, HeaderCells& heads) const;
+    /// The row's header cells against the assessment fields: a missing required field or a
+    /// cell that does not fit is a problem of the row (named by column, never by value).
+    void check_header_cells(const HeaderCells& heads, std::size_t line, std::vector<RowProblem>& problems) const;
+    /// The assessment field a column `header.ID` names, or -1.
+    int header_field(std::string_view column) const;
     /// The members of `{"item": {"field": value, ...}}`, as the columns item.field; false when
     /// a member names no field (the input then fails as for an unknown column).
     bool parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record, std::size_t row,
                          RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
-                         std::vector<std::uint32_t>& seen) const;
+                         std::vector<std::uint32_t>& seen, HeaderCells& heads) const;
     void store_other(const ColumnRole& role, std::string_view column, std::string_view cell, std::size_t row,
-                     RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line) const;
+                     RatingsChunk& chunk, std::vector<RowProblem>& problems, std::size_t line,
+                     HeaderCells& heads) const;
     void add_warnings(std::vector<Diagnostic>& out) const;
 
     // Read-ahead: once a chunk has used up most of the block, the next block is read on a
@@ -186,11 +211,16 @@ std::vector<Diagnostic> RatingsReader::State::unknown_columns(std::size_t line,
                                                               const std::vector<std::string>& names) const {
     std::vector<std::string> known{options.id_column};
     for (const auto& f : instrument.fields()) known.push_back(f.column);
+    for (const auto& f : instrument.assessment_fields()) known.push_back(std::string(header_prefix) + f.id);
     std::vector<Diagnostic> out;
     for (std::size_t i = 0; i < names.size() && i < described_unknown_columns; ++i) {
         const std::string& column = names[i];
         std::string hint = detail::did_you_mean(column, known);
-        if (hint.empty()) {
+        if (hint.empty() && column.starts_with(header_prefix)) {
+            hint = instrument.assessment_fields().empty()
+                       ? instrument.key() + " declares no assessment fields; keep other columns with --keep"
+                       : "`kelias instrument show " + instrument.id() + "` lists the assessment fields (header.ID)";
+        } else if (hint.empty()) {
             std::string fields_of_item;
             for (const auto& f : instrument.fields())
                 if (f.owner == column) fields_of_item += (fields_of_item.empty() ? "" : ", ") + f.column;
@@ -296,6 +326,9 @@ Result<bool> RatingsReader::State::read_csv_header() {
                                         "' both give field " +
                                         instrument.fields()[static_cast<std::size_t>(field)].column,
                                     "keep one of them", at});
+        } else if (const int head = header_field(name); head >= 0) {
+            role.header = head;
+            check_headers = true;
         } else if (role.pass < 0 && !role.date && !name.empty()) {
             unknown.push_back(name);
         }
@@ -308,6 +341,13 @@ Result<bool> RatingsReader::State::read_csv_header() {
         auto described = unknown_columns(head.line, unknown);
         problems.insert(problems.end(), described.begin(), described.end());
     }
+    // A required assessment field without its column would reject every row: say so once.
+    for (const auto& f : instrument.assessment_fields())
+        if (f.required && !seen.count(std::string(header_prefix) + f.id))
+            problems.push_back(
+                {Severity::error, DiagnosticCode::invalid_header,
+                 "no column header." + f.id + ": " + instrument.key() + " requires that assessment field",
+                 detail::did_you_mean(std::string(header_prefix) + f.id, header), at});
     if (!has_id) {
         const std::string hint = detail::closest(options.id_column, header);
         problems.push_back(
@@ -343,6 +383,10 @@ Result<bool> RatingsReader::State::check_jsonl_start() {
         roles_by_name[instrument.fields()[i].column].field = static_cast<int>(i);
     for (std::size_t k = 0; k < pass_through.size(); ++k) roles_by_name[pass_through[k]].pass = static_cast<int>(k);
     if (options.date_column) roles_by_name[*options.date_column].date = true;
+    const auto heads = instrument.assessment_fields();
+    for (std::size_t i = 0; i < heads.size(); ++i)
+        roles_by_name[std::string(header_prefix) + heads[i].id].header = static_cast<int>(i);
+    check_headers = !heads.empty();
     std::size_t slot = 0;
     for (auto& [name, role] : roles_by_name) role.slot = slot++;
     // A key that is a column alias shares the slot of the field's column: giving both in
@@ -368,8 +412,9 @@ Result<bool> RatingsReader::State::check_jsonl_start() {
 
 void RatingsReader::State::store_other(const ColumnRole& role, std::string_view column, std::string_view cell,
                                        std::size_t row, RatingsChunk& chunk, std::vector<RowProblem>& problems,
-                                       std::size_t line) const {
+                                       std::size_t line, HeaderCells& heads) const {
     if (role.id) chunk.batch.id(row).assign(cell);
+    if (role.header >= 0) heads.set(role.header, cell);
     if (role.pass >= 0) chunk.pass_through[static_cast<std::size_t>(role.pass)][row].assign(cell);
     if (role.date) {
         const std::string_view text = detail::trim(cell);
@@ -388,7 +433,8 @@ void RatingsReader::State::store_other(const ColumnRole& role, std::string_view 
 
 void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
                                          std::vector<std::string_view>& cells, std::string& scratch,
-                                         detail::CellCache& cache, const std::vector<ColumnSink>& sinks) const {
+                                         detail::CellCache& cache, const std::vector<ColumnSink>& sinks,
+                                         HeaderCells& heads) const {
     const std::size_t problems_before = found.problems.size();
     const std::size_t expected = targets.size();
     // Kept out of line: inlined into the delimiter loop it made parsing ~10% slower (GCC 12).
@@ -402,7 +448,7 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
         } else if (target == id_target) {
             chunk.batch.id(row).assign(cell);
         } else {
-            store_other(roles[j], header[j], cell, row, chunk, found.problems, record.line);
+            store_other(roles[j], header[j], cell, row, chunk, found.problems, record.line, heads);
         }
     };
     std::size_t count = 0;
@@ -445,7 +491,8 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
 }
 
 void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row, RatingsChunk& chunk, Findings& found,
-                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen) const {
+                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen,
+                                           HeaderCells& heads) const {
     using Kind = detail::JsonScanner::Kind;
     detail::JsonScanner json(record.text);
     auto reject = [&](std::string reason, std::string column = {}) {
@@ -464,9 +511,11 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
             return reject("more than " + std::to_string(options.max_columns) + " members");
         const auto role = roles_by_name.find(std::string(key));
         if (role == roles_by_name.end() && json.peek() == Kind::object &&
-            instrument.data().entry_by_id.count(std::string(key))) {
-            // An item or outcome with several fields, given as a map of its fields.
-            if (!parse_jsonl_map(std::string(key), json, record, row, chunk, found, cache, seen)) return;
+            (instrument.data().entry_by_id.count(std::string(key)) ||
+             (key == header_prefix.substr(0, header_prefix.size() - 1) && !instrument.assessment_fields().empty()))) {
+            // An item or outcome with several fields, given as a map of its fields; or the
+            // assessment's header as a map, as in case files.
+            if (!parse_jsonl_map(std::string(key), json, record, row, chunk, found, cache, seen, heads)) return;
             continue;
         }
         if (role == roles_by_name.end()) {
@@ -497,7 +546,7 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
             if (const char* error = cache.store(chunk.batch, row, static_cast<std::size_t>(r.field), *text, false))
                 found.problems.push_back({record.line, {}, column, error});
         } else {
-            store_other(r, column, *text, row, chunk, found.problems, record.line);
+            store_other(r, column, *text, row, chunk, found.problems, record.line, heads);
         }
     }
     if (json.failed() || !json.finish()) {
@@ -508,7 +557,8 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
 
 bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record,
                                            std::size_t row, RatingsChunk& chunk, Findings& found,
-                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen) const {
+                                           detail::CellCache& cache, std::vector<std::uint32_t>& seen,
+                                           HeaderCells& heads) const {
     using Kind = detail::JsonScanner::Kind;
     const auto stamp = static_cast<std::uint32_t>(row + 1);
     json.enter_object();
@@ -517,7 +567,7 @@ bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::Jso
     while (json.next_key(first, member)) {
         const std::string column = owner + "." + std::string(member);
         const auto role = roles_by_name.find(column);
-        if (role == roles_by_name.end() || role->second.field < 0) {
+        if (role == roles_by_name.end() || (role->second.field < 0 && role->second.header < 0)) {
             found.failure.emplace(row, unknown_columns(record.line, {column}));
             return false;
         }
@@ -536,6 +586,10 @@ bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::Jso
         std::optional<std::string_view> text;
         if (!json.read_scalar(text)) break;
         if (!text) continue;  // null: omitted
+        if (role->second.header >= 0) {
+            heads.set(role->second.header, *text);
+            continue;
+        }
         if (const char* error =
                 cache.store(chunk.batch, row, static_cast<std::size_t>(role->second.field), *text, false))
             found.problems.push_back({record.line, {}, column, error});
@@ -548,6 +602,7 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
     std::vector<std::string_view> cells;
     std::string scratch;
     detail::CellCache cache(instrument);
+    HeaderCells heads(check_headers ? instrument.assessment_fields().size() : 0);
     std::vector<std::uint32_t> seen;
     if (options.format == RatingsFormat::jsonl) seen.assign(roles_by_name.size(), 0);
     std::vector<ColumnSink> sinks(targets.size());
@@ -563,11 +618,13 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
         chunk.lines[row] = record.line;
         if (options.as_of) chunk.batch.set_as_of(row, options.as_of);
         const std::size_t problems_before = found.problems.size();
+        if (check_headers) heads.clear();
         if (options.format == RatingsFormat::csv)
-            parse_csv_row(record, row, chunk, found, cells, scratch, cache, sinks);
+            parse_csv_row(record, row, chunk, found, cells, scratch, cache, sinks, heads);
         else
-            parse_jsonl_row(record, row, chunk, found, cache, seen);
+            parse_jsonl_row(record, row, chunk, found, cache, seen, heads);
         if (found.failure) return;
+        if (check_headers && !chunk.bad[row]) check_header_cells(heads, record.line, found.problems);
         const std::string& id = chunk.batch.id(row);
         if (!chunk.bad[row]) {
             if (detail::trim(id).empty())
@@ -582,6 +639,32 @@ void RatingsReader::State::parse_rows(std::size_t first, std::size_t count, Rati
             const std::string shown =
                 detail::is_valid_utf8(id) && id.size() <= detail::message_value_limit ? id : for_message(id);
             for (std::size_t p = problems_before; p < found.problems.size(); ++p) found.problems[p].id = shown;
+        }
+    }
+}
+
+int RatingsReader::State::header_field(std::string_view column) const {
+    if (!column.starts_with(header_prefix)) return -1;
+    column.remove_prefix(header_prefix.size());
+    const auto fields = instrument.assessment_fields();
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].id == column) return static_cast<int>(i);
+    return -1;
+}
+
+void RatingsReader::State::check_header_cells(const HeaderCells& heads, std::size_t line,
+                                              std::vector<RowProblem>& problems) const {
+    const auto fields = instrument.assessment_fields();
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+        const std::string_view cell = heads.given[f] ? detail::header_cell_trimmed(heads.text[f]) : std::string_view();
+        if (cell.empty()) {
+            if (fields[f].required)
+                problems.push_back({line,
+                                    {},
+                                    std::string(header_prefix) + fields[f].id,
+                                    "required by " + instrument.key() + ", not given"});
+        } else if (auto why = detail::header_cell_misfit(fields[f], cell); !why.empty()) {
+            problems.push_back({line, {}, std::string(header_prefix) + fields[f].id, std::move(why)});
         }
     }
 }

@@ -33,3 +33,29 @@ kelias_cli_test(NAME meta_assess_age_warning EXIT 0 LABELS case_store
     STDERR [=[warning\[W503\]: the person's age on the assessment date is above the ages start_av@2014 is meant for \(from 13 to 18\)]=]
     COMMAND bash tests/cli/case_store_lib.sh [=[new_adult
         as PS-1 psychologist assess $adult -i start_av --ratings examples/store/start_av_intake.json --as-of 2025-06-01]=])
+
+# Batch scoring with header.ID columns (CSV) or keys and header maps (JSON lines): good rows
+# scored exactly as without the header, bad headers rejected by row and column, never by value.
+set(meta_data tests/cli/data/meta)
+kelias_cli_test(NAME meta_score_header_csv EXIT 3
+    NOT_STDERR [=[Jonas|PS-1|PS-2|yes]=]
+    COMPARE out.csv ${meta_data}/ratings_header.expected.csv rejects.csv ${meta_data}/ratings_header.rejects.csv
+    COMMAND bash -c "\"$KELIAS\" score -i start_av ${meta_data}/ratings_header.csv -o \"$KELIAS_TEST_TMPDIR/out.csv\" --rejects \"$KELIAS_TEST_TMPDIR/rejects.csv\"")
+kelias_cli_test(NAME meta_score_header_jsonl EXIT 3
+    NOT_STDERR [=[Jonas|PS-1|PS-2|yes]=]
+    COMPARE out.csv ${meta_data}/ratings_header.expected.csv rejects.csv ${meta_data}/ratings_header.jsonl_rejects.csv
+    COMMAND bash -c "\"$KELIAS\" score -i start_av ${meta_data}/ratings_header.jsonl -o \"$KELIAS_TEST_TMPDIR/out.csv\" --rejects \"$KELIAS_TEST_TMPDIR/rejects.csv\"")
+kelias_cli_test(NAME meta_score_header_unknown EXIT 1
+    STDERR [=[error\[E501\]: unknown column 'header\.assesor': start_av@2014 has no such field$]=]
+    COMMAND bash -c "sed 's/header.assessor/header.assesor/' ${meta_data}/ratings_header.csv | \"$KELIAS\" score -i start_av -")
+kelias_cli_test(NAME meta_score_header_unknown_hint EXIT 1
+    STDERR [=[^  hint: did you mean 'header\.assessor'\?$]=]
+    COMMAND bash -c "sed 's/header.assessor/header.assesor/' ${meta_data}/ratings_header.csv | \"$KELIAS\" score -i start_av -")
+kelias_cli_test(NAME meta_score_header_kept EXIT 3
+    STDOUT [=[^id,header\.assessor,strength_total,]=]
+    NOT_STDOUT [=[institution|community|interview|PS-2]=]
+    COMMAND kelias score -i start_av ${meta_data}/ratings_header.csv --keep header.assessor)
+kelias_cli_test(NAME meta_score_header_stderr EXIT 3
+    STDERR [=[^row 4 \(id A3\): column header\.consent: not true or false$]=]
+    NOT_STDERR [=[Jonas|PS-1|PS-2|yes|interview]=]
+    COMMAND kelias score -i start_av ${meta_data}/ratings_header.csv)

@@ -250,6 +250,10 @@ for p in files("tests/cli/data/*.csv"):
     seed("ratings_csv", "cli_data__" + p.name, p.read_bytes())
 for p in files("tests/cli/data/tiny*.jsonl"):
     seed("ratings_jsonl", "cli_data__" + p.name, p.read_bytes())
+for p in files("tests/cli/data/meta/ratings_header.csv"):
+    seed("ratings_csv", "cli_data__meta__" + p.name, p.read_bytes())
+for p in files("tests/cli/data/meta/ratings_header.jsonl"):
+    seed("ratings_jsonl", "cli_data__meta__" + p.name, p.read_bytes())
 
 HAND_CSV = [
     "id,coping.strength,coping.key\nA,2,true\n",
@@ -260,6 +264,10 @@ HAND_CSV = [
     'id,coping.strength\n"A,1\n', 'id,coping.strength\nA"B,1\n', "id,coping.strength\r\nA,1\r\n",
     "id,violence.estimate,violence.history_recent\nA,high,true\nB,hgh,maybe\n",
     "id,age\nA,1\n", "id,coping.strength\nA,1e308\nB,-0\nC,nan\nD,inf\nE,0x1\n",
+    # assessment header columns: good, bad, blank, quoted, unknown
+    'id,coping.strength,header.status,header.sources,header.consent\nA,1,community," testing | other ",true\n'
+    "B,2,prison,testing|testing,yes\nC,,,,\n",
+    "id,header.statsu,header.status\nA,x,institution\n",
 ]
 for i, c in enumerate(HAND_CSV):
     seed("ratings_csv", f"hand__{i:03d}.csv", c)
@@ -270,6 +278,10 @@ HAND_JSONL = [
     '{"id":"A","unknown":1}\n', '[1,2]\n', '"text"\n', '{"id":"A"\n', '\n\n{"id":"A"}\n\n',
     '{"id":1e400,"coping.strength":1.0}\n', '{"id":"A","coping.strength":-0}\n{"id":"A","coping.strength":18446744073709551615}\n',
     '\ufeff{"id":"A"}\n', '{"id":"A","id":"B"}\n', '{"id":"\\u0000"}\n',
+    # assessment header keys and maps: good, bad, given twice, nested, unknown
+    '{"id":"A","header":{"status":"institution","consent":true,"sources":"testing|other"}}\n'
+    '{"id":"B","header.status":"prison","header":{"status":"community"}}\n',
+    '{"id":"A","header":{"statsu":1}}\n{"id":"B","header":[1]}\n{"id":"C","header":{"assessor":{"x":1}}}\n',
 ]
 for i, c in enumerate(HAND_JSONL):
     seed("ratings_jsonl", f"hand__{i:03d}.jsonl", c)
