@@ -135,6 +135,8 @@ class Score:
     type: str
     hidden: bool
     expression: str
+    edition: str = ""  #: the older edition a legacy score comes from ("2003"), or ""
+    legacy: bool = False  #: True for a score kept from an older edition of the instrument
 
 
 @dataclass(frozen=True)
@@ -274,6 +276,38 @@ class Instrument(_Definition):
     def score_info(self) -> List[Score]:
         """Every score with its label, type and expression (hidden ones included)."""
         return list(self._scores)
+
+    def _described(self, key: str, empty: Any) -> Any:
+        return json.loads(self._core.describe_json()).get(key, empty)
+
+    @property
+    def assessment_fields(self) -> List[Dict[str, Any]]:
+        """The assessment-level fields the definition declares (its header: status, purpose,
+        sources, ...), as dicts with ``id``, ``column`` (``header.<id>``), ``type``,
+        ``required``, ``personal``, ``values``, ``confidence`` and ``labels``; empty when it
+        declares none.
+
+        >>> import kelias
+        >>> [f["id"] for f in kelias.load_instrument("start_av").assessment_fields][:3]
+        ['status', 'purpose', 'sources']
+        """
+        return self._described("assessment_fields", [])
+
+    @property
+    def outcome_groups(self) -> List[Dict[str, Any]]:
+        """The outcome groups with their labels (``id``, ``labels``); empty when none."""
+        return self._described("outcome_groups", [])
+
+    @property
+    def age_range(self) -> Optional[Dict[str, Any]]:
+        """The ages the instrument is meant for (``min``, ``max``, ``confidence``), or None.
+
+        >>> import kelias
+        >>> r = kelias.load_instrument("start_av").age_range
+        >>> r["min"], r["max"]
+        (13, 18)
+        """
+        return self._described("age_range", None)
 
     @property
     def columns(self) -> List[str]:

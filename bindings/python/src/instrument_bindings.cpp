@@ -74,6 +74,8 @@ py::list scores_of(const Instrument& i) {
         d["type"] = std::string(score_type(s.type));
         d["hidden"] = s.hidden;
         d["expression"] = s.expression;
+        d["edition"] = s.edition;
+        d["legacy"] = s.legacy;
         out.append(std::move(d));
     }
     return out;
@@ -521,6 +523,7 @@ void bind_instrument(py::module_& m) {
         .def("entries", &entries_of)
         .def("domains", &Instrument::domains)
         .def("describe", &Instrument::describe)
+        .def("describe_json", &Instrument::describe_json)
         .def("same_definition", &Instrument::same_definition)
         .def("score_columns", &score_columns, py::arg("columns"), py::arg("rows"), py::arg("as_of_days"),
              py::arg("as_of"), py::arg("threads"), py::arg("run_checks"))
