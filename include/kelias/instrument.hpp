@@ -23,8 +23,9 @@ struct InstrumentData;
 Instrument make_instrument(std::shared_ptr<const InstrumentData> data);
 }  // namespace detail
 
-/// What kind of value a field holds.
-enum class FieldType { rating, boolean, integer, number, category, date, duration };
+/// What kind of value a field holds. `codes` is a set of codes (instrument inputs only):
+/// its one column holds bit i set for the field's i-th code (at most 52 codes).
+enum class FieldType { rating, boolean, integer, number, category, date, duration, codes };
 
 /// The type's name as definitions spell it: `rating`, `bool`, `integer`, ...
 std::string_view to_string(FieldType t) noexcept;
@@ -38,7 +39,7 @@ struct FieldInfo {
     bool allows_na = false;
     bool is_outcome = false;
     std::optional<double> min, max;  ///< numeric range, when declared
-    std::vector<std::string> codes;  ///< allowed codes (category and coded ratings)
+    std::vector<std::string> codes;  ///< allowed codes (category, coded ratings, sets of codes)
     std::vector<double> levels;      ///< allowed numbers (numeric ratings)
     /// Other column names an input may give this field under (`column_aliases:`), e.g. an
     /// export's own heading; Instrument::find_field() and the ratings readers accept them.

@@ -38,6 +38,8 @@ bool DefinitionReader::set_type(FieldSpec& f, const std::string& t, const YAML::
         f.type = FieldType::category;
     else if (t == "rating")
         f.type = FieldType::rating;
+    else if (t == "codes" && input_keys_)  // a set of codes: instrument inputs only
+        f.type = FieldType::codes;
     else if (auto s = m_.scale_index.find(t); s != m_.scale_index.end()) {
         f.type = FieldType::rating;
         f.scale = s->second;
@@ -53,7 +55,8 @@ std::optional<FieldSpec> DefinitionReader::read_field_spec(const YAML::Node& n, 
     FieldSpec f;
     if (n.IsScalar()) {
         if (!set_type(f, n.Scalar(), n)) return std::nullopt;
-        if ((f.type == FieldType::rating && f.scale < 0) || f.type == FieldType::category) {
+        if ((f.type == FieldType::rating && f.scale < 0) || f.type == FieldType::category ||
+            f.type == FieldType::codes) {
             r_.error(n, DiagnosticCode::invalid_field,
                      "field '" + owner_field + "' of type " + n.Scalar() + " needs " +
                          (f.type == FieldType::rating ? "a scale" : "values"),
@@ -96,23 +99,28 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
             ok = false;
             typed = true;  // reported; not also "has no type"
         } else {
-            if (typed && f.type != FieldType::rating) {
+            if (typed && f.type != FieldType::rating && f.type != FieldType::codes) {
                 r_.error(n["scale"], DiagnosticCode::invalid_field,
                          "'scale' goes with type rating, not this field's type");
                 ok = false;
             }
-            f.type = FieldType::rating;
+            if (f.type == FieldType::codes && m_.scales[static_cast<std::size_t>(s->second)].numeric) {
+                r_.error(n["scale"], DiagnosticCode::invalid_field,
+                         "a set of codes needs a scale of codes; '" + n["scale"].Scalar() + "' is numeric");
+                ok = false;
+            }
+            if (f.type != FieldType::codes) f.type = FieldType::rating;
             f.scale = s->second;
             typed = true;
         }
     }
     if (n["values"].IsDefined()) {
-        if (typed && f.type != FieldType::category) {
-            r_.error(n["values"], DiagnosticCode::invalid_field, "'values' goes with type category",
+        if (typed && f.type != FieldType::category && f.type != FieldType::codes) {
+            r_.error(n["values"], DiagnosticCode::invalid_field, "'values' goes with type category or codes",
                      "drop 'type' or write type: category");
             ok = false;
         } else if (r_.expect_list(n["values"], "values")) {
-            f.type = FieldType::category;
+            if (f.type != FieldType::codes) f.type = FieldType::category;
             typed = true;
             for (const auto& v : n["values"])
                 if (auto id = read_code(v, "category code")) {
@@ -140,6 +148,22 @@ bool DefinitionReader::read_field_keys(const YAML::Node& n, const std::string& o
     if (ok && f.type == FieldType::rating && f.scale < 0) {
         r_.error(n, DiagnosticCode::invalid_field, "field '" + owner_field + "' of type rating needs a scale");
         ok = false;
+    }
+    if (f.type == FieldType::codes && ok) {
+        const std::size_t n_codes =
+            f.scale >= 0 ? m_.scales[static_cast<std::size_t>(f.scale)].codes.size() : f.values.size();
+        if (f.scale < 0 && f.values.empty()) {
+            r_.error(n, DiagnosticCode::invalid_field,
+                     "field '" + owner_field + "' of type codes needs values or a scale",
+                     "e.g. {type: codes, values: [a, b, c]}");
+            ok = false;
+        } else if (n_codes > max_set_codes) {
+            r_.error(n["values"].IsDefined() ? n["values"] : n["scale"], DiagnosticCode::invalid_field,
+                     "field '" + owner_field + "' is a set of " + std::to_string(n_codes) + " codes; at most " +
+                         std::to_string(max_set_codes) + " are allowed",
+                     "split it into several fields of type codes");
+            ok = false;
+        }
     }
     if (f.type == FieldType::category && f.values.empty() && ok) {
         r_.error(n, DiagnosticCode::invalid_field, "field '" + owner_field + "' of type category needs values");
@@ -256,6 +280,28 @@ std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const 
         m_.scales.push_back(std::move(s));
         info.codes = f.values;
         fm.type = Type{Kind::category, fm.scale};
+        break;
+    }
+    case FieldType::codes: {
+        // A set of codes: its column holds bit i for the i-th code of its scale (its own
+        // for `values:`), a list of codes in the expression language.
+        fm.scale = f.scale;
+        if (fm.scale < 0) {
+            Scale s;
+            s.id = info.column;
+            s.numeric = false;
+            s.ordered = false;
+            for (const auto& v : f.values) {
+                const int code = m_.intern(v);
+                s.rank[code] = static_cast<int>(s.codes.size());
+                s.codes.push_back(code);
+            }
+            fm.scale = static_cast<int>(m_.scales.size());
+            m_.scales.push_back(std::move(s));
+        }
+        for (int c : m_.scales[static_cast<std::size_t>(fm.scale)].codes)
+            info.codes.push_back(m_.strings[static_cast<std::size_t>(c)]);
+        fm.type = Type{Kind::list, fm.scale, Kind::category};
         break;
     }
     case FieldType::rating: {

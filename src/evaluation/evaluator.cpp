@@ -2,6 +2,7 @@
 #include "evaluation/evaluator.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -509,6 +510,18 @@ Column evaluate_function(const Expr& e, std::vector<Column> a, const Block& b) {
     case Op::code_value:
     case Op::code_rank:
         return code_numbers(*b.model, e, std::move(a[0]));
+    case Op::set_any:
+    case Op::set_all:
+    case Op::set_count: {
+        const auto mask = static_cast<std::uint64_t>(e.number);
+        const Op op = e.op;
+        return map_unary(std::move(a[0]), [mask, op](double x) {
+            if (!(x >= 0 && x < 0x1p53 && x == std::floor(x))) return static_cast<double>(NAN);  // no set
+            const auto bits = static_cast<std::uint64_t>(x);
+            if (op == Op::set_count) return static_cast<double>(std::popcount(bits));
+            return (op == Op::set_any ? (bits & mask) != 0 : (bits & mask) == mask) ? 1.0 : 0.0;
+        });
+    }
     case Op::min:
     case Op::max: {
         if (e.type.kind == Kind::category)

@@ -131,6 +131,9 @@ struct RatingsReader::State {
     int header_field(std::string_view column) const;
     /// The members of `{"item": {"field": value, ...}}`, as the columns item.field; false when
     /// a member names no field (the input then fails as for an unknown column).
+    bool is_code_set(int field) const;
+    bool store_code_array(detail::JsonScanner& json, std::size_t row, std::size_t field, const std::string& column,
+                          std::size_t line, RatingsChunk& chunk, Findings& found, detail::CellCache& cache) const;
     bool parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record, std::size_t row,
                          RatingsChunk& chunk, Findings& found, detail::CellCache& cache,
                          std::vector<std::uint32_t>& seen, HeaderCells& heads) const;
@@ -531,6 +534,13 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
         }
         seen[role->second.slot] = stamp;
         const Kind kind = json.peek();
+        if (kind == Kind::array && role->second.field >= 0 && is_code_set(role->second.field)) {
+            const std::string column(key);
+            if (!store_code_array(json, row, static_cast<std::size_t>(role->second.field), column, record.line, chunk,
+                                  found, cache))
+                break;
+            continue;
+        }
         if (kind == Kind::object || kind == Kind::array) {
             const std::string column(key);
             if (!json.skip_value()) break;
@@ -553,6 +563,41 @@ void RatingsReader::State::parse_jsonl_row(const Record& record, std::size_t row
         found.problems.push_back({record.line, {}, {}, "not valid JSON: " + json.error()});
         chunk.bad[row] = 1;
     }
+}
+
+bool RatingsReader::State::is_code_set(int field) const {
+    return instrument.fields()[static_cast<std::size_t>(field)].type == FieldType::codes;
+}
+
+// A set of codes given as a JSON array of strings (`["a", "b"]`, `[]` for none): read as
+// the cell `a|b` (or `[]`). False on a JSON error (reported with the row's).
+bool RatingsReader::State::store_code_array(detail::JsonScanner& json, std::size_t row, std::size_t field,
+                                            const std::string& column, std::size_t line, RatingsChunk& chunk,
+                                            Findings& found, detail::CellCache& cache) const {
+    using Kind = detail::JsonScanner::Kind;
+    std::string cell;
+    const char* problem = nullptr;
+    json.enter_array();
+    bool first = true;
+    while (json.next_element(first)) {
+        if (json.peek() != Kind::string) {
+            if (!json.skip_value()) return false;
+            problem = "a set of codes is a list of strings";
+            continue;
+        }
+        std::optional<std::string_view> text;
+        if (!json.read_scalar(text)) return false;
+        if (!text || text->empty() || text->find('|') != std::string_view::npos) {
+            problem = "not one of the field's codes";
+            continue;
+        }
+        if (!cell.empty()) cell += '|';
+        cell += *text;
+    }
+    if (json.failed()) return false;
+    if (!problem) problem = cache.store(chunk.batch, row, field, cell.empty() ? "[]" : cell, false);
+    if (problem) found.problems.push_back({line, {}, column, problem});
+    return true;
 }
 
 bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::JsonScanner& json, const Record& record,
@@ -578,6 +623,12 @@ bool RatingsReader::State::parse_jsonl_map(const std::string& owner, detail::Jso
             continue;
         }
         seen[role->second.slot] = stamp;
+        if (json.peek() == Kind::array && is_code_set(role->second.field)) {
+            if (!store_code_array(json, row, static_cast<std::size_t>(role->second.field), column, record.line, chunk,
+                                  found, cache))
+                break;
+            continue;
+        }
         if (const Kind kind = json.peek(); kind == Kind::object || kind == Kind::array) {
             if (!json.skip_value()) break;
             found.problems.push_back({record.line, {}, column, "expected a number, a string, true/false or null"});

@@ -1,6 +1,7 @@
 // Name resolution and type checking: Ast -> Expr.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <unordered_map>
 #include <utility>
 
@@ -52,6 +53,10 @@ const std::unordered_map<std::string, FunctionSpec>& functions() {
         {"value_of", {Op::code_value, 1, 1}},
         {"rank_of", {Op::code_rank, 1, 1}},
         {"concat", {Op::concat, 2, 8}},
+        {"has", {Op::set_any, 2, 2}},
+        {"has_any", {Op::set_any, 2, 2}},
+        {"has_all", {Op::set_all, 2, 2}},
+        {"n_codes", {Op::set_count, 1, 1}},
     };
     return f;
 }
@@ -820,6 +825,11 @@ private:
             for (const auto& [n, _] : functions()) names.push_back(n);
             for (const auto& [n, _] : aggregates()) names.push_back(n);
             for (const auto& [n, _] : d_.table_index) names.push_back(n);
+            // A fixed order for the hint (the maps have none): names with the word's first
+            // letter first, as typos rarely change it ('rnd': 'round', not 'ln').
+            std::sort(names.begin(), names.end());
+            std::stable_partition(names.begin(), names.end(),
+                                  [&](const std::string& n) { return !a.text.empty() && n[0] == a.text[0]; });
             return fail(a, DiagnosticCode::unknown_function, "unknown function '" + a.text + "'",
                         did_you_mean(a.text, names));
         }
@@ -911,6 +921,10 @@ private:
         case Op::code_value:
         case Op::code_rank:
             return code_function(a, std::move(e));
+        case Op::set_any:
+        case Op::set_all:
+        case Op::set_count:
+            return set_function(a, std::move(e));
         case Op::date_at_fraction:
             if (!need(0, Kind::date) || !need(1, Kind::date) || !need(2, Kind::number)) return poisoned(a);
             e.type = date_t;
@@ -1059,6 +1073,42 @@ private:
                         unordered_hint(t));
         e.index = t.scale;
         e.type = number_t;
+        return e;
+    }
+
+    // has(x, 'c'), has_any(x, [..]), has_all(x, [..]), n_codes(x) of a field of type codes:
+    // the codes asked for become a mask of the field's bits, checked against its codes now.
+    Expr set_function(const Ast& a, Expr e) {
+        const Expr& x = e.args[0];
+        if (x.op != Op::field || x.type.kind != Kind::list || x.type.scale < 0)
+            return fail(a.args[0], DiagnosticCode::type_error,
+                        "'" + a.text + "' needs a field of type codes, not a " + type_name(x.type),
+                        "declare the field {type: codes, values: [...]}");
+        std::uint64_t mask = 0;
+        if (e.args.size() == 2) {
+            const Expr& want = e.args[1];
+            const bool single = a.text == "has";
+            std::vector<double> codes;
+            if (single && want.op == Op::constant && want.type.kind == Kind::category)
+                codes.push_back(want.number);
+            else if (!single && want.op == Op::list && want.type.element == Kind::category && !want.list.empty())
+                codes = want.list;
+            else
+                return fail(a.args[1], DiagnosticCode::type_error,
+                            single ? "has() takes one code written out, such as 'housing'"
+                                   : "'" + a.text + "' takes a list of codes written out, such as ['a', 'b']");
+            const Scale& sc = d_.scales[static_cast<std::size_t>(x.type.scale)];
+            for (std::size_t i = 0; i < codes.size(); ++i) {
+                Expr lit;
+                lit.op = Op::constant;
+                lit.number = codes[i];
+                if (!check_code(lit, x.type.scale, single ? a.args[1] : a.args[1].args[i])) return poisoned(a);
+                mask |= std::uint64_t{1} << sc.rank.at(static_cast<int>(codes[i]));
+            }
+            e.args.resize(1);
+        }
+        e.number = static_cast<double>(mask);
+        e.type = e.op == Op::set_count ? number_t : bool_t;
         return e;
     }
 

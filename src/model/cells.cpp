@@ -1,6 +1,7 @@
 // Cells: reading one value of text for a field, and writing it back.
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 #include <kelias/cell.hpp>
 #include <kelias/ratings.hpp>
@@ -91,6 +92,45 @@ int field_for_column(const Model& m, std::string_view column) noexcept {
     return -1;
 }
 
+namespace {
+
+// One code of a field (exact, regardless of case, or a `code_aliases:` spelling): its
+// position among the field's codes, or -1.
+int field_code_position(const Model& m, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
+    for (std::size_t i = 0; i < f.codes.size(); ++i)
+        if (f.codes[i] == text) return static_cast<int>(i);
+    if (const int i = find_code_ignore_case(m, scale_index, text); i >= 0) return i;
+    for (const auto& [alias, code] : f.code_aliases) {
+        if (alias != text) continue;
+        for (std::size_t i = 0; i < f.codes.size(); ++i)
+            if (f.codes[i] == code) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+// A set of codes as written: `a|b|c`, or `[]` for the empty set. Bit i of `mask` is the
+// field's i-th code; a code given twice counts once.
+const char* parse_code_set(const Model& m, const FieldInfo& f, int scale_index, std::string_view text,
+                           double& mask) noexcept {
+    mask = 0;
+    if (text == "[]") return nullptr;
+    std::uint64_t bits = 0;
+    while (true) {
+        const std::size_t bar = text.find('|');
+        const std::string_view code = trim(text.substr(0, bar));
+        if (code.empty()) return "an empty code in a set of codes (write [] for no codes)";
+        const int i = field_code_position(m, f, scale_index, code);
+        if (i < 0 || i >= static_cast<int>(max_set_codes)) return "not one of the field's codes";
+        bits |= std::uint64_t{1} << i;
+        if (bar == std::string_view::npos) break;
+        text.remove_prefix(bar + 1);
+    }
+    mask = static_cast<double>(bits);
+    return nullptr;
+}
+
+}  // namespace
+
 ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
     ParsedCell out;
     text = trim(text);
@@ -104,6 +144,9 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
     }
     out.state = CellState::value;
     switch (f.type) {
+    case FieldType::codes:
+        out.error = parse_code_set(m, f, scale_index, text, out.value);
+        break;
     case FieldType::boolean:
         if (equals_ignore_case(text, "true") || text == "1")
             out.value = 1;
@@ -209,6 +252,14 @@ std::string cell_text(const Model& m, const FieldInfo& f, double v, CellState st
     }
     case FieldType::duration:
         return to_string(duration_from_column(v));
+    case FieldType::codes: {
+        if (!(v >= 0 && v < 0x1p53 && v == std::floor(v))) return "?";
+        const auto bits = static_cast<std::uint64_t>(v);
+        std::string out;
+        for (std::size_t i = 0; i < f.codes.size() && i < max_set_codes; ++i)
+            if ((bits >> i) & 1U) out += (out.empty() ? "" : "|") + f.codes[i];
+        return out.empty() ? "[]" : out;
+    }
     case FieldType::category:
     case FieldType::rating:
         if (f.levels.empty()) return code_text(m, v);
@@ -298,6 +349,10 @@ const char* check_value(const Instrument& instrument, std::size_t field, double 
                 if (codes[i] == value) return nullptr;
         }
         return "not one of the field's codes";
+    case FieldType::codes: {
+        const double all = std::ldexp(1.0, static_cast<int>(std::min(f.codes.size(), detail::max_set_codes)));
+        return value >= 0 && value < all && value == std::floor(value) ? nullptr : "not a set of the field's codes";
+    }
     }
     return nullptr;
 }

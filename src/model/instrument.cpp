@@ -193,6 +193,8 @@ std::string_view to_string(FieldType t) noexcept {
         return "date";
     case FieldType::duration:
         return "duration";
+    case FieldType::codes:
+        return "codes";
     }
     return "?";
 }

@@ -89,6 +89,10 @@ enum class Op : std::uint8_t {
     code_value,  // the number a code of a scale with values carries (index: the scale)
     code_rank,   // rank(x): 1 + the position of a code on its ordered scale (index: the scale)
     concat,      // a code composed of parts (composed_codes.cpp)
+    // sets of codes (fields of type codes): `number` holds the mask of the codes asked for
+    set_any,    // has(x, 'c'), has_any(x, [..]): some code of the mask is in the set
+    set_all,    // has_all(x, [..]): every code of the mask is in the set
+    set_count,  // n_codes(x): how many codes the set has
 };
 
 enum class AggregateFn : std::uint8_t { sum, count, mean, min_of, max_of, any, all, n_known, n_na, n_omitted };
@@ -235,6 +239,10 @@ struct Model {
     std::vector<Computed> results;
     std::vector<int> order;  // every result after the results it reads
 };
+
+/// The most codes a field of type `codes` may have: its column is a bitmask in a double,
+/// which holds whole numbers up to 2^53 exactly.
+inline constexpr std::size_t max_set_codes = 52;
 
 /// The field a column name gives: its column or one of its `column_aliases`; -1 when none.
 int field_for_column(const Model& m, std::string_view column) noexcept;
