@@ -19,7 +19,7 @@ namespace {
 class InstrumentLoader {
 public:
     InstrumentLoader(std::string file, std::string_view text, std::vector<Diagnostic>& out)
-        : d_(std::make_shared<InstrumentData>()), yaml_(std::move(file), text, out), r_(*d_, yaml_, out), out_(out) {
+        : d_(std::make_shared<InstrumentData>()), yaml_(std::move(file), text, out), r_(*d_, yaml_, out) {
         d_->hash = content_hash(text);
         r_.allow_input_keys();
     }
@@ -515,7 +515,6 @@ private:
     std::shared_ptr<InstrumentData> d_;
     YamlReader yaml_;
     DefinitionReader r_;
-    std::vector<Diagnostic>& out_;
     std::vector<bool> all_results_ready_;
     bool item_fields_declared_ = false, outcome_fields_declared_ = false;
 };

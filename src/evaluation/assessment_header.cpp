@@ -87,7 +87,10 @@ std::vector<Diagnostic> check_assessment_header(const Instrument& instrument,
     const auto fields = instrument.assessment_fields();
     std::vector<std::string> ids;
     for (const auto& f : fields) ids.push_back(f.id);
-    for (const auto& [id, cell] : header) {
+    for (const auto& entry : header) {
+        // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+        const auto& id = entry.first;
+        const auto& cell = entry.second;
         auto f = std::find_if(fields.begin(), fields.end(), [&](const AssessmentFieldInfo& x) { return x.id == id; });
         if (f == fields.end()) {
             problem(Severity::error, DiagnosticCode::invalid_header,
