@@ -11,7 +11,6 @@
 
 using namespace kelias;
 using kelias::testing::must_load;
-using kelias::testing::score_text;
 
 namespace {
 
@@ -40,10 +39,7 @@ const Instrument& demo() {
 }
 
 std::string one(const std::vector<std::pair<std::string, std::string>>& cells, const std::string& score_id) {
-    Assessment a;
-    a.id = "r";
-    for (const auto& [c, t] : cells) a.cells[c] = t;
-    return score_text(demo(), a, score_id);
+    return kelias::testing::score_cells(demo(), cells, score_id);
 }
 
 std::vector<Diagnostic> load_errors(const std::string& yaml) {

@@ -44,10 +44,7 @@ const Instrument& demo() {
 }
 
 std::string one(const std::vector<std::pair<std::string, std::string>>& cells, const std::string& score_id) {
-    Assessment a;
-    a.id = "r";
-    for (const auto& [c, t] : cells) a.cells[c] = t;
-    return score_text(demo(), a, score_id);
+    return kelias::testing::score_cells(demo(), cells, score_id);
 }
 
 struct Read {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <kelias/kelias.hpp>
 
@@ -32,6 +34,15 @@ inline std::string score_text(const Instrument& inst, const Assessment& a, const
     const Value* v = r->find(score_id);
     REQUIRE(v != nullptr);
     return v->to_string();
+}
+
+/// The text of one score for an assessment given as (column, cell text) pairs.
+inline std::string score_cells(const Instrument& inst, const std::vector<std::pair<std::string, std::string>>& cells,
+                               const std::string& score_id) {
+    Assessment a;
+    a.id = "r";
+    for (const auto& [column, text] : cells) a.cells[column] = text;
+    return score_text(inst, a, score_id);
 }
 
 }  // namespace kelias::testing

@@ -89,6 +89,8 @@ public:
     int add_field(int entry, const std::string& owner, const std::string& name, const FieldSpec& f, bool single,
                   bool outcome);
     /// A column description without adding it (list fields of rule sets).
+    // The unordered scale of a field declared with its own `values:`; returns its index.
+    int add_own_scale(const std::string& column, const std::vector<std::string>& codes);
     std::pair<FieldInfo, FieldModel> build_field(int entry, const std::string& owner, const std::string& name,
                                                  const FieldSpec& f, bool single, bool outcome);
     /// A scale copied from another definition (an instrument a rule set reads); reused when

@@ -236,6 +236,20 @@ int DefinitionReader::add_entry(EntryInfo info, Location where) {
     return entry;
 }
 
+int DefinitionReader::add_own_scale(const std::string& column, const std::vector<std::string>& codes) {
+    Scale s;
+    s.id = column;
+    s.numeric = false;
+    s.ordered = false;
+    for (const auto& v : codes) {
+        const int code = m_.intern(v);
+        s.rank[code] = static_cast<int>(s.codes.size());
+        s.codes.push_back(code);
+    }
+    m_.scales.push_back(std::move(s));
+    return static_cast<int>(m_.scales.size()) - 1;
+}
+
 std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const std::string& owner,
                                                                const std::string& name, const FieldSpec& f, bool single,
                                                                bool outcome) {
@@ -267,17 +281,7 @@ std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const 
         break;
     case FieldType::category: {
         // A category field gets a scale of its own, so comparisons are checked.
-        Scale s;
-        s.id = info.column;
-        s.numeric = false;
-        s.ordered = false;
-        for (const auto& v : f.values) {
-            const int code = m_.intern(v);
-            s.rank[code] = static_cast<int>(s.codes.size());
-            s.codes.push_back(code);
-        }
-        fm.scale = static_cast<int>(m_.scales.size());
-        m_.scales.push_back(std::move(s));
+        fm.scale = add_own_scale(info.column, f.values);
         info.codes = f.values;
         fm.type = Type{Kind::category, fm.scale};
         break;
@@ -285,20 +289,7 @@ std::pair<FieldInfo, FieldModel> DefinitionReader::build_field(int entry, const 
     case FieldType::codes: {
         // A set of codes: its column holds bit i for the i-th code of its scale (its own
         // for `values:`), a list of codes in the expression language.
-        fm.scale = f.scale;
-        if (fm.scale < 0) {
-            Scale s;
-            s.id = info.column;
-            s.numeric = false;
-            s.ordered = false;
-            for (const auto& v : f.values) {
-                const int code = m_.intern(v);
-                s.rank[code] = static_cast<int>(s.codes.size());
-                s.codes.push_back(code);
-            }
-            fm.scale = static_cast<int>(m_.scales.size());
-            m_.scales.push_back(std::move(s));
-        }
+        fm.scale = f.scale >= 0 ? f.scale : add_own_scale(info.column, f.values);
         for (int c : m_.scales[static_cast<std::size_t>(fm.scale)].codes)
             info.codes.push_back(m_.strings[static_cast<std::size_t>(c)]);
         fm.type = Type{Kind::list, fm.scale, Kind::category};

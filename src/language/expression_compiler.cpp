@@ -513,12 +513,7 @@ private:
                             std::to_string(a.args.size()),
                         "write " + t.id + "(" + names + ")");
         }
-        Expr e;
-        e.begin = a.begin;
-        e.end = a.end;
-        e.op = Op::table;
-        e.index = index;
-        e.type = t.output;
+        Expr e = table_call(a, index, t);
         for (std::size_t k = 0; k < t.keys.size(); ++k) {
             const TableKey& key = t.keys[k];
             Expr x = compile(a.args[k]);
@@ -572,8 +567,6 @@ private:
         if (x.type.kind == Kind::category) {
             for (const auto& row : t.rows)
                 if (row.equals && x.type.scale >= 0) {
-                    Expr lit;
-                    lit.number = *row.equals;
                     if (!d_.scales[static_cast<std::size_t>(x.type.scale)].rank.count(static_cast<int>(*row.equals))) {
                         errors_.push_back({DiagnosticCode::code_not_in_scale,
                                            "table '" + t.id + "' matches '" +
@@ -585,13 +578,19 @@ private:
                     }
                 }
         }
+        Expr e = table_call(a, index, t);
+        e.args.push_back(std::move(x));
+        return e;
+    }
+
+    // The call of table `index` written at `a`, its arguments still to add.
+    static Expr table_call(const Ast& a, int index, const Table& t) {
         Expr e;
         e.begin = a.begin;
         e.end = a.end;
         e.op = Op::table;
         e.index = index;
         e.type = t.output;
-        e.args.push_back(std::move(x));
         return e;
     }
 
