@@ -197,6 +197,40 @@ TEST_CASE("case store: permissions come from the pathway's roles, in the library
     CHECK(read->records.empty());
 }
 
+TEST_CASE("case store: refused attempts are audited, without an invalid actor id or role") {
+    TempDir dir;
+    auto store = open_store(dir.path / "cases.db");
+    REQUIRE_FALSE(store.create_case(ngo, example_case("adult_to_halfway_house.yaml")).ok());
+    REQUIRE_FALSE(store.create_case({"Jonas Petraitis", "janitor"}, example_case("adult_to_halfway_house.yaml")).ok());
+    REQUIRE(store.create_case(cm, example_case("adult_to_halfway_house.yaml")).ok());
+    const std::string id = "LT-2025-0302";
+    REQUIRE_FALSE(store.read_case({"X-1", "janitor"}, id).ok());
+    REQUIRE_FALSE(store.read_case({"", "case_manager"}, id).ok());
+    auto moved =
+        store.apply_event({"CO-8", "contact_officer"}, id, move("to_halfway_house", MoveStep::proposed, "2025-06-02"));
+    REQUIRE(moved.ok());
+    REQUIRE_FALSE(moved->applied);
+    REQUIRE_FALSE(store.export_json(cm).ok());  // store-wide: no case
+
+    auto history = store.history(cm, id);
+    REQUIRE(history.ok());
+    std::vector<std::string> refused;
+    for (const auto& e : *history)
+        if (e.action == AuditAction::refused)
+            refused.push_back(e.actor + "/" + e.role + "/" + e.target + " " + e.after);
+    REQUIRE(refused.size() == 5);
+    CHECK(refused[0] == "NGO-3/ngo_worker/create_case {\"why\":\"role_not_allowed\"}");
+    CHECK(refused[1] == "//create_case {\"why\":\"unknown_role\"}");  // neither the name nor the role is kept
+    CHECK(refused[2] == "//read_case {\"why\":\"unknown_role\"}");
+    CHECK(refused[3] == "//read_case {\"why\":\"no_actor\"}");
+    CHECK(refused[4] == "CO-8/contact_officer/apply_event {\"why\":\"role_not_allowed\"}");
+    for (const auto& e : *history) CHECK(e.actor.find("Petraitis") == std::string::npos);
+    const auto check = store.verify();
+    REQUIRE(check.ok());
+    CHECK(check->ok);
+    CHECK(check->entries >= 6);
+}
+
 TEST_CASE("case store: assessments draft -> finalised, amendments, plans, eligibility, overrides") {
     TempDir dir;
     const auto& d = definitions();

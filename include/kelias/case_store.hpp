@@ -125,6 +125,12 @@ enum class AuditAction : std::uint8_t {
     list_cases,
     export_store,
     import_case,
+    /// An attempt the store refused for want of a valid actor id or a role allowed to do
+    /// it: `target` names what was attempted (`edit_facts`, `read_case`, ...), `after`
+    /// why (`{"why":"no_actor"|"unknown_role"|"role_not_allowed"}`). The actor id and
+    /// role are kept only when the role is one of the pathway's (otherwise the text given
+    /// could be anything, a person's name too).
+    refused,
 };
 /// `create_case`, `edit_facts`, ...
 std::string_view to_string(AuditAction action) noexcept;

@@ -111,6 +111,8 @@ std::string_view to_string(AuditAction action) noexcept {
         return "export_store";
     case AuditAction::import_case:
         return "import_case";
+    case AuditAction::refused:
+        return "refused";
     }
     return "?";
 }
@@ -249,27 +251,57 @@ struct CaseStore::Impl {
         return std::move(*result);
     }
 
-    std::optional<Diagnostic> permit(const Actor& a, std::optional<RoleAction> action) const {
+    // Refuses an actor without a valid id, an unknown role, or a role that may not do
+    // `action`, and audits the refused `attempt` (on `case_id` when there is one) in a
+    // transaction of its own, so the refusal is kept whatever happens next.
+    std::optional<Diagnostic> permit(const Actor& a, std::optional<RoleAction> action, AuditAction attempt,
+                                     std::string_view case_id = {}) {
+        auto refusal = check_role(a, action);
+        if (refusal) audit_refusal(a, attempt, case_id, refusal->why);
+        if (refusal) return std::move(refusal->problem);
+        return std::nullopt;
+    }
+
+    struct Refusal {
+        Diagnostic problem;
+        std::string_view why;
+    };
+
+    std::optional<Refusal> check_role(const Actor& a, std::optional<RoleAction> action) const {
         if (!valid_actor_id(a.id))
-            return problem(DiagnosticCode::permission_denied, "no valid actor id given (a staff pseudonym)",
-                           "give --actor ID or set KELIAS_ACTOR");
+            return Refusal{problem(DiagnosticCode::permission_denied, "no valid actor id given (a staff pseudonym)",
+                                   "give --actor ID or set KELIAS_ACTOR"),
+                           "no_actor"};
         const RoleInfo* role = pathway.find_role(a.role);
         if (!role) {
             std::string known;
             for (const auto& r : pathway.roles()) known += (known.empty() ? "" : ", ") + r.id;
-            return problem(DiagnosticCode::permission_denied,
-                           "'" + a.role + "' is not a role of the pathway " + pathway.key(), "roles: " + known);
+            return Refusal{problem(DiagnosticCode::permission_denied,
+                                   "'" + a.role + "' is not a role of the pathway " + pathway.key(), "roles: " + known),
+                           "unknown_role"};
         }
         if (action && std::find(role->actions.begin(), role->actions.end(), *action) == role->actions.end()) {
             std::string who;
             for (const auto& r : pathway.roles())
                 if (std::find(r.actions.begin(), r.actions.end(), *action) != r.actions.end())
                     who += (who.empty() ? "" : ", ") + r.id;
-            return problem(DiagnosticCode::permission_denied,
-                           "the role '" + a.role + "' may not " + std::string(to_string(*action)),
-                           who.empty() ? "no role of the pathway may" : "roles that may: " + who);
+            return Refusal{problem(DiagnosticCode::permission_denied,
+                                   "the role '" + a.role + "' may not " + std::string(to_string(*action)),
+                                   who.empty() ? "no role of the pathway may" : "roles that may: " + who),
+                           "role_not_allowed"};
         }
         return std::nullopt;
+    }
+
+    // Best effort: a store that cannot be written (read-only, full) still refuses.
+    void audit_refusal(const Actor& a, AuditAction attempt, std::string_view case_id, std::string_view why) {
+        Actor kept;  // who, only when the actor is one the store would record for an allowed action
+        if (valid_actor_id(a.id) && pathway.find_role(a.role)) kept = a;
+        (void)db->transaction([&]() -> std::optional<Diagnostic> {
+            audit(kept, AuditAction::refused, std::string(case_id), std::string(to_string(attempt)), "",
+                  flat_json({{"why", std::string(why)}}));
+            return std::nullopt;
+        });
     }
 
     void audit(const Actor& a, AuditAction action, std::string case_id, std::string target, std::string before,
@@ -442,7 +474,7 @@ struct CaseStore::Impl {
     Result<StoredRecord> decide_record(const Actor& a, std::int64_t id, RecordKind kind, RoleAction action,
                                        RecordState to, AuditAction logged, std::optional<std::int64_t> expected,
                                        bool second_person) {
-        if (auto p = permit(a, action)) return std::vector{*p};
+        if (auto p = permit(a, action, logged)) return std::vector{*p};
         return run<StoredRecord>([&]() -> Result<StoredRecord> {
             auto r = record_of(id, kind);
             if (!r) return r.error();
@@ -505,7 +537,7 @@ int CaseStore::schema_version() const { return impl_->db->schema_version(); }
 
 Result<StoredCase> CaseStore::create_case(const Actor& actor, const CaseInput& document) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::open_case)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::open_case, AuditAction::create_case, document.id)) return std::vector{*p};
     if (auto p = check_no_names(document)) return std::vector{*p};
     if (document.id.empty())
         return std::vector{
@@ -529,7 +561,7 @@ Result<StoredCase> CaseStore::set_facts(const Actor& actor, std::string_view cas
                                         const std::map<std::string, std::string>& facts,
                                         std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::edit_facts)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::edit_facts, AuditAction::edit_facts, case_id)) return std::vector{*p};
     return s.run<StoredCase>([&]() -> Result<StoredCase> {
         auto row = s.current(case_id, expected_version);
         if (!row) return row.error();
@@ -562,7 +594,7 @@ Result<StoredCase> CaseStore::set_facts(const Actor& actor, std::string_view cas
 Result<StoredCase> CaseStore::replace_facts(const Actor& actor, std::string_view case_id, const CaseInput& document,
                                             std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::edit_facts)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::edit_facts, AuditAction::edit_facts, case_id)) return std::vector{*p};
     if (document.id != case_id)
         return std::vector{problem(DiagnosticCode::case_mismatch,
                                    "the file is case '" + document.id + "', not '" + std::string(case_id) + "'")};
@@ -591,9 +623,11 @@ Result<StoredRecord> CaseStore::record_assessment(const Actor& actor, std::strin
                                                   const Instrument& instrument, const AssessmentInput& input,
                                                   const AssessmentOptions& options) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::record_assessment)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::record_assessment, AuditAction::record_assessment, case_id))
+        return std::vector{*p};
     if (options.finalise)
-        if (auto p = s.permit(actor, RoleAction::finalise_assessment)) return std::vector{*p};
+        if (auto p = s.permit(actor, RoleAction::finalise_assessment, AuditAction::finalise_assessment, case_id))
+            return std::vector{*p};
     if (!input.date)
         return std::vector{problem(DiagnosticCode::malformed_case, "an assessment needs its date",
                                    "give the date in the ratings file or with --as-of")};
@@ -647,7 +681,7 @@ Result<StoredRecord> CaseStore::finalise_assessment(const Actor& actor, std::int
 
 Result<EligibilitySnapshot> CaseStore::record_eligibility(const Actor& actor, std::string_view case_id, Date as_of) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::record_eligibility, case_id)) return std::vector{*p};
     return s.run<EligibilitySnapshot>([&]() -> Result<EligibilitySnapshot> {
         auto row = s.current(case_id, std::nullopt);
         if (!row) return row.error();
@@ -673,7 +707,7 @@ Result<PlanDraft> CaseStore::draft_plan(const Actor& actor, std::string_view cas
                                         const PlanPolicy& policy, Date as_of,
                                         std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::draft_plan)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::draft_plan, AuditAction::draft_plan, case_id)) return std::vector{*p};
     return s.run<PlanDraft>([&]() -> Result<PlanDraft> {
         auto row = s.current(case_id, expected_version);
         if (!row) return row.error();
@@ -707,7 +741,8 @@ Result<StoredRecord> CaseStore::record_override(const Actor& actor, std::string_
                                                 const OverrideInput& input,
                                                 std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::record_override)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::record_override, AuditAction::record_override, case_id))
+        return std::vector{*p};
     if (input.reason.empty())
         return std::vector{problem(DiagnosticCode::invalid_transition, "an override needs its reason")};
     return s.run<StoredRecord>([&]() -> Result<StoredRecord> {
@@ -784,7 +819,7 @@ Result<StoredRecord> CaseStore::approve_override(const Actor& actor, std::int64_
 Result<ApplyOutcome> CaseStore::apply_event(const Actor& actor, std::string_view case_id, PathwayEvent event,
                                             std::optional<std::int64_t> expected_version) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::apply_event, case_id)) return std::vector{*p};
     event.role = actor.role;
     event.by = actor.id;
     return s.run<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
@@ -795,7 +830,15 @@ Result<ApplyOutcome> CaseStore::apply_event(const Actor& actor, std::string_view
         CaseInput c = s.effective(*row, records);
         auto outcome = apply(s.pathway, s.rules, c, event);
         if (!outcome) return outcome.error();
-        if (!outcome->applied) return outcome;  // nothing written: the transaction commits no change
+        if (!outcome->applied) {  // nothing written but a refusal for the role: the case is unchanged
+            const bool by_role = std::any_of(outcome->refusals.begin(), outcome->refusals.end(), [](const Refusal& r) {
+                return r.kind == RefusalKind::role_not_permitted;
+            });
+            if (by_role)
+                s.audit(actor, AuditAction::refused, row->id, std::string(to_string(AuditAction::apply_event)), "",
+                        flat_json({{"why", "role_not_allowed"}}));
+            return outcome;
+        }
         CaseInput next = outcome->case_document;
         if (next.assessments.size() >= doc.assessments.size()) next.assessments.resize(doc.assessments.size());
         if (auto p = check_no_names(next)) return std::vector{*p};
@@ -819,7 +862,7 @@ Result<ApplyOutcome> CaseStore::apply_event(const Actor& actor, std::string_view
 
 Result<StoredCase> CaseStore::read_case(const Actor& actor, std::string_view case_id) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::read_case, case_id)) return std::vector{*p};
     return s.run<StoredCase>([&]() -> Result<StoredCase> {
         auto row = s.current(case_id, std::nullopt);
         if (!row) return row.error();
@@ -830,7 +873,7 @@ Result<StoredCase> CaseStore::read_case(const Actor& actor, std::string_view cas
 
 Result<std::vector<CaseVersion>> CaseStore::versions(const Actor& actor, std::string_view case_id) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::read_case, case_id)) return std::vector{*p};
     return s.run<std::vector<CaseVersion>>([&]() -> Result<std::vector<CaseVersion>> {
         auto row = s.current(case_id, std::nullopt);
         if (!row) return row.error();
@@ -841,7 +884,7 @@ Result<std::vector<CaseVersion>> CaseStore::versions(const Actor& actor, std::st
 
 Result<std::vector<CaseSummary>> CaseStore::list_cases(const Actor& actor, const ListFilter& filter) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::list_cases)) return std::vector{*p};
     return s.run<std::vector<CaseSummary>>([&]() -> Result<std::vector<CaseSummary>> {
         std::vector<CaseSummary> out;
         for (const auto& row : s.db->cases())
@@ -855,7 +898,7 @@ Result<std::vector<CaseSummary>> CaseStore::list_cases(const Actor& actor, const
 
 Result<std::vector<AuditEntry>> CaseStore::history(const Actor& actor, std::string_view case_id) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, std::nullopt)) return std::vector{*p};
+    if (auto p = s.permit(actor, std::nullopt, AuditAction::read_case, case_id)) return std::vector{*p};
     return s.run<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
         auto row = s.current(case_id, std::nullopt);
         if (!row) return row.error();
@@ -891,7 +934,7 @@ constexpr std::string_view export_header = R"({"kelias":"case_store","format":"1
 
 Result<std::string> CaseStore::export_json(const Actor& actor) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::manage_store)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::manage_store, AuditAction::export_store)) return std::vector{*p};
     return s.run<std::string>([&]() -> Result<std::string> {
         std::string out(export_header);
         out += '\n';
@@ -920,7 +963,7 @@ Result<std::string> CaseStore::export_json(const Actor& actor) {
 
 Result<std::size_t> CaseStore::import_json(const Actor& actor, std::string_view text) {
     Impl& s = *impl_;
-    if (auto p = s.permit(actor, RoleAction::manage_store)) return std::vector{*p};
+    if (auto p = s.permit(actor, RoleAction::manage_store, AuditAction::import_case)) return std::vector{*p};
     // Read every line first: a bad one stops the import before anything is written.
     std::vector<detail::FlatDocument> lines;
     std::size_t number = 0;

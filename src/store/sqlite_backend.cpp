@@ -105,7 +105,7 @@ std::optional<RecordState> parse_state(std::string_view s) {
     return std::nullopt;
 }
 std::optional<AuditAction> parse_action(std::string_view s) {
-    for (int i = 0; i <= static_cast<int>(AuditAction::import_case); ++i)
+    for (int i = 0; i <= static_cast<int>(AuditAction::refused); ++i)
         if (to_string(static_cast<AuditAction>(i)) == s) return static_cast<AuditAction>(i);
     return std::nullopt;
 }
