@@ -442,18 +442,14 @@ py::dict score_file(const Instrument& instrument, const std::string& path, const
         .as_of = as_of ? std::optional<kelias::Date>(kelias::Date{*as_of}) : std::nullopt,
         .source_name = path,
         .threads = threads};
-    std::optional<kelias::Result<kelias::RatingsReader>> opened;
-    {
-        py::gil_scoped_release unlocked;
-        opened.emplace(kelias::RatingsReader::open(instrument, path, options));
-    }
+    auto opened = without_gil([&] { return kelias::RatingsReader::open(instrument, path, options); });
     py::dict result;
-    result["diagnostics"] = diagnostics_to_python(opened->diagnostics());
-    if (!*opened) {
+    result["diagnostics"] = diagnostics_to_python(opened.diagnostics());
+    if (!opened) {
         result["ok"] = false;
         return result;
     }
-    kelias::RatingsReader& reader = opened->value();
+    kelias::RatingsReader& reader = opened.value();
     ScoreColumns scores(instrument);
     std::vector<std::string> ids;
     std::vector<std::size_t> lines;

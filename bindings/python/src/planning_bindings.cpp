@@ -76,13 +76,9 @@ py::tuple open_moves(const Pathway& pathway, const RuleSet& rules, const std::st
     auto c = read_case(json, as_of, problems);
     if (!c) return py::make_tuple(py::none(), py::none(), problems);
     const kelias::Language language = language_of(lang);
-    std::optional<kelias::Result<kelias::OpenMoves>> found;
-    {
-        py::gil_scoped_release unlocked;
-        found.emplace(kelias::open_moves(pathway, rules, *c, *c->as_of));
-    }
-    if (!*found) return py::make_tuple(py::none(), py::none(), diagnostics_to_python(found->error()));
-    const kelias::OpenMoves& moves = **found;
+    const auto found = without_gil([&] { return kelias::open_moves(pathway, rules, *c, *c->as_of); });
+    if (!found) return py::make_tuple(py::none(), py::none(), diagnostics_to_python(found.error()));
+    const kelias::OpenMoves& moves = *found;
     py::dict out;
     out["case"] = moves.case_id;
     out["as_of"] = moves.as_of.days;

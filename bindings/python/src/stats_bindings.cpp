@@ -67,13 +67,9 @@ py::dict auc(const st::AucResult& r) {
 
 py::dict alpha(const std::vector<DoubleArray>& items, double confidence) {
     const auto columns = views(items);
-    std::optional<kelias::Result<st::AlphaResult>> result;
-    {
-        py::gil_scoped_release unlocked;
-        result.emplace(st::cronbach_alpha(columns, {.confidence = confidence}));
-    }
-    if (!*result) return failure(result->error());
-    const st::AlphaResult& r = **result;
+    const auto result = without_gil([&] { return st::cronbach_alpha(columns, {.confidence = confidence}); });
+    if (!result) return failure(result.error());
+    const st::AlphaResult& r = *result;
     py::dict d;
     d["n"] = r.n;
     d["n_dropped"] = r.n_dropped;
@@ -100,13 +96,9 @@ py::dict alpha(const std::vector<DoubleArray>& items, double confidence) {
 
 py::dict icc(const std::vector<DoubleArray>& raters, double confidence) {
     const auto columns = views(raters);
-    std::optional<kelias::Result<st::IccResult>> result;
-    {
-        py::gil_scoped_release unlocked;
-        result.emplace(st::icc(columns, {.confidence = confidence}));
-    }
-    if (!*result) return failure(result->error());
-    const st::IccResult& r = **result;
+    const auto result = without_gil([&] { return st::icc(columns, {.confidence = confidence}); });
+    if (!result) return failure(result.error());
+    const st::IccResult& r = *result;
     py::dict d;
     d["n"] = r.n;
     d["n_dropped"] = r.n_dropped;
@@ -164,26 +156,18 @@ py::dict kappa(const DoubleArray& rater1, const DoubleArray& rater2, double conf
 py::dict roc_auc(const DoubleArray& score, const DoubleArray& outcome, double confidence) {
     const auto s = view(score);
     const auto y = view(outcome);
-    std::optional<kelias::Result<st::AucResult>> result;
-    {
-        py::gil_scoped_release unlocked;
-        result.emplace(st::roc_auc(s, y, {.confidence = confidence}));
-    }
-    if (!*result) return failure(result->error());
-    return auc(**result);
+    const auto result = without_gil([&] { return st::roc_auc(s, y, {.confidence = confidence}); });
+    if (!result) return failure(result.error());
+    return auc(*result);
 }
 
 py::dict delong(const DoubleArray& score1, const DoubleArray& score2, const DoubleArray& outcome, double confidence) {
     const auto s1 = view(score1);
     const auto s2 = view(score2);
     const auto y = view(outcome);
-    std::optional<kelias::Result<st::AucComparison>> result;
-    {
-        py::gil_scoped_release unlocked;
-        result.emplace(st::delong_test(s1, s2, y, {.confidence = confidence}));
-    }
-    if (!*result) return failure(result->error());
-    const st::AucComparison& r = **result;
+    const auto result = without_gil([&] { return st::delong_test(s1, s2, y, {.confidence = confidence}); });
+    if (!result) return failure(result.error());
+    const st::AucComparison& r = *result;
     py::dict d;
     d["first"] = auc(r.first);
     d["second"] = auc(r.second);
