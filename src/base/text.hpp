@@ -28,6 +28,9 @@ inline bool is_valid_utf8(std::string_view s) noexcept { return first_invalid_ut
 /// `s` without leading and trailing spaces, tabs and carriage returns.
 std::string_view trim(std::string_view s) noexcept;
 
+/// True when `a` and `b` differ at most in the case of ASCII letters (codes as inputs).
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) noexcept;
+
 /// Longest value quoted whole in a message; longer ones are cut (a 100 MB id must not be
 /// echoed to a terminal or a log).
 inline constexpr std::size_t message_value_limit = 64;

@@ -46,12 +46,24 @@ void DefinitionReader::apply_input_keys(const FieldSpec& f, FieldInfo& info, Fie
                          "an alias must not be another code's spelling");
                 continue;
             }
-            const bool taken = std::any_of(info.code_aliases.begin(), info.code_aliases.end(),
-                                           [&](const auto& p) { return p.first == alias; });
+            // Inputs match codes and aliases regardless of case: a spelling that differs
+            // only by case may repeat a code or alias, but must read as the same code.
+            const auto same = [&](const std::string& other) { return equal_ignoring_ascii_case(other, alias); };
+            const auto code_like = std::find_if(info.codes.begin(), info.codes.end(), same);
+            if (code_like != info.codes.end() && *code_like != code) {
+                r_.error(alias_node, DiagnosticCode::duplicate_id,
+                         "code alias '" + for_message(alias) + "' reads as code '" + *code_like + "' of field '" +
+                             info.column + "', not as '" + for_message(code) + "'",
+                         "codes are read regardless of case; choose another spelling");
+                continue;
+            }
+            const bool taken = std::any_of(info.code_aliases.begin(), info.code_aliases.end(), [&](const auto& p) {
+                return p.first == alias || (same(p.first) && p.second != code);
+            });
             if (taken) {
                 r_.error(alias_node, DiagnosticCode::duplicate_id,
                          "code alias '" + for_message(alias) + "' is given twice for field '" + info.column + "'",
-                         "keep one of them");
+                         "keep one of them (aliases are read regardless of case)");
                 continue;
             }
             info.code_aliases.emplace_back(alias, code);

@@ -26,16 +26,6 @@ bool parse_number(std::string_view s, double& out) noexcept {
     return ec == std::errc() && p == s.data() + s.size() && std::isfinite(out);
 }
 
-bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != b[i]) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 namespace detail {
@@ -94,14 +84,15 @@ int field_for_column(const Model& m, std::string_view column) noexcept {
 
 namespace {
 
-// One code of a field (exact, regardless of case, or a `code_aliases:` spelling): its
-// position among the field's codes, or -1.
+// One code of a field (exact, regardless of case, or a `code_aliases:` spelling, also
+// regardless of case): its position among the field's codes, or -1. A scale never has two
+// codes, nor a field two aliases, that differ only by case, so the match is unique.
 int field_code_position(const Model& m, const FieldInfo& f, int scale_index, std::string_view text) noexcept {
     for (std::size_t i = 0; i < f.codes.size(); ++i)
         if (f.codes[i] == text) return static_cast<int>(i);
     if (const int i = find_code_ignore_case(m, scale_index, text); i >= 0) return i;
     for (const auto& [alias, code] : f.code_aliases) {
-        if (alias != text) continue;
+        if (!equal_ignoring_ascii_case(alias, text)) continue;
         for (std::size_t i = 0; i < f.codes.size(); ++i)
             if (f.codes[i] == code) return static_cast<int>(i);
     }
@@ -148,9 +139,9 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
         out.error = parse_code_set(m, f, scale_index, text, out.value);
         break;
     case FieldType::boolean:
-        if (equals_ignore_case(text, "true") || text == "1")
+        if (equal_ignoring_ascii_case(text, "true") || text == "1")
             out.value = 1;
-        else if (equals_ignore_case(text, "false") || text == "0")
+        else if (equal_ignoring_ascii_case(text, "false") || text == "0")
             out.value = 0;
         else
             out.error = "expected true or false";
@@ -192,31 +183,10 @@ ParsedCell parse_field_cell(const Model& m, const FieldInfo& f, int scale_index,
             out.error = "not one of the field's codes";
             if (scale_index < 0 || static_cast<std::size_t>(scale_index) >= m.scales.size()) break;
             const Scale& scale = m.scales[static_cast<std::size_t>(scale_index)];
-            for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
-                if (f.codes[i] == text) {
-                    out.value = scale.codes[i];
-                    out.error = nullptr;
-                    break;
-                }
-            // Codes are read regardless of case (`very_high` for `VERY_HIGH`); the scale
-            // never has two codes that differ only by case, so the match is unique.
-            if (out.error) {
-                const int i = find_code_ignore_case(m, scale_index, text);
-                if (i >= 0 && static_cast<std::size_t>(i) < f.codes.size()) {
-                    out.value = scale.codes[static_cast<std::size_t>(i)];
-                    out.error = nullptr;
-                }
-            }
-            if (!out.error) break;
-            // Another spelling (`code_aliases:`), matched exactly as well.
-            for (const auto& [alias, code] : f.code_aliases) {
-                if (alias != text) continue;
-                for (std::size_t i = 0; i < f.codes.size() && i < scale.codes.size(); ++i)
-                    if (f.codes[i] == code) {
-                        out.value = scale.codes[i];
-                        out.error = nullptr;
-                    }
-                break;
+            const int i = field_code_position(m, f, scale_index, text);
+            if (i >= 0 && static_cast<std::size_t>(i) < scale.codes.size()) {
+                out.value = scale.codes[static_cast<std::size_t>(i)];
+                out.error = nullptr;
             }
         }
         break;
@@ -303,14 +273,8 @@ int find_code_ignore_case(const Model& m, int scale, std::string_view text) noex
     if (scale < 0 || static_cast<std::size_t>(scale) >= m.scales.size()) return -1;
     const Scale& s = m.scales[static_cast<std::size_t>(scale)];
     for (std::size_t i = 0; i < s.codes.size(); ++i) {
-        const std::string& code = m.strings[static_cast<std::size_t>(s.codes[i])];
-        if (code.size() != text.size()) continue;
-        bool same = true;
-        for (std::size_t k = 0; k < code.size() && same; ++k) {
-            auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-            same = lower(code[k]) == lower(text[k]);
-        }
-        if (same) return static_cast<int>(i);
+        if (equal_ignoring_ascii_case(m.strings[static_cast<std::size_t>(s.codes[i])], text))
+            return static_cast<int>(i);
     }
     return -1;
 }
