@@ -166,6 +166,44 @@ TEST_CASE("code sets: definitions that are refused, with a location") {
         mentions(load_errors(head + "  - {id: s, type: codes, values: [a, b]}\nscores:\n  t: \"s\"\n"), "not a list"));
 }
 
+TEST_CASE("code sets: YAML lists in embedded tests and case documents") {
+    const std::string yaml = std::string(sets_yaml) + R"yaml(tests:
+  - name: a list of codes
+    ratings: {needs: [employment, health], flags: ["Escape risk", gang]}
+    expect: {has_housing: false, all_work_health: true, n_flags: 2}
+  - name: an empty list is the empty set
+    ratings: {needs: [], flags: []}
+    expect: {has_housing: false, n_flags: 0, known: true}
+)yaml";
+    const Instrument inst = kelias::testing::must_load(yaml);
+    const TestReport report = run_embedded_tests(inst);
+    CHECK(report.passed == 2);
+    CHECK(report.failed == 0);
+
+    auto nested =
+        load_errors(std::string(sets_yaml) + "tests:\n  - {name: n, ratings: {needs: [[housing]]}, expect: {}}\n");
+    CHECK(mentions(nested, "each member of a list must be a code"));
+    auto on_number = load_errors("kelias: 1\nid: x\nversion: \"1\"\ntitle: X\nitems:\n  - {id: n, type: integer}\n"
+                                 "scores:\n  t: \"n\"\ntests:\n  - {name: n, ratings: {n: [1, 2]}, expect: {}}\n");
+    CHECK(mentions(on_number, "a list only for a set of codes"));
+
+    auto c = parse_case(R"yaml(case: C-1
+as_of: 2025-01-10
+assessments:
+  sets_demo:
+    date: 2025-01-05
+    ratings: {needs: [housing, health], flags: []}
+)yaml");
+    INFO(format(c.diagnostics()));
+    REQUIRE(c.ok());
+    REQUIRE(c->assessments.size() == 1);
+    CHECK(c->assessments[0].ratings.at("needs") == "housing|health");
+    CHECK(c->assessments[0].ratings.at("flags") == "[]");
+    auto bad = parse_case("case: C-1\nassessments:\n  sets_demo:\n    ratings: {needs: {a: 1}}\n");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(mentions(bad.error(), "must be a single value or a list of codes, not a map"));
+}
+
 TEST_CASE("code sets: a set is written back as its codes") {
     RatingsBatch batch(demo(), 1);
     batch.set_text(0, *demo().find_field("needs"), "health|housing");

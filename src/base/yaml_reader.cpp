@@ -275,6 +275,25 @@ bool YamlReader::expect_scalar(const YAML::Node& n, std::string_view what) {
     return false;
 }
 
+std::optional<std::string> YamlReader::cell_text(const YAML::Node& n, std::string_view what) {
+    if (n.IsNull()) return std::string();
+    if (n.IsScalar()) return n.Scalar();
+    if (!n.IsSequence()) {
+        error(n, DiagnosticCode::wrong_node_type,
+              std::string(what) + " must be a single value or a list of codes, not " + kind_of(n));
+        return std::nullopt;
+    }
+    std::string joined;
+    for (const auto& code : n) {
+        if (!code.IsScalar() || code.Scalar().empty() || code.Scalar().find('|') != std::string::npos) {
+            error(code, DiagnosticCode::wrong_node_type, std::string(what) + ": each member of a list must be a code");
+            return std::nullopt;
+        }
+        joined += (joined.empty() ? "" : "|") + code.Scalar();
+    }
+    return joined.empty() ? std::string("[]") : joined;
+}
+
 void YamlReader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
                             std::string_view where) {
     std::vector<std::string> names(allowed.begin(), allowed.end());

@@ -43,6 +43,9 @@ public:
     bool expect_map(const YAML::Node& n, std::string_view what);
     bool expect_list(const YAML::Node& n, std::string_view what);
     bool expect_scalar(const YAML::Node& n, std::string_view what);
+    /// A cell as text: a single value as written, null as "", or a list of codes (a set)
+    /// as `a|b`, `[]` when empty. nullopt, with the error given, for anything else.
+    std::optional<std::string> cell_text(const YAML::Node& n, std::string_view what);
 
     /// Reports keys outside `allowed` (E101, with a hint) and repeated keys (E105).
     void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, std::string_view where);

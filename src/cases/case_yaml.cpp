@@ -233,10 +233,7 @@ private:
             }
             const YAML::Node v = it->second;
             c_.places[CasePath{part, instrument, index, name}] = r_.at(v.IsNull() ? it->first : v);
-            if (v.IsNull())
-                out[name] = "";
-            else if (r_.expect_scalar(v, what + "." + name))
-                out[name] = v.Scalar();
+            if (auto text = r_.cell_text(v, what + "." + name)) out[name] = std::move(*text);
         }
     }
 

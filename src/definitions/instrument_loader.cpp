@@ -493,16 +493,19 @@ private:
     }
 
     void add_test_cell(TestCase& tc, int column, const YAML::Node& v) {
-        if (!v.IsScalar() && !v.IsNull()) {
-            yaml_.error(v, DiagnosticCode::invalid_test, "a rating must be a single value");
+        const auto c = static_cast<std::size_t>(column);
+        if (v.IsSequence() && d_->fields[c].type != FieldType::codes) {
+            yaml_.error(v, DiagnosticCode::invalid_test,
+                        "a rating must be a single value (a list only for a set of codes, type: codes)");
             return;
         }
-        const std::string text = v.IsNull() ? std::string() : v.Scalar();
-        const auto c = static_cast<std::size_t>(column);
-        const ParsedCell cell = parse_field_cell(*d_, d_->fields[c], d_->field_models[c].scale, text);
-        if (cell.error) {
+        const auto cell = yaml_.cell_text(v, "a rating");
+        if (!cell) return;
+        const std::string& text = *cell;
+        const ParsedCell parsed = parse_field_cell(*d_, d_->fields[c], d_->field_models[c].scale, text);
+        if (parsed.error) {
             yaml_.error(v, DiagnosticCode::invalid_test,
-                        "'" + for_message(text) + "' is not valid for " + d_->fields[c].column + ": " + cell.error);
+                        "'" + for_message(text) + "' is not valid for " + d_->fields[c].column + ": " + parsed.error);
             return;
         }
         // Later settings (ratings after fill) replace earlier ones.
