@@ -463,9 +463,8 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
             if (j >= expected) return;
             const ColumnSink& sink = sinks[j];
             if (sink.values != nullptr && cell.size() <= detail::CellCache::max_length) {
-                const ParsedCell* known = cache.find(sink.field, cell);
-                if (known != nullptr && known->error == nullptr) {
-                    sink.values[row] = known->state == CellState::value ? known->value : 0.0;
+                if (const detail::CellCache::Known* known = cache.find(sink.field, cell)) {
+                    sink.values[row] = known->value;
                     sink.states[row] = known->state;
                     return;
                 }
