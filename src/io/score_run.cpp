@@ -11,6 +11,7 @@
 #include "base/parallel.hpp"
 #include "base/seen_ids.hpp"
 #include "base/text.hpp"
+#include "evaluation/score_batch_reuse.hpp"
 
 KELIAS_BEGIN_NAMESPACE
 namespace {
@@ -23,7 +24,8 @@ public:
     ScoreRun(const Instrument& instrument, RatingsReader& reader, const ScoreWriter& writer, OutputFile& out,
              const ScoreRunOptions& options, const ScoreRunEvents& events)
         : instrument_(instrument), reader_(reader), writer_(writer), out_(out), options_(options),
-          events_(events), chunks_{RatingsChunk(instrument), RatingsChunk(instrument)} {}
+          events_(events), chunks_{RatingsChunk(instrument), RatingsChunk(instrument)},
+          scores_(detail::ScoreBatchReuse::make(instrument)) {}
 
     Result<ScoreRunSummary> run() {
         if (auto problem = out_.write(writer_.header())) return std::vector<Diagnostic>{*problem};
@@ -79,8 +81,9 @@ private:
     // Scores, reports and writes one chunk.
     Problems process(const RatingsChunk& chunk, std::size_t rows, std::uint64_t bytes_read) {
         chunk_ = &chunk;
-        const ScoreBatch scores =
-            score_batch(instrument_, chunk.batch, {.threads = options_.threads, .run_checks = options_.run_checks});
+        detail::ScoreBatchReuse::score(scores_, instrument_, chunk.batch,
+                                       {.threads = options_.threads, .run_checks = options_.run_checks});
+        const ScoreBatch& scores = scores_;
         summary_.rows_read += rows;
         report(scores);
         if (auto problem = write(scores)) return std::vector<Diagnostic>{*problem};
@@ -207,6 +210,7 @@ private:
     const ScoreRunEvents& events_;
     std::array<RatingsChunk, 2> chunks_;   // the one being read and the one being scored
     const RatingsChunk* chunk_ = nullptr;  // the chunk process() works on
+    ScoreBatch scores_;                    // its results (the memory is reused chunk after chunk)
     ScoreRunSummary summary_;
     std::vector<std::string> buffers_;  // one per formatting thread, reused across chunks
     std::vector<std::string> writing_;  // the previous chunk's buffers, while write_behind_ runs
