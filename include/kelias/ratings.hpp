@@ -67,11 +67,11 @@ public:
 
     /// The values of field `field` for every row (0 where the state is not `value`).
     std::span<const double> column_values(std::size_t field) const noexcept {
-        return {values_.data() + field * rows_, rows_};
+        return {values_.data() + field * stride_, rows_};
     }
     /// The states of field `field` for every row.
     std::span<const CellState> column_states(std::size_t field) const noexcept {
-        return {states_.data() + field * rows_, rows_};
+        return {states_.data() + field * stride_, rows_};
     }
 
     /// Drops all rows and makes `rows` new, omitted ones (reused across chunks).
@@ -79,12 +79,16 @@ public:
 
 private:
     friend struct detail::RatingsBatchAccess;  // the library's readers and evaluator
-    std::size_t at(std::size_t row, std::size_t field) const noexcept { return field * rows_ + row; }
+    std::size_t at(std::size_t row, std::size_t field) const noexcept { return field * stride_ + row; }
+    /// Rows rounded up to an odd multiple of 8: with a power of two (chunks of 16,384 rows)
+    /// every column would start in the same cache set, and writing a row (one cell in each
+    /// of ~120 columns) would evict its own lines.
+    static std::size_t stride_for(std::size_t rows) noexcept { return ((rows + 7) / 8 | 1) * 8; }
 
     Instrument instrument_;
-    std::size_t rows_ = 0, columns_ = 0;
+    std::size_t rows_ = 0, columns_ = 0, stride_ = 0;
     std::vector<std::string> ids_;
-    std::vector<double> values_;  // column-major: field * rows + row
+    std::vector<double> values_;  // column-major: field * stride + row
     std::vector<CellState> states_;
     std::vector<double> as_of_days_;
     std::vector<CellState> as_of_states_;

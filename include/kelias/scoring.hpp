@@ -48,6 +48,10 @@ struct ScoreOptions {
 
 /// The scores of a batch, by column: one column per score in the definition's order
 /// (hidden scores included), and a state per cell (value, or omitted for unknown).
+namespace detail {
+struct ScoreBatchReuse;  // the library's readers: one ScoreBatch scored chunk after chunk
+}
+
 class ScoreBatch {
 public:
     std::size_t rows() const noexcept { return rows_; }
@@ -81,6 +85,7 @@ public:
 private:
     friend ScoreBatch score_batch(const Instrument&, const RatingsBatch&, const ScoreOptions&);
     friend ScoreBatch score_batch(const Instrument&, const RatingsColumns&, const ScoreOptions&);
+    friend struct detail::ScoreBatchReuse;
     explicit ScoreBatch(const Instrument& i) : instrument_(i) {}
 
     Instrument instrument_;

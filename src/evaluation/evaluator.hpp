@@ -112,6 +112,10 @@ struct ColumnsRequest {
 /// Computes a batch in blocks spread over worker threads.
 ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
                             const ColumnsRequest& request);
+/// The same into `out`, whose vectors' memory is reused (a reader scoring chunk after chunk
+/// then touches no fresh pages for the results).
+void score_columns_into(ScoredColumns& out, const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                        const ColumnsRequest& request);
 
 /// Evaluates the results of rows [begin, begin + n) in dependency order: all of them, or
 /// those `only` marks.

@@ -12,6 +12,7 @@
 #include "base/number_format.hpp"
 #include "base/text.hpp"
 #include "evaluation/evaluator.hpp"
+#include "evaluation/score_batch_reuse.hpp"
 #include "evaluation/score_text.hpp"
 #include "model/instrument_data.hpp"
 
@@ -142,6 +143,13 @@ std::vector<char> results_needed(const Model& m, const std::vector<int>& targets
 ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
                             const ColumnsRequest& request) {
     ScoredColumns out;
+    score_columns_into(out, m, in, lists, request);
+    return out;
+}
+
+void score_columns_into(ScoredColumns& out, const Model& m, const InputColumns& in, const std::vector<ListStore>* lists,
+                        const ColumnsRequest& request) {
+    out.findings.clear();
     const Index rows = in.rows;
     const auto kept = request.keep ? request.keep->size() : m.results.size();
     out.rows = static_cast<std::size_t>(rows);
@@ -191,7 +199,6 @@ ScoredColumns score_columns(const Model& m, const InputColumns& in, const std::v
     for (const auto& f : findings) total += f.size();
     out.findings.reserve(total);
     for (const auto& f : findings) out.findings.insert(out.findings.end(), f.begin(), f.end());
-    return out;
 }
 
 void check_same_instrument(const Instrument& instrument, const RatingsBatch& batch) {
@@ -263,17 +270,32 @@ void ScoreBatch::append_text(std::string& out, std::size_t row, std::size_t scor
 }
 
 ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, const ScoreOptions& options) {
-    detail::check_same_instrument(instrument, batch);
-    const detail::InstrumentData& d = instrument.data();
     ScoreBatch out(instrument);
+    detail::ScoreBatchReuse::score(out, instrument, batch, options);
+    return out;
+}
+
+namespace detail {
+
+ScoreBatch ScoreBatchReuse::make(const Instrument& instrument) { return ScoreBatch(instrument); }
+
+void ScoreBatchReuse::score(ScoreBatch& out, const Instrument& instrument, const RatingsBatch& batch,
+                            const ScoreOptions& options) {
+    check_same_instrument(instrument, batch);
+    const InstrumentData& d = instrument.data();
+    out.instrument_ = instrument;
     out.key_ = instrument.key();
     out.hash_ = instrument.hash();
-    detail::ColumnsRequest request{.threads = options.threads};
+    ColumnsRequest request{.threads = options.threads};
     if (options.run_checks) {
         request.checks = &d.checks;
         request.entries = &d.entries;
     }
-    detail::ScoredColumns scored = detail::score_columns(d, detail::input_columns(batch), nullptr, request);
+    ScoredColumns scored;
+    scored.values = std::move(out.values_);
+    scored.states = std::move(out.states_);
+    scored.findings = std::move(out.findings_);
+    score_columns_into(scored, d, input_columns(batch), nullptr, request);
     out.rows_ = scored.rows;
     out.scores_ = scored.columns;
     out.values_ = std::move(scored.values);
@@ -282,8 +304,9 @@ ScoreBatch score_batch(const Instrument& instrument, const RatingsBatch& batch, 
     out.rejected_.assign(batch.rows(), 0);
     for (const auto& f : out.findings_)
         if (f.severity == Severity::error) out.rejected_[f.row] = 1;
-    return out;
 }
+
+}  // namespace detail
 
 namespace {
 

@@ -190,7 +190,10 @@ Result<bool> RatingsReader::State::fill() {
         block = static_cast<std::size_t>(*total - input.bytes_read()) + 1;
     if (size + block > capacity) {
         // Grows only while one record is longer than the buffer (bounded by max_line_bytes).
-        const std::size_t wanted = std::max(capacity * 2, size + block);
+        // The first block gets room for a record left over from it too, so that the buffer
+        // is not grown (and faulted in again) at the second read.
+        const std::size_t slack = capacity == 0 && block == block_bytes ? block_bytes / 16 : 0;
+        const std::size_t wanted = std::max(capacity * 2, size + block + slack);
         std::unique_ptr<char[]> bigger(new char[wanted + 64]);  // not zeroed: only [0, size) is read
         if (size > 0) std::memcpy(bigger.get(), buffer.get(), size);
         std::memset(bigger.get() + wanted, 0, 64);
@@ -463,9 +466,8 @@ void RatingsReader::State::parse_csv_row(const Record& record, std::size_t row, 
             if (j >= expected) return;
             const ColumnSink& sink = sinks[j];
             if (sink.values != nullptr && cell.size() <= detail::CellCache::max_length) {
-                const ParsedCell* known = cache.find(sink.field, cell);
-                if (known != nullptr && known->error == nullptr) {
-                    sink.values[row] = known->state == CellState::value ? known->value : 0.0;
+                if (const detail::CellCache::Known* known = cache.find(sink.field, cell)) {
+                    sink.values[row] = known->value;
                     sink.states[row] = known->state;
                     return;
                 }

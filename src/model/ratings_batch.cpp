@@ -12,9 +12,10 @@ RatingsBatch::RatingsBatch(const Instrument& instrument, std::size_t rows)
 
 void RatingsBatch::resize(std::size_t rows) {
     rows_ = rows;
+    stride_ = stride_for(rows);
     ids_.assign(rows, std::string());
-    values_.assign(rows * columns_, 0.0);
-    states_.assign(rows * columns_, CellState::omitted);
+    values_.assign(stride_ * columns_, 0.0);
+    states_.assign(stride_ * columns_, CellState::omitted);
     as_of_days_.assign(rows, 0.0);
     as_of_states_.assign(rows, CellState::omitted);
 }
