@@ -40,6 +40,8 @@ VENV_PYTHON := $(VENV_DIR)/bin/python
 APT_PACKAGES := build-essential cmake ninja-build libeigen3-dev libyaml-cpp-dev \
 	doctest-dev libbenchmark-dev pybind11-dev libcli11-dev libfmt-dev libssl-dev \
 	python3-dev python3-venv libsqlite3-dev
+# simdjson: benchmarks/bench_json_input.cpp measures the JSON case reader against it.
+APT_PACKAGES += libsimdjson-dev
 FORMAT_PACKAGES := clang-format-14
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 # Headless Chromium renders the HTML reports in the test suite (report_chromium_render).

@@ -173,6 +173,11 @@ public:
     /// neither is refused. Malformed JSON, a key given twice and an id that is not valid
     /// UTF-8 are refused too.
     JsonCaseAdded add_json(std::string_view json, std::optional<Date> as_of = std::nullopt);
+    /// Makes room for `rows` cases in all, so that adding them moves no column (a hint;
+    /// list records still grow as they come).
+    void reserve(std::size_t rows);
+    /// Removes every case, keeping the memory for the next ones.
+    void clear() noexcept;
     std::size_t rows() const noexcept;
     const std::string& id(std::size_t row) const;
     std::optional<Date> as_of(std::size_t row) const;

@@ -2,6 +2,10 @@
 
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 namespace {
@@ -44,6 +48,30 @@ void append_utf8(std::string& out, unsigned cp) {
 }
 
 }  // namespace
+
+std::size_t find_string_stop_plain(const char* data, std::size_t pos, std::size_t size) noexcept {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data);
+    while (pos < size && !string_stops[bytes[pos]]) ++pos;
+    return pos;
+}
+
+std::size_t find_string_stop(const char* data, std::size_t pos, std::size_t size) noexcept {
+#if defined(__SSE2__)
+    // Sixteen bytes at a time while there are sixteen: a quote, a backslash, or a byte
+    // whose top three bits are clear (a control code).
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  top = _mm_set1_epi8(static_cast<char>(0xE0)), zero = _mm_setzero_si128();
+    while (pos + 16 <= size) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + pos));
+        const __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)),
+                                           _mm_cmpeq_epi8(_mm_and_si128(chunk, top), zero));
+        if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stops)))
+            return pos + static_cast<std::size_t>(__builtin_ctz(mask));
+        pos += 16;
+    }
+#endif
+    return find_string_stop_plain(data, pos, size);
+}
 
 bool JsonScanner::fail(const char* what) noexcept {
     if (!error_) {
@@ -144,8 +172,7 @@ bool JsonScanner::next_element(bool& first) {
 
 bool JsonScanner::read_string(std::string_view& out, std::string& buffer) {
     const std::size_t start = ++pos_;  // after the opening quote
-    const auto* data = reinterpret_cast<const unsigned char*>(text_.data());
-    while (pos_ < text_.size() && !string_stops[data[pos_]]) ++pos_;
+    pos_ = find_string_stop(text_.data(), pos_, text_.size());
     if (pos_ >= text_.size()) return fail("unterminated string");
     if (text_[pos_] == '"') {
         out = text_.substr(start, pos_ - start);
@@ -256,7 +283,10 @@ bool JsonScanner::read_number(std::string_view& out) {
 }
 
 bool JsonScanner::read_literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return fail("expected a value");
+    // Byte by byte: the words are four or five letters, shorter than a call to memcmp.
+    if (text_.size() - pos_ < word.size()) return fail("expected a value");
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (text_[pos_ + i] != word[i]) return fail("expected a value");
     pos_ += word.size();
     return true;
 }

@@ -11,6 +11,13 @@
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
+/// The first byte at or after `pos` (before `size`) that ends the plain run of a JSON
+/// string: the quote, a backslash or a control code; `size` when there is none. Sixteen
+/// bytes at a time with SSE2 where the target has it (x86-64 always does).
+std::size_t find_string_stop(const char* data, std::size_t pos, std::size_t size) noexcept;
+/// The same a byte at a time: the reference the tests hold find_string_stop to.
+std::size_t find_string_stop_plain(const char* data, std::size_t pos, std::size_t size) noexcept;
+
 class JsonScanner {
 public:
     explicit JsonScanner(std::string_view text) noexcept : text_(text) {}

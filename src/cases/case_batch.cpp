@@ -23,6 +23,38 @@ CaseBatch::CaseBatch(const RuleSet& rules)
 CaseBatch::~CaseBatch() = default;
 CaseBatch::CaseBatch(CaseBatch&&) noexcept = default;
 CaseBatch& CaseBatch::operator=(CaseBatch&&) noexcept = default;
+void CaseBatch::reserve(std::size_t rows) {
+    Storage& s = *storage_;
+    s.ids.reserve(rows);
+    s.as_of_days.reserve(rows);
+    s.as_of_states.reserve(rows);
+    s.assessment_offsets.reserve(rows + 1);
+    for (auto& column : s.values) column.reserve(rows);
+    for (auto& column : s.states) column.reserve(rows);
+    for (auto& list : s.lists) {
+        list.offsets.reserve(rows + 1);
+        list.list_state.reserve(rows);
+    }
+}
+
+void CaseBatch::clear() noexcept {
+    Storage& s = *storage_;
+    s.ids.clear();
+    s.as_of_days.clear();
+    s.as_of_states.clear();
+    s.assessment_offsets.resize(1);  // {0}
+    s.assessed.clear();
+    for (auto& column : s.values) column.clear();
+    for (auto& column : s.states) column.clear();
+    for (auto& list : s.lists) {
+        list.offsets.resize(1);  // {0}
+        list.list_state.clear();
+        for (auto& field : list.values) field.clear();
+        for (auto& field : list.states) field.clear();
+        list.record_row.clear();
+    }
+}
+
 std::size_t CaseBatch::rows() const noexcept { return storage_->ids.size(); }
 const std::string& CaseBatch::id(std::size_t row) const { return storage_->ids.at(row); }
 const RuleSet& CaseBatch::rules() const noexcept { return storage_->rules; }

@@ -64,7 +64,8 @@ const char* CaseRowBuilder::set_cell(int column, std::string_view text) {
 CaseRowBuilder::FactTarget CaseRowBuilder::find_fact(std::size_t position, std::string_view name) {
     return fact_lookup_.find(position, name, [&](std::string_view n) {
         auto it = facts_.find(n);
-        return it == facts_.end() ? FactTarget{} : it->second;
+        return it == facts_.end() ? std::pair<std::string_view, FactTarget>{}
+                                  : std::pair<std::string_view, FactTarget>(*it);
     });
 }
 
@@ -174,8 +175,9 @@ void CaseRowBuilder::assessment_score(const RequiredInstrument& req, std::size_t
     const auto instrument = static_cast<std::size_t>(&req - rd_.instruments.data());
     auto path = [&] { return CasePath::score(req.id, for_message(name)); };  // only for a problem
     const int column = score_lookup_[instrument].find(position, name, [&](std::string_view n) {
-        auto it = req.given_columns.find(std::string(n));
-        return it == req.given_columns.end() ? -1 : it->second;
+        for (const auto& [given, column] : req.given_columns)  // a few names; no key made from `n`
+            if (given == n) return std::pair<std::string_view, int>{given, column};
+        return std::pair<std::string_view, int>{{}, -1};
     });
     if (column < 0) {
         std::vector<std::string> names;

@@ -19,22 +19,32 @@
 KELIAS_BEGIN_NAMESPACE
 namespace detail {
 
-/// Name lookups that remember the name read at each position of the last case. The cases
-/// of one file list their members in one order, so most lookups are one comparison.
+/// Name lookups that remember the name read at each position of a case. The cases of one
+/// file list their members in one order, so most lookups are one comparison; a member or
+/// two left out (or one more) shifts the rest, so the neighbouring positions are tried
+/// next, before the slow lookup. Nothing is allocated per lookup: the names remembered are
+/// the rule set's own (`find_slowly` returns {name, target}, the name empty when unknown,
+/// which is then not remembered).
 template <class Target>
 class PositionalLookup {
 public:
     template <class FindSlowly>
     Target find(std::size_t position, std::string_view name, FindSlowly&& find_slowly) {
-        if (position < seen_.size() && seen_[position].first == name) return seen_[position].second;
-        const Target target = find_slowly(name);
-        if (position >= seen_.size()) seen_.resize(position + 1);
-        seen_[position] = {std::string(name), target};
-        return target;
+        const std::size_t n = seen_.size();
+        if (position < n && seen_[position].first == name) return seen_[position].second;
+        if (position + 1 < n && seen_[position + 1].first == name) return seen_[position + 1].second;
+        if (position + 2 < n && seen_[position + 2].first == name) return seen_[position + 2].second;
+        if (position > 0 && position - 1 < n && seen_[position - 1].first == name) return seen_[position - 1].second;
+        const std::pair<std::string_view, Target> found = find_slowly(name);
+        if (!found.first.empty()) {
+            if (position >= n) seen_.resize(position + 1);
+            seen_[position] = found;
+        }
+        return found.second;
     }
 
 private:
-    std::vector<std::pair<std::string, Target>> seen_;
+    std::vector<std::pair<std::string_view, Target>> seen_;  // names owned by the rule set
 };
 
 /// Records one list fact of one case may hold; more is an input error (E801).
