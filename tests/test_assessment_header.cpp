@@ -121,7 +121,7 @@ TEST_CASE("start_av declares its header, outcome groups, age range and graded la
     CHECK(json.find(R"("column":"header.sources","type":"codes")") != std::string::npos);
 }
 
-TEST_CASE("START declares the same header; signature risk signs are verified for adults") {
+TEST_CASE("START declares the same header - signature risk signs are verified for adults") {
     const Instrument i = shipped("start");
     REQUIRE(i.age_range());
     CHECK(i.age_range()->min == 18);
@@ -279,7 +279,7 @@ TEST_CASE("score_assessment: header errors stop the scores, a valid header leave
     CHECK(scored->scores.find("total")->to_string() == "2");
 }
 
-TEST_CASE("ratings files give header fields as header.ID; the store keeps them and warns on age") {
+TEST_CASE("ratings files give header fields as header.ID - the store keeps them and warns on age") {
     TempDir dir;
     {
         std::ofstream f(dir.path / "r.json");

@@ -88,7 +88,7 @@ TEST_CASE("a case that is not UTF-8 is refused at its first bad byte, before any
     CHECK(to_json(*again) == to_json(*good));
 }
 
-TEST_CASE("a control character in a case is refused at its place; a name longer than 128 bytes is E801") {
+TEST_CASE("a control character in a case is refused at its place - a name longer than 128 bytes is E801") {
     // Found by fuzz_case_yaml: raw control characters in a key were escaped by to_json()
     // (\u0015) until the key was longer than YAML allows an implicit key to be.
     auto control = parse_case(std::string("case: C-1\nas_of: 2025-06-01\nfacts:\n  a\x15: 1\n"), "c.yaml");

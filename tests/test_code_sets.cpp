@@ -105,7 +105,7 @@ TEST_CASE("code sets: has, has_any, has_all, n_codes, and unknown when the set i
     CHECK(one({{"counted", "a|b"}}, "n_counted") == "2");
 }
 
-TEST_CASE("code sets: CSV cells and JSON arrays; bad ones are row problems, good rows go on") {
+TEST_CASE("code sets: CSV cells and JSON arrays - bad ones are row problems, good rows go on") {
     auto read = [](std::string text, RatingsFormat format) {
         std::vector<std::string> out;
         std::vector<RowProblem> problems;

@@ -81,7 +81,7 @@ Read read_all(std::string text, RatingsFormat format) {
 
 }  // namespace
 
-TEST_CASE("absent: an omitted cell counts as the field's default; written values are kept") {
+TEST_CASE("absent: an omitted cell counts as the field's default - written values are kept") {
     CHECK(one({{"rated", "1"}}, "infraction_points") == "0");
     CHECK(one({{"infractions", ""}, {"rated", "1"}}, "infraction_points") == "0");
     CHECK(one({{"infractions", "omitted"}, {"rated", "1"}}, "infraction_points") == "0");
@@ -177,7 +177,7 @@ TEST_CASE("column aliases: a field given under two names is refused (header, or 
     CHECK(jsonl.problems[0].reason == "given twice in the row");
 }
 
-TEST_CASE("code aliases: read as the code regardless of case, written back as the code; other spellings are refused") {
+TEST_CASE("code aliases: read as the code regardless of case, written back as the code - other spellings are refused") {
     CHECK(one({{"offence", "Violence against the person"}}, "is_violent") == "true");
     CHECK(one({{"offence", " FRAUD_AND_FORGERY "}}, "is_violent") == "false");
     CHECK(one({{"offence", "violence"}}, "is_violent") == "true");
@@ -194,7 +194,7 @@ TEST_CASE("code aliases: read as the code regardless of case, written back as th
     REQUIRE(!e->children.empty());
     CHECK(e->children.front().value == "fraud_forgery");
     // A bad cell in a CSV file names its row and column; the other rows are scored.
-    auto csv = read_all("id,offence,rated\nA,Violence,1\nB,violence,2\n", RatingsFormat::csv);
+    auto csv = read_all("id,offence,rated\nA,Violent,1\nB,Violence,2\n", RatingsFormat::csv);
     REQUIRE(csv.ok);
     CHECK(csv.totals == std::vector<std::string>{"", "2"});
     REQUIRE(csv.problems.size() == 1);

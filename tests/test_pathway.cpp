@@ -259,7 +259,7 @@ TEST_CASE("pathway: every move and every return, proposed, decided and carried o
     }
 }
 
-TEST_CASE("pathway: a refused decision ends the proposal; the move can be proposed again") {
+TEST_CASE("pathway: a refused decision ends the proposal - the move can be proposed again") {
     const auto mc = move_cases()[0];
     CaseInput c = make_case(mc.from, mc.facts, "2025-06-01");
     c = applied(c, step(mc.move, MoveStep::proposed, "social_worker", "2025-06-02"));

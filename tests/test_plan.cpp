@@ -163,7 +163,7 @@ TEST_CASE("planner: dosage follows risk and the number of needs") {
     }
 }
 
-TEST_CASE("planner: the highest intensity estimate is the risk level; a missing one leaves it open") {
+TEST_CASE("planner: the highest intensity estimate is the risk level - a missing one leaves it open") {
     const Plan high = make(adolescent({{"violence.estimate", "high"}}));  // high decides though one is missing
     CHECK(high.risk_level == RiskLevel::high);
     const Plan open = make(adolescent({{"violence.estimate", "moderate"}}));
@@ -173,7 +173,7 @@ TEST_CASE("planner: the highest intensity estimate is the risk level; a missing 
     CHECK(has_origin(open.risk_from, PlanOrigin::Kind::outcome, "nonviolent_offending"));
 }
 
-TEST_CASE("planner: hours are shared by the intensive programmes; only eligible ones are used") {
+TEST_CASE("planner: hours are shared by the intensive programmes - only eligible ones are used") {
     const Plan p =
         make(adolescent({{"violence.estimate", "high"},
                          {"nonviolent_offending.estimate", "high"},

@@ -123,7 +123,7 @@ TEST_CASE("CSV header columns: the same result in any chunking and thread count"
     CHECK(one.problems.size() == 29);
 }
 
-TEST_CASE("a kept header column is checked and passed through; other header values stay out") {
+TEST_CASE("a kept header column is checked and passed through - other header values stay out") {
     const std::string csv = "id,coping,header.status,header.assessor\nA,1,inside,PS-1\nB,1,bad,PS-2\n";
     const ReadAll all = read_all(csv, {.pass_through = {"header.assessor"}, .threads = 1});
     CHECK(all.scores.find("header.assessor") != std::string::npos);
@@ -156,7 +156,7 @@ TEST_CASE("an instrument without assessment fields: header columns are unknown, 
     CHECK(reader.error()[0].hint == tiny.key() + " declares no assessment fields; keep other columns with --keep");
 }
 
-TEST_CASE("JSON lines: header.ID keys or a header map; a required field missing rejects the row") {
+TEST_CASE("JSON lines: header.ID keys or a header map - a required field missing rejects the row") {
     const std::string lines = R"({"id": "A", "coping": 1, "header.status": "inside", "header.consent": true})"
                               "\n"
                               R"({"id": "B", "coping": 2, "header": {"status": "outside", "hours": 4}})"

@@ -70,7 +70,7 @@ std::vector<Diagnostic> open_errors(std::string text, RatingsReaderOptions optio
 
 }  // namespace
 
-TEST_CASE("RatingsReader finds ';' and tab from the header, and the scores are written with it") {
+TEST_CASE("RatingsReader finds ' -' and tab from the header, and the scores are written with it") {
     const ReadAll commas = read_all(tiny_csv, {});
     CHECK(commas.delimiter == ',');
     CHECK(commas.rows == 3);
@@ -132,7 +132,7 @@ TEST_CASE("a pass-through or date column missing from the header is an error wit
     CHECK(errors[1].message == "no date column 'assessed' in the header");
 }
 
-TEST_CASE("a date column gives each row its as_of; an empty cell falls back, a bad one rejects the row") {
+TEST_CASE("a date column gives each row its as_of - an empty cell falls back, a bad one rejects the row") {
     const std::string csv = "id,assessed,seen\n"
                             "A,2025-02-10,2025-01-31\n"
                             "B,,2025-01-31\n"

@@ -273,7 +273,7 @@ TEST_CASE("defect 14: long values are cut in messages") {
     for (const auto& d : r.error()) CHECK(d.message.size() < 400);
 }
 
-TEST_CASE("Result: a failure's value throws with the diagnostics; value_or falls back") {
+TEST_CASE("Result: a failure's value throws with the diagnostics - value_or falls back") {
     auto bad = load_instrument("kelias: 1\n", "bad.yaml");
     REQUIRE_FALSE(bad.ok());
     CHECK_THROWS_AS((void)bad.value(), Error);

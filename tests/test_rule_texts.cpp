@@ -226,7 +226,7 @@ TEST_CASE("texts: the decisions-only path computes no placeholder") {
     CHECK(table(1, 0) == Decision::not_eligible);
 }
 
-TEST_CASE("Lithuanian output: labels, texts and the fixed words; English stays the fallback") {
+TEST_CASE("Lithuanian output: labels, texts and the fixed words - English stays the fallback") {
     const RuleSet rules = shipped("lt_release_pathway.yaml");
     const ProgrammeInfo& hwh = rules.programmes()[0];
     REQUIRE(hwh.id == "halfway_house");

@@ -341,7 +341,7 @@ TEST_CASE("borrowed columns score exactly as a RatingsBatch with the same cells"
     }
 }
 
-TEST_CASE("check_columns names every cell that does not fit its field; a field given twice throws") {
+TEST_CASE("check_columns names every cell that does not fit its field - a field given twice throws") {
     Instrument sav = shipped("instruments/start_av.yaml");
     const std::size_t coping = *sav.find_field("coping.strength");
     const std::size_t key = *sav.find_field("coping.key");

@@ -220,7 +220,7 @@ TEST_CASE("ICC: one rater, too few targets, no variation are clear errors") {
     }
 }
 
-TEST_CASE("Cohen's kappa matches psych::cohen.kappa; its SE Fleiss, Cohen & Everitt, or psych's on request") {
+TEST_CASE("Cohen's kappa matches psych::cohen.kappa - its SE Fleiss, Cohen & Everitt, or psych's on request") {
     const CsvColumns c = read("kappa_ratings.csv", {"rater1", "rater2"});
     auto r = cohen_kappa(c.numeric[0], c.numeric[1]);
     INFO(format(r.diagnostics()));
