@@ -11,6 +11,7 @@
 #include "base/parallel.hpp"
 #include "base/text.hpp"
 #include "evaluation/decide_batch.hpp"
+#include "evaluation/decided_case.hpp"
 #include "evaluation/evaluator.hpp"
 #include "evaluation/turning_days.hpp"
 #include "model/case_columns.hpp"
@@ -124,28 +125,11 @@ private:
 
 class DecisionBuilder {
 public:
-    DecisionBuilder(const RuleSetData& rd, const CaseBatch::Storage& s, const detail::ScoredColumns& sc)
-        : rd_(rd), m_(rd.model), s_(s), sc_(sc), input_(detail::input_columns(s)), turning_(rd.model) {
+    DecisionBuilder(std::shared_ptr<const detail::DecisionLayout> layout, const CaseBatch::Storage& s,
+                    const detail::ScoredColumns& sc)
+        : layout_(std::move(layout)), rd_(layout_->data()), m_(rd_.model), s_(s), sc_(sc),
+          input_(detail::input_columns(s)), turning_(rd_.model) {
         for (const auto& p : rd_.programmes) decisions_.push_back(p.decision);
-        // What every case's reason for a leaf shares: the params it reads, as written, and
-        // its placeholders (each expression once, English text first).
-        for (const auto& prog : rd_.programmes) {
-            auto& extras = leaf_extras_.emplace_back();
-            for (const auto& leaf : prog.leaves) {
-                LeafExtra& x = extras.emplace_back();
-                for (const auto& id : leaf.info.params)
-                    if (const auto p = std::find_if(rd_.params.begin(), rd_.params.end(),
-                                                    [&](const ParamInfo& param) { return param.id == id; });
-                        p != rd_.params.end())
-                        x.params.emplace_back(id, p->value);
-                for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
-                    for (const auto& part : *parts)
-                        if (part.result >= 0 && std::none_of(x.computed.begin(), x.computed.end(), [&](const auto& c) {
-                                return *c.first == part.expression;
-                            }))
-                            x.computed.emplace_back(&part.expression, part.result);
-            }
-        }
         rules_key_ = m_.id + "@" + m_.version;
         // Programmes in the order their decisions are computed: a programme read through
         // eligible() comes before the programmes that read it.
@@ -184,11 +168,6 @@ public:
     std::size_t scanned() const noexcept { return scanned_; }
 
 private:
-    struct LeafExtra {
-        std::vector<std::pair<std::string, std::string>> params;   // (id, value as written)
-        std::vector<std::pair<const std::string*, int>> computed;  // (placeholder expression, its result)
-    };
-
     // A case decided but for its earliest dates: programmes in declaration order.
     struct Pending {
         CaseDecisions head;
@@ -204,12 +183,16 @@ private:
         out.rules_key = rules_key_;
         out.rules_hash = m_.hash;
         out.assessments = detail::assessments_of(s_, row);
-        const auto missing = missing_by_programme(row);
+        const std::shared_ptr<const detail::DecidedCase> snapshot = snapshot_of(row);
+        missing_by_programme(row);
         std::vector<ProgrammeDecision>& all = c.all;
         all.resize(rd_.programmes.size());
         for (std::size_t p = 0; p < rd_.programmes.size(); ++p) {
-            all[p] = decide_one(row, p);
-            if (all[p].decision != Decision::eligible) all[p].missing = missing[p];
+            all[p] = decide_one(row, p, snapshot);
+            if (all[p].decision != Decision::eligible) {
+                all[p].missing.reserve(missing_[p].size());
+                for (const std::string* m : missing_[p]) all[p].missing.push_back(*m);
+            }
             if (earliest && out.as_of && needs_search(row, all[p], p)) c.to_search.push_back(p);
         }
         for (std::size_t p : dependency_order_)  // a programme read through eligible() first
@@ -284,15 +267,49 @@ private:
         return truth(sc_, row, prog.nodes[static_cast<std::size_t>(node)].result);
     }
 
-    ProgrammeDecision decide_one(std::size_t row, std::size_t p) {
+    // The values the case's leaves read, for its reasons to write their texts and inputs from.
+    std::shared_ptr<const detail::DecidedCase> snapshot_of(std::size_t row) const {
+        auto c = std::make_shared<detail::DecidedCase>();
+        c->layout = layout_;
+        c->slots.resize(layout_->sources.size());
+        for (std::size_t k = 0; k < c->slots.size(); ++k) {
+            const detail::DecisionLayout::Source& from = layout_->sources[k];
+            const auto i = static_cast<std::size_t>(from.index);
+            detail::Slot& slot = c->slots[k];
+            switch (from.kind) {
+            case detail::DecisionLayout::Source::Kind::result:
+                if (sc_.known(row, i))
+                    slot.value = sc_.value(row, i);
+                else
+                    slot.state = detail::unknown_state;
+                break;
+            case detail::DecisionLayout::Source::Kind::column:
+                slot.value = s_.values[i][row];
+                slot.state = s_.states[i][row];
+                break;
+            case detail::DecisionLayout::Source::Kind::list: {
+                const detail::ListStore& store = s_.lists[i];
+                slot.state = store.list_state[row];
+                slot.value = static_cast<double>(store.offsets[row + 1] - store.offsets[row]);
+                break;
+            }
+            }
+        }
+        return c;
+    }
+
+    ProgrammeDecision decide_one(std::size_t row, std::size_t p,
+                                 const std::shared_ptr<const detail::DecidedCase>& snapshot) const {
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         ProgrammeDecision out;
         out.programme = prog.info.id;
-        out.label = prog.info.label_text;
+        detail::ReasonMaker::refer(out, snapshot, static_cast<std::uint32_t>(p));
         out.decision = decision_at(sc_, row, static_cast<std::size_t>(prog.decision));
         out.reasons.reserve(prog.leaves.size());
         for (std::size_t l = 0; l < prog.leaves.size(); ++l)
-            out.reasons.push_back(reason(row, prog.leaves[l], leaf_extras_[p][l]));
+            out.reasons.push_back(detail::ReasonMaker::make(snapshot, static_cast<std::uint32_t>(p),
+                                                            static_cast<std::uint32_t>(l),
+                                                            truth(sc_, row, prog.leaves[l].result)));
         blame(row, prog, prog.eligible_root, true, out.reasons);
         blame(row, prog, prog.excluded_root, false, out.reasons);
         return out;
@@ -301,32 +318,6 @@ private:
     std::string cell_text(std::size_t row, int column) const {
         const auto c = static_cast<std::size_t>(column);
         return detail::cell_text(m_, m_.fields[c], s_.values[c][row], static_cast<CellState>(s_.states[c][row]));
-    }
-
-    Reason reason(std::size_t row, const detail::LeafModel& leaf, const LeafExtra& extra) const {
-        Reason r;
-        r.id = leaf.info.id;
-        r.source = leaf.info.source;
-        r.confidence = leaf.info.confidence;
-        r.text = render(row, leaf.text_en, Language::en);
-        if (!leaf.text_lt.empty()) r.text_lt = render(row, leaf.text_lt, Language::lt);
-        r.params = extra.params;
-        r.computed.reserve(extra.computed.size());
-        for (const auto& [expression, result] : extra.computed)
-            r.computed.emplace_back(*expression, placeholder_value(row, result, Language::en));
-        r.exclusion = leaf.info.exclusion;
-        r.value = truth(sc_, row, leaf.result);
-        for (int c : leaf.columns)
-            if (!other_age(sc_, row, leaf, c))
-                r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
-        for (int l : leaf.lists) {
-            const auto& store = s_.lists[static_cast<std::size_t>(l)];
-            r.inputs.emplace_back(m_.lists[static_cast<std::size_t>(l)].id,
-                                  store.list_state[row] != detail::known_state
-                                      ? std::string("omitted")
-                                      : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
-        }
-        return r;
     }
 
     // What the decision of programme `p` on `day` lacks when it is undetermined that day:
@@ -373,21 +364,22 @@ private:
             if (leaf.fresh_instrument >= 0) {
                 const detail::RequiredInstrument& req =
                     rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)];
-                add_need({"assessments." + req.id, subtract(day, req.max_age)});
+                add_need({layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)],
+                          subtract(day, req.max_age)});
             }
             if (leaf.fresh_choice >= 0)
                 if (const auto k = selected_then(leaf.fresh_choice)) {
                     const detail::AgeChoice& choice = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
-                    const detail::RequiredInstrument& req =
-                        rd_.instruments[static_cast<std::size_t>(choice.alternatives[*k].instrument)];
-                    add_need({"assessments." + req.id, subtract(day, req.max_age)});
+                    const auto instrument = static_cast<std::size_t>(choice.alternatives[*k].instrument);
+                    add_need(
+                        {layout_->instrument_missing[instrument], subtract(day, rd_.instruments[instrument].max_age)});
                 }
             for (int c : leaf.columns)
                 if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age_then(leaf, c))
                     add_need({missing_name(row, c), std::nullopt});
             for (int list : leaf.lists)
                 if (s_.lists[static_cast<std::size_t>(list)].list_state[row] != detail::known_state)
-                    add_need({"facts." + m_.lists[static_cast<std::size_t>(list)].id, std::nullopt});
+                    add_need({layout_->list_missing[static_cast<std::size_t>(list)], std::nullopt});
         }
         return out;
     }
@@ -421,33 +413,6 @@ private:
         return out;
     }
 
-    // A computed placeholder's value for a person; "unknown" when the case lacks it.
-    std::string placeholder_value(std::size_t row, int result, Language language) const {
-        const auto r = static_cast<std::size_t>(result);
-        if (!sc_.known(row, r)) return language == Language::lt ? "nežinoma" : "unknown";
-        const double v = sc_.value(row, r);
-        switch (m_.results[r].expr.type.kind) {
-        case detail::Kind::date:
-            if (const auto d = detail::date_from_column(v)) return to_string(*d);
-            return language == Language::lt ? "nežinoma" : "unknown";
-        case detail::Kind::boolean:
-            return detail::yes_no(v != 0, language);
-        default:
-            return detail::number_text(v);
-        }
-    }
-
-    std::string render(std::size_t row, const detail::TextTemplate& parts, Language language) const {
-        std::string out;
-        for (const auto& part : parts) {
-            if (part.result < 0)
-                out += part.literal;  // (not through ?:, which would copy it)
-            else
-                out += placeholder_value(row, part.result, language);
-        }
-        return out;
-    }
-
     // Marks the leaves that make `node` differ from `want`: a false member of a failing
     // `all`, every member of a failing `any`; a satisfied `any` blames none of its members.
     void blame(std::size_t row, const detail::ProgrammeModel& prog, int node, bool want,
@@ -459,7 +424,7 @@ private:
         using K = detail::ConditionNode::Kind;
         switch (n.kind) {
         case K::leaf:
-            reasons[static_cast<std::size_t>(n.leaf)].against = true;
+            detail::ReasonMaker::set_against(reasons[static_cast<std::size_t>(n.leaf)]);
             return;
         case K::not_:
             for (int c : n.children) blame(row, prog, c, !want, reasons);
@@ -501,34 +466,34 @@ private:
     }
 
     // How a missing column is named: `facts.x`, the whole assessment, or one of its results.
-    std::string missing_name(std::size_t row, int column) const {
-        const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
-        if (owner.role == detail::ColumnOwner::Role::fact) return "facts." + owner.name;
+    const std::string& missing_name(std::size_t row, int column) const {
+        const auto c = static_cast<std::size_t>(column);
+        const detail::ColumnOwner& owner = rd_.column_owners[c];
+        if (owner.role != detail::ColumnOwner::Role::assessment_result) return layout_->column_missing[c];
         const detail::RequiredInstrument& req = rd_.instruments[static_cast<std::size_t>(owner.instrument)];
         const bool assessed = s_.states[static_cast<std::size_t>(req.date_column)][row] == detail::known_state;
-        if (owner.role == detail::ColumnOwner::Role::assessment_result && assessed)
-            return "assessments." + req.id + "." + owner.name;
-        return "assessments." + req.id;
+        return assessed ? layout_->column_result_missing[c] : layout_->column_missing[c];
     }
 
-    // Omitted facts and assessments feeding a leaf whose value is unknown, per programme;
-    // a programme read through eligible() adds what it misses itself.
-    std::vector<std::vector<std::string>> missing_by_programme(std::size_t row) const {
-        std::vector<std::vector<std::string>> all(rd_.programmes.size());
+    // Omitted facts and assessments feeding a leaf whose value is unknown, per programme
+    // (into missing_); a programme read through eligible() adds what it misses itself.
+    void missing_by_programme(std::size_t row) {
+        missing_.resize(rd_.programmes.size());
+        for (auto& m : missing_) m.clear();
         for (std::size_t p : dependency_order_) {
-            std::vector<std::string>& out = all[p];
+            std::vector<const std::string*>& out = missing_[p];
             auto add = [&](const std::string& m) {
-                if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+                if (std::none_of(out.begin(), out.end(), [&](const std::string* o) { return *o == m; }))
+                    out.push_back(&m);
             };
             for (const auto& leaf : rd_.programmes[p].leaves) {
                 if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
                 if (leaf.fresh_instrument >= 0)
-                    add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
+                    add(layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)]);
                 if (leaf.fresh_choice >= 0)
                     if (const auto k = selected(sc_, row, leaf.fresh_choice)) {
                         const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
-                        add("assessments." +
-                            rd_.instruments[static_cast<std::size_t>(c.alternatives[*k].instrument)].id);
+                        add(layout_->instrument_missing[static_cast<std::size_t>(c.alternatives[*k].instrument)]);
                     }
                 for (int c : leaf.columns)
                     if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state &&
@@ -536,12 +501,11 @@ private:
                         add(missing_name(row, c));
                 for (int l : leaf.lists)
                     if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)
-                        add("facts." + m_.lists[static_cast<std::size_t>(l)].id);
+                        add(layout_->list_missing[static_cast<std::size_t>(l)]);
                 for (int q : leaf.programmes)
-                    for (const auto& m : all[static_cast<std::size_t>(q)]) add(m);
+                    for (const std::string* m : missing_[static_cast<std::size_t>(q)]) add(*m);
             }
         }
-        return all;
     }
 
     // Could the passing of time alone turn `node` to `want`? A failing `all` needs every
@@ -571,7 +535,7 @@ private:
         if (d.decision == Decision::eligible) return false;
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         const bool held_back =
-            std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against; });
+            std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against(); });
         return held_back && time_can_fix(row, prog, prog.eligible_root, true) &&
                time_can_fix(row, prog, prog.excluded_root, false);
     }
@@ -605,6 +569,7 @@ private:
         }
     }
 
+    std::shared_ptr<const detail::DecisionLayout> layout_;
     const RuleSetData& rd_;
     const detail::Model& m_;
     const CaseBatch::Storage& s_;
@@ -613,7 +578,7 @@ private:
     const detail::TurningDays turning_;
     std::vector<int> decisions_;  // every programme's decision, in declaration order
     std::size_t scanned_ = 0;
-    std::vector<std::vector<LeafExtra>> leaf_extras_;  // per programme, per leaf
+    std::vector<std::vector<const std::string*>> missing_;  // per programme, for the case being built
     std::string rules_key_;
     std::vector<std::size_t> dependency_order_;
 };
@@ -652,8 +617,9 @@ std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& c
     constexpr std::size_t chunk = 256;
     const std::size_t parts = thread_count(rows, options.threads);
     std::vector<std::size_t> fallbacks(parts, 0);
+    const auto layout = std::make_shared<const DecisionLayout>(rules);
     for_each_slice(rows, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
-        DecisionBuilder builder(rd, cases.storage(), sc);
+        DecisionBuilder builder(layout, cases.storage(), sc);
         for (std::size_t r = begin; r < end; r += chunk)
             builder.build_rows(r, std::min(end, r + chunk), options.earliest_dates, search, out);
         fallbacks[part] = builder.scanned();
@@ -699,37 +665,37 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
             .key("reasons")
             .begin_array();
         for (const Reason& r : d.reasons) {
-            if (!all_reasons && !r.against && r.value) continue;
+            if (!all_reasons && !r.against() && r.value()) continue;
             w.begin_object()
                 .key("id")
-                .string(r.id)
+                .string(r.id())
                 .key("source")
-                .string(r.source)
+                .string(r.source())
                 .key("confidence")
-                .string(r.confidence)
+                .string(r.confidence())
                 .key("value");
-            if (r.value)
-                w.boolean(*r.value);
+            if (r.value())
+                w.boolean(*r.value());
             else
                 w.null();
             w.key("exclusion")
-                .boolean(r.exclusion)
+                .boolean(r.exclusion())
                 .key("against")
-                .boolean(r.against)
+                .boolean(r.against())
                 .key("text")
-                .string(r.text)
+                .string(r.text())
                 .key("inputs")
                 .begin_object();
-            for (const auto& [name, value] : r.inputs) w.key(name).string(value);
+            for (const auto& [name, value] : r.inputs()) w.key(name).string(value);
             w.end_object();
-            if (!r.params.empty()) {
+            if (!r.params().empty()) {
                 w.key("params").begin_object();
-                for (const auto& [name, value] : r.params) w.key(name).string(value);
+                for (const auto& [name, value] : r.params()) w.key(name).string(value);
                 w.end_object();
             }
-            if (!r.computed.empty()) {
+            if (!r.computed().empty()) {
                 w.key("computed").begin_object();
-                for (const auto& [expression, value] : r.computed) w.key(expression).string(value);
+                for (const auto& [expression, value] : r.computed()) w.key(expression).string(value);
                 w.end_object();
             }
             w.end_object();
@@ -778,7 +744,7 @@ std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& p
     return out;
 }
 
-std::string inputs_text(const Reason& r) { return pairs_text(r.inputs); }
+std::string inputs_text(const Reason& r) { return pairs_text(r.inputs()); }
 
 }  // namespace
 
@@ -806,25 +772,27 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
         const Message decision = d.decision == Decision::eligible       ? Message::eligible
                                  : d.decision == Decision::not_eligible ? Message::not_eligible
                                                                         : Message::undetermined;
-        const std::string& label = d.label.in(lang);
+        const std::string& label = d.label().in(lang);
         out += "\n" + (label.empty() || label == d.programme ? d.programme : label + " [" + d.programme + "]") + ": " +
                word(decision) + "\n";
         for (const auto& r : d.reasons) {
-            const bool unknown = !r.value;
-            if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
+            const bool unknown = !r.value();
+            if (!explain && !r.against() && !(unknown && d.decision == Decision::undetermined)) continue;
             // A false member of an `any` that holds is neither met nor what fails the programme.
-            const Message m = r.against     ? (r.exclusion ? Message::excluded : Message::fails)
-                              : unknown     ? Message::unknown
-                              : r.exclusion ? (*r.value ? Message::excluded : Message::not_excluded)
-                              : *r.value    ? Message::met
-                                            : Message::not_met;
-            out += mark(m) + r.text_in(lang) + "  [" + r.id + "]";
-            if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
+            const Message m = r.against()     ? (r.exclusion() ? Message::excluded : Message::fails)
+                              : unknown       ? Message::unknown
+                              : r.exclusion() ? (*r.value() ? Message::excluded : Message::not_excluded)
+                              : *r.value()    ? Message::met
+                                              : Message::not_met;
+            out += mark(m) + r.text(lang) + "  [" + r.id() + "]";
+            if (!r.source().empty())
+                out += "  (" + r.source() + (r.confidence().empty() ? "" : ", " + r.confidence()) + ")";
             out += "\n";
-            if (explain && !r.inputs.empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
-            if (explain && !r.params.empty()) out += indent + word(Message::params) + " " + pairs_text(r.params) + "\n";
-            if (explain && !r.computed.empty())
-                out += indent + word(Message::computed) + " " + pairs_text(r.computed) + "\n";
+            if (explain && !r.inputs().empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
+            if (explain && !r.params().empty())
+                out += indent + word(Message::params) + " " + pairs_text(r.params()) + "\n";
+            if (explain && !r.computed().empty())
+                out += indent + word(Message::computed) + " " + pairs_text(r.computed()) + "\n";
         }
         if (!d.missing.empty()) {
             out += "  " + word(Message::missing) + "  ";
