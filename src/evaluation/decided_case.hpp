@@ -23,6 +23,9 @@ struct DecisionLayout {
     struct Leaf {
         std::vector<std::pair<std::string, std::string>> params;   // (id, value as written)
         std::vector<std::pair<const std::string*, int>> computed;  // (placeholder expression, its result)
+        // Tables without keys the leaf looks a fact up in: (table, column), in the order
+        // of a depth-first walk of its expression (the order gaps are listed in).
+        std::vector<std::pair<int, int>> tables;
     };
     /// What a slot of a case's snapshot copies: a result of the model (known or not, its
     /// value), an input column (state, value) or a list fact (state, record count).
@@ -39,7 +42,9 @@ struct DecisionLayout {
     // Names of what is missing: per column `facts.x` or `assessments.id` (the whole
     // assessment), per column of an assessment result `assessments.id.result` (the
     // assessment is there, the result not), per instrument `assessments.id`, per list `facts.x`.
-    std::vector<std::string> column_missing, column_result_missing, instrument_missing, list_missing;
+    // Each an index into `names` (one entry per distinct name).
+    std::vector<int> column_missing, column_result_missing, instrument_missing, list_missing;
+    std::vector<std::string> names;
 };
 
 /// One slot of a case's snapshot.

@@ -130,6 +130,15 @@ public:
         : layout_(std::move(layout)), rd_(layout_->data()), m_(rd_.model), s_(s), sc_(sc),
           input_(detail::input_columns(s)), turning_(rd_.model) {
         for (const auto& p : rd_.programmes) decisions_.push_back(p.decision);
+        {  // what needed_on() reads on an earliest date: decisions, leaves, ages
+            std::vector<int> wanted;
+            for (const auto& p : rd_.programmes) {
+                wanted.push_back(p.decision);
+                for (const auto& leaf : p.leaves) wanted.push_back(leaf.result);
+            }
+            for (const auto& choice : rd_.choices) wanted.push_back(choice.selected);
+            needed_then_ = detail::results_needed(m_, wanted);
+        }
         rules_key_ = m_.id + "@" + m_.version;
         // Programmes in the order their decisions are computed: a programme read through
         // eligible() comes before the programmes that read it.
@@ -155,10 +164,28 @@ public:
                 Pending& c = pending[r - begin];
                 if (!c.to_search.empty()) search_earliest(r, *c.head.as_of, c.to_search, c.all);
             }
+        // What the decisions on their earliest dates still need: every (case, day) of the
+        // chunk evaluated at once.
+        std::vector<std::pair<std::size_t, int>> then_rows;        // (row, earliest day)
+        std::vector<std::pair<std::size_t, std::size_t>> then_of;  // (case of the chunk, programme)
+        for (std::size_t r = begin; r < end; ++r)
+            for (std::size_t p : pending[r - begin].to_search)
+                if (const auto& day = pending[r - begin].all[p].earliest_date) {
+                    then_rows.emplace_back(r, day->days);
+                    then_of.emplace_back(r - begin, p);
+                }
+        if (!then_rows.empty()) {
+            const Replica then(s_, then_rows);
+            const detail::ScoredColumns sc =
+                detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .only = &needed_then_});
+            for (std::size_t k = 0; k < then_rows.size(); ++k) {
+                const auto [i, p] = then_of[k];
+                pending[i].all[p].needed_on_earliest =
+                    needed_on(then_rows[k].first, Date{then_rows[k].second}, p, sc, k);
+            }
+        }
         for (std::size_t r = begin; r < end; ++r) {
             Pending& c = pending[r - begin];
-            for (std::size_t p : c.to_search)
-                if (c.all[p].earliest_date) c.all[p].needed_on_earliest = needed_on(r, *c.all[p].earliest_date, p);
             for (std::size_t p : rd_.report_order) c.head.decisions.push_back(std::move(c.all[p]));
             out[r] = std::move(c.head);
         }
@@ -191,12 +218,12 @@ private:
             all[p] = decide_one(row, p, snapshot);
             if (all[p].decision != Decision::eligible) {
                 all[p].missing.reserve(missing_[p].size());
-                for (const std::string* m : missing_[p]) all[p].missing.push_back(*m);
+                for (int m : missing_[p]) all[p].missing.push_back(name(m));
             }
             if (earliest && out.as_of && needs_search(row, all[p], p)) c.to_search.push_back(p);
         }
         for (std::size_t p : dependency_order_)  // a programme read through eligible() first
-            if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, rd_.programmes[p], all);
+            if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, p, all);
         return c;
     }
 
@@ -322,23 +349,17 @@ private:
 
     // What the decision of programme `p` on `day` lacks when it is undetermined that day:
     // assessments that will be stale (or are absent), and omitted facts its unknown leaves read.
-    std::vector<EarliestNeed> needed_on(std::size_t row, Date day, std::size_t p) const {
+    // `sc` row `then` holds the case of batch row `row` evaluated on `day` (needed_then_).
+    std::vector<EarliestNeed> needed_on(std::size_t row, Date day, std::size_t p, const detail::ScoredColumns& sc,
+                                        std::size_t then) const {
         const detail::ProgrammeModel& prog = rd_.programmes[p];
-        std::vector<int> wanted{prog.decision};
-        for (const auto& leaf : prog.leaves) wanted.push_back(leaf.result);
-        for (const auto& choice : rd_.choices) wanted.push_back(choice.selected);  // the age on `day` decides
-        const std::vector<char> needed = detail::results_needed(m_, wanted);
-        const Replica then(s_, row, day, 1);
-        const detail::ScoredColumns sc =
-            detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .keep = &wanted, .only = &needed});
         std::vector<EarliestNeed> out;
-        if (decision_at(sc, 0, 0) != Decision::undetermined) return out;
-        // The instrument chosen by age on `day` (a birthday may fall in between); the
-        // columns of `sc` follow `wanted`: the decision, the leaves, then the choices.
+        if (decision_at(sc, then, static_cast<std::size_t>(prog.decision)) != Decision::undetermined) return out;
+        // The instrument chosen by age on `day` (a birthday may fall in between).
         auto selected_then = [&](int choice) -> std::optional<std::size_t> {
-            const std::size_t column = 1 + prog.leaves.size() + static_cast<std::size_t>(choice);
-            if (!sc.known(0, column)) return std::nullopt;
-            return static_cast<std::size_t>(sc.value(0, column));
+            const auto column = static_cast<std::size_t>(rd_.choices[static_cast<std::size_t>(choice)].selected);
+            if (!sc.known(then, column)) return std::nullopt;
+            return static_cast<std::size_t>(sc.value(then, column));
         };
         auto other_age_then = [&](const detail::LeafModel& leaf, int column) {
             const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
@@ -360,50 +381,45 @@ private:
         };
         for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
             const detail::LeafModel& leaf = prog.leaves[l];
-            if (sc.known(0, l + 1)) continue;
+            if (sc.known(then, static_cast<std::size_t>(leaf.result))) continue;
             if (leaf.fresh_instrument >= 0) {
                 const detail::RequiredInstrument& req =
                     rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)];
-                add_need({layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)],
+                add_need({name(layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)]),
                           subtract(day, req.max_age)});
             }
             if (leaf.fresh_choice >= 0)
                 if (const auto k = selected_then(leaf.fresh_choice)) {
                     const detail::AgeChoice& choice = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
                     const auto instrument = static_cast<std::size_t>(choice.alternatives[*k].instrument);
-                    add_need(
-                        {layout_->instrument_missing[instrument], subtract(day, rd_.instruments[instrument].max_age)});
+                    add_need({name(layout_->instrument_missing[instrument]),
+                              subtract(day, rd_.instruments[instrument].max_age)});
                 }
             for (int c : leaf.columns)
                 if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age_then(leaf, c))
-                    add_need({missing_name(row, c), std::nullopt});
+                    add_need({name(missing_name(row, c)), std::nullopt});
             for (int list : leaf.lists)
                 if (s_.lists[static_cast<std::size_t>(list)].list_state[row] != detail::known_state)
-                    add_need({layout_->list_missing[static_cast<std::size_t>(list)], std::nullopt});
+                    add_need({name(layout_->list_missing[static_cast<std::size_t>(list)]), std::nullopt});
         }
         return out;
     }
 
     // Tables a leaf of unknown value looked a known key up in, without a row for it.
     // A programme read through eligible() adds its own gaps.
-    std::vector<RuleGap> gaps(std::size_t row, const detail::ProgrammeModel& prog,
-                              const std::vector<ProgrammeDecision>& decided) const {
+    std::vector<RuleGap> gaps(std::size_t row, std::size_t p, const std::vector<ProgrammeDecision>& decided) const {
         std::vector<RuleGap> out;
-        for (const auto& leaf : prog.leaves) {
+        const detail::ProgrammeModel& prog = rd_.programmes[p];
+        for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
+            const detail::LeafModel& leaf = prog.leaves[l];
             if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
             for (int q : leaf.programmes)
                 for (const auto& gap : decided[static_cast<std::size_t>(q)].gaps)
                     if (std::find(out.begin(), out.end(), gap) == out.end()) out.push_back(gap);
-            std::vector<const detail::Expr*> todo{&m_.results[static_cast<std::size_t>(leaf.result)].expr};
-            while (!todo.empty()) {
-                const detail::Expr* e = todo.back();
-                todo.pop_back();
-                for (const auto& a : e->args) todo.push_back(&a);
-                if (e->op != detail::Op::table || e->args.empty() || e->args[0].op != detail::Op::field) continue;
-                if (!m_.tables[static_cast<std::size_t>(e->index)].keys.empty()) continue;  // coverage checked at load
-                const auto column = static_cast<std::size_t>(e->args[0].index);
+            for (const auto& [t, c] : layout_->leaves[p][l].tables) {
+                const auto column = static_cast<std::size_t>(c);
                 if (s_.states[column][row] != detail::known_state) continue;
-                const detail::Table& table = m_.tables[static_cast<std::size_t>(e->index)];
+                const detail::Table& table = m_.tables[static_cast<std::size_t>(t)];
                 const double key = s_.values[column][row];
                 if (detail::match_table_row(table, key) >= 0 || (table.has_default && table.default_value)) continue;
                 RuleGap gap{table.id, rd_.column_owners[column].name, cell_text(row, static_cast<int>(column))};
@@ -466,7 +482,10 @@ private:
     }
 
     // How a missing column is named: `facts.x`, the whole assessment, or one of its results.
-    const std::string& missing_name(std::size_t row, int column) const {
+    const std::string& name(int n) const { return layout_->names[static_cast<std::size_t>(n)]; }
+
+    // (an index into the layout's names)
+    int missing_name(std::size_t row, int column) const {
         const auto c = static_cast<std::size_t>(column);
         const detail::ColumnOwner& owner = rd_.column_owners[c];
         if (owner.role != detail::ColumnOwner::Role::assessment_result) return layout_->column_missing[c];
@@ -481,10 +500,9 @@ private:
         missing_.resize(rd_.programmes.size());
         for (auto& m : missing_) m.clear();
         for (std::size_t p : dependency_order_) {
-            std::vector<const std::string*>& out = missing_[p];
-            auto add = [&](const std::string& m) {
-                if (std::none_of(out.begin(), out.end(), [&](const std::string* o) { return *o == m; }))
-                    out.push_back(&m);
+            std::vector<int>& out = missing_[p];
+            auto add = [&](int m) {
+                if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
             };
             for (const auto& leaf : rd_.programmes[p].leaves) {
                 if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
@@ -503,7 +521,7 @@ private:
                     if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)
                         add(layout_->list_missing[static_cast<std::size_t>(l)]);
                 for (int q : leaf.programmes)
-                    for (const std::string* m : missing_[static_cast<std::size_t>(q)]) add(*m);
+                    for (int m : missing_[static_cast<std::size_t>(q)]) add(m);
             }
         }
     }
@@ -576,9 +594,10 @@ private:
     const detail::ScoredColumns& sc_;
     const detail::InputColumns input_;
     const detail::TurningDays turning_;
-    std::vector<int> decisions_;  // every programme's decision, in declaration order
+    std::vector<int> decisions_;     // every programme's decision, in declaration order
+    std::vector<char> needed_then_;  // the results needed_on() reads
     std::size_t scanned_ = 0;
-    std::vector<std::vector<const std::string*>> missing_;  // per programme, for the case being built
+    std::vector<std::vector<int>> missing_;  // per programme, for the case being built
     std::string rules_key_;
     std::vector<std::size_t> dependency_order_;
 };

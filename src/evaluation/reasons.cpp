@@ -44,25 +44,41 @@ DecisionLayout::DecisionLayout(const RuleSet& r) : rules(r) {
                                      [&](const auto& c) { return *c.first == part.expression; }))
                         x.computed.emplace_back(&part.expression, part.result);
                 }
+            std::vector<const Expr*> todo{&m.results[static_cast<std::size_t>(leaf.result)].expr};
+            while (!todo.empty()) {
+                const Expr* e = todo.back();
+                todo.pop_back();
+                for (const auto& a : e->args) todo.push_back(&a);
+                if (e->op != Op::table || e->args.empty() || e->args[0].op != Op::field) continue;
+                if (!m.tables[static_cast<std::size_t>(e->index)].keys.empty()) continue;  // coverage checked at load
+                x.tables.emplace_back(e->index, e->args[0].index);
+            }
             for (int c : leaf.columns) keep(column_slot, Source::Kind::column, c);
             for (int l : leaf.lists) keep(list_slot, Source::Kind::list, l);
             for (int choice : leaf.choices)
                 keep(result_slot, Source::Kind::result, rd.choices[static_cast<std::size_t>(choice)].selected);
         }
     }
-    for (const auto& req : rd.instruments) instrument_missing.push_back("assessments." + req.id);
+    auto name = [&](std::string n) {
+        const auto at = std::find(names.begin(), names.end(), n);
+        if (at != names.end()) return static_cast<int>(at - names.begin());
+        names.push_back(std::move(n));
+        return static_cast<int>(names.size() - 1);
+    };
+    for (const auto& req : rd.instruments) instrument_missing.push_back(name("assessments." + req.id));
     for (const auto& owner : rd.column_owners) {
         if (owner.role == ColumnOwner::Role::fact) {
-            column_missing.push_back("facts." + owner.name);
+            column_missing.push_back(name("facts." + owner.name));
             column_result_missing.push_back(column_missing.back());
             continue;
         }
-        const std::string& whole = instrument_missing[static_cast<std::size_t>(owner.instrument)];
-        column_missing.push_back(whole);
-        column_result_missing.push_back(owner.role == ColumnOwner::Role::assessment_result ? whole + "." + owner.name
-                                                                                           : whole);
+        const auto& req = rd.instruments[static_cast<std::size_t>(owner.instrument)];
+        column_missing.push_back(name("assessments." + req.id));
+        column_result_missing.push_back(owner.role == ColumnOwner::Role::assessment_result
+                                            ? name("assessments." + req.id + "." + owner.name)
+                                            : column_missing.back());
     }
-    for (const auto& list : m.lists) list_missing.push_back("facts." + list.id);
+    for (const auto& list : m.lists) list_missing.push_back(name("facts." + list.id));
 }
 
 }  // namespace detail
