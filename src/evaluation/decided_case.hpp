@@ -59,8 +59,15 @@ struct DecidedCase {
     std::vector<Slot> slots;
 };
 
-/// Makes reasons and programme decisions (their constructors are private).
+class JsonWriter;
+
+/// Makes reasons and programme decisions (their constructors are private), and writes
+/// reasons without building their texts and inputs first.
 struct ReasonMaker {
+    /// The reason as to_json() writes it: `{"id", "source", "confidence", "value",
+    /// "exclusion", "against", "text", "inputs", "params"?, "computed"?}`. `scratch` is
+    /// reused between calls.
+    static void write_json(JsonWriter& w, const Reason& r, std::string& scratch);
     static Reason make(std::shared_ptr<const DecidedCase> c, std::uint32_t programme, std::uint32_t leaf,
                        std::optional<bool> value) {
         Reason r;

@@ -186,6 +186,7 @@ public:
         }
         for (std::size_t r = begin; r < end; ++r) {
             Pending& c = pending[r - begin];
+            c.head.decisions.reserve(rd_.report_order.size());
             for (std::size_t p : rd_.report_order) c.head.decisions.push_back(std::move(c.all[p]));
             out[r] = std::move(c.head);
         }
@@ -667,6 +668,7 @@ const ProgrammeDecision* CaseDecisions::find(std::string_view programme) const {
 std::string to_json(const CaseDecisions& c, bool all_reasons) {
     std::string out;
     detail::JsonWriter w(out);
+    std::string scratch;  // a reason's text
     w.begin_object().key("case").string(c.case_id).key("as_of");
     if (c.as_of)
         w.string(to_string(*c.as_of));
@@ -685,39 +687,7 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
             .begin_array();
         for (const Reason& r : d.reasons) {
             if (!all_reasons && !r.against() && r.value()) continue;
-            w.begin_object()
-                .key("id")
-                .string(r.id())
-                .key("source")
-                .string(r.source())
-                .key("confidence")
-                .string(r.confidence())
-                .key("value");
-            if (r.value())
-                w.boolean(*r.value());
-            else
-                w.null();
-            w.key("exclusion")
-                .boolean(r.exclusion())
-                .key("against")
-                .boolean(r.against())
-                .key("text")
-                .string(r.text())
-                .key("inputs")
-                .begin_object();
-            for (const auto& [name, value] : r.inputs()) w.key(name).string(value);
-            w.end_object();
-            if (!r.params().empty()) {
-                w.key("params").begin_object();
-                for (const auto& [name, value] : r.params()) w.key(name).string(value);
-                w.end_object();
-            }
-            if (!r.computed().empty()) {
-                w.key("computed").begin_object();
-                for (const auto& [expression, value] : r.computed()) w.key(expression).string(value);
-                w.end_object();
-            }
-            w.end_object();
+            detail::ReasonMaker::write_json(w, r, scratch);
         }
         w.end_array().key("missing").begin_array();
         for (const auto& m : d.missing) w.string(m);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/checked.hpp"
+#include "base/json_writer.hpp"
 #include "base/local_format.hpp"
 #include "evaluation/decided_case.hpp"
 #include "model/case_columns.hpp"
@@ -203,6 +204,64 @@ std::vector<std::pair<std::string, std::string>> Reason::computed() const {
         out.emplace_back(*expression, placeholder_value(*case_, result, Language::en));
     return out;
 }
+
+namespace detail {
+
+void ReasonMaker::write_json(JsonWriter& w, const Reason& r, std::string& scratch) {
+    w.begin_object().key("id").string(r.id()).key("source").string(r.source()).key("confidence").string(r.confidence());
+    w.key("value");
+    if (r.value_)
+        w.boolean(*r.value_);
+    else
+        w.null();
+    w.key("exclusion").boolean(r.exclusion()).key("against").boolean(r.against_).key("text");
+    if (!r.case_) {
+        w.string("").key("inputs").begin_object().end_object().end_object();
+        return;
+    }
+    const DecidedCase& c = *r.case_;
+    const Model& m = c.layout->data().model;
+    const LeafModel& leaf = leaf_of(c, r.programme_, r.leaf_);
+    scratch.clear();
+    for (const auto& part : leaf.text_en) {
+        if (part.result < 0)
+            scratch += part.literal;
+        else
+            scratch += placeholder_value(c, part.result, Language::en);
+    }
+    w.string(scratch).key("inputs").begin_object();
+    for (int column : leaf.columns) {
+        if (other_age(c, leaf, column)) continue;
+        const auto k = static_cast<std::size_t>(column);
+        const Slot& s = c.slots[static_cast<std::size_t>(c.layout->column_slot[k])];
+        w.key(m.fields[k].column).string(cell_text(m, m.fields[k], s.value, static_cast<CellState>(s.state)));
+    }
+    for (int l : leaf.lists) {
+        const auto k = static_cast<std::size_t>(l);
+        const Slot& s = c.slots[static_cast<std::size_t>(c.layout->list_slot[k])];
+        w.key(m.lists[k].id);
+        if (s.state != known_state)
+            w.string("omitted");
+        else
+            w.string(std::to_string(static_cast<std::int64_t>(s.value)) + " records");
+    }
+    w.end_object();
+    const DecisionLayout::Leaf& x = c.layout->leaves[r.programme_][r.leaf_];
+    if (!x.params.empty()) {
+        w.key("params").begin_object();
+        for (const auto& [name, value] : x.params) w.key(name).string(value);
+        w.end_object();
+    }
+    if (!x.computed.empty()) {
+        w.key("computed").begin_object();
+        for (const auto& [expression, result] : x.computed)
+            w.key(*expression).string(placeholder_value(c, result, Language::en));
+        w.end_object();
+    }
+    w.end_object();
+}
+
+}  // namespace detail
 
 const LocalText& ProgrammeDecision::label() const noexcept {
     static const LocalText none;
