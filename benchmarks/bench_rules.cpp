@@ -122,6 +122,38 @@ BENCHMARK(BM_rules_decide_batch)
     ->Args({100'000, 1, 1})
     ->Args({100'000, 1, 2})
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// Full decisions written as JSON (to_json, the reasons `kelias eligibility` writes): the
+// texts and inputs of reasons are produced here, when written. One thread decides and
+// writes; bytes per second are those of the JSON.
+void BM_rules_decide_batch_json(benchmark::State& state) {
+    const auto rows = static_cast<std::size_t>(state.range(0));
+    kelias::DecideOptions options;
+    options.earliest_dates = state.range(1) != 0;
+    options.threads = 1;
+    const kelias::CaseBatch& batch = cases(rows);
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        std::vector<kelias::CaseDecisions> out = kelias::decide_batch(lt_rules(), batch, options);
+        bytes = 0;
+        for (const auto& c : out) bytes += kelias::to_json(c).size() + 1;
+        state.PauseTiming();  // freeing the decisions: the caller's cost
+        benchmark::DoNotOptimize(bytes);
+        out = {};
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(rows));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(bytes));
+    state.counters["rows"] = static_cast<double>(rows);
+}
+BENCHMARK(BM_rules_decide_batch_json)
+    ->ArgNames({"rows", "earliest"})
+    ->Args({100'000, 0})
+    ->Args({100'000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 
 // Checking and appending cases: CaseInput (maps of cell text) -> columns.

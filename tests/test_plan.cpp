@@ -218,17 +218,33 @@ TEST_CASE("planner: low risk gets no intensive programme unless the case gives a
 
 TEST_CASE("planner: unmet needs keep their reasons") {
     ProgrammeDecision refused = decided("one_to_one", Decision::not_eligible);
-    Reason failing;
-    failing.id = "o2o_probation";
-    failing.value = false;
-    failing.text = "is supervised by the probation service";
-    failing.against = true;
-    refused.reasons.push_back(failing);
-    Reason holding;
-    holding.id = "other";
-    holding.value = true;
-    holding.text = "met condition";
-    refused.reasons.push_back(holding);
+    {  // the reasons of a real decision: a failing condition and one that holds
+        auto rules = load_rules(R"yaml(kelias: 1
+kind: rules
+id: plan_reasons
+version: "1"
+title: Reasons for the planner
+facts:
+  probation: bool
+programmes:
+  - id: one_to_one
+    eligible_when:
+      all:
+        - {id: o2o_probation, expr: "probation", text: "is supervised by the probation service"}
+        - {id: other, expr: "not probation", text: "met condition"}
+)yaml",
+                                "plan_reasons.yaml");
+        REQUIRE(rules.ok());
+        CaseInput c;
+        c.as_of = day("2025-06-01");
+        c.facts["probation"] = "false";
+        auto decided = decide(*rules, c);
+        REQUIRE(decided.ok());
+        refused.reasons = decided->find("one_to_one")->reasons;
+        REQUIRE(refused.reasons.size() == 2);
+        CHECK(refused.reasons[0].against());
+        CHECK_FALSE(refused.reasons[1].against());
+    }
     ProgrammeDecision open = decided("equip", Decision::undetermined);
     open.missing = {"facts.date_of_birth"};
     const Plan p = make(adolescent({{"violence.estimate", "moderate"},

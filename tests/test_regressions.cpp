@@ -76,7 +76,7 @@ TEST_CASE("defect 2: durations keep their days and refuse what does not fit") {
     CHECK(decision_of(*r, one_case({{"length", "P3000D"}}), "long") == Decision::not_eligible);
     auto decided = decide(*r, one_case({{"length", "P5000D"}}), {.earliest_dates = false});
     REQUIRE(decided.ok());
-    CHECK(decided->find("long")->reasons.front().inputs.front().second == "P5000D");
+    CHECK(decided->find("long")->reasons.front().inputs().front().second == "P5000D");
     // In data, a duration out of range is a refused case; in a definition, a located error.
     CaseBatch batch(*r);
     const auto problems = batch.add(one_case({{"length", "P999999999W"}}));

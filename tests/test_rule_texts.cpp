@@ -142,7 +142,7 @@ CaseInput texts_case(const char* convictions = "4") {
 const Reason& reason(const CaseDecisions& d, const std::string& id) {
     const ProgrammeDecision* p = d.find("p");
     REQUIRE(p != nullptr);
-    const auto it = std::find_if(p->reasons.begin(), p->reasons.end(), [&](const Reason& r) { return r.id == id; });
+    const auto it = std::find_if(p->reasons.begin(), p->reasons.end(), [&](const Reason& r) { return r.id() == id; });
     REQUIRE(it != p->reasons.end());
     return *it;
 }
@@ -154,20 +154,20 @@ TEST_CASE("texts: params are written with their unit, computed values per case, 
     const auto d = decide(rules, texts_case());
     REQUIRE(d.ok());
     const Reason& served = reason(*d, "served");
-    CHECK(served.text == "has served 1/4 of the sentence (on 2025-07-03)");
-    CHECK(served.text_lt == "atlikta 1/4 bausmės (2025-07-03)");
-    REQUIRE(served.params.size() == 1);
-    CHECK(served.params[0] == std::pair<std::string, std::string>{"share", "0.25"});
-    REQUIRE(served.computed.size() == 1);
-    CHECK(served.computed[0].first == "date_at_fraction(start, end, params.share)");
-    CHECK(served.computed[0].second == "2025-07-03");
+    CHECK(served.text() == "has served 1/4 of the sentence (on 2025-07-03)");
+    CHECK(served.text(Language::lt) == "atlikta 1/4 bausmės (2025-07-03)");
+    REQUIRE(served.params().size() == 1);
+    CHECK(served.params()[0] == std::pair<std::string, std::string>{"share", "0.25"});
+    REQUIRE(served.computed().size() == 1);
+    CHECK(served.computed()[0].first == "date_at_fraction(start, end, params.share)");
+    CHECK(served.computed()[0].second == "2025-07-03");
     const Reason& convicted = reason(*d, "convicted");
-    CHECK(convicted.text == "at least 3 convictions, {braces} kept");
-    CHECK(convicted.text_lt == "ne mažiau kaip 3 teistumai");
+    CHECK(convicted.text() == "at least 3 convictions, {braces} kept");
+    CHECK(convicted.text(Language::lt) == "ne mažiau kaip 3 teistumai");
     const Reason& left = reason(*d, "window_left");
-    CHECK(left.text == "at least 6 months left (2026-07-01 at the latest; 8 doubled)");
-    CHECK(left.text_lt.empty());
-    CHECK(left.text_in(Language::lt) == left.text);
+    CHECK(left.text() == "at least 6 months left (2026-07-01 at the latest; 8 doubled)");
+    CHECK(!left.has_lithuanian_text());
+    CHECK(left.text(Language::lt) == left.text());
     // The condition as declared keeps its placeholders and names the params it reads.
     const ConditionInfo& declared = rules.programmes()[0].conditions[0];
     CHECK(declared.text == "has served {params.share} (on {date_at_fraction(start, end, params.share)})");
@@ -180,8 +180,8 @@ TEST_CASE("texts: a computed value that is unknown for the case says so") {
     c.facts.erase("end");
     const auto d = decide(rules, c);
     REQUIRE(d.ok());
-    CHECK(reason(*d, "served").text == "has served 1/4 of the sentence (on unknown)");
-    CHECK(reason(*d, "served").text_lt == "atlikta 1/4 bausmės (nežinoma)");
+    CHECK(reason(*d, "served").text() == "has served 1/4 of the sentence (on unknown)");
+    CHECK(reason(*d, "served").text(Language::lt) == "atlikta 1/4 bausmės (nežinoma)");
 }
 
 TEST_CASE("texts: changing a param changes the text (shipped TOG rule)") {
@@ -200,8 +200,8 @@ TEST_CASE("texts: changing a param changes the text (shipped TOG rule)") {
         const ProgrammeDecision* tog = d->find("tog_unit");
         REQUIRE(tog != nullptr);
         for (const auto& r : tog->reasons)
-            for (const auto& [id, value] : r.params)
-                if (id == "tog_min_convictions") return r.text;
+            for (const auto& [id, value] : r.params())
+                if (id == "tog_min_convictions") return r.text();
         FAIL("no TOG condition reads tog_min_convictions");
         return std::string();
     };

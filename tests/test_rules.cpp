@@ -132,14 +132,14 @@ TEST_CASE("reasons list every condition, without short-circuit, with values and 
     const ProgrammeDecision* both = d->find("both");
     CHECK(both->decision == Decision::not_eligible);
     REQUIRE(both->reasons.size() == 3);
-    CHECK(both->reasons[0].id == "a_holds");
-    CHECK(both->reasons[0].source == "rule A");
-    CHECK(both->reasons[0].value == false);
-    CHECK(both->reasons[0].against);
-    CHECK(both->reasons[1].against);  // b also fails: listed too
-    CHECK(both->reasons[2].exclusion);
-    CHECK(both->reasons[2].against);  // the exclusion applies
-    CHECK(both->reasons[0].inputs[0] == std::pair<std::string, std::string>{"a", "false"});
+    CHECK(both->reasons[0].id() == "a_holds");
+    CHECK(both->reasons[0].source() == "rule A");
+    CHECK(both->reasons[0].value() == false);
+    CHECK(both->reasons[0].against());
+    CHECK(both->reasons[1].against());  // b also fails: listed too
+    CHECK(both->reasons[2].exclusion());
+    CHECK(both->reasons[2].against());  // the exclusion applies
+    CHECK(both->reasons[0].inputs()[0] == std::pair<std::string, std::string>{"a", "false"});
     CHECK(d->rules_key == "test_rules@1");
     CHECK(d->rules_hash.rfind("sha256:", 0) == 0);
 }
@@ -236,8 +236,8 @@ TEST_CASE("list facts: counts, conditions on records and time windows") {
     REQUIRE(d.ok());
     const ProgrammeDecision* clean = d->find("clean");
     CHECK(clean->decision == Decision::not_eligible);
-    CHECK(clean->reasons[0].value == true);   // none active
-    CHECK(clean->reasons[1].value == false);  // one in the last 6 months
+    CHECK(clean->reasons[0].value() == true);   // none active
+    CHECK(clean->reasons[1].value() == false);  // one in the last 6 months
     REQUIRE(clean->earliest_date);
     CHECK(to_string(*clean->earliest_date) == "2025-09-15");  // the penalty is then 6 months old
     // An active penalty does not expire with time: no date.
@@ -368,14 +368,14 @@ TEST_CASE("a member of a satisfied any-group is not held against the programme")
     auto d = decide(rules, make_case({{"a", "true"}, {"b", "false"}}));
     const ProgrammeDecision* either = d->find("either");
     CHECK(either->decision == Decision::eligible);
-    CHECK(either->reasons[1].value == false);
-    CHECK_FALSE(either->reasons[1].against);
+    CHECK(either->reasons[1].value() == false);
+    CHECK_FALSE(either->reasons[1].against());
     // Failing any-group: every member is against; time can still fix one of them.
     auto later = decide(rules, make_case({{"a", "false"}}, "2025-12-30"));
     const ProgrammeDecision* e = later->find("either_or_later");
     CHECK(e->decision == Decision::not_eligible);
-    CHECK(e->reasons[0].against);
-    CHECK(e->reasons[1].against);
+    CHECK(e->reasons[0].against());
+    CHECK(e->reasons[1].against());
     REQUIRE(e->earliest_date);
     CHECK(to_string(*e->earliest_date) == "2026-01-01");
     // In a failing all-group, one member time cannot fix means no date.

@@ -108,7 +108,7 @@ TEST_CASE("by age: an adult with only START:AV is undetermined and START is name
     CHECK(p.missing == std::vector<std::string>{"assessments.start", "facts.reduced"});
     // The START:AV rating of an adult is not an input of the decision.
     for (const auto& r : p.reasons)
-        for (const auto& [name, value] : r.inputs) CHECK(name.rfind("start_av.", 0) != 0);
+        for (const auto& [name, value] : r.inputs()) CHECK(name.rfind("start_av.", 0) != 0);
     CHECK(decision(*d, "moved_back").decision == Decision::undetermined);
     CHECK(decision(*d, "moved_back").missing == std::vector<std::string>{"assessments.start"});
 

@@ -197,27 +197,51 @@ private:
     std::unique_ptr<detail::CaseRowBuilder> reader_;  // made on the first add, reused for every case
 };
 
-/// One condition and what it said for this case.
-struct Reason {
-    std::string id;
-    std::string source;
-    std::string confidence;
-    std::optional<bool> value;  ///< the leaf's value; nullopt when unknown
-    std::string text;           ///< the English text, placeholders filled for this case
-    std::string text_lt;        ///< the Lithuanian text, filled; empty when the condition has none
-    /// The text in `language` (English when there is no Lithuanian one).
-    const std::string& text_in(Language language) const noexcept {
-        return language == Language::lt && !text_lt.empty() ? text_lt : text;
-    }
-    bool exclusion = false;
+namespace detail {
+struct DecidedCase;
+struct ReasonMaker;
+}  // namespace detail
+
+/// One condition leaf of a programme and what it said for this case. It refers to the rule
+/// set's compiled condition and to the values the case's conditions read (kept, compactly,
+/// once per case): the texts, inputs and computed values are written when asked for. A
+/// Reason (and every copy of it) stays valid on its own, after the rule set, the batch and
+/// the decisions it came from are gone. Cheap to copy; safe to read from several threads.
+/// Reasons are made by deciding (decide(), decide_batch()); a default one is empty (no id,
+/// no text, value unknown).
+class Reason {
+public:
+    Reason() = default;
+    const std::string& id() const noexcept;
+    const std::string& source() const noexcept;
+    const std::string& confidence() const noexcept;  ///< verified, secondary, unverified (or empty)
+    /// The leaf's value; nullopt when unknown.
+    std::optional<bool> value() const noexcept { return value_; }
+    /// True for a condition of `excluded_when`.
+    bool exclusion() const noexcept;
     /// True when this leaf holds the programme back: a condition that is false, or an
     /// exclusion that applies.
-    bool against = false;
-    std::vector<std::pair<std::string, std::string>> inputs;  ///< facts read and their values
-    std::vector<std::pair<std::string, std::string>> params;  ///< params read (id, value as written)
+    bool against() const noexcept { return against_; }
+    /// The text with its placeholders filled for this case, in `language` (English when the
+    /// condition has no Lithuanian text).
+    std::string text(Language language = Language::en) const;
+    /// True when the condition has a Lithuanian text of its own.
+    bool has_lithuanian_text() const noexcept;
+    /// Facts (and assessment results) read, with their values: (`sentence_end`, `2026-01-01`),
+    /// list facts as (`convictions`, `3 records`) or `omitted`.
+    std::vector<std::pair<std::string, std::string>> inputs() const;
+    /// Params read: (id, value as written).
+    const std::vector<std::pair<std::string, std::string>>& params() const noexcept;
     /// The values the text's placeholders computed for this case: (expression, value), e.g.
     /// ("date_at_fraction(sentence_start, sentence_end, params.share)", "2025-06-16").
-    std::vector<std::pair<std::string, std::string>> computed;
+    std::vector<std::pair<std::string, std::string>> computed() const;
+
+private:
+    friend struct detail::ReasonMaker;
+    std::shared_ptr<const detail::DecidedCase> case_;  // the case's values and the rule set
+    std::uint32_t programme_ = 0, leaf_ = 0;           // the leaf, in the rule set
+    std::optional<bool> value_;
+    bool against_ = false;
 };
 
 /// A question the rule set has no answer for: a table without a row for the case's key
@@ -240,7 +264,9 @@ struct EarliestNeed {
 /// The answer for one programme.
 struct ProgrammeDecision {
     std::string programme;
-    LocalText label;  ///< the programme's label (its id when it has none)
+    /// The programme's label (its id when it has none); for a decision made by hand (not by
+    /// deciding a rule set), an empty text.
+    const LocalText& label() const noexcept;
     Decision decision = Decision::undetermined;
     std::vector<Reason> reasons;       ///< every condition leaf, in declaration order
     std::vector<std::string> missing;  ///< `facts.x`, `assessments.start_av`, ...
@@ -251,6 +277,11 @@ struct ProgrammeDecision {
     /// When the decision on `earliest_date` would still be undetermined: what it will need
     /// then (a fresh assessment, facts still missing). Empty otherwise.
     std::vector<EarliestNeed> needed_on_earliest;
+
+private:
+    friend struct detail::ReasonMaker;
+    std::shared_ptr<const detail::DecidedCase> case_;  // the programme's label, in the rule set
+    std::uint32_t index_ = 0;                          // the programme, in declaration order
 };
 
 /// The answers for one case, pinned to the rule set and assessments used.
@@ -298,7 +329,8 @@ private:
 DecisionTable decide_columns(const RuleSet& rules, const CaseBatch& cases, unsigned threads = 0);
 
 /// Full decisions (reasons, missing facts, earliest dates) for every case of the batch.
-/// Same precondition as decide_columns().
+/// Same precondition as decide_columns(). An exception in a worker thread (e.g.
+/// std::bad_alloc) is rethrown here, on the calling thread.
 std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& cases,
                                         const DecideOptions& options = {});
 

@@ -58,7 +58,7 @@ RulesTestReport run_rules_tests(const RuleSet& rules) {
             if (!d) continue;
             std::vector<std::string> failed;
             for (const auto& r : d->reasons)
-                if (r.against) failed.push_back(r.id);
+                if (r.against()) failed.push_back(r.id());
             if (joined(failed) != joined(expected.first))
                 fail(expected.second,
                      programme + ": expected failing " + joined(expected.first) + ", got " + joined(failed));

@@ -11,6 +11,7 @@
 #include "base/parallel.hpp"
 #include "base/text.hpp"
 #include "evaluation/decide_batch.hpp"
+#include "evaluation/decided_case.hpp"
 #include "evaluation/evaluator.hpp"
 #include "evaluation/turning_days.hpp"
 #include "model/case_columns.hpp"
@@ -124,27 +125,19 @@ private:
 
 class DecisionBuilder {
 public:
-    DecisionBuilder(const RuleSetData& rd, const CaseBatch::Storage& s, const detail::ScoredColumns& sc)
-        : rd_(rd), m_(rd.model), s_(s), sc_(sc), input_(detail::input_columns(s)), turning_(rd.model) {
+    DecisionBuilder(std::shared_ptr<const detail::DecisionLayout> layout, const CaseBatch::Storage& s,
+                    const detail::ScoredColumns& sc)
+        : layout_(std::move(layout)), rd_(layout_->data()), m_(rd_.model), s_(s), sc_(sc),
+          input_(detail::input_columns(s)), turning_(rd_.model) {
         for (const auto& p : rd_.programmes) decisions_.push_back(p.decision);
-        // What every case's reason for a leaf shares: the params it reads, as written, and
-        // its placeholders (each expression once, English text first).
-        for (const auto& prog : rd_.programmes) {
-            auto& extras = leaf_extras_.emplace_back();
-            for (const auto& leaf : prog.leaves) {
-                LeafExtra& x = extras.emplace_back();
-                for (const auto& id : leaf.info.params)
-                    if (const auto p = std::find_if(rd_.params.begin(), rd_.params.end(),
-                                                    [&](const ParamInfo& param) { return param.id == id; });
-                        p != rd_.params.end())
-                        x.params.emplace_back(id, p->value);
-                for (const auto* parts : {&leaf.text_en, &leaf.text_lt})
-                    for (const auto& part : *parts)
-                        if (part.result >= 0 && std::none_of(x.computed.begin(), x.computed.end(), [&](const auto& c) {
-                                return *c.first == part.expression;
-                            }))
-                            x.computed.emplace_back(&part.expression, part.result);
+        {  // what needed_on() reads on an earliest date: decisions, leaves, ages
+            std::vector<int> wanted;
+            for (const auto& p : rd_.programmes) {
+                wanted.push_back(p.decision);
+                for (const auto& leaf : p.leaves) wanted.push_back(leaf.result);
             }
+            for (const auto& choice : rd_.choices) wanted.push_back(choice.selected);
+            needed_then_ = detail::results_needed(m_, wanted);
         }
         rules_key_ = m_.id + "@" + m_.version;
         // Programmes in the order their decisions are computed: a programme read through
@@ -171,10 +164,29 @@ public:
                 Pending& c = pending[r - begin];
                 if (!c.to_search.empty()) search_earliest(r, *c.head.as_of, c.to_search, c.all);
             }
+        // What the decisions on their earliest dates still need: every (case, day) of the
+        // chunk evaluated at once.
+        std::vector<std::pair<std::size_t, int>> then_rows;        // (row, earliest day)
+        std::vector<std::pair<std::size_t, std::size_t>> then_of;  // (case of the chunk, programme)
+        for (std::size_t r = begin; r < end; ++r)
+            for (std::size_t p : pending[r - begin].to_search)
+                if (const auto& day = pending[r - begin].all[p].earliest_date) {
+                    then_rows.emplace_back(r, day->days);
+                    then_of.emplace_back(r - begin, p);
+                }
+        if (!then_rows.empty()) {
+            const Replica then(s_, then_rows);
+            const detail::ScoredColumns sc =
+                detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .only = &needed_then_});
+            for (std::size_t k = 0; k < then_rows.size(); ++k) {
+                const auto [i, p] = then_of[k];
+                pending[i].all[p].needed_on_earliest =
+                    needed_on(then_rows[k].first, Date{then_rows[k].second}, p, sc, k);
+            }
+        }
         for (std::size_t r = begin; r < end; ++r) {
             Pending& c = pending[r - begin];
-            for (std::size_t p : c.to_search)
-                if (c.all[p].earliest_date) c.all[p].needed_on_earliest = needed_on(r, *c.all[p].earliest_date, p);
+            c.head.decisions.reserve(rd_.report_order.size());
             for (std::size_t p : rd_.report_order) c.head.decisions.push_back(std::move(c.all[p]));
             out[r] = std::move(c.head);
         }
@@ -184,11 +196,6 @@ public:
     std::size_t scanned() const noexcept { return scanned_; }
 
 private:
-    struct LeafExtra {
-        std::vector<std::pair<std::string, std::string>> params;   // (id, value as written)
-        std::vector<std::pair<const std::string*, int>> computed;  // (placeholder expression, its result)
-    };
-
     // A case decided but for its earliest dates: programmes in declaration order.
     struct Pending {
         CaseDecisions head;
@@ -204,16 +211,20 @@ private:
         out.rules_key = rules_key_;
         out.rules_hash = m_.hash;
         out.assessments = detail::assessments_of(s_, row);
-        const auto missing = missing_by_programme(row);
+        const std::shared_ptr<const detail::DecidedCase> snapshot = snapshot_of(row);
+        missing_by_programme(row);
         std::vector<ProgrammeDecision>& all = c.all;
         all.resize(rd_.programmes.size());
         for (std::size_t p = 0; p < rd_.programmes.size(); ++p) {
-            all[p] = decide_one(row, p);
-            if (all[p].decision != Decision::eligible) all[p].missing = missing[p];
+            all[p] = decide_one(row, p, snapshot);
+            if (all[p].decision != Decision::eligible) {
+                all[p].missing.reserve(missing_[p].size());
+                for (int m : missing_[p]) all[p].missing.push_back(name(m));
+            }
             if (earliest && out.as_of && needs_search(row, all[p], p)) c.to_search.push_back(p);
         }
         for (std::size_t p : dependency_order_)  // a programme read through eligible() first
-            if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, rd_.programmes[p], all);
+            if (all[p].decision != Decision::eligible) all[p].gaps = gaps(row, p, all);
         return c;
     }
 
@@ -284,15 +295,49 @@ private:
         return truth(sc_, row, prog.nodes[static_cast<std::size_t>(node)].result);
     }
 
-    ProgrammeDecision decide_one(std::size_t row, std::size_t p) {
+    // The values the case's leaves read, for its reasons to write their texts and inputs from.
+    std::shared_ptr<const detail::DecidedCase> snapshot_of(std::size_t row) const {
+        auto c = std::make_shared<detail::DecidedCase>();
+        c->layout = layout_;
+        c->slots.resize(layout_->sources.size());
+        for (std::size_t k = 0; k < c->slots.size(); ++k) {
+            const detail::DecisionLayout::Source& from = layout_->sources[k];
+            const auto i = static_cast<std::size_t>(from.index);
+            detail::Slot& slot = c->slots[k];
+            switch (from.kind) {
+            case detail::DecisionLayout::Source::Kind::result:
+                if (sc_.known(row, i))
+                    slot.value = sc_.value(row, i);
+                else
+                    slot.state = detail::unknown_state;
+                break;
+            case detail::DecisionLayout::Source::Kind::column:
+                slot.value = s_.values[i][row];
+                slot.state = s_.states[i][row];
+                break;
+            case detail::DecisionLayout::Source::Kind::list: {
+                const detail::ListStore& store = s_.lists[i];
+                slot.state = store.list_state[row];
+                slot.value = static_cast<double>(store.offsets[row + 1] - store.offsets[row]);
+                break;
+            }
+            }
+        }
+        return c;
+    }
+
+    ProgrammeDecision decide_one(std::size_t row, std::size_t p,
+                                 const std::shared_ptr<const detail::DecidedCase>& snapshot) const {
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         ProgrammeDecision out;
         out.programme = prog.info.id;
-        out.label = prog.info.label_text;
+        detail::ReasonMaker::refer(out, snapshot, static_cast<std::uint32_t>(p));
         out.decision = decision_at(sc_, row, static_cast<std::size_t>(prog.decision));
         out.reasons.reserve(prog.leaves.size());
         for (std::size_t l = 0; l < prog.leaves.size(); ++l)
-            out.reasons.push_back(reason(row, prog.leaves[l], leaf_extras_[p][l]));
+            out.reasons.push_back(detail::ReasonMaker::make(snapshot, static_cast<std::uint32_t>(p),
+                                                            static_cast<std::uint32_t>(l),
+                                                            truth(sc_, row, prog.leaves[l].result)));
         blame(row, prog, prog.eligible_root, true, out.reasons);
         blame(row, prog, prog.excluded_root, false, out.reasons);
         return out;
@@ -303,51 +348,19 @@ private:
         return detail::cell_text(m_, m_.fields[c], s_.values[c][row], static_cast<CellState>(s_.states[c][row]));
     }
 
-    Reason reason(std::size_t row, const detail::LeafModel& leaf, const LeafExtra& extra) const {
-        Reason r;
-        r.id = leaf.info.id;
-        r.source = leaf.info.source;
-        r.confidence = leaf.info.confidence;
-        r.text = render(row, leaf.text_en, Language::en);
-        if (!leaf.text_lt.empty()) r.text_lt = render(row, leaf.text_lt, Language::lt);
-        r.params = extra.params;
-        r.computed.reserve(extra.computed.size());
-        for (const auto& [expression, result] : extra.computed)
-            r.computed.emplace_back(*expression, placeholder_value(row, result, Language::en));
-        r.exclusion = leaf.info.exclusion;
-        r.value = truth(sc_, row, leaf.result);
-        for (int c : leaf.columns)
-            if (!other_age(sc_, row, leaf, c))
-                r.inputs.emplace_back(m_.fields[static_cast<std::size_t>(c)].column, cell_text(row, c));
-        for (int l : leaf.lists) {
-            const auto& store = s_.lists[static_cast<std::size_t>(l)];
-            r.inputs.emplace_back(m_.lists[static_cast<std::size_t>(l)].id,
-                                  store.list_state[row] != detail::known_state
-                                      ? std::string("omitted")
-                                      : std::to_string(store.offsets[row + 1] - store.offsets[row]) + " records");
-        }
-        return r;
-    }
-
     // What the decision of programme `p` on `day` lacks when it is undetermined that day:
     // assessments that will be stale (or are absent), and omitted facts its unknown leaves read.
-    std::vector<EarliestNeed> needed_on(std::size_t row, Date day, std::size_t p) const {
+    // `sc` row `then` holds the case of batch row `row` evaluated on `day` (needed_then_).
+    std::vector<EarliestNeed> needed_on(std::size_t row, Date day, std::size_t p, const detail::ScoredColumns& sc,
+                                        std::size_t then) const {
         const detail::ProgrammeModel& prog = rd_.programmes[p];
-        std::vector<int> wanted{prog.decision};
-        for (const auto& leaf : prog.leaves) wanted.push_back(leaf.result);
-        for (const auto& choice : rd_.choices) wanted.push_back(choice.selected);  // the age on `day` decides
-        const std::vector<char> needed = detail::results_needed(m_, wanted);
-        const Replica then(s_, row, day, 1);
-        const detail::ScoredColumns sc =
-            detail::score_columns(m_, then.input(), &then.lists(), {.threads = 1, .keep = &wanted, .only = &needed});
         std::vector<EarliestNeed> out;
-        if (decision_at(sc, 0, 0) != Decision::undetermined) return out;
-        // The instrument chosen by age on `day` (a birthday may fall in between); the
-        // columns of `sc` follow `wanted`: the decision, the leaves, then the choices.
+        if (decision_at(sc, then, static_cast<std::size_t>(prog.decision)) != Decision::undetermined) return out;
+        // The instrument chosen by age on `day` (a birthday may fall in between).
         auto selected_then = [&](int choice) -> std::optional<std::size_t> {
-            const std::size_t column = 1 + prog.leaves.size() + static_cast<std::size_t>(choice);
-            if (!sc.known(0, column)) return std::nullopt;
-            return static_cast<std::size_t>(sc.value(0, column));
+            const auto column = static_cast<std::size_t>(rd_.choices[static_cast<std::size_t>(choice)].selected);
+            if (!sc.known(then, column)) return std::nullopt;
+            return static_cast<std::size_t>(sc.value(then, column));
         };
         auto other_age_then = [&](const detail::LeafModel& leaf, int column) {
             const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
@@ -369,81 +382,50 @@ private:
         };
         for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
             const detail::LeafModel& leaf = prog.leaves[l];
-            if (sc.known(0, l + 1)) continue;
+            if (sc.known(then, static_cast<std::size_t>(leaf.result))) continue;
             if (leaf.fresh_instrument >= 0) {
                 const detail::RequiredInstrument& req =
                     rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)];
-                add_need({"assessments." + req.id, subtract(day, req.max_age)});
+                add_need({name(layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)]),
+                          subtract(day, req.max_age)});
             }
             if (leaf.fresh_choice >= 0)
                 if (const auto k = selected_then(leaf.fresh_choice)) {
                     const detail::AgeChoice& choice = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
-                    const detail::RequiredInstrument& req =
-                        rd_.instruments[static_cast<std::size_t>(choice.alternatives[*k].instrument)];
-                    add_need({"assessments." + req.id, subtract(day, req.max_age)});
+                    const auto instrument = static_cast<std::size_t>(choice.alternatives[*k].instrument);
+                    add_need({name(layout_->instrument_missing[instrument]),
+                              subtract(day, rd_.instruments[instrument].max_age)});
                 }
             for (int c : leaf.columns)
                 if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state && !other_age_then(leaf, c))
-                    add_need({missing_name(row, c), std::nullopt});
+                    add_need({name(missing_name(row, c)), std::nullopt});
             for (int list : leaf.lists)
                 if (s_.lists[static_cast<std::size_t>(list)].list_state[row] != detail::known_state)
-                    add_need({"facts." + m_.lists[static_cast<std::size_t>(list)].id, std::nullopt});
+                    add_need({name(layout_->list_missing[static_cast<std::size_t>(list)]), std::nullopt});
         }
         return out;
     }
 
     // Tables a leaf of unknown value looked a known key up in, without a row for it.
     // A programme read through eligible() adds its own gaps.
-    std::vector<RuleGap> gaps(std::size_t row, const detail::ProgrammeModel& prog,
-                              const std::vector<ProgrammeDecision>& decided) const {
+    std::vector<RuleGap> gaps(std::size_t row, std::size_t p, const std::vector<ProgrammeDecision>& decided) const {
         std::vector<RuleGap> out;
-        for (const auto& leaf : prog.leaves) {
+        const detail::ProgrammeModel& prog = rd_.programmes[p];
+        for (std::size_t l = 0; l < prog.leaves.size(); ++l) {
+            const detail::LeafModel& leaf = prog.leaves[l];
             if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
             for (int q : leaf.programmes)
                 for (const auto& gap : decided[static_cast<std::size_t>(q)].gaps)
                     if (std::find(out.begin(), out.end(), gap) == out.end()) out.push_back(gap);
-            std::vector<const detail::Expr*> todo{&m_.results[static_cast<std::size_t>(leaf.result)].expr};
-            while (!todo.empty()) {
-                const detail::Expr* e = todo.back();
-                todo.pop_back();
-                for (const auto& a : e->args) todo.push_back(&a);
-                if (e->op != detail::Op::table || e->args.empty() || e->args[0].op != detail::Op::field) continue;
-                if (!m_.tables[static_cast<std::size_t>(e->index)].keys.empty()) continue;  // coverage checked at load
-                const auto column = static_cast<std::size_t>(e->args[0].index);
+            for (const auto& [t, c] : layout_->leaves[p][l].tables) {
+                const auto column = static_cast<std::size_t>(c);
                 if (s_.states[column][row] != detail::known_state) continue;
-                const detail::Table& table = m_.tables[static_cast<std::size_t>(e->index)];
+                const detail::Table& table = m_.tables[static_cast<std::size_t>(t)];
                 const double key = s_.values[column][row];
                 if (detail::match_table_row(table, key) >= 0 || (table.has_default && table.default_value)) continue;
                 RuleGap gap{table.id, rd_.column_owners[column].name, cell_text(row, static_cast<int>(column))};
                 if (std::find(out.begin(), out.end(), gap) == out.end()) out.push_back(std::move(gap));
             }
-        }
-        return out;
-    }
-
-    // A computed placeholder's value for a person; "unknown" when the case lacks it.
-    std::string placeholder_value(std::size_t row, int result, Language language) const {
-        const auto r = static_cast<std::size_t>(result);
-        if (!sc_.known(row, r)) return language == Language::lt ? "nežinoma" : "unknown";
-        const double v = sc_.value(row, r);
-        switch (m_.results[r].expr.type.kind) {
-        case detail::Kind::date:
-            if (const auto d = detail::date_from_column(v)) return to_string(*d);
-            return language == Language::lt ? "nežinoma" : "unknown";
-        case detail::Kind::boolean:
-            return detail::yes_no(v != 0, language);
-        default:
-            return detail::number_text(v);
-        }
-    }
-
-    std::string render(std::size_t row, const detail::TextTemplate& parts, Language language) const {
-        std::string out;
-        for (const auto& part : parts) {
-            if (part.result < 0)
-                out += part.literal;  // (not through ?:, which would copy it)
-            else
-                out += placeholder_value(row, part.result, language);
         }
         return out;
     }
@@ -459,7 +441,7 @@ private:
         using K = detail::ConditionNode::Kind;
         switch (n.kind) {
         case K::leaf:
-            reasons[static_cast<std::size_t>(n.leaf)].against = true;
+            detail::ReasonMaker::set_against(reasons[static_cast<std::size_t>(n.leaf)]);
             return;
         case K::not_:
             for (int c : n.children) blame(row, prog, c, !want, reasons);
@@ -501,34 +483,36 @@ private:
     }
 
     // How a missing column is named: `facts.x`, the whole assessment, or one of its results.
-    std::string missing_name(std::size_t row, int column) const {
-        const detail::ColumnOwner& owner = rd_.column_owners[static_cast<std::size_t>(column)];
-        if (owner.role == detail::ColumnOwner::Role::fact) return "facts." + owner.name;
+    const std::string& name(int n) const { return layout_->names[static_cast<std::size_t>(n)]; }
+
+    // (an index into the layout's names)
+    int missing_name(std::size_t row, int column) const {
+        const auto c = static_cast<std::size_t>(column);
+        const detail::ColumnOwner& owner = rd_.column_owners[c];
+        if (owner.role != detail::ColumnOwner::Role::assessment_result) return layout_->column_missing[c];
         const detail::RequiredInstrument& req = rd_.instruments[static_cast<std::size_t>(owner.instrument)];
         const bool assessed = s_.states[static_cast<std::size_t>(req.date_column)][row] == detail::known_state;
-        if (owner.role == detail::ColumnOwner::Role::assessment_result && assessed)
-            return "assessments." + req.id + "." + owner.name;
-        return "assessments." + req.id;
+        return assessed ? layout_->column_result_missing[c] : layout_->column_missing[c];
     }
 
-    // Omitted facts and assessments feeding a leaf whose value is unknown, per programme;
-    // a programme read through eligible() adds what it misses itself.
-    std::vector<std::vector<std::string>> missing_by_programme(std::size_t row) const {
-        std::vector<std::vector<std::string>> all(rd_.programmes.size());
+    // Omitted facts and assessments feeding a leaf whose value is unknown, per programme
+    // (into missing_); a programme read through eligible() adds what it misses itself.
+    void missing_by_programme(std::size_t row) {
+        missing_.resize(rd_.programmes.size());
+        for (auto& m : missing_) m.clear();
         for (std::size_t p : dependency_order_) {
-            std::vector<std::string>& out = all[p];
-            auto add = [&](const std::string& m) {
+            std::vector<int>& out = missing_[p];
+            auto add = [&](int m) {
                 if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
             };
             for (const auto& leaf : rd_.programmes[p].leaves) {
                 if (sc_.known(row, static_cast<std::size_t>(leaf.result))) continue;
                 if (leaf.fresh_instrument >= 0)
-                    add("assessments." + rd_.instruments[static_cast<std::size_t>(leaf.fresh_instrument)].id);
+                    add(layout_->instrument_missing[static_cast<std::size_t>(leaf.fresh_instrument)]);
                 if (leaf.fresh_choice >= 0)
                     if (const auto k = selected(sc_, row, leaf.fresh_choice)) {
                         const detail::AgeChoice& c = rd_.choices[static_cast<std::size_t>(leaf.fresh_choice)];
-                        add("assessments." +
-                            rd_.instruments[static_cast<std::size_t>(c.alternatives[*k].instrument)].id);
+                        add(layout_->instrument_missing[static_cast<std::size_t>(c.alternatives[*k].instrument)]);
                     }
                 for (int c : leaf.columns)
                     if (s_.states[static_cast<std::size_t>(c)][row] != detail::known_state &&
@@ -536,12 +520,11 @@ private:
                         add(missing_name(row, c));
                 for (int l : leaf.lists)
                     if (s_.lists[static_cast<std::size_t>(l)].list_state[row] != detail::known_state)
-                        add("facts." + m_.lists[static_cast<std::size_t>(l)].id);
+                        add(layout_->list_missing[static_cast<std::size_t>(l)]);
                 for (int q : leaf.programmes)
-                    for (const auto& m : all[static_cast<std::size_t>(q)]) add(m);
+                    for (int m : missing_[static_cast<std::size_t>(q)]) add(m);
             }
         }
-        return all;
     }
 
     // Could the passing of time alone turn `node` to `want`? A failing `all` needs every
@@ -571,7 +554,7 @@ private:
         if (d.decision == Decision::eligible) return false;
         const detail::ProgrammeModel& prog = rd_.programmes[p];
         const bool held_back =
-            std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against; });
+            std::any_of(d.reasons.begin(), d.reasons.end(), [](const Reason& r) { return r.against(); });
         return held_back && time_can_fix(row, prog, prog.eligible_root, true) &&
                time_can_fix(row, prog, prog.excluded_root, false);
     }
@@ -605,15 +588,17 @@ private:
         }
     }
 
+    std::shared_ptr<const detail::DecisionLayout> layout_;
     const RuleSetData& rd_;
     const detail::Model& m_;
     const CaseBatch::Storage& s_;
     const detail::ScoredColumns& sc_;
     const detail::InputColumns input_;
     const detail::TurningDays turning_;
-    std::vector<int> decisions_;  // every programme's decision, in declaration order
+    std::vector<int> decisions_;     // every programme's decision, in declaration order
+    std::vector<char> needed_then_;  // the results needed_on() reads
     std::size_t scanned_ = 0;
-    std::vector<std::vector<LeafExtra>> leaf_extras_;  // per programme, per leaf
+    std::vector<std::vector<int>> missing_;  // per programme, for the case being built
     std::string rules_key_;
     std::vector<std::size_t> dependency_order_;
 };
@@ -652,8 +637,9 @@ std::vector<CaseDecisions> decide_batch(const RuleSet& rules, const CaseBatch& c
     constexpr std::size_t chunk = 256;
     const std::size_t parts = thread_count(rows, options.threads);
     std::vector<std::size_t> fallbacks(parts, 0);
+    const auto layout = std::make_shared<const DecisionLayout>(rules);
     for_each_slice(rows, parts, [&](std::size_t part, std::size_t begin, std::size_t end) {
-        DecisionBuilder builder(rd, cases.storage(), sc);
+        DecisionBuilder builder(layout, cases.storage(), sc);
         for (std::size_t r = begin; r < end; r += chunk)
             builder.build_rows(r, std::min(end, r + chunk), options.earliest_dates, search, out);
         fallbacks[part] = builder.scanned();
@@ -682,6 +668,7 @@ const ProgrammeDecision* CaseDecisions::find(std::string_view programme) const {
 std::string to_json(const CaseDecisions& c, bool all_reasons) {
     std::string out;
     detail::JsonWriter w(out);
+    std::string scratch;  // a reason's text
     w.begin_object().key("case").string(c.case_id).key("as_of");
     if (c.as_of)
         w.string(to_string(*c.as_of));
@@ -699,40 +686,8 @@ std::string to_json(const CaseDecisions& c, bool all_reasons) {
             .key("reasons")
             .begin_array();
         for (const Reason& r : d.reasons) {
-            if (!all_reasons && !r.against && r.value) continue;
-            w.begin_object()
-                .key("id")
-                .string(r.id)
-                .key("source")
-                .string(r.source)
-                .key("confidence")
-                .string(r.confidence)
-                .key("value");
-            if (r.value)
-                w.boolean(*r.value);
-            else
-                w.null();
-            w.key("exclusion")
-                .boolean(r.exclusion)
-                .key("against")
-                .boolean(r.against)
-                .key("text")
-                .string(r.text)
-                .key("inputs")
-                .begin_object();
-            for (const auto& [name, value] : r.inputs) w.key(name).string(value);
-            w.end_object();
-            if (!r.params.empty()) {
-                w.key("params").begin_object();
-                for (const auto& [name, value] : r.params) w.key(name).string(value);
-                w.end_object();
-            }
-            if (!r.computed.empty()) {
-                w.key("computed").begin_object();
-                for (const auto& [expression, value] : r.computed) w.key(expression).string(value);
-                w.end_object();
-            }
-            w.end_object();
+            if (!all_reasons && !r.against() && r.value()) continue;
+            detail::ReasonMaker::write_json(w, r, scratch);
         }
         w.end_array().key("missing").begin_array();
         for (const auto& m : d.missing) w.string(m);
@@ -778,7 +733,7 @@ std::string pairs_text(const std::vector<std::pair<std::string, std::string>>& p
     return out;
 }
 
-std::string inputs_text(const Reason& r) { return pairs_text(r.inputs); }
+std::string inputs_text(const Reason& r) { return pairs_text(r.inputs()); }
 
 }  // namespace
 
@@ -806,25 +761,27 @@ std::string to_text(const CaseDecisions& c, const TextOptions& options) {
         const Message decision = d.decision == Decision::eligible       ? Message::eligible
                                  : d.decision == Decision::not_eligible ? Message::not_eligible
                                                                         : Message::undetermined;
-        const std::string& label = d.label.in(lang);
+        const std::string& label = d.label().in(lang);
         out += "\n" + (label.empty() || label == d.programme ? d.programme : label + " [" + d.programme + "]") + ": " +
                word(decision) + "\n";
         for (const auto& r : d.reasons) {
-            const bool unknown = !r.value;
-            if (!explain && !r.against && !(unknown && d.decision == Decision::undetermined)) continue;
+            const bool unknown = !r.value();
+            if (!explain && !r.against() && !(unknown && d.decision == Decision::undetermined)) continue;
             // A false member of an `any` that holds is neither met nor what fails the programme.
-            const Message m = r.against     ? (r.exclusion ? Message::excluded : Message::fails)
-                              : unknown     ? Message::unknown
-                              : r.exclusion ? (*r.value ? Message::excluded : Message::not_excluded)
-                              : *r.value    ? Message::met
-                                            : Message::not_met;
-            out += mark(m) + r.text_in(lang) + "  [" + r.id + "]";
-            if (!r.source.empty()) out += "  (" + r.source + (r.confidence.empty() ? "" : ", " + r.confidence) + ")";
+            const Message m = r.against()     ? (r.exclusion() ? Message::excluded : Message::fails)
+                              : unknown       ? Message::unknown
+                              : r.exclusion() ? (*r.value() ? Message::excluded : Message::not_excluded)
+                              : *r.value()    ? Message::met
+                                              : Message::not_met;
+            out += mark(m) + r.text(lang) + "  [" + r.id() + "]";
+            if (!r.source().empty())
+                out += "  (" + r.source() + (r.confidence().empty() ? "" : ", " + r.confidence()) + ")";
             out += "\n";
-            if (explain && !r.inputs.empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
-            if (explain && !r.params.empty()) out += indent + word(Message::params) + " " + pairs_text(r.params) + "\n";
-            if (explain && !r.computed.empty())
-                out += indent + word(Message::computed) + " " + pairs_text(r.computed) + "\n";
+            if (explain && !r.inputs().empty()) out += indent + word(Message::with) + " " + inputs_text(r) + "\n";
+            if (explain && !r.params().empty())
+                out += indent + word(Message::params) + " " + pairs_text(r.params()) + "\n";
+            if (explain && !r.computed().empty())
+                out += indent + word(Message::computed) + " " + pairs_text(r.computed()) + "\n";
         }
         if (!d.missing.empty()) {
             out += "  " + word(Message::missing) + "  ";

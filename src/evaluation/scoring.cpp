@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <thread>
 
 #include "base/checked.hpp"
@@ -192,8 +193,20 @@ void score_columns_into(ScoredColumns& out, const Model& m, const InputColumns& 
     if (threads <= 1) {
         work();
     } else {
-        std::vector<std::jthread> pool;
-        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+        std::vector<std::exception_ptr> errors(threads);  // rethrown on the calling thread
+        {
+            std::vector<std::jthread> pool;
+            for (unsigned t = 0; t < threads; ++t)
+                pool.emplace_back([&work, &errors, t] {
+                    try {
+                        work();
+                    } catch (...) {
+                        errors[t] = std::current_exception();
+                    }
+                });
+        }
+        for (const auto& e : errors)
+            if (e) std::rethrow_exception(e);
     }
     std::size_t total = 0;
     for (const auto& f : findings) total += f.size();

@@ -156,12 +156,12 @@ std::string status_word(ObligationStatus s, const Words& w) {
 void guard_lines(std::string& out, const ProgrammeDecision& d, const Words& w, Language l) {
     if (d.decision == Decision::eligible) return;
     for (const auto& r : d.reasons)
-        if (r.against || !r.value) {
+        if (r.against() || !r.value()) {
             // The same words as the eligibility text: fails / excluded / unknown.
-            const auto word = !r.value      ? detail::Message::unknown
-                              : r.exclusion ? detail::Message::excluded
-                                            : detail::Message::fails;
-            out += "      - " + std::string(detail::message(word, l)) + " " + r.text_in(l) + "\n";
+            const auto word = !r.value()      ? detail::Message::unknown
+                              : r.exclusion() ? detail::Message::excluded
+                                              : detail::Message::fails;
+            out += "      - " + std::string(detail::message(word, l)) + " " + r.text(l) + "\n";
         }
     if (!d.missing.empty()) {
         out += "      " + std::string(w.missing) + ":";
@@ -175,13 +175,13 @@ void write_guard(detail::JsonWriter& w, const ProgrammeDecision& d) {
     w.begin_object().key("programme").string(d.programme).key("decision").string(to_string(d.decision));
     w.key("reasons").begin_array();
     for (const auto& r : d.reasons)
-        if (r.against || !r.value) {
-            w.begin_object().key("id").string(r.id).key("text").string(r.text).key("value");
-            if (r.value)
-                w.boolean(*r.value);
+        if (r.against() || !r.value()) {
+            w.begin_object().key("id").string(r.id()).key("text").string(r.text()).key("value");
+            if (r.value())
+                w.boolean(*r.value());
             else
                 w.null();
-            w.key("exclusion").boolean(r.exclusion).end_object();
+            w.key("exclusion").boolean(r.exclusion()).end_object();
         }
     w.end_array().key("missing").begin_array();
     for (const auto& m : d.missing) w.string(m);

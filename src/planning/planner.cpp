@@ -625,10 +625,9 @@ private:
     };
 
     static LocalText against_text(const Reason& reason) {
-        const std::string tail = " [" + reason.id + "]";
-        const std::string& lt = reason.text_lt;
-        return {std::string(reason.exclusion ? "excluded: " : "not met: ") + reason.text + tail,
-                std::string(reason.exclusion ? "taikoma išimtis: " : "neįvykdyta: ") + (lt.empty() ? reason.text : lt) +
+        const std::string tail = " [" + reason.id() + "]";
+        return {std::string(reason.exclusion() ? "excluded: " : "not met: ") + reason.text() + tail,
+                std::string(reason.exclusion() ? "taikoma išimtis: " : "neįvykdyta: ") + reason.text(Language::lt) +
                     tail};
     }
 
@@ -650,7 +649,7 @@ private:
         if (d->decision == Decision::not_eligible) {
             Refusal r{UnmetNeed::Reason::not_eligible, {}, decision};
             for (const auto& reason : d->reasons)
-                if (reason.against) r.why.push_back(against_text(reason));
+                if (reason.against()) r.why.push_back(against_text(reason));
             if (r.why.empty()) r.why.push_back({"not eligible", "netinka"});
             return r;
         }

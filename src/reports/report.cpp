@@ -422,17 +422,18 @@ std::vector<EligibilityLine> eligibility_lines(const CaseDecisions& decided, con
         const std::string& kind = kinds[d.programme];
         if (sections.placement_decisions_only && !placement_kind(kind)) continue;
         EligibilityLine line{.programme = d.programme,
-                             .label = d.label,
+                             .label = d.label(),
                              .kind = kind,
                              .decision = d.decision,
                              .missing = d.missing,
                              .earliest_date = d.earliest_date};
         for (const Reason& r : d.reasons)
-            if (d.decision != Decision::eligible && (r.against || !r.value))
-                line.reasons.push_back({.kind = !r.value      ? EligibilityReason::Kind::unknown
-                                                : r.exclusion ? EligibilityReason::Kind::excluded
-                                                              : EligibilityReason::Kind::fails,
-                                        .text = {r.text, r.text_lt}});
+            if (d.decision != Decision::eligible && (r.against() || !r.value()))
+                line.reasons.push_back(
+                    {.kind = !r.value()      ? EligibilityReason::Kind::unknown
+                             : r.exclusion() ? EligibilityReason::Kind::excluded
+                                             : EligibilityReason::Kind::fails,
+                     .text = {r.text(), r.has_lithuanian_text() ? r.text(Language::lt) : std::string()}});
         lines.push_back(std::move(line));
     }
     return lines;

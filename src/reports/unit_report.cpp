@@ -192,7 +192,7 @@ Result<UnitReport> build_unit_report(std::span<const CaseInput> cases, std::span
         for (const ProgrammeDecision& p : decided->decisions)
             if (p.decision != Decision::eligible && p.earliest_date && *p.earliest_date <= until)
                 r.earliest_dates.push_back(
-                    {.case_id = c.id, .what = p.programme, .label = p.label, .date = *p.earliest_date});
+                    {.case_id = c.id, .what = p.programme, .label = p.label(), .date = *p.earliest_date});
         for (const AssessmentInput& a : c.assessments)
             if (!a.date || *a.date <= o.as_of) {
                 OverrideRate& rate = by_instrument[a.instrument];

@@ -53,7 +53,7 @@ py::list facts_of(const RuleSet& rules) {
 std::vector<std::string> reason_texts(const kelias::ProgrammeDecision& d, kelias::Language language) {
     std::vector<std::string> out;
     for (const auto& r : d.reasons)
-        if (r.against || !r.value) out.push_back(r.text_in(language));
+        if (r.against() || !r.value()) out.push_back(r.text(language));
     return out;
 }
 
@@ -158,20 +158,20 @@ py::tuple explain_json(const RuleSet& rules, const std::string& json, std::optio
 py::dict programme_decision_to_python(const kelias::ProgrammeDecision& d, kelias::Language language) {
     py::dict out;
     out["programme"] = d.programme;
-    out["label"] = d.label.in(language);
+    out["label"] = d.label().in(language);
     out["decision"] = std::string(kelias::to_string(d.decision));
     py::list reasons;
     for (const auto& r : d.reasons) {
         py::dict reason;
-        reason["id"] = r.id;
-        reason["value"] = r.value ? py::cast(*r.value) : py::none();
-        reason["text"] = r.text_in(language);
-        reason["against"] = r.against;
-        reason["exclusion"] = r.exclusion;
-        reason["source"] = r.source;
-        reason["confidence"] = r.confidence;
-        reason["inputs"] = r.inputs;
-        reason["params"] = r.params;
+        reason["id"] = r.id();
+        reason["value"] = r.value() ? py::cast(*r.value()) : py::none();
+        reason["text"] = r.text(language);
+        reason["against"] = r.against();
+        reason["exclusion"] = r.exclusion();
+        reason["source"] = r.source();
+        reason["confidence"] = r.confidence();
+        reason["inputs"] = r.inputs();
+        reason["params"] = r.params();
         reasons.append(std::move(reason));
     }
     out["reasons"] = reasons;
