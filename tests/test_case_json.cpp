@@ -10,8 +10,10 @@
 #include <kelias/rules.hpp>
 
 #include "base/json_scanner.hpp"
+#include "test_support.hpp"
 
 using namespace kelias;
+using kelias::testing::lt_rules;
 
 namespace {
 
@@ -20,15 +22,6 @@ std::string read_file(const std::string& path) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-const RuleSet& lt_rules() {
-    static const RuleSet rules = [] {
-        auto r = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
-        if (!r) FAIL(format(r.diagnostics()));
-        return *r;
-    }();
-    return rules;
 }
 
 // Every decision of every row, with reasons, missing facts and earliest dates.

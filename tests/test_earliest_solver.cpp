@@ -15,17 +15,11 @@
 
 #include "evaluation/decide_batch.hpp"
 #include "model/rule_set_data.hpp"
+#include "test_support.hpp"
 
 using namespace kelias;
 
 namespace {
-
-RuleSet shipped_rules() {
-    auto r = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
-    INFO(format(r.diagnostics()));
-    REQUIRE(r.ok());
-    return *r;
-}
 
 // Decides the batch both ways and requires the same JSON (every reason) for every case;
 // returns how many searches the solver left to the scan.
@@ -144,7 +138,7 @@ void add_moved(CaseBatch& batch, CaseInput c, int step, int count) {
 }  // namespace
 
 TEST_CASE("earliest dates: the solver and the scan agree on the shipped rule set's tests and examples") {
-    const RuleSet rules = shipped_rules();
+    const RuleSet rules = kelias::testing::lt_rules();
     CaseBatch batch(rules);
     std::size_t cases = 0;
     for (const auto& t : rules.data().tests) {
@@ -174,7 +168,7 @@ TEST_CASE("earliest dates: the solver and the scan agree on the shipped rule set
 }
 
 TEST_CASE("earliest dates: the solver and the scan agree on random cases") {
-    const RuleSet rules = shipped_rules();
+    const RuleSet rules = kelias::testing::lt_rules();
     CaseGenerator gen(2026);
     CaseBatch batch(rules);
     for (std::size_t i = 0; i < 3000; ++i) {

@@ -10,19 +10,12 @@
 #include <kelias/rules.hpp>
 
 #include "base/json_scanner.hpp"
+#include "test_support.hpp"
 
 using namespace kelias;
+using kelias::testing::lt_rules;
 
 namespace {
-
-const RuleSet& lt_rules() {
-    static const RuleSet rules = [] {
-        auto r = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
-        if (!r) FAIL(format(r.diagnostics()));
-        return *r;
-    }();
-    return rules;
-}
 
 // A generated Lithuanian case (benchmarks/compare_rules_pandas.py), strings of every length.
 const std::string case_line =

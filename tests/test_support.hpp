@@ -26,6 +26,16 @@ inline Instrument shipped(const std::string& relative) {
     return *r;
 }
 
+/// The Lithuanian release-pathway rule set shipped in instruments/, loaded once.
+inline const RuleSet& lt_rules() {
+    static const RuleSet rules = [] {
+        auto r = load_rules_file(std::string(KELIAS_SOURCE_DIR) + "/instruments/lt_release_pathway.yaml");
+        if (!r) FAIL(format(r.diagnostics()));
+        return *r;
+    }();
+    return rules;
+}
+
 /// The text of one score for one assessment ("" when unknown).
 inline std::string score_text(const Instrument& inst, const Assessment& a, const std::string& score_id) {
     auto r = score(inst, a);

@@ -364,7 +364,9 @@ int run_history(const CaseCommands& c, Session& s) {
     if (!entries) return fail(entries.error());
     std::string out;
     for (const auto& e : *entries) {
-        out += fmt::format("{} {} {} ({}) {}", e.seq, e.at, e.actor, e.role, to_string(e.action));
+        // A refused attempt by someone without a pathway role keeps no actor (see AuditAction).
+        const std::string who = e.actor.empty() ? std::string("(no valid actor)") : e.actor + " (" + e.role + ")";
+        out += fmt::format("{} {} {} {}", e.seq, e.at, who, to_string(e.action));
         if (!e.target.empty()) out += " " + e.target;
         if (!e.before.empty() && e.before != "{}") out += " before=" + e.before;
         if (!e.after.empty() && e.after != "{}") out += " after=" + e.after;

@@ -109,6 +109,13 @@ kelias_cli_test(NAME case_history EXIT 0 LABELS case_store
     STDOUT "^3 .* CM-4 \\(case_manager\\) read_case case$" NOT_STDOUT "Petraitis|strength"
     COMMAND bash tests/cli/case_store_lib.sh [=[new_adult; k facts $adult --set employed_or_studying=true >/dev/null
         k show $adult >/dev/null; k history $adult]=])
+kelias_cli_test(NAME case_history_refused EXIT 0 LABELS case_store STDOUT "^refusals audited$" NOT_STDOUT "janitor|X-1"
+    COMMAND bash tests/cli/case_store_lib.sh [=[new_adult
+        as CO-8 contact_officer facts $adult --set employed_or_studying=false 2>/dev/null
+        as X-1 janitor show $adult 2>/dev/null
+        h=$(k history $adult); echo "$h"
+        grep -qF 'CO-8 (contact_officer) refused edit_facts after={"why":"role_not_allowed"}' <<<"$h" &&
+            grep -qF '(no valid actor) refused read_case after={"why":"unknown_role"}' <<<"$h" && echo "refusals audited"]=])
 kelias_cli_test(NAME case_history_no_ratings EXIT 0 LABELS case_store STDOUT "record_assessment" NOT_STDOUT "strength|vulnerability"
     COMMAND bash tests/cli/case_store_lib.sh [=[new_adolescent
         as PS-1 psychologist assess $adolescent -i start_av --ratings tests/data/store/start_av_ratings.json >/dev/null
