@@ -106,18 +106,11 @@ public:
         if (parser_.iterate(line.data(), line.size(), capacity).get(doc)) return false;
         od::object object;
         if (doc.get_object().get(object)) return false;
-        bool seen[7] = {};
+        bool seen[kelias::detail::case_member_slots] = {};
         for (auto member : object) {
             std::string_view key;
             if (member.unescaped_key().get(key)) return false;
-            const int slot = key == "case"          ? 0
-                             : key == "as_of"       ? 1
-                             : key == "facts"       ? 2
-                             : key == "assessments" ? 3
-                             : key == "description" ? 4
-                             : key == "placements"  ? 5
-                             : key == "events"      ? 6
-                                                    : -1;
+            const int slot = kelias::detail::case_member_slot(key);
             if (slot < 0 || seen[slot]) return false;  // unknown or given twice
             seen[slot] = true;
             od::value v;
@@ -291,12 +284,12 @@ private:
         const kelias::detail::RequiredInstrument* req = rows_.begin_assessment(id);
         od::object o;
         if (v.get_object().get(o)) return false;  // a history (array) is not in the generated lines
-        bool seen[3] = {};
+        bool seen[kelias::detail::assessment_member_slots] = {};
         for (auto member : o) {
             std::string_view key;
             od::value value;
             if (member.unescaped_key().get(key) || member.value().get(value)) return false;
-            const int slot = key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+            const int slot = kelias::detail::assessment_member_slot(key);
             if (slot >= 0 && seen[slot]) return false;
             if (slot >= 0) seen[slot] = true;
             if (slot == 0) {

@@ -33,16 +33,9 @@ public:
         json_.enter_object();
         bool first = true;
         std::string_view key;
-        bool seen[7] = {};  // case, as_of, facts, assessments, description, placements, events
+        bool seen[detail::case_member_slots] = {};
         while (json_.next_key(first, key)) {
-            const int slot = key == "case"          ? 0
-                             : key == "as_of"       ? 1
-                             : key == "facts"       ? 2
-                             : key == "assessments" ? 3
-                             : key == "description" ? 4
-                             : key == "placements"  ? 5
-                             : key == "events"      ? 6
-                                                    : -1;
+            const int slot = detail::case_member_slot(key);
             if (slot >= 0 && std::exchange(seen[slot], true)) {
                 const std::string message = "'" + std::string(key) + "' is given twice";
                 if (!json_.skip_value()) return Stop::syntax;
@@ -226,9 +219,9 @@ private:
         json_.enter_object();
         bool first = true;
         std::string_view key;
-        bool seen[3] = {};  // date, ratings, scores
+        bool seen[detail::assessment_member_slots] = {};
         while (json_.next_key(first, key)) {
-            const int slot = key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+            const int slot = detail::assessment_member_slot(key);
             if (slot >= 0 && std::exchange(seen[slot], true)) {
                 const std::string message = path + "." + std::string(key) + " is given twice";
                 if (!json_.skip_value()) return syntax_error();
@@ -277,9 +270,9 @@ private:
         std::map<std::string, std::string> ratings;
         bool first = true;
         std::string_view key;
-        bool seen[3] = {};  // date, ratings, scores
+        bool seen[detail::assessment_member_slots] = {};
         while (json_.next_key(first, key)) {
-            const int slot = key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+            const int slot = detail::assessment_member_slot(key);
             if (slot >= 0 && std::exchange(seen[slot], true)) {
                 const std::string message = "assessments." + id + "." + std::string(key) + " is given twice";
                 if (!json_.skip_value()) return syntax_error();

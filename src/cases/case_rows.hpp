@@ -143,5 +143,25 @@ private:
     std::vector<CaseProblem> problems_;
 };
 
+/// The members of a case object a JSON line may give (each at most once), by position:
+/// case, as_of, facts, assessments, description, placements, events; -1 for another key.
+constexpr int case_member_slot(std::string_view key) noexcept {
+    return key == "case"          ? 0
+           : key == "as_of"       ? 1
+           : key == "facts"       ? 2
+           : key == "assessments" ? 3
+           : key == "description" ? 4
+           : key == "placements"  ? 5
+           : key == "events"      ? 6
+                                  : -1;
+}
+inline constexpr int case_member_slots = 7;
+
+/// The same for an assessment object: date, ratings, scores; -1 for another key.
+constexpr int assessment_member_slot(std::string_view key) noexcept {
+    return key == "date" ? 0 : key == "ratings" ? 1 : key == "scores" ? 2 : -1;
+}
+inline constexpr int assessment_member_slots = 3;
+
 }  // namespace detail
 KELIAS_END_NAMESPACE
